@@ -1,0 +1,4 @@
+// `npm test` runs every workspace's suite; each workspace keeps its own jest.config.js.
+module.exports = {
+  projects: ["<rootDir>/vocabulary", "<rootDir>/functions", "<rootDir>/twin", "<rootDir>/infra", "<rootDir>/plugin"],
+};

@@ -1,0 +1,30 @@
+// TaskRouter names and expressions the recovery relies on. The infra creates them, the
+// functions find them, the twin evaluates them.
+import { TaskAttribute } from "./taskAttributes";
+
+/** The Flex workspace, adopted by name when no SID is configured. */
+export const FLEX_WORKSPACE_NAME = "Flex Task Assignment";
+
+export const RECOVERY_PING_QUEUE_NAME = "Recovery Ping";
+/** Every worker is eligible for the ping queue; the workflow's Known Worker step picks one. */
+export const RECOVERY_PING_QUEUE_TARGET_WORKERS = "1 == 1";
+
+export const RECOVERY_PING_WORKFLOW_NAME = "Recovery Ping";
+export const PING_FILTER_NAME = "Ping Disconnected Agent";
+export const PING_FILTER_EXPRESSION = `${TaskAttribute.disconnectedWorkerSid} != null && ${TaskAttribute.recoveryAttemptFailed} == false`;
+export const PING_KNOWN_WORKER = `task.${TaskAttribute.disconnectedWorkerSid}`;
+/** Seconds a worker has to accept a reservation of the ping (the workflow's TaskReservationTimeout). */
+export const DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS = 15;
+
+/** First filter of every voice workflow: a reconnect task goes back to the agent it names. */
+export const DIRECT_TO_AGENT_FILTER_NAME = "Direct to agent";
+export const DIRECT_TO_AGENT_EXPRESSION = `${TaskAttribute.targetWorkerSid} != null`;
+export const DIRECT_TO_AGENT_KNOWN_WORKER = `task.${TaskAttribute.targetWorkerSid}`;
+
+/** Defaults the functions use unless configured. */
+export const DEFAULT_PING_TIMEOUT_SECONDS = 15;
+export const DEFAULT_RECONNECT_PRIORITY = 1000;
+export const DEFAULT_PING_PRIORITY = 1000;
+
+/** Task channels Flex creates in its workspace. */
+export const TaskChannel = { voice: "voice", default: "default" } as const;
