@@ -5,3 +5,4 @@ export * from "./routing";
 export * from "./state";
 export * from "./functions";
 export * from "./pluginSettings";
+export * from "./twin";
