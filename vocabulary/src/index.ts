@@ -6,3 +6,4 @@ export * from "./state";
 export * from "./functions";
 export * from "./pluginSettings";
 export * from "./twin";
+export * from "./flexApi";
