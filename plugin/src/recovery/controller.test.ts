@@ -1,0 +1,431 @@
+// Controller scenarios through the test port (issue 7's list), no Flex involved.
+import {
+  FOLLOWED_BY_RECONNECT,
+  FunctionRoute,
+  RecoveryStatus,
+  TaskAttribute,
+  TaskChannel,
+  type ConferenceState,
+} from "@flex-call-recovery/vocabulary";
+import { createTestAgent, FakeClock, FakeFunctions, testReservation, type TestAgent } from "./testPort";
+import { StringTemplates } from "./strings";
+import type { ParticipantView } from "./types";
+
+const ME = "WK00000000000000000000000000000001";
+const OTHER = "WK00000000000000000000000000000002";
+const OLD_CONF = "CF00000000000000000000000000000001";
+const NEW_CONF = "CF00000000000000000000000000000002";
+const DROPPED = "WR00000000000000000000000000000001";
+const PING = "WR00000000000000000000000000000002";
+const RECONNECT = "WR00000000000000000000000000000003";
+const CALL = "WR00000000000000000000000000000004";
+const DROP_TIME = "2026-01-01T11:59:37Z"; // 23 s before the fake clock's start
+
+const myLeg = (callSid: string, status: ParticipantView["status"] = "joined"): ParticipantView => ({
+  callSid,
+  participantType: "worker",
+  status,
+  isMyself: true,
+});
+const customerLeg: ParticipantView = {
+  callSid: "CAcustomer",
+  participantType: "customer",
+  status: "joined",
+  isMyself: false,
+};
+
+function agent(settings: Parameters<typeof createTestAgent>[0]["settings"] = {}) {
+  const clock = new FakeClock();
+  const functions = new FakeFunctions();
+  const a = createTestAgent({ workerSid: ME, workerName: "Alice", settings, clock, functions });
+  return { a, clock, functions };
+}
+
+const droppedLeg = {
+  [TaskAttribute.disconnectedTaskSid]: "WTdropped",
+  [TaskAttribute.disconnectedReservationSid]: DROPPED,
+  [TaskAttribute.disconnectedWorkerSid]: ME,
+  [TaskAttribute.disconnectedWorkerName]: "Alice",
+  [TaskAttribute.disconnectedCallSid]: "CAalice-old",
+  [TaskAttribute.disconnectedConferenceSid]: OLD_CONF,
+  [TaskAttribute.disconnectedTaskWorkflowSid]: "WWvoice",
+  [TaskAttribute.disconnectedTime]: DROP_TIME,
+};
+
+const droppedReservation = () =>
+  testReservation({
+    sid: DROPPED,
+    status: "wrapping",
+    attributes: {
+      [TaskAttribute.conference]: { sid: OLD_CONF },
+      [TaskAttribute.conversations]: { [TaskAttribute.followedBy]: FOLLOWED_BY_RECONNECT },
+    },
+  });
+const pingReservation = () =>
+  testReservation({
+    sid: PING,
+    taskChannelUniqueName: TaskChannel.default,
+    attributes: { ...droppedLeg, [TaskAttribute.recoveryAttemptFailed]: false },
+  });
+const reconnectReservation = (workerSid = ME, workerName = "Alice") =>
+  testReservation({
+    sid: RECONNECT,
+    attributes: {
+      ...droppedLeg,
+      [TaskAttribute.disconnectedWorkerSid]: workerSid,
+      [TaskAttribute.disconnectedWorkerName]: workerName,
+      [TaskAttribute.isReconnect]: true,
+      [TaskAttribute.recoveryAttemptFailed]: workerSid !== ME,
+      ...(workerSid === ME ? { [TaskAttribute.targetWorkerSid]: ME } : {}),
+    },
+  });
+
+function state(status: RecoveryStatus, updatedTime: string): ConferenceState {
+  return {
+    v: 1,
+    conferenceSid: OLD_CONF,
+    taskSid: "WTdropped",
+    workflowSid: "WWvoice",
+    customerCallSid: "CAcustomer",
+    customerGone: false,
+    conferenceEnded: false,
+    workers: {},
+    recovery: {
+      status,
+      droppedWorkerSid: ME,
+      droppedWorkerName: "Alice",
+      droppedCallSid: "CAalice-old",
+      droppedTaskSid: "WTdropped",
+      droppedReservationSid: DROPPED,
+      disconnectedTime: DROP_TIME,
+      pingTaskSid: "WTping",
+      reconnectTaskSid: null,
+      reconnectedWorkerSid: null,
+      updatedTime,
+    },
+    seenEventIds: [],
+  };
+}
+
+/** The page reloaded during a recovery: the dropped task is there, wrapping, before the plugin starts. */
+async function reloadDuringRecovery(a: TestAgent) {
+  a.pushReservation(droppedReservation(), { emit: false });
+  a.start();
+  await a.settle();
+}
+
+/** Accepts a call and reports both legs joined. */
+async function connectCall(a: TestAgent, sid: string, conferenceSid: string, workerCallSid: string) {
+  a.updateReservation(sid, { status: "accepted" });
+  a.setConference(sid, conferenceSid, [myLeg(workerCallSid), customerLeg]);
+  await a.settle();
+}
+
+describe("call set-up", () => {
+  it("adds the conference status callback to call tasks only", () => {
+    const { a } = agent({ serverlessDomain: "fcr-1234-dev.twil.io" });
+    expect(a.controller.conferenceOptions(testReservation({ sid: CALL }))).toEqual({
+      conferenceStatusCallback: "https://fcr-1234-dev.twil.io/conference-status-handler",
+      conferenceStatusCallbackMethod: "POST",
+      conferenceStatusCallbackEvent: "start,end,join,leave,modify",
+    });
+    expect(a.controller.conferenceOptions(pingReservation())).toBeNull();
+  });
+
+  it("normal call: registers the worker leg once both legs joined, using this agent's own joined leg", async () => {
+    const { a, functions } = agent();
+    a.pushReservation(testReservation({ sid: CALL }));
+    a.updateReservation(CALL, { status: "accepted" });
+    a.setConference(CALL, NEW_CONF, [myLeg("CAme")]);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.registerWorker)).toEqual([]); // customer not joined yet
+
+    // An older leg of the same agent that left, and another agent's leg, must not be taken.
+    const otherAgent: ParticipantView = {
+      callSid: "CAbob",
+      participantType: "worker",
+      status: "joined",
+      isMyself: false,
+    };
+    a.setConference(CALL, NEW_CONF, [myLeg("CAme-old", "left"), otherAgent, myLeg("CAme"), customerLeg]);
+    a.setConference(CALL, NEW_CONF, [myLeg("CAme-old", "left"), otherAgent, myLeg("CAme"), customerLeg]);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.registerWorker)).toEqual([
+      {
+        conferenceSid: NEW_CONF,
+        taskSid: `WT${CALL.slice(2)}`,
+        reservationSid: CALL,
+        workflowSid: "WW00000000000000000000000000000001",
+        workerSid: ME,
+        workerName: "Alice",
+        workerCallSid: "CAme",
+        customerCallSid: "CAcustomer",
+      },
+    ]);
+    expect(a.port.dialogHistory).toEqual([]);
+    expect(a.port.accepted).toEqual([]); // a normal call is left to the agent
+  });
+
+  it("register failure is logged and shown, the call goes on", async () => {
+    const { a, functions } = agent();
+    functions.unreachable = true;
+    a.pushReservation(testReservation({ sid: CALL }));
+    await connectCall(a, CALL, NEW_CONF, "CAme");
+    expect(a.port.logs.some((l) => l.level === "error" && /register-worker failed/.test(l.message))).toBe(true);
+    expect(a.port.notices.map((n) => n.template)).toEqual([StringTemplates.RegisterFailed]);
+  });
+});
+
+describe("graceful ends", () => {
+  it("hangup with two live legs: unregisters, then ends the conference", async () => {
+    const { a, functions } = agent();
+    a.pushReservation(testReservation({ sid: CALL }));
+    await connectCall(a, CALL, NEW_CONF, "CAme");
+    await a.hangup(CALL);
+    expect(functions.calls.slice(1)).toEqual([
+      { route: FunctionRoute.unregisterWorker, body: { conferenceSid: NEW_CONF, workerCallSid: "CAme" } },
+      { route: FunctionRoute.endConference, body: { conferenceSid: NEW_CONF } },
+    ]);
+  });
+
+  it("hangup with a third party still live: unregisters only", async () => {
+    const { a, functions } = agent();
+    a.pushReservation(testReservation({ sid: CALL }));
+    a.updateReservation(CALL, { status: "accepted" });
+    const external: ParticipantView = {
+      callSid: "CAext",
+      participantType: "external",
+      status: "joined",
+      isMyself: false,
+    };
+    a.setConference(CALL, NEW_CONF, [myLeg("CAme"), customerLeg, external]);
+    await a.settle();
+    await a.hangup(CALL);
+    expect(functions.calls.map((c) => c.route)).toEqual([FunctionRoute.registerWorker, FunctionRoute.unregisterWorker]);
+  });
+
+  it("hangup never waits longer than the deadline when the functions hang", async () => {
+    const { a, clock } = agent();
+    const hanging = new FakeFunctions();
+    const b = createTestAgent({ workerSid: ME, clock, functions: hanging });
+    b.pushReservation(testReservation({ sid: CALL }));
+    await connectCall(b, CALL, NEW_CONF, "CAme");
+    hanging.unregisterWorker = () => new Promise(() => undefined);
+    hanging.endConference = () => new Promise(() => undefined);
+    let done = false;
+    const hangup = b.hangup(CALL).then(() => (done = true));
+    await b.settle();
+    expect(done).toBe(false);
+    clock.advance(4000);
+    await b.settle();
+    clock.advance(4000);
+    await hangup;
+    expect(done).toBe(true);
+    expect(b.port.logs.filter((l) => /timed out/.test(l.message))).toHaveLength(2);
+    expect(a.port.logs).toEqual([]);
+  });
+
+  it("cold transfer unregisters; warm transfer does not", async () => {
+    const { a, functions } = agent();
+    a.pushReservation(testReservation({ sid: CALL }));
+    await connectCall(a, CALL, NEW_CONF, "CAme");
+    await a.transfer(CALL, "WARM");
+    expect(functions.callsTo(FunctionRoute.unregisterWorker)).toEqual([]);
+    await a.transfer(CALL, "COLD");
+    expect(functions.callsTo(FunctionRoute.unregisterWorker)).toEqual([
+      { conferenceSid: NEW_CONF, workerCallSid: "CAme" },
+    ]);
+  });
+
+  it("an incoming warm transfer of a reconnect task never triggers reconnect logic (but is registered)", async () => {
+    const { a, functions } = agent();
+    const transferred = { ...reconnectReservation(ME), incomingTransfer: "WARM" as const };
+    a.pushReservation(transferred);
+    await a.settle();
+    expect(a.port.accepted).toEqual([]);
+    await connectCall(a, RECONNECT, NEW_CONF, "CAme");
+    expect(functions.callsTo(FunctionRoute.moveParticipants)).toEqual([]);
+    expect(functions.callsTo(FunctionRoute.registerWorker)).toHaveLength(1);
+    expect(a.port.selected).toEqual([]);
+    expect(a.port.notices).toEqual([]);
+    expect(a.port.dialogHistory).toEqual([]);
+  });
+});
+
+describe("recovery of this agent's dropped call", () => {
+  it("reload during recovery: dialog, ping auto-accepted, reconnect auto-accepted, registered, moved, Reconnected, closed", async () => {
+    const { a, clock, functions } = agent();
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));
+    await reloadDuringRecovery(a);
+    expect(a.port.dialog).toEqual({
+      reservationSid: DROPPED,
+      phase: "reconnecting",
+      status: RecoveryStatus.pinging,
+      problem: null,
+      canContinue: false,
+    });
+    expect(a.controller.canComplete(DROPPED)).toBe(false);
+
+    a.pushReservation(pingReservation());
+    await a.settle();
+    expect(a.port.accepted).toEqual([PING]);
+
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.reconnecting, "t2"));
+    a.updateReservation(DROPPED, { status: "completed" }); // step 9, before the customer is offered back
+    await a.settle();
+    expect(a.port.dialog?.status).toBe(RecoveryStatus.reconnecting);
+
+    a.pushReservation(reconnectReservation());
+    await a.settle();
+    expect(a.port.accepted).toEqual([PING, RECONNECT]);
+    a.setConference(RECONNECT, NEW_CONF, [myLeg("CAme-new"), customerLeg]);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.registerWorker)).toEqual([
+      expect.objectContaining({ conferenceSid: NEW_CONF, reservationSid: RECONNECT, workerCallSid: "CAme-new" }),
+    ]);
+    expect(functions.callsTo(FunctionRoute.moveParticipants)).toEqual([
+      { fromConferenceSid: OLD_CONF, toConferenceSid: NEW_CONF },
+    ]);
+    expect(a.port.selected).toEqual([RECONNECT]);
+    expect(a.port.dialog?.phase).toBe("reconnected");
+    expect(a.port.stateSubscribers(OLD_CONF)).toBe(0);
+
+    clock.advance(3000); // reconnectedNoticeSeconds
+    expect(a.port.dialog).toBeNull();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("ping auto-accept opens the dialog even when the dropped task is not in the list", async () => {
+    const { a } = agent();
+    a.start();
+    a.pushReservation(pingReservation());
+    await a.settle();
+    expect(a.port.accepted).toEqual([PING]);
+    expect(a.port.dialog).toMatchObject({ reservationSid: DROPPED, phase: "reconnecting" });
+  });
+
+  it("a ping found on load (created during the reload) is accepted", async () => {
+    const { a } = agent();
+    a.pushReservation(droppedReservation(), { emit: false });
+    a.pushReservation(pingReservation(), { emit: false });
+    a.start();
+    await a.settle();
+    expect(a.port.accepted).toEqual([PING]);
+  });
+
+  it("a ping for another worker is not accepted", async () => {
+    const { a } = agent();
+    a.pushReservation({
+      ...pingReservation(),
+      attributes: { ...pingReservation().attributes, [TaskAttribute.disconnectedWorkerSid]: OTHER },
+    });
+    await a.settle();
+    expect(a.port.accepted).toEqual([]);
+    expect(a.port.dialogHistory).toEqual([]);
+  });
+
+  it("reconnect without a visible dialog is auto-accepted and ends with a Reconnected notice", async () => {
+    const { a } = agent();
+    a.pushReservation(reconnectReservation());
+    await a.settle();
+    expect(a.port.accepted).toEqual([RECONNECT]);
+    a.setConference(RECONNECT, NEW_CONF, [myLeg("CAme-new"), customerLeg]);
+    await a.settle();
+    expect(a.port.noticeTexts).toEqual(["Reconnected"]);
+    expect(a.port.selected).toEqual([RECONNECT]);
+  });
+
+  it("auto-accept disabled: the dialog steps aside for the agent's own accept", async () => {
+    const { a, functions } = agent({ autoAcceptReconnect: false });
+    await reloadDuringRecovery(a);
+    a.pushReservation(pingReservation());
+    await a.settle();
+    expect(a.port.accepted).toEqual([PING]); // the ping is always accepted
+    a.pushReservation(reconnectReservation());
+    await a.settle();
+    expect(a.port.accepted).toEqual([PING]);
+    expect(a.port.dialog).toBeNull();
+    expect(a.controller.canComplete(DROPPED)).toBe(true);
+
+    await connectCall(a, RECONNECT, NEW_CONF, "CAme-new"); // the agent (or the centre's auto-answer) accepted
+    expect(functions.callsTo(FunctionRoute.moveParticipants)).toHaveLength(1);
+    expect(a.port.noticeTexts).toEqual(["Reconnected"]);
+  });
+
+  it("failed ping: the dialog closes when the dropped reservation completes", async () => {
+    const { a, clock } = agent();
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));
+    await reloadDuringRecovery(a);
+    expect(a.port.dialog).not.toBeNull();
+    // The ping timed out before this browser was back: the customer is requeued to others.
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.requeued, "t2"));
+    a.updateReservation(DROPPED, { status: "completed" });
+    await a.settle();
+    expect(a.port.dialog).toBeNull();
+    expect(a.port.stateSubscribers(OLD_CONF)).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+    // A late change of the completed task does not reopen it.
+    a.updateReservation(DROPPED, { status: "wrapping" });
+    expect(a.port.dialog).toBeNull();
+  });
+
+  it("functions unreachable: the dialog says so, the agent continues and can wrap up; failure logged", async () => {
+    const { a } = agent();
+    a.port.stateUnavailable = true;
+    await reloadDuringRecovery(a);
+    expect(a.port.dialog).toMatchObject({ problem: "functionsUnreachable", canContinue: true });
+    expect(a.controller.canComplete(DROPPED)).toBe(true);
+    expect(a.port.logs.some((l) => l.level === "error" && /cannot follow the state/.test(l.message))).toBe(true);
+    a.clickContinue();
+    expect(a.port.dialog).toBeNull();
+  });
+
+  it("state stalled: after the configured time the dialog lets the agent continue; failure logged", async () => {
+    const { a, clock } = agent({ stallTimeoutSeconds: 30 });
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));
+    await reloadDuringRecovery(a);
+    clock.advance(20_000);
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1")); // same state again: no progress
+    clock.advance(10_000);
+    expect(a.port.dialog).toMatchObject({ problem: "stateStalled", canContinue: true });
+    expect(a.port.logs.some((l) => l.level === "error" && /no progress/.test(l.message))).toBe(true);
+
+    // The recovery moves again: the problem goes away and the block comes back.
+    a.pushReservation(pingReservation());
+    await a.settle();
+    expect(a.port.dialog).toMatchObject({ problem: null, canContinue: false });
+    clock.advance(30_000);
+    expect(a.port.dialog).toMatchObject({ problem: "stateStalled" });
+
+    // Continue completes the accepted ping the functions never completed.
+    a.clickContinue();
+    await a.settle();
+    expect(a.port.completed).toEqual([PING]);
+    expect(a.port.dialog).toBeNull();
+    expect(a.controller.canComplete(DROPPED)).toBe(true);
+  });
+
+  it("customer gone: the dialog lets the agent wrap up", async () => {
+    const { a } = agent();
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.abandoned, "t1"));
+    await reloadDuringRecovery(a);
+    expect(a.port.dialog).toMatchObject({ status: RecoveryStatus.abandoned, canContinue: true });
+  });
+});
+
+describe("another agent's reconnect", () => {
+  it("is not auto-accepted; once connected: registered, third parties moved, notice with name and seconds, selected", async () => {
+    const { a, functions } = agent();
+    a.pushReservation(reconnectReservation(OTHER, "Bob"));
+    await a.settle();
+    expect(a.port.accepted).toEqual([]);
+    await connectCall(a, RECONNECT, NEW_CONF, "CAme");
+    expect(functions.callsTo(FunctionRoute.registerWorker)).toHaveLength(1);
+    expect(functions.callsTo(FunctionRoute.moveParticipants)).toEqual([
+      { fromConferenceSid: OLD_CONF, toConferenceSid: NEW_CONF },
+    ]);
+    expect(a.port.noticeTexts).toEqual(["Reconnected with the customer — Bob dropped 23 s ago"]);
+    expect(a.port.selected).toEqual([RECONNECT]);
+    expect(a.port.dialogHistory).toEqual([]);
+  });
+});

@@ -1,0 +1,23 @@
+// The recovery controller, its port and the test adapter. Free of Flex, React and the DOM, so the
+// end-to-end scenarios can drive an agent's plugin from Node.
+export * from "./types";
+export { RecoveryController, GRACEFUL_END_DEADLINE_MS, type ConferenceOptions } from "./controller";
+export { classifyReservation, joinedLegs, liveParticipantCount, taskConferenceSid } from "./classify";
+export { StringTemplates, DEFAULT_STRINGS, renderTemplate } from "./strings";
+export {
+  createTestAgent,
+  testReservation,
+  FakeClock,
+  FakeFunctions,
+  TestRecoveryPort,
+  systemClock,
+  type TestAgent,
+  type TestAgentOptions,
+  type FunctionCall,
+} from "./testPort";
+export {
+  RecoveryFunctionsService,
+  ApiService,
+  type ApiServiceOptions,
+  type ApiError,
+} from "../services/RecoveryFunctionsService";
