@@ -1,0 +1,28 @@
+// `npm run twin -- --port N`: starts the twin and prints its base URL and credentials.
+import { startTwin } from "./index";
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith(`${name}=`))?.split("=")[1];
+}
+
+async function main(): Promise<void> {
+  const port = Number(argValue("--port") ?? process.env.TWIN_PORT ?? 0);
+  const host = argValue("--host") ?? "127.0.0.1";
+  const twin = await startTwin({ port, host, validateAgainstSpec: process.env.TWIN_VALIDATE === "1" });
+  console.log(`Twilio twin listening on ${twin.baseUrl}`);
+  console.log(`TWILIO_API_BASE_URL=${twin.baseUrl}`);
+  console.log(`ACCOUNT_SID=${twin.accountSid}`);
+  console.log(`AUTH_TOKEN=${twin.authToken}`);
+  console.log(`Control API: ${twin.baseUrl}/_twin/ (POST /_twin/reset, GET /_twin/requests, POST /_twin/flex-tokens)`);
+  const shutdown = (): void => {
+    void twin.stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+export { TwinRequestClient, twilioClientForTwin } from "./twinRequestClient";
+export type { TwinClientOptions, TwinRequestClientOptions, TwinTarget } from "./twinRequestClient";
+export { redirectServerlessApiToTwin } from "./serverlessApi";

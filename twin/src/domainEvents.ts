@@ -1,0 +1,60 @@
+// Typed domain events the product backends emit after every state change. The behaviour side
+// (twin/src/engine/: routing, voice orchestration, Event Streams delivery) subscribes here, so it
+// never edits a REST handler. Events fire synchronously, after the change and before the HTTP
+// answer is serialised; a listener that throws turns the request into a 500 (bugs stay visible).
+import type { Activity, Reservation, Task, TaskQueue, Worker, Workflow, Workspace } from "./taskrouter/backend";
+
+interface Base {
+  accountSid: string;
+}
+
+export interface TwinEventMap {
+  workspaceCreated: Base & { workspace: Workspace };
+  workspaceUpdated: Base & { workspace: Workspace };
+  workspaceDeleted: Base & { workspace: Workspace };
+  activityCreated: Base & { activity: Activity };
+  taskQueueCreated: Base & { taskQueue: TaskQueue };
+  taskQueueUpdated: Base & { taskQueue: TaskQueue };
+  taskQueueDeleted: Base & { taskQueue: TaskQueue };
+  workflowCreated: Base & { workflow: Workflow };
+  workflowUpdated: Base & { workflow: Workflow };
+  workflowDeleted: Base & { workflow: Workflow };
+  workerCreated: Base & { worker: Worker };
+  /** `previousActivitySid` differs from `worker.activitySid` when the activity changed. */
+  workerUpdated: Base & { worker: Worker; previousActivitySid: string; params: Record<string, unknown> };
+  workerDeleted: Base & { worker: Worker };
+  taskCreated: Base & { task: Task };
+  /** `params` are the update's parameters as sent (AssignmentStatus, Reason, Attributes...). */
+  taskUpdated: Base & { task: Task; previousStatus: Task["assignmentStatus"]; params: Record<string, unknown> };
+  taskDeleted: Base & { task: Task };
+  reservationCreated: Base & { reservation: Reservation };
+  /** `params` carry the instruction parameters (Instruction, DequeueFrom, ConferenceStatusCallback...). */
+  reservationUpdated: Base & {
+    reservation: Reservation;
+    previousStatus: Reservation["reservationStatus"];
+    params: Record<string, unknown>;
+  };
+}
+
+export type TwinEventName = keyof TwinEventMap;
+type Listener<K extends TwinEventName> = (event: TwinEventMap[K]) => void;
+
+export class TwinEvents {
+  private readonly listeners = new Map<TwinEventName, Set<Listener<never>>>();
+
+  /** Subscribes; returns the unsubscribe function. */
+  on<K extends TwinEventName>(name: K, listener: Listener<K>): () => void {
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(listener as Listener<never>);
+    return () => set.delete(listener as Listener<never>);
+  }
+
+  emit<K extends TwinEventName>(name: K, event: TwinEventMap[K]): void {
+    for (const listener of [...(this.listeners.get(name) ?? [])]) (listener as Listener<K>)(event);
+  }
+
+  removeAll(): void {
+    this.listeners.clear();
+  }
+}

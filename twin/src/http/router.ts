@@ -1,0 +1,125 @@
+// The shape of every product's URL table and the matcher the server uses. Route paths are the
+// OpenAPI spec's own path templates (`/v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}`), so the
+// route-coverage test can compare them with the spec verbatim.
+import type { IncomingHttpHeaders } from "http";
+import type { AccountStore } from "../store";
+import type { Params } from "./params";
+
+export type HttpMethod = "GET" | "POST" | "DELETE";
+
+/** A file part of a multipart upload (serverless-upload). */
+export interface UploadedFile {
+  field: string;
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** What a handler receives: the parsed request, already authenticated, plus the account's store. */
+export interface TwinRequest {
+  method: HttpMethod;
+  /** Twilio host the client addressed, e.g. `taskrouter.twilio.com`. */
+  host: string;
+  path: string;
+  /** Path parameters by the spec's names (`WorkspaceSid`, `Sid`...), URL-decoded. */
+  params: Record<string, string>;
+  query: Params;
+  /** Form body (or the text fields of a multipart body). */
+  form: Params;
+  /** Parsed JSON body when the request was `application/json`. */
+  json: unknown;
+  files: UploadedFile[];
+  headers: IncomingHttpHeaders;
+  account: AccountStore;
+}
+
+export interface TwinResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (request: TwinRequest) => TwinResponse | Promise<TwinResponse>;
+
+export interface Route {
+  method: HttpMethod;
+  /** Product host without edge/region, e.g. `sync.twilio.com`. */
+  host: string;
+  /** The spec's path template. */
+  path: string;
+  /** The Twilio operation this serves (the backend method's name), for logs and errors. */
+  operation: string;
+  handler: Handler;
+  /** Set only for the documented routes the spec does not describe; says why. */
+  notInSpec?: string;
+  /** For `notInSpec` routes: a schema (in a spec document) their success answers are checked against. */
+  responseSchema?: { host: string; pointer: string };
+}
+
+interface CompiledRoute {
+  route: Route;
+  regex: RegExp;
+  names: string[];
+}
+
+export interface RouteMatch {
+  route: Route;
+  params: Record<string, string>;
+}
+
+export class Router {
+  private readonly compiled: CompiledRoute[] = [];
+
+  constructor(routes: readonly Route[]) {
+    for (const route of routes) this.add(route);
+  }
+
+  add(route: Route): void {
+    const names: string[] = [];
+    const pattern = route.path
+      .split(/(\{[A-Za-z]+\})/)
+      .map((part) => {
+        const name = /^\{([A-Za-z]+)\}$/.exec(part);
+        if (!name) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        names.push(name[1]);
+        return "([^/]+?)";
+      })
+      .join("");
+    this.compiled.push({ route, regex: new RegExp(`^${pattern}$`), names });
+    // Literal segments win over parameters (`Workers/Statistics` before `Workers/{Sid}`).
+    this.compiled.sort((a, b) => a.names.length - b.names.length);
+  }
+
+  routes(): Route[] {
+    return this.compiled.map((c) => c.route);
+  }
+
+  /** Finds the route for host+path; `methodMismatch` is true when the path exists under other methods. */
+  match(method: string, host: string, path: string): { match: RouteMatch | null; methodMismatch: boolean } {
+    let methodMismatch = false;
+    for (const { route, regex, names } of this.compiled) {
+      if (route.host !== host) continue;
+      const found = regex.exec(path);
+      if (!found) continue;
+      if (route.method !== method) {
+        methodMismatch = true;
+        continue;
+      }
+      const params: Record<string, string> = {};
+      names.forEach((name, i) => (params[name] = decodeURIComponent(found[i + 1])));
+      return { match: { route, params }, methodMismatch: false };
+    }
+    return { match: null, methodMismatch };
+  }
+}
+
+/** Normalises a Twilio host: drops edge and region (`serverless.sydney.au1.twilio.com` → `serverless.twilio.com`). */
+export function productHost(host: string): string | null {
+  const match = /^([a-z0-9-]+)\.(?:[a-z0-9-]+\.)*twilio\.com$/i.exec(host);
+  return match ? `${match[1].toLowerCase()}.twilio.com` : null;
+}
+
+/** Builds a product's URL table: `table(host, [[method, path, handler], ...])`; the operation is the handler's name. */
+export function routeTable(host: string, rows: [HttpMethod, string, Handler][]): Route[] {
+  return rows.map(([method, path, handler]) => ({ method, host, path, operation: handler.name, handler }));
+}

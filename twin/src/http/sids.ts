@@ -1,0 +1,11 @@
+// Twilio SIDs: a two-letter prefix naming the resource type and 32 lowercase hex digits.
+import { randomBytes } from "crypto";
+
+export function newSid(prefix: string): string {
+  if (!/^[A-Z]{2}$/.test(prefix)) throw new Error(`newSid: bad prefix ${prefix}`);
+  return prefix + randomBytes(16).toString("hex");
+}
+
+export function isSid(value: string, prefix: string): boolean {
+  return new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(value);
+}

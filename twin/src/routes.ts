@@ -1,0 +1,6 @@
+// Every product's URL table, in one list the server and the route-coverage test share.
+import type { Route } from "./http/router";
+import { iamRoutes } from "./iam/routes";
+import { taskrouterRoutes } from "./taskrouter/routes";
+
+export const ALL_ROUTES: readonly Route[] = [...taskrouterRoutes, ...iamRoutes];

@@ -1,0 +1,246 @@
+// The HTTP front of the twin. One pipeline for every Twilio call:
+// split `/<twilio host>/<path>` → parse the body → match the route → request middleware →
+// authenticate → (validate the request) → handler → errors to Twilio's body → (validate the
+// answer) → log. Control routes under /_twin/ skip auth, middleware and validation.
+import { IncomingMessage, ServerResponse } from "http";
+import { fromTwinPath, TWIN_CORRELATION_HEADER } from "@flex-call-recovery/vocabulary";
+import { CONTROL_PREFIX, ControlError } from "./control/api";
+import { AuthenticationError, MethodNotAllowedError, NotFoundError, toErrorBody, TwilioError } from "./http/errors";
+import { parseMultipart } from "./http/multipart";
+import { Params, parseForm } from "./http/params";
+import { productHost, TwinResponse, UploadedFile, type HttpMethod } from "./http/router";
+import type { RequestInfo } from "./hooks";
+import { RequestLog } from "./requestLog";
+import type { Twin } from "./twin";
+
+interface ParsedBody {
+  form: Params;
+  json: unknown;
+  files: UploadedFile[];
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+async function parseBody(req: IncomingMessage, raw: Buffer): Promise<ParsedBody> {
+  const type = (req.headers["content-type"] ?? "").toLowerCase();
+  if (raw.length === 0) return { form: {}, json: undefined, files: [] };
+  if (type.startsWith("multipart/form-data")) {
+    const { form, files } = await parseMultipart(req.headers, raw);
+    return { form, json: undefined, files };
+  }
+  if (type.startsWith("application/json")) {
+    try {
+      return { form: {}, json: JSON.parse(raw.toString("utf8")) as unknown, files: [] };
+    } catch {
+      throw new TwilioError(400, 20001, "The request body is not valid JSON");
+    }
+  }
+  // Twilio reads form bodies whatever the declared type.
+  return { form: parseForm(raw.toString("utf8")), json: undefined, files: [] };
+}
+
+function parseBasicAuth(header: string | undefined): { username: string; password: string } | null {
+  const match = /^Basic\s+(.+)$/i.exec(header ?? "");
+  if (!match) return null;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon < 0 ? null : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+function send(res: ServerResponse, response: TwinResponse): void {
+  const headers: Record<string, string> = { ...response.headers };
+  const hasBody = response.body !== undefined && response.status !== 204;
+  if (hasBody && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
+    headers["Content-Type"] = "application/json";
+  }
+  res.writeHead(response.status, headers);
+  if (!hasBody) res.end();
+  else if (typeof response.body === "string" || Buffer.isBuffer(response.body)) res.end(response.body);
+  else res.end(JSON.stringify(response.body));
+}
+
+function bodyRecord(parsed: ParsedBody): Record<string, unknown> {
+  if (parsed.json && typeof parsed.json === "object" && !Array.isArray(parsed.json)) {
+    return parsed.json as Record<string, unknown>;
+  }
+  return { ...parsed.form };
+}
+
+export function requestListener(twin: Twin) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    handle(twin, req, res).catch((error: unknown) => {
+      // Only a bug in the pipeline itself lands here.
+      if (!res.headersSent) send(res, { status: 500, body: toErrorBody(error) });
+      else res.end();
+    });
+  };
+}
+
+async function handle(twin: Twin, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const startMs = RequestLog.now();
+  const seq = twin.requestLog.nextSeq();
+  const url = new URL(req.url ?? "/", "http://twin.local");
+  const method = (req.method ?? "GET").toUpperCase();
+  const correlationId = headerValue(req, TWIN_CORRELATION_HEADER);
+  const raw = await readBody(req);
+
+  if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
+    await handleControl(twin, req, res, method, url, raw);
+    return;
+  }
+
+  let parsed: ParsedBody = { form: {}, json: undefined, files: [] };
+  let parseError: unknown = null;
+  try {
+    parsed = await parseBody(req, raw);
+  } catch (error) {
+    parseError = error;
+  }
+
+  const split = fromTwinPath(url.pathname);
+  const host = split ? productHost(split.host) : null;
+  const path = split?.path ?? url.pathname;
+  const query = parseForm(url.search.slice(1));
+  const found = host ? twin.router.match(method, host, path) : { match: null, methodMismatch: false };
+  const route = found.match?.route ?? null;
+  const params = found.match?.params ?? {};
+  const info: RequestInfo = {
+    method,
+    host: host ?? split?.host ?? "",
+    path,
+    route,
+    params,
+    correlationId,
+    headers: req.headers,
+    body: bodyRecord(parsed),
+  };
+
+  let accountSid: string | null = null;
+  const dispatch = async (): Promise<TwinResponse> => {
+    try {
+      if (parseError) throw parseError;
+      const credentials = parseBasicAuth(headerValue(req, "authorization") ?? undefined);
+      const account = credentials ? twin.authenticate(credentials.username, credentials.password) : null;
+      if (!account) throw new AuthenticationError();
+      accountSid = account.accountSid;
+      if (!host || !found.match) {
+        if (found.methodMismatch) throw new MethodNotAllowedError(method);
+        throw new NotFoundError(path);
+      }
+      // 2010 paths name the account: another account's SID is not found, as on Twilio.
+      if (params.AccountSid !== undefined && params.AccountSid !== account.accountSid) throw new NotFoundError(path);
+      if (twin.validator) {
+        const contentType = (req.headers["content-type"] ?? "").toLowerCase();
+        const body = parsed.json !== undefined ? parsed.json : parsed.form;
+        const problem = twin.validator.checkRequest(found.match.route, contentType, body);
+        if (problem) throw new TwilioError(400, 20001, `Twin: ${problem}`);
+      }
+      return await found.match.route.handler({
+        method: method as HttpMethod,
+        host,
+        path,
+        params,
+        query,
+        form: parsed.form,
+        json: parsed.json,
+        files: parsed.files,
+        headers: req.headers,
+        account,
+      });
+    } catch (error) {
+      const body = toErrorBody(error);
+      return { status: body.status, body };
+    }
+  };
+
+  let response: TwinResponse;
+  try {
+    response = await twin.hooks.run(info, dispatch);
+  } catch (error) {
+    const body = toErrorBody(error);
+    response = { status: body.status, body };
+  }
+
+  if (twin.validator) {
+    const problem = twin.validator.checkResponse(route, method, info.host, path, response.status, response.body);
+    if (problem) {
+      // Fails the caller's test loudly: a spec mismatch is a twin bug.
+      console.error(`[twin] ${problem}`);
+      response = { status: 500, body: { ...toErrorBody(new Error(problem)) } };
+    }
+  }
+
+  send(res, response);
+  const errorBody = response.status >= 400 ? (response.body as { code?: unknown } | undefined) : undefined;
+  twin.requestLog.record({
+    seq,
+    method,
+    host: info.host || null,
+    route: route?.path ?? null,
+    operation: route?.operation ?? null,
+    path,
+    query: url.search,
+    params: parsed.files.length > 0 ? { ...info.body, files: parsed.files.map((f) => f.filename) } : info.body,
+    status: response.status,
+    startMs,
+    endMs: RequestLog.now(),
+    correlationId,
+    accountSid,
+    errorCode: typeof errorBody?.code === "number" ? errorBody.code : null,
+  });
+}
+
+async function handleControl(
+  twin: Twin,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  url: URL,
+  raw: Buffer,
+): Promise<void> {
+  const path = url.pathname.slice(CONTROL_PREFIX.length) || "/";
+  const found = twin.control.match(method, path);
+  if (!found) {
+    send(res, { status: 404, body: { message: `No control route ${method} ${url.pathname}` } });
+    return;
+  }
+  let body: Record<string, unknown> = {};
+  const text = raw.toString("utf8");
+  if (text) {
+    const type = (req.headers["content-type"] ?? "").toLowerCase();
+    try {
+      body = type.startsWith("application/json")
+        ? (JSON.parse(text) as Record<string, unknown>)
+        : { ...parseForm(text) };
+    } catch {
+      send(res, { status: 400, body: { message: "control: body is not valid JSON" } });
+      return;
+    }
+  }
+  try {
+    const answer = await found.handler({
+      method,
+      path,
+      params: found.params,
+      query: parseForm(url.search.slice(1)),
+      body,
+      twin,
+    });
+    send(res, { status: answer.status ?? 200, body: answer.body });
+  } catch (error) {
+    const status = error instanceof ControlError ? error.status : 500;
+    send(res, { status, body: { message: error instanceof Error ? error.message : String(error) } });
+  }
+}

@@ -1,0 +1,233 @@
+// The validating layer: checks every twin response against the spec's response schema of the
+// operation that produced it, and every request body against the operation's request schema.
+// Schemas compile lazily (per operation and status) so a test touching three routes pays for three.
+import Ajv, { ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import type { Route } from "../http/router";
+import { LOCAL_SCHEMA_HOST, LOCAL_SCHEMAS } from "./localSchemas";
+import { loadSpec, specOperation } from "./specs";
+
+/** Twilio's error body; the specs declare no error responses, so errors are checked against this. */
+export const TWILIO_ERROR_SCHEMA = {
+  type: "object",
+  required: ["code", "message", "more_info", "status"],
+  properties: {
+    code: { type: "integer" },
+    message: { type: "string" },
+    more_info: { type: "string", format: "uri" },
+    status: { type: "integer" },
+    detail: { type: "string" },
+  },
+};
+
+export interface ValidationFailure {
+  kind: "request" | "response";
+  method: string;
+  host: string;
+  path: string;
+  status?: number;
+  errors: string;
+}
+
+export interface ValidationStats {
+  requestsChecked: number;
+  /** Requests without a body schema to check against (GET, DELETE, documented exceptions). */
+  requestsWithoutSchema: number;
+  responsesServed: number;
+  responsesChecked: number;
+  failures: ValidationFailure[];
+}
+
+/**
+ * Makes a spec document ajv-ready. Rewrites OpenAPI 3.0 `nullable` into JSON Schema ajv understands: `nullable` beside `$ref` or
+ * without a `type` becomes `anyOf [..., null]` / is dropped, and a nullable `enum` gains `null`. With `requireAll` (responses),
+ * every listed property becomes required.
+ */
+function normaliseSchema(node: unknown, requireAll: boolean): unknown {
+  if (Array.isArray(node)) return node.map((item) => normaliseSchema(item, requireAll));
+  if (!node || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    // Examples are large and never validated.
+    if (key === "examples" || key === "example") continue;
+    // `properties` maps names to schemas: a property may itself be called "example(s)".
+    out[key] =
+      key === "properties" && value && typeof value === "object"
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normaliseSchema(v, requireAll)]))
+        : normaliseSchema(value, requireAll);
+  }
+  // Responses must carry every property the schema lists (null where Twilio sends null).
+  if (requireAll && out.type === "object" && out.properties && typeof out.properties === "object" && !out.required) {
+    out.required = Object.keys(out.properties);
+  }
+  if (out.nullable === true) {
+    if (typeof out.$ref === "string") {
+      const ref = out.$ref;
+      delete out.$ref;
+      delete out.nullable;
+      out.anyOf = [{ $ref: ref }, { type: "null" }];
+    } else if (out.type === undefined) {
+      delete out.nullable;
+    } else if (Array.isArray(out.enum) && !out.enum.includes(null)) {
+      out.enum = [...out.enum, null];
+    }
+  }
+  return out;
+}
+
+function newAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: coerce ? "array" : false });
+  addFormats(ajv);
+  // Twilio's own 2010 responses put relative URIs ("/2010-04-01/Accounts/...") under `format: uri`.
+  ajv.addFormat("uri", (s: string) => /^(https?:\/\/[^\s]+|\/[^\s]*)$/.test(s));
+  ajv.addFormat("date-time-rfc-2822", (s: string) =>
+    /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$/.test(s),
+  );
+  // Twilio-specific formats that constrain nothing we emit.
+  for (const name of [
+    "uri-map",
+    "http-method",
+    "phone-number",
+    "phone-number-capabilities",
+    "iso-country-code",
+    "currency",
+    "ice-server",
+    "endpoint",
+    "twiml",
+    "OrganizationSid",
+    "UserSid",
+    "IdentityNotificationSid",
+    "AccountSid",
+  ]) {
+    ajv.addFormat(name, true);
+  }
+  return ajv;
+}
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+export class SpecValidator {
+  readonly stats: ValidationStats = {
+    requestsChecked: 0,
+    requestsWithoutSchema: 0,
+    responsesServed: 0,
+    responsesChecked: 0,
+    failures: [],
+  };
+  private readonly responseAjv = newAjv(false);
+  private readonly requestAjv = newAjv(true);
+  private readonly loadedHosts = new Set<string>();
+  private readonly compiled = new Map<string, ValidateFunction | null>();
+  private errorValidator: ValidateFunction | null = null;
+
+  private ensureSpec(ajv: Ajv, host: string): boolean {
+    const key = `${ajv === this.requestAjv ? "req" : "res"}:${host}`;
+    if (this.loadedHosts.has(key)) return true;
+    const doc = host === LOCAL_SCHEMA_HOST ? LOCAL_SCHEMAS : loadSpec(host);
+    if (!doc) return false;
+    ajv.addSchema(normaliseSchema(doc, ajv === this.responseAjv) as object, host);
+    this.loadedHosts.add(key);
+    return true;
+  }
+
+  private compileRef(ajv: Ajv, cacheKey: string, host: string, pointer: string): ValidateFunction | null {
+    if (this.compiled.has(cacheKey)) return this.compiled.get(cacheKey) ?? null;
+    let fn: ValidateFunction | null = null;
+    if (this.ensureSpec(ajv, host)) fn = ajv.compile({ $ref: `${host}#${pointer}` });
+    this.compiled.set(cacheKey, fn);
+    return fn;
+  }
+
+  /** Checks a request body; returns an error text or null. */
+  checkRequest(route: Route, contentType: string, body: unknown): string | null {
+    const op = route.notInSpec ? null : specOperation(route.host, route.path, route.method);
+    const media = op?.requestBody?.content ? Object.keys(op.requestBody.content)[0] : undefined;
+    if (!op || !media) {
+      this.stats.requestsWithoutSchema++;
+      return null;
+    }
+    this.stats.requestsChecked++;
+    if (!contentType.startsWith(media) && body && Object.keys(body).length > 0) {
+      return this.fail("request", route, undefined, `content type ${contentType || "(none)"}, spec wants ${media}`);
+    }
+    const pointer = `/paths/${escapePointer(route.path)}/${route.method.toLowerCase()}/requestBody/content/${escapePointer(media)}/schema`;
+    const fn = this.compileRef(this.requestAjv, `req ${route.host} ${pointer}`, route.host, pointer);
+    if (!fn) return null;
+    // Coercion (form strings → integers/booleans/arrays) must not touch the handler's copy.
+    if (fn(structuredClone(body ?? {}))) return null;
+    return this.fail("request", route, undefined, this.requestAjv.errorsText(fn.errors));
+  }
+
+  /** Checks a response; returns an error text or null. Counts every response it sees. */
+  checkResponse(
+    route: Route | null,
+    method: string,
+    host: string,
+    path: string,
+    status: number,
+    body: unknown,
+  ): string | null {
+    this.stats.responsesServed++;
+    if (status >= 400) {
+      this.errorValidator ??= this.responseAjv.compile(TWILIO_ERROR_SCHEMA);
+      this.stats.responsesChecked++;
+      if (this.errorValidator(body)) return null;
+      return this.failRaw(
+        "response",
+        method,
+        host,
+        path,
+        status,
+        this.responseAjv.errorsText(this.errorValidator.errors),
+      );
+    }
+    if (!route) return this.failRaw("response", method, host, path, status, "success answer without a route");
+    const schemaRef = route.notInSpec ? route.responseSchema : undefined;
+    let fn: ValidateFunction | null = null;
+    if (schemaRef) {
+      fn = this.compileRef(
+        this.responseAjv,
+        `res ${schemaRef.host} ${schemaRef.pointer}`,
+        schemaRef.host,
+        schemaRef.pointer,
+      );
+    } else {
+      const op = specOperation(route.host, route.path, route.method);
+      const declared = op?.responses?.[String(status)];
+      if (!declared) {
+        return this.fail("response", route, status, `status ${status} is not a response the spec declares`);
+      }
+      const content = declared.content?.["application/json"];
+      if (!content?.schema) {
+        this.stats.responsesChecked++;
+        return body === undefined || body === null || body === ""
+          ? null
+          : this.fail("response", route, status, "the spec declares no body");
+      }
+      const pointer = `/paths/${escapePointer(route.path)}/${route.method.toLowerCase()}/responses/${status}/content/application~1json/schema`;
+      fn = this.compileRef(this.responseAjv, `res ${route.host} ${pointer}`, route.host, pointer);
+    }
+    if (!fn) return this.fail("response", route, status, "no schema to validate against");
+    this.stats.responsesChecked++;
+    if (fn(body)) return null;
+    return this.fail("response", route, status, this.responseAjv.errorsText(fn.errors));
+  }
+
+  private fail(kind: "request" | "response", route: Route, status: number | undefined, errors: string): string {
+    return this.failRaw(kind, route.method, route.host, route.path, status, errors);
+  }
+
+  private failRaw(
+    kind: "request" | "response",
+    method: string,
+    host: string,
+    path: string,
+    status: number | undefined,
+    errors: string,
+  ): string {
+    this.stats.failures.push({ kind, method, host, path, status, errors });
+    return `${kind} of ${method} ${host}${path} does not match Twilio's spec: ${errors}`;
+  }
+}

@@ -1,0 +1,45 @@
+// One store object per account (STYLE §29): each field is one product's backend, which owns that
+// product's state for this account. `dispose()` cancels the account's timers (TTLs, builds).
+import type { Clock } from "./clock";
+import type { TwinEvents } from "./domainEvents";
+import { IamBackend } from "./iam/backend";
+import { TaskRouterBackend } from "./taskrouter/backend";
+
+export interface BackendContext {
+  accountSid: string;
+  clock: Clock;
+  events: TwinEvents;
+}
+
+export class AccountStore {
+  /** TaskRouter: workspaces and their activities, channels, workers, queues, workflows, tasks, reservations. */
+  readonly taskrouter: TaskRouterBackend;
+  /** iam: Flex tokens issued to simulated agents (what Tokens/validate accepts). */
+  readonly iam: IamBackend;
+
+  constructor(
+    readonly accountSid: string,
+    /** The credential the account authenticates with (Basic auth password). */
+    readonly authToken: string,
+    private readonly ctx: BackendContext,
+  ) {
+    this.taskrouter = new TaskRouterBackend(ctx);
+    this.iam = new IamBackend(ctx);
+  }
+
+  get clock(): Clock {
+    return this.ctx.clock;
+  }
+
+  get events(): TwinEvents {
+    return this.ctx.events;
+  }
+
+  /** Checks Basic-auth credentials: the auth token, or an API key (SK...) and its secret. */
+  authenticates(username: string, password: string): boolean {
+    if (username === this.accountSid) return password === this.authToken;
+    return false;
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,1009 @@
+// TaskRouter state and rules for one account: workspaces and everything in them. No HTTP here;
+// methods are named after Twilio's operations (createTask, updateTaskReservation...). Routing
+// (which worker gets a task) is not decided here: the engine listens to the events and calls the
+// engine-facing methods at the bottom (createReservation, setTaskStatus...).
+import type { BackendContext } from "../store";
+import type { TwinEvents } from "../domainEvents";
+import { newSid } from "../http/sids";
+import { stripUndefined } from "../util";
+import {
+  DuplicateNameError,
+  InUseError,
+  InvalidParameterError,
+  InvalidTransitionError,
+  InvalidWorkflowConfigurationError,
+  NotFoundError,
+} from "./errors";
+
+export type TaskStatus = "pending" | "reserved" | "assigned" | "canceled" | "completed" | "wrapping";
+export type ReservationStatus =
+  "pending" | "accepted" | "rejected" | "timeout" | "canceled" | "rescinded" | "wrapping" | "completed";
+
+interface Dated {
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface Workspace extends Dated {
+  sid: string;
+  friendlyName: string;
+  eventCallbackUrl: string | null;
+  /** Comma-separated event types sent to eventCallbackUrl (null = all). */
+  eventsFilter: string | null;
+  defaultActivitySid: string;
+  timeoutActivitySid: string;
+  multiTaskEnabled: boolean;
+  prioritizeQueueOrder: "FIFO" | "LIFO";
+}
+
+export interface Activity extends Dated {
+  sid: string;
+  workspaceSid: string;
+  friendlyName: string;
+  available: boolean;
+}
+
+export interface TaskChannel extends Dated {
+  sid: string;
+  workspaceSid: string;
+  friendlyName: string;
+  uniqueName: string;
+  channelOptimizedRouting: boolean | null;
+}
+
+export interface Worker extends Dated {
+  sid: string;
+  workspaceSid: string;
+  friendlyName: string;
+  /** JSON text as the client sent it. */
+  attributes: string;
+  activitySid: string;
+  dateStatusChanged: Date;
+}
+
+export interface TaskQueue extends Dated {
+  sid: string;
+  workspaceSid: string;
+  friendlyName: string;
+  /** TaskRouter expression selecting the queue's workers. */
+  targetWorkers: string;
+  maxReservedWorkers: number;
+  taskOrder: "FIFO" | "LIFO";
+  reservationActivitySid: string | null;
+  assignmentActivitySid: string | null;
+}
+
+export interface Workflow extends Dated {
+  sid: string;
+  workspaceSid: string;
+  friendlyName: string;
+  /** The configuration JSON text, stored and returned as given (Twilio echoes the client's JSON). */
+  configuration: string;
+  assignmentCallbackUrl: string | null;
+  fallbackAssignmentCallbackUrl: string | null;
+  taskReservationTimeout: number;
+}
+
+export interface Task extends Dated {
+  sid: string;
+  workspaceSid: string;
+  workflowSid: string | null;
+  /** Queue the task currently waits in (set by the routing engine), null before routing. */
+  taskQueueSid: string | null;
+  taskChannelSid: string;
+  /** JSON text. */
+  attributes: string;
+  assignmentStatus: TaskStatus;
+  priority: number;
+  reason: string | null;
+  /** TTL in seconds before assignment. */
+  timeout: number;
+  taskQueueEnteredDate: Date | null;
+  virtualStartTime: Date;
+  routingTarget: string | null;
+  ignoreCapacity: boolean | null;
+}
+
+export interface Reservation extends Dated {
+  sid: string;
+  workspaceSid: string;
+  taskSid: string;
+  workerSid: string;
+  reservationStatus: ReservationStatus;
+}
+
+/** What a workspace holds; maps are keyed by SID and keep insertion (creation) order. */
+interface WorkspaceState {
+  workspace: Workspace;
+  activities: Map<string, Activity>;
+  taskChannels: Map<string, TaskChannel>;
+  workers: Map<string, Worker>;
+  taskQueues: Map<string, TaskQueue>;
+  workflows: Map<string, Workflow>;
+  tasks: Map<string, Task>;
+  /** Reservations by reservation SID (WR...). */
+  reservations: Map<string, Reservation>;
+}
+
+/** Activities Twilio creates in every new workspace. */
+const DEFAULT_ACTIVITIES: [string, boolean][] = [
+  ["Offline", false],
+  ["Available", true],
+  ["Unavailable", false],
+];
+/** Task channels Twilio creates in every new workspace (unique name, friendly name). */
+const DEFAULT_CHANNELS: [string, string][] = [
+  ["default", "Default"],
+  ["voice", "Voice"],
+  ["chat", "Chat"],
+  ["sms", "SMS"],
+  ["video", "Video"],
+  ["email", "Email"],
+];
+
+const TASK_TRANSITIONS: Record<TaskStatus, TaskStatus[]> = {
+  pending: ["canceled", "reserved"],
+  reserved: ["canceled", "pending", "assigned"],
+  assigned: ["wrapping", "completed", "canceled"],
+  wrapping: ["completed"],
+  canceled: [],
+  completed: [],
+};
+
+function parseJsonText(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new InvalidParameterError(`${what} is not valid JSON`);
+  }
+}
+
+function checkAttributes(text: string, what = "Attributes"): void {
+  const value = parseJsonText(text, what);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new InvalidParameterError(`${what} must be a JSON object`);
+  }
+}
+
+export interface WorkflowConfiguration {
+  task_routing: {
+    filters?: { filter_friendly_name?: string; expression?: string; targets?: { queue?: string }[] }[];
+    default_filter?: { queue?: string };
+  };
+}
+
+export class TaskRouterBackend {
+  // Workspaces by SID (WS...), each with its own resources.
+  private readonly workspaces = new Map<string, WorkspaceState>();
+
+  constructor(private readonly ctx: BackendContext) {}
+
+  private now(): Date {
+    return this.ctx.clock.now();
+  }
+
+  private ws(workspaceSid: string): WorkspaceState {
+    const state = this.workspaces.get(workspaceSid);
+    if (!state) throw new NotFoundError(`/Workspaces/${workspaceSid}`);
+    return state;
+  }
+
+  private get<T>(map: Map<string, T>, sid: string, path: string): T {
+    const item = map.get(sid);
+    if (!item) throw new NotFoundError(path);
+    return item;
+  }
+
+  private emit: TwinEvents["emit"] = (name, event) => this.ctx.events.emit(name, event);
+
+  // ---- Workspaces ----
+
+  createWorkspace(input: {
+    friendlyName: string;
+    eventCallbackUrl?: string;
+    eventsFilter?: string;
+    multiTaskEnabled?: boolean;
+    prioritizeQueueOrder?: "FIFO" | "LIFO";
+  }): Workspace {
+    for (const { workspace } of this.workspaces.values()) {
+      if (workspace.friendlyName === input.friendlyName) throw new DuplicateNameError("Workspace", input.friendlyName);
+    }
+    const now = this.now();
+    const sid = newSid("WS");
+    const activities = new Map<string, Activity>();
+    for (const [friendlyName, available] of DEFAULT_ACTIVITIES) {
+      const activity = {
+        sid: newSid("WA"),
+        workspaceSid: sid,
+        friendlyName,
+        available,
+        dateCreated: now,
+        dateUpdated: now,
+      };
+      activities.set(activity.sid, activity);
+    }
+    const offline = [...activities.values()][0];
+    const taskChannels = new Map<string, TaskChannel>();
+    for (const [uniqueName, friendlyName] of DEFAULT_CHANNELS) {
+      const channel = {
+        sid: newSid("TC"),
+        workspaceSid: sid,
+        friendlyName,
+        uniqueName,
+        channelOptimizedRouting: null,
+        dateCreated: now,
+        dateUpdated: now,
+      };
+      taskChannels.set(channel.sid, channel);
+    }
+    const workspace: Workspace = {
+      sid,
+      friendlyName: input.friendlyName,
+      eventCallbackUrl: input.eventCallbackUrl ?? null,
+      eventsFilter: input.eventsFilter ?? null,
+      defaultActivitySid: offline.sid,
+      timeoutActivitySid: offline.sid,
+      // Twilio turned multitasking on by default for new workspaces.
+      multiTaskEnabled: input.multiTaskEnabled ?? true,
+      prioritizeQueueOrder: input.prioritizeQueueOrder ?? "FIFO",
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.workspaces.set(sid, {
+      workspace,
+      activities,
+      taskChannels,
+      workers: new Map(),
+      taskQueues: new Map(),
+      workflows: new Map(),
+      tasks: new Map(),
+      reservations: new Map(),
+    });
+    this.emit("workspaceCreated", { accountSid: this.ctx.accountSid, workspace });
+    return workspace;
+  }
+
+  fetchWorkspace(sid: string): Workspace {
+    return this.ws(sid).workspace;
+  }
+
+  listWorkspace(filter: { friendlyName?: string } = {}): Workspace[] {
+    return [...this.workspaces.values()]
+      .map((s) => s.workspace)
+      .filter((w) => filter.friendlyName === undefined || w.friendlyName === filter.friendlyName);
+  }
+
+  updateWorkspace(
+    sid: string,
+    input: Partial<
+      Pick<
+        Workspace,
+        | "friendlyName"
+        | "eventCallbackUrl"
+        | "eventsFilter"
+        | "defaultActivitySid"
+        | "timeoutActivitySid"
+        | "multiTaskEnabled"
+        | "prioritizeQueueOrder"
+      >
+    >,
+  ): Workspace {
+    const state = this.ws(sid);
+    if (input.defaultActivitySid)
+      this.get(state.activities, input.defaultActivitySid, `/Activities/${input.defaultActivitySid}`);
+    if (input.timeoutActivitySid)
+      this.get(state.activities, input.timeoutActivitySid, `/Activities/${input.timeoutActivitySid}`);
+    Object.assign(state.workspace, stripUndefined(input), { dateUpdated: this.now() });
+    this.emit("workspaceUpdated", { accountSid: this.ctx.accountSid, workspace: state.workspace });
+    return state.workspace;
+  }
+
+  deleteWorkspace(sid: string): void {
+    const state = this.ws(sid);
+    this.workspaces.delete(sid);
+    this.emit("workspaceDeleted", { accountSid: this.ctx.accountSid, workspace: state.workspace });
+  }
+
+  // ---- Activities ----
+
+  createActivity(workspaceSid: string, input: { friendlyName: string; available?: boolean }): Activity {
+    const state = this.ws(workspaceSid);
+    for (const a of state.activities.values()) {
+      if (a.friendlyName === input.friendlyName) throw new DuplicateNameError("Activity", input.friendlyName);
+    }
+    const now = this.now();
+    const activity: Activity = {
+      sid: newSid("WA"),
+      workspaceSid,
+      friendlyName: input.friendlyName,
+      available: input.available ?? false,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    state.activities.set(activity.sid, activity);
+    this.emit("activityCreated", { accountSid: this.ctx.accountSid, activity });
+    return activity;
+  }
+
+  fetchActivity(workspaceSid: string, sid: string): Activity {
+    return this.get(this.ws(workspaceSid).activities, sid, `/Workspaces/${workspaceSid}/Activities/${sid}`);
+  }
+
+  listActivity(workspaceSid: string, filter: { friendlyName?: string; available?: boolean } = {}): Activity[] {
+    return [...this.ws(workspaceSid).activities.values()].filter(
+      (a) =>
+        (filter.friendlyName === undefined || a.friendlyName === filter.friendlyName) &&
+        (filter.available === undefined || a.available === filter.available),
+    );
+  }
+
+  updateActivity(workspaceSid: string, sid: string, input: { friendlyName?: string }): Activity {
+    const activity = this.fetchActivity(workspaceSid, sid);
+    Object.assign(activity, stripUndefined(input), { dateUpdated: this.now() });
+    return activity;
+  }
+
+  deleteActivity(workspaceSid: string, sid: string): void {
+    const state = this.ws(workspaceSid);
+    this.fetchActivity(workspaceSid, sid);
+    if (state.workspace.defaultActivitySid === sid || state.workspace.timeoutActivitySid === sid) {
+      throw new InUseError("Cannot delete the workspace's default or timeout activity");
+    }
+    if ([...state.workers.values()].some((w) => w.activitySid === sid)) {
+      throw new InUseError("Cannot delete an activity that workers are in");
+    }
+    state.activities.delete(sid);
+  }
+
+  // ---- Task channels ----
+
+  createTaskChannel(
+    workspaceSid: string,
+    input: { friendlyName: string; uniqueName: string; channelOptimizedRouting?: boolean },
+  ): TaskChannel {
+    const state = this.ws(workspaceSid);
+    for (const c of state.taskChannels.values()) {
+      if (c.uniqueName === input.uniqueName) throw new DuplicateNameError("TaskChannel", input.uniqueName);
+    }
+    const now = this.now();
+    const channel: TaskChannel = {
+      sid: newSid("TC"),
+      workspaceSid,
+      friendlyName: input.friendlyName,
+      uniqueName: input.uniqueName,
+      channelOptimizedRouting: input.channelOptimizedRouting ?? null,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    state.taskChannels.set(channel.sid, channel);
+    return channel;
+  }
+
+  /** By SID or unique name, as Twilio accepts both. */
+  fetchTaskChannel(workspaceSid: string, sidOrName: string): TaskChannel {
+    const state = this.ws(workspaceSid);
+    const found =
+      state.taskChannels.get(sidOrName) ?? [...state.taskChannels.values()].find((c) => c.uniqueName === sidOrName);
+    if (!found) throw new NotFoundError(`/Workspaces/${workspaceSid}/TaskChannels/${sidOrName}`);
+    return found;
+  }
+
+  listTaskChannel(workspaceSid: string): TaskChannel[] {
+    return [...this.ws(workspaceSid).taskChannels.values()];
+  }
+
+  updateTaskChannel(
+    workspaceSid: string,
+    sid: string,
+    input: { friendlyName?: string; channelOptimizedRouting?: boolean },
+  ): TaskChannel {
+    const channel = this.fetchTaskChannel(workspaceSid, sid);
+    Object.assign(channel, stripUndefined(input), { dateUpdated: this.now() });
+    return channel;
+  }
+
+  deleteTaskChannel(workspaceSid: string, sid: string): void {
+    const state = this.ws(workspaceSid);
+    const channel = this.fetchTaskChannel(workspaceSid, sid);
+    const live = [...state.tasks.values()].some(
+      (t) => t.taskChannelSid === channel.sid && !["canceled", "completed"].includes(t.assignmentStatus),
+    );
+    if (live) throw new InUseError("Cannot delete a task channel with active tasks");
+    state.taskChannels.delete(channel.sid);
+  }
+
+  // ---- Workers ----
+
+  createWorker(
+    workspaceSid: string,
+    input: { friendlyName: string; attributes?: string; activitySid?: string },
+  ): Worker {
+    const state = this.ws(workspaceSid);
+    for (const w of state.workers.values()) {
+      if (w.friendlyName === input.friendlyName) throw new DuplicateNameError("Worker", input.friendlyName);
+    }
+    const attributes = input.attributes ?? "{}";
+    checkAttributes(attributes);
+    const activitySid = input.activitySid ?? state.workspace.defaultActivitySid;
+    this.fetchActivity(workspaceSid, activitySid);
+    const now = this.now();
+    const worker: Worker = {
+      sid: newSid("WK"),
+      workspaceSid,
+      friendlyName: input.friendlyName,
+      attributes,
+      activitySid,
+      dateStatusChanged: now,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    state.workers.set(worker.sid, worker);
+    this.emit("workerCreated", { accountSid: this.ctx.accountSid, worker });
+    return worker;
+  }
+
+  fetchWorker(workspaceSid: string, sid: string): Worker {
+    return this.get(this.ws(workspaceSid).workers, sid, `/Workspaces/${workspaceSid}/Workers/${sid}`);
+  }
+
+  listWorker(
+    workspaceSid: string,
+    filter: { activitySid?: string; activityName?: string; available?: boolean; friendlyName?: string } = {},
+  ): Worker[] {
+    const state = this.ws(workspaceSid);
+    return [...state.workers.values()].filter((w) => {
+      const activity = state.activities.get(w.activitySid);
+      return (
+        (filter.activitySid === undefined || w.activitySid === filter.activitySid) &&
+        (filter.activityName === undefined || activity?.friendlyName === filter.activityName) &&
+        (filter.available === undefined || (activity?.available ?? false) === filter.available) &&
+        (filter.friendlyName === undefined || w.friendlyName === filter.friendlyName)
+      );
+    });
+  }
+
+  updateWorker(
+    workspaceSid: string,
+    sid: string,
+    input: { friendlyName?: string; attributes?: string; activitySid?: string },
+    params: Record<string, unknown> = {},
+  ): Worker {
+    const worker = this.fetchWorker(workspaceSid, sid);
+    if (input.attributes !== undefined) checkAttributes(input.attributes);
+    if (input.activitySid !== undefined) this.fetchActivity(workspaceSid, input.activitySid);
+    const previousActivitySid = worker.activitySid;
+    const now = this.now();
+    Object.assign(worker, stripUndefined(input), { dateUpdated: now });
+    if (worker.activitySid !== previousActivitySid) worker.dateStatusChanged = now;
+    this.emit("workerUpdated", { accountSid: this.ctx.accountSid, worker, previousActivitySid, params });
+    return worker;
+  }
+
+  deleteWorker(workspaceSid: string, sid: string): void {
+    const state = this.ws(workspaceSid);
+    const worker = this.fetchWorker(workspaceSid, sid);
+    state.workers.delete(sid);
+    this.emit("workerDeleted", { accountSid: this.ctx.accountSid, worker });
+  }
+
+  /** Whether the worker's current activity is an available one. */
+  isWorkerAvailable(worker: Worker): boolean {
+    return this.ws(worker.workspaceSid).activities.get(worker.activitySid)?.available ?? false;
+  }
+
+  activityName(workspaceSid: string, activitySid: string | null): string | null {
+    if (!activitySid) return null;
+    return this.workspaces.get(workspaceSid)?.activities.get(activitySid)?.friendlyName ?? null;
+  }
+
+  // ---- Task queues ----
+
+  createTaskQueue(
+    workspaceSid: string,
+    input: {
+      friendlyName: string;
+      targetWorkers?: string;
+      maxReservedWorkers?: number;
+      taskOrder?: "FIFO" | "LIFO";
+      reservationActivitySid?: string;
+      assignmentActivitySid?: string;
+    },
+  ): TaskQueue {
+    const state = this.ws(workspaceSid);
+    for (const q of state.taskQueues.values()) {
+      if (q.friendlyName === input.friendlyName) throw new DuplicateNameError("TaskQueue", input.friendlyName);
+    }
+    if (input.reservationActivitySid) this.fetchActivity(workspaceSid, input.reservationActivitySid);
+    if (input.assignmentActivitySid) this.fetchActivity(workspaceSid, input.assignmentActivitySid);
+    this.checkMaxReserved(input.maxReservedWorkers);
+    const now = this.now();
+    const queue: TaskQueue = {
+      sid: newSid("WQ"),
+      workspaceSid,
+      friendlyName: input.friendlyName,
+      // Twilio's default target expression matches every worker.
+      targetWorkers: input.targetWorkers ?? "1==1",
+      maxReservedWorkers: input.maxReservedWorkers ?? 1,
+      taskOrder: input.taskOrder ?? "FIFO",
+      reservationActivitySid: input.reservationActivitySid ?? null,
+      assignmentActivitySid: input.assignmentActivitySid ?? null,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    state.taskQueues.set(queue.sid, queue);
+    this.emit("taskQueueCreated", { accountSid: this.ctx.accountSid, taskQueue: queue });
+    return queue;
+  }
+
+  private checkMaxReserved(value: number | undefined): void {
+    if (value !== undefined && (value < 1 || value > 50)) {
+      throw new InvalidParameterError("MaxReservedWorkers must be between 1 and 50");
+    }
+  }
+
+  fetchTaskQueue(workspaceSid: string, sid: string): TaskQueue {
+    return this.get(this.ws(workspaceSid).taskQueues, sid, `/Workspaces/${workspaceSid}/TaskQueues/${sid}`);
+  }
+
+  listTaskQueue(workspaceSid: string, filter: { friendlyName?: string } = {}): TaskQueue[] {
+    return [...this.ws(workspaceSid).taskQueues.values()].filter(
+      (q) => filter.friendlyName === undefined || q.friendlyName === filter.friendlyName,
+    );
+  }
+
+  updateTaskQueue(
+    workspaceSid: string,
+    sid: string,
+    input: Partial<
+      Pick<
+        TaskQueue,
+        | "friendlyName"
+        | "targetWorkers"
+        | "maxReservedWorkers"
+        | "taskOrder"
+        | "reservationActivitySid"
+        | "assignmentActivitySid"
+      >
+    >,
+  ): TaskQueue {
+    const queue = this.fetchTaskQueue(workspaceSid, sid);
+    this.checkMaxReserved(input.maxReservedWorkers);
+    Object.assign(queue, stripUndefined(input), { dateUpdated: this.now() });
+    this.emit("taskQueueUpdated", { accountSid: this.ctx.accountSid, taskQueue: queue });
+    return queue;
+  }
+
+  deleteTaskQueue(workspaceSid: string, sid: string): void {
+    const state = this.ws(workspaceSid);
+    const queue = this.fetchTaskQueue(workspaceSid, sid);
+    for (const wf of state.workflows.values()) {
+      if (workflowQueueSids(wf.configuration).includes(sid)) {
+        throw new InUseError(`Cannot delete TaskQueue ${sid}: workflow ${wf.sid} routes to it`);
+      }
+    }
+    state.taskQueues.delete(sid);
+    this.emit("taskQueueDeleted", { accountSid: this.ctx.accountSid, taskQueue: queue });
+  }
+
+  // ---- Workflows ----
+
+  private checkConfiguration(state: WorkspaceState, configuration: string): void {
+    const parsed = parseJsonText(configuration, "Configuration") as Partial<WorkflowConfiguration> | null;
+    if (!parsed || typeof parsed !== "object" || !parsed.task_routing || typeof parsed.task_routing !== "object") {
+      throw new InvalidWorkflowConfigurationError("task_routing is required");
+    }
+    for (const queueSid of workflowQueueSids(configuration)) {
+      if (!state.taskQueues.has(queueSid)) throw new InvalidWorkflowConfigurationError(`unknown queue ${queueSid}`);
+    }
+  }
+
+  createWorkflow(
+    workspaceSid: string,
+    input: {
+      friendlyName: string;
+      configuration: string;
+      assignmentCallbackUrl?: string;
+      fallbackAssignmentCallbackUrl?: string;
+      taskReservationTimeout?: number;
+    },
+  ): Workflow {
+    const state = this.ws(workspaceSid);
+    for (const wf of state.workflows.values()) {
+      if (wf.friendlyName === input.friendlyName) throw new DuplicateNameError("Workflow", input.friendlyName);
+    }
+    this.checkConfiguration(state, input.configuration);
+    this.checkReservationTimeout(input.taskReservationTimeout);
+    const now = this.now();
+    const workflow: Workflow = {
+      sid: newSid("WW"),
+      workspaceSid,
+      friendlyName: input.friendlyName,
+      configuration: input.configuration,
+      assignmentCallbackUrl: input.assignmentCallbackUrl ?? null,
+      fallbackAssignmentCallbackUrl: input.fallbackAssignmentCallbackUrl ?? null,
+      taskReservationTimeout: input.taskReservationTimeout ?? 120,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    state.workflows.set(workflow.sid, workflow);
+    this.emit("workflowCreated", { accountSid: this.ctx.accountSid, workflow });
+    return workflow;
+  }
+
+  private checkReservationTimeout(value: number | undefined): void {
+    if (value !== undefined && (value < 1 || value > 86400)) {
+      throw new InvalidParameterError("TaskReservationTimeout must be between 1 and 86400");
+    }
+  }
+
+  fetchWorkflow(workspaceSid: string, sid: string): Workflow {
+    return this.get(this.ws(workspaceSid).workflows, sid, `/Workspaces/${workspaceSid}/Workflows/${sid}`);
+  }
+
+  listWorkflow(workspaceSid: string, filter: { friendlyName?: string } = {}): Workflow[] {
+    return [...this.ws(workspaceSid).workflows.values()].filter(
+      (wf) => filter.friendlyName === undefined || wf.friendlyName === filter.friendlyName,
+    );
+  }
+
+  updateWorkflow(
+    workspaceSid: string,
+    sid: string,
+    input: Partial<
+      Pick<
+        Workflow,
+        | "friendlyName"
+        | "configuration"
+        | "assignmentCallbackUrl"
+        | "fallbackAssignmentCallbackUrl"
+        | "taskReservationTimeout"
+      >
+    >,
+  ): Workflow {
+    const state = this.ws(workspaceSid);
+    const workflow = this.fetchWorkflow(workspaceSid, sid);
+    if (input.configuration !== undefined) this.checkConfiguration(state, input.configuration);
+    this.checkReservationTimeout(input.taskReservationTimeout);
+    Object.assign(workflow, stripUndefined(input), { dateUpdated: this.now() });
+    this.emit("workflowUpdated", { accountSid: this.ctx.accountSid, workflow });
+    return workflow;
+  }
+
+  deleteWorkflow(workspaceSid: string, sid: string): void {
+    const state = this.ws(workspaceSid);
+    const workflow = this.fetchWorkflow(workspaceSid, sid);
+    const live = [...state.tasks.values()].some(
+      (t) => t.workflowSid === sid && !["canceled", "completed"].includes(t.assignmentStatus),
+    );
+    if (live) throw new InUseError(`Cannot delete Workflow ${sid}: it has active tasks`);
+    state.workflows.delete(sid);
+    this.emit("workflowDeleted", { accountSid: this.ctx.accountSid, workflow });
+  }
+
+  // ---- Tasks ----
+
+  createTask(
+    workspaceSid: string,
+    input: {
+      workflowSid?: string;
+      attributes?: string;
+      priority?: number;
+      timeout?: number;
+      taskChannel?: string;
+      routingTarget?: string;
+      ignoreCapacity?: boolean;
+      virtualStartTime?: Date;
+    },
+  ): Task {
+    const state = this.ws(workspaceSid);
+    const attributes = input.attributes ?? "{}";
+    checkAttributes(attributes);
+    let workflowSid = input.workflowSid ?? null;
+    if (workflowSid) this.fetchWorkflow(workspaceSid, workflowSid);
+    // With a single workflow the WorkflowSid may be omitted.
+    else if (state.workflows.size === 1) workflowSid = [...state.workflows.keys()][0];
+    else if (!input.routingTarget)
+      throw new InvalidParameterError("Missing required parameter WorkflowSid in the post body");
+    const timeout = input.timeout ?? 86400;
+    if (timeout < 1 || timeout > 1209600) throw new InvalidParameterError("Timeout must be between 1 and 1209600");
+    const priority = input.priority ?? 0;
+    if (priority < 0 || priority > 2147483647)
+      throw new InvalidParameterError("Priority must be between 0 and 2147483647");
+    const channel = this.fetchTaskChannel(workspaceSid, input.taskChannel ?? "default");
+    const now = this.now();
+    const task: Task = {
+      sid: newSid("WT"),
+      workspaceSid,
+      workflowSid,
+      taskQueueSid: null,
+      taskChannelSid: channel.sid,
+      attributes,
+      assignmentStatus: "pending",
+      priority,
+      reason: null,
+      timeout,
+      taskQueueEnteredDate: null,
+      virtualStartTime: input.virtualStartTime ?? now,
+      routingTarget: input.routingTarget ?? null,
+      ignoreCapacity: input.ignoreCapacity ?? null,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    state.tasks.set(task.sid, task);
+    this.emit("taskCreated", { accountSid: this.ctx.accountSid, task });
+    return task;
+  }
+
+  fetchTask(workspaceSid: string, sid: string): Task {
+    return this.get(this.ws(workspaceSid).tasks, sid, `/Workspaces/${workspaceSid}/Tasks/${sid}`);
+  }
+
+  listTask(
+    workspaceSid: string,
+    filter: {
+      assignmentStatus?: string[];
+      workflowSid?: string;
+      workflowName?: string;
+      taskQueueSid?: string;
+      taskQueueName?: string;
+      priority?: number;
+      ordering?: string;
+    } = {},
+  ): Task[] {
+    const state = this.ws(workspaceSid);
+    const tasks = [...state.tasks.values()].filter((t) => {
+      const wf = t.workflowSid ? state.workflows.get(t.workflowSid) : undefined;
+      const q = t.taskQueueSid ? state.taskQueues.get(t.taskQueueSid) : undefined;
+      return (
+        (filter.assignmentStatus === undefined || filter.assignmentStatus.includes(t.assignmentStatus)) &&
+        (filter.workflowSid === undefined || t.workflowSid === filter.workflowSid) &&
+        (filter.workflowName === undefined || wf?.friendlyName === filter.workflowName) &&
+        (filter.taskQueueSid === undefined || t.taskQueueSid === filter.taskQueueSid) &&
+        (filter.taskQueueName === undefined || q?.friendlyName === filter.taskQueueName) &&
+        (filter.priority === undefined || t.priority === filter.priority)
+      );
+    });
+    return sortTasks(tasks, filter.ordering);
+  }
+
+  /** The REST update: attributes, priority, channel, and the client-driven status changes. */
+  updateTask(
+    workspaceSid: string,
+    sid: string,
+    input: {
+      attributes?: string;
+      priority?: number;
+      assignmentStatus?: TaskStatus;
+      reason?: string;
+      taskChannel?: string;
+      virtualStartTime?: Date;
+    },
+    params: Record<string, unknown> = {},
+  ): Task {
+    const task = this.fetchTask(workspaceSid, sid);
+    if (input.attributes !== undefined) checkAttributes(input.attributes);
+    const status = input.assignmentStatus;
+    if (status !== undefined && status !== task.assignmentStatus) {
+      if (!["canceled", "wrapping", "completed"].includes(status)) {
+        throw new InvalidParameterError(`AssignmentStatus ${status} cannot be set through the API`);
+      }
+      if (!TASK_TRANSITIONS[task.assignmentStatus].includes(status)) {
+        throw new InvalidTransitionError(`Task ${sid}`, task.assignmentStatus, status);
+      }
+    }
+    const channelSid =
+      input.taskChannel !== undefined ? this.fetchTaskChannel(workspaceSid, input.taskChannel).sid : undefined;
+    const previousStatus = task.assignmentStatus;
+    Object.assign(
+      task,
+      stripUndefined({
+        attributes: input.attributes,
+        priority: input.priority,
+        assignmentStatus: status,
+        reason: input.reason,
+        taskChannelSid: channelSid,
+        virtualStartTime: input.virtualStartTime,
+      }),
+      { dateUpdated: this.now() },
+    );
+    this.emit("taskUpdated", { accountSid: this.ctx.accountSid, task, previousStatus, params });
+    return task;
+  }
+
+  deleteTask(workspaceSid: string, sid: string): void {
+    const state = this.ws(workspaceSid);
+    const task = this.fetchTask(workspaceSid, sid);
+    state.tasks.delete(sid);
+    for (const [rid, r] of state.reservations) if (r.taskSid === sid) state.reservations.delete(rid);
+    this.emit("taskDeleted", { accountSid: this.ctx.accountSid, task });
+  }
+
+  // ---- Reservations ----
+
+  listTaskReservation(
+    workspaceSid: string,
+    taskSid: string,
+    filter: { reservationStatus?: string; workerSid?: string } = {},
+  ): Reservation[] {
+    this.fetchTask(workspaceSid, taskSid);
+    return [...this.ws(workspaceSid).reservations.values()].filter(
+      (r) =>
+        r.taskSid === taskSid &&
+        (filter.reservationStatus === undefined || r.reservationStatus === filter.reservationStatus) &&
+        (filter.workerSid === undefined || r.workerSid === filter.workerSid),
+    );
+  }
+
+  fetchTaskReservation(workspaceSid: string, taskSid: string, sid: string): Reservation {
+    const r = this.ws(workspaceSid).reservations.get(sid);
+    if (!r || r.taskSid !== taskSid)
+      throw new NotFoundError(`/Workspaces/${workspaceSid}/Tasks/${taskSid}/Reservations/${sid}`);
+    return r;
+  }
+
+  listWorkerReservation(
+    workspaceSid: string,
+    workerSid: string,
+    filter: { reservationStatus?: string } = {},
+  ): Reservation[] {
+    this.fetchWorker(workspaceSid, workerSid);
+    return [...this.ws(workspaceSid).reservations.values()].filter(
+      (r) =>
+        r.workerSid === workerSid &&
+        (filter.reservationStatus === undefined || r.reservationStatus === filter.reservationStatus),
+    );
+  }
+
+  fetchWorkerReservation(workspaceSid: string, workerSid: string, sid: string): Reservation {
+    const r = this.ws(workspaceSid).reservations.get(sid);
+    if (!r || r.workerSid !== workerSid) {
+      throw new NotFoundError(`/Workspaces/${workspaceSid}/Workers/${workerSid}/Reservations/${sid}`);
+    }
+    return r;
+  }
+
+  /**
+   * The REST update of a reservation (task or worker path). Records the new status and hands the
+   * whole request (Instruction, conference options...) to the engine through `reservationUpdated`;
+   * what accepting means for the task and the call is the engine's business.
+   */
+  updateReservation(
+    reservation: Reservation,
+    input: { reservationStatus?: ReservationStatus },
+    params: Record<string, unknown> = {},
+  ): Reservation {
+    const previousStatus = reservation.reservationStatus;
+    const next = input.reservationStatus;
+    if (next !== undefined && next !== previousStatus) {
+      const allowed: Record<ReservationStatus, ReservationStatus[]> = {
+        pending: ["accepted", "rejected", "timeout", "canceled", "rescinded"],
+        accepted: ["wrapping", "completed", "canceled"],
+        wrapping: ["completed"],
+        rejected: [],
+        timeout: [],
+        canceled: [],
+        rescinded: [],
+        completed: [],
+      };
+      if (!allowed[previousStatus].includes(next)) {
+        throw new InvalidTransitionError(`Reservation ${reservation.sid}`, previousStatus, next);
+      }
+      reservation.reservationStatus = next;
+    }
+    reservation.dateUpdated = this.now();
+    this.emit("reservationUpdated", { accountSid: this.ctx.accountSid, reservation, previousStatus, params });
+    return reservation;
+  }
+
+  // ---- Engine-facing methods (no REST route; the routing engine calls these) ----
+
+  /** Every workspace's state, for the engine's scans. */
+  allWorkspaces(): Workspace[] {
+    return [...this.workspaces.values()].map((s) => s.workspace);
+  }
+
+  /** Creates a pending reservation of `taskSid` for `workerSid` (the engine decided the match). */
+  createReservation(workspaceSid: string, taskSid: string, workerSid: string): Reservation {
+    const state = this.ws(workspaceSid);
+    this.fetchTask(workspaceSid, taskSid);
+    this.fetchWorker(workspaceSid, workerSid);
+    const now = this.now();
+    const reservation: Reservation = {
+      sid: newSid("WR"),
+      workspaceSid,
+      taskSid,
+      workerSid,
+      reservationStatus: "pending",
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    state.reservations.set(reservation.sid, reservation);
+    this.emit("reservationCreated", { accountSid: this.ctx.accountSid, reservation });
+    return reservation;
+  }
+
+  /** Sets a reservation's status without the REST transition rules (timeouts, rescinds). */
+  setReservationStatus(reservation: Reservation, status: ReservationStatus): Reservation {
+    const previousStatus = reservation.reservationStatus;
+    reservation.reservationStatus = status;
+    reservation.dateUpdated = this.now();
+    this.emit("reservationUpdated", { accountSid: this.ctx.accountSid, reservation, previousStatus, params: {} });
+    return reservation;
+  }
+
+  /** Sets a task's status (and optionally queue/reason) without the REST transition rules. */
+  setTaskStatus(task: Task, status: TaskStatus, extra: { reason?: string; taskQueueSid?: string | null } = {}): Task {
+    const previousStatus = task.assignmentStatus;
+    const now = this.now();
+    task.assignmentStatus = status;
+    if (extra.reason !== undefined) task.reason = extra.reason;
+    if (extra.taskQueueSid !== undefined) {
+      task.taskQueueSid = extra.taskQueueSid;
+      task.taskQueueEnteredDate = extra.taskQueueSid ? now : null;
+    }
+    task.dateUpdated = now;
+    this.emit("taskUpdated", { accountSid: this.ctx.accountSid, task, previousStatus, params: {} });
+    return task;
+  }
+
+  /** Looks a reservation up by SID alone. */
+  findReservation(workspaceSid: string, sid: string): Reservation | undefined {
+    return this.workspaces.get(workspaceSid)?.reservations.get(sid);
+  }
+
+  reservationsOf(workspaceSid: string): Reservation[] {
+    return [...this.ws(workspaceSid).reservations.values()];
+  }
+
+  taskChannelOf(task: Task): TaskChannel | undefined {
+    return this.workspaces.get(task.workspaceSid)?.taskChannels.get(task.taskChannelSid);
+  }
+
+  workflowOf(task: Task): Workflow | undefined {
+    return task.workflowSid ? this.workspaces.get(task.workspaceSid)?.workflows.get(task.workflowSid) : undefined;
+  }
+
+  taskQueueOf(task: Task): TaskQueue | undefined {
+    return task.taskQueueSid ? this.workspaces.get(task.workspaceSid)?.taskQueues.get(task.taskQueueSid) : undefined;
+  }
+
+  workerOf(reservation: Reservation): Worker | undefined {
+    return this.workspaces.get(reservation.workspaceSid)?.workers.get(reservation.workerSid);
+  }
+}
+
+/** Queue SIDs a workflow configuration routes to (filters' targets and the default filter). */
+export function workflowQueueSids(configuration: string): string[] {
+  try {
+    const config = JSON.parse(configuration) as WorkflowConfiguration;
+    const sids = new Set<string>();
+    for (const filter of config.task_routing?.filters ?? []) {
+      for (const target of filter.targets ?? []) if (target.queue) sids.add(target.queue);
+    }
+    if (config.task_routing?.default_filter?.queue) sids.add(config.task_routing.default_filter.queue);
+    return [...sids];
+  } catch {
+    return [];
+  }
+}
+
+/** Twilio's `Ordering` (e.g. `Priority:desc,DateCreated:asc`); default ascending date created. */
+function sortTasks(tasks: Task[], ordering: string | undefined): Task[] {
+  const keys = (ordering ?? "DateCreated:asc").split(",").map((part) => {
+    const [attr, order] = part.split(":");
+    return { attr, desc: order?.toLowerCase() === "desc" };
+  });
+  const value = (t: Task, attr: string): number =>
+    attr === "Priority"
+      ? t.priority
+      : attr === "VirtualStartTime"
+        ? t.virtualStartTime.getTime()
+        : t.dateCreated.getTime();
+  return [...tasks].sort((a, b) => {
+    for (const { attr, desc } of keys) {
+      const diff = value(a, attr) - value(b, attr);
+      if (diff !== 0) return desc ? -diff : diff;
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,138 @@
+// The running twin: its accounts, clock, event hooks, request middleware, request log, spec
+// validator, control API and HTTP server. `startTwin` (index.ts) builds one.
+import { appendFileSync } from "fs";
+import { createServer, Server } from "http";
+import type { AddressInfo } from "net";
+import { Clock, RealClock } from "./clock";
+import { addCoreControlRoutes, ControlApi } from "./control/api";
+import { TwinEvents } from "./domainEvents";
+import { RequestHooks } from "./hooks";
+import type { Route } from "./http/router";
+import { Router } from "./http/router";
+import { RequestLog } from "./requestLog";
+import { ALL_ROUTES } from "./routes";
+import { requestListener } from "./server";
+import type { SpecValidator } from "./spec/validator";
+import { AccountStore } from "./store";
+
+/** The twin's default test account (AC + 32 hex) and auth token (32 alphanumerics, as twilio-run demands). */
+export const DEFAULT_ACCOUNT_SID = "AC00000000000000000000000000000007";
+export const DEFAULT_AUTH_TOKEN = "twinAuthToken0123456789abcdefABC";
+
+export interface TwinOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  accountSid?: string;
+  authToken?: string;
+  clock?: Clock;
+  /**
+   * Check every request and answer against Twilio's OpenAPI description. Defaults to on under
+   * jest (JEST_WORKER_ID set) unless TWIN_VALIDATE=0, so every test in the repo runs validated.
+   */
+  validateAgainstSpec?: boolean;
+}
+
+export class Twin {
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly clock: Clock;
+  /** Domain events of every account (taskCreated, callUpdated, ...). */
+  readonly events = new TwinEvents();
+  /** Request middleware (fault injection, latency). */
+  readonly hooks = new RequestHooks();
+  readonly requestLog = new RequestLog();
+  readonly control = new ControlApi();
+  readonly router = new Router(ALL_ROUTES);
+  readonly validator: SpecValidator | null;
+  // Accounts by account SID; the twin serves one unless a test adds more.
+  private accounts = new Map<string, AccountStore>();
+  private server: Server | null = null;
+  private url = "";
+
+  constructor(options: TwinOptions = {}) {
+    this.accountSid = options.accountSid ?? DEFAULT_ACCOUNT_SID;
+    this.authToken = options.authToken ?? DEFAULT_AUTH_TOKEN;
+    this.clock = options.clock ?? new RealClock();
+    const validate =
+      options.validateAgainstSpec ?? (process.env.JEST_WORKER_ID !== undefined && process.env.TWIN_VALIDATE !== "0");
+    // Required lazily: ajv and the specs are dev dependencies, not needed by `npm run twin`.
+    this.validator = validate
+      ? new (require("./spec/validator") as typeof import("./spec/validator")).SpecValidator()
+      : null;
+    this.addAccount(this.accountSid, this.authToken);
+    addCoreControlRoutes(this.control);
+  }
+
+  get baseUrl(): string {
+    return this.url;
+  }
+
+  /** The default account's store. */
+  get store(): AccountStore {
+    return this.accounts.get(this.accountSid)!;
+  }
+
+  account(accountSid: string): AccountStore | undefined {
+    return this.accounts.get(accountSid);
+  }
+
+  addAccount(accountSid: string, authToken: string): AccountStore {
+    if (!/^AC[0-9a-f]{32}$/.test(accountSid))
+      throw new Error(`twin: account SID must be AC + 32 hex, got ${accountSid}`);
+    const store = new AccountStore(accountSid, authToken, { accountSid, clock: this.clock, events: this.events });
+    this.accounts.set(accountSid, store);
+    return store;
+  }
+
+  /** The account a Basic-auth pair authenticates (account SID + token, or API key + secret). */
+  authenticate(username: string, password: string): AccountStore | null {
+    for (const account of this.accounts.values()) if (account.authenticates(username, password)) return account;
+    return null;
+  }
+
+  routes(): Route[] {
+    return this.router.routes();
+  }
+
+  routeSummary(): { method: string; host: string; path: string; operation: string }[] {
+    return this.routes().map(({ method, host, path, operation }) => ({ method, host, path, operation }));
+  }
+
+  /** Empties every account (same credentials), the request log and validation failures; keeps listeners and middleware. */
+  reset(): void {
+    const previous = [...this.accounts.values()];
+    this.accounts = new Map();
+    for (const account of previous) {
+      account.dispose();
+      this.addAccount(account.accountSid, account.authToken);
+    }
+    this.requestLog.clear();
+  }
+
+  async listen(port = 0, host = "127.0.0.1"): Promise<void> {
+    const server = createServer(requestListener(this));
+    // Keep-alive sockets would hold `stop()` open; clients reconnect cheaply on localhost.
+    server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.server = server;
+    const address = server.address() as AddressInfo;
+    this.url = `http://${host}:${address.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const account of this.accounts.values()) account.dispose();
+    const report = process.env.TWIN_VALIDATION_REPORT;
+    if (report && this.validator) appendFileSync(report, `${JSON.stringify(this.validator.stats)}\n`);
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+}
