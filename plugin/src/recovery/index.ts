@@ -3,6 +3,7 @@
 export * from "./types";
 export { RecoveryController, GRACEFUL_END_DEADLINE_MS, type ConferenceOptions } from "./controller";
 export { classifyReservation, joinedLegs, liveParticipantCount, taskConferenceSid } from "./classify";
+export { systemClock } from "./clock";
 export { StringTemplates, DEFAULT_STRINGS, renderTemplate } from "./strings";
 export {
   createTestAgent,
@@ -10,7 +11,6 @@ export {
   FakeClock,
   FakeFunctions,
   TestRecoveryPort,
-  systemClock,
   type TestAgent,
   type TestAgentOptions,
   type FunctionCall,

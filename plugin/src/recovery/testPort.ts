@@ -59,13 +59,6 @@ export class FakeClock implements Clock {
   }
 }
 
-/** The real clock (for drivers that run against live services). */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
 export interface FunctionCall {
   route: FunctionRoute;
   body: unknown;
