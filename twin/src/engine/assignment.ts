@@ -23,6 +23,7 @@ import {
   defaultChannelCapacity,
   type ReservationStatus,
   type RouterReservation,
+  type TaskAssignmentStatus,
   type RouterTask,
   type RouterWorker,
   type TaskRouterPort,
@@ -51,6 +52,11 @@ interface TaskRouting {
   /** Workers that rejected the task or let a reservation time out: not offered it again. */
   declinedBy: Set<string>;
 }
+
+/** Task statuses a client may set through the API. */
+export type ApiTaskStatus = "canceled" | "wrapping" | "completed";
+/** Reservation statuses a client may set through the API. */
+export type ApiReservationStatus = "accepted" | "rejected" | "wrapping" | "completed";
 
 export type TaskRouterEventListener = (event: TaskRouterEvent) => void;
 
@@ -128,41 +134,59 @@ export class AssignmentEngine {
   }
 
   /**
-   * A task's AssignmentStatus was set through the API: `canceled` (only before assignment),
-   * `wrapping` or `completed`. `reason` is the API's Reason parameter.
+   * Sets a task's AssignmentStatus as the API does: `canceled` (only before assignment),
+   * `wrapping` or `completed` (only once assigned). `reason` is the API's Reason parameter.
    */
-  updateTaskStatus(
-    ref: WorkspaceRef,
-    taskSid: string,
-    status: "canceled" | "wrapping" | "completed",
-    reason?: string,
-  ): void {
+  updateTaskStatus(ref: WorkspaceRef, taskSid: string, status: ApiTaskStatus, reason?: string): void {
+    const task = this.requireTask(ref, taskSid);
+    const from: Record<ApiTaskStatus, TaskAssignmentStatus[]> = {
+      canceled: ["pending", "reserved"],
+      wrapping: ["assigned"],
+      completed: ["assigned", "wrapping"],
+    };
+    if (!from[status].includes(task.assignmentStatus)) {
+      throw new Error(`updateTask ${taskSid}: 400 a task ${task.assignmentStatus} cannot become ${status}`);
+    }
+    const previous = task.assignmentStatus;
+    this.port.updateTask(ref, taskSid, { assignmentStatus: status, ...(reason !== undefined ? { reason } : {}) });
+    this.taskStatusChanged(ref, taskSid, previous, status);
+  }
+
+  /**
+   * The consequences of a task status the API already stored (the REST layer validated and
+   * applied it): reservations follow the task, events fire, freed capacity is reassigned.
+   */
+  taskStatusChanged(ref: WorkspaceRef, taskSid: string, _previous: TaskAssignmentStatus, status: ApiTaskStatus): void {
     const task = this.requireTask(ref, taskSid);
     if (status === "canceled") {
-      this.cancelTask(ref, task, reason ?? "Task canceled");
+      this.afterCancel(ref, task);
     } else if (status === "wrapping") {
-      for (const reservation of this.reservationsOf(ref, taskSid, ["accepted"])) this.wrapReservation(ref, reservation);
-      this.wrapTask(ref, taskSid, reason);
+      for (const reservation of this.reservationsOf(ref, taskSid, ["accepted"])) {
+        this.setReservation(ref, reservation, "wrapping", TaskRouterEventName.reservationWrapup);
+      }
+      this.emit(ref, TaskRouterEventName.taskWrapup, taskSid, { task });
     } else {
       for (const reservation of this.reservationsOf(ref, taskSid, ["pending", "accepted", "wrapping"])) {
         if (reservation.status === "pending") this.endPendingReservation(ref, reservation, "canceled");
         else this.setReservation(ref, reservation, "completed", TaskRouterEventName.reservationCompleted);
       }
-      this.completeTask(ref, taskSid, reason);
+      const state = this.routing.get(this.key(ref, taskSid));
+      if (state) this.finishRouting(ref, taskSid, state);
+      this.emit(ref, TaskRouterEventName.taskCompleted, taskSid, { task });
     }
     this.assign(ref);
   }
 
-  /** A reservation was updated through the API (`ReservationStatus`), or by an agent's client. */
+  /** Updates a reservation as the API does (`ReservationStatus`); used by agents and pure tests. */
   updateReservation(
     ref: WorkspaceRef,
     reservationSid: string,
-    status: "accepted" | "rejected" | "wrapping" | "completed",
+    status: ApiReservationStatus,
     options: { workerActivitySid?: string } = {},
   ): void {
     const reservation = this.port.reservation(ref, reservationSid);
     if (!reservation) throw new Error(`updateReservation ${reservationSid}: 404 not found`);
-    const allowed: Record<typeof status, ReservationStatus[]> = {
+    const allowed: Record<ApiReservationStatus, ReservationStatus[]> = {
       accepted: ["pending"],
       rejected: ["pending"],
       wrapping: ["accepted"],
@@ -171,15 +195,40 @@ export class AssignmentEngine {
     if (!allowed[status].includes(reservation.status)) {
       throw new Error(`updateReservation ${reservationSid}: 400 cannot move from ${reservation.status} to ${status}`);
     }
-    if (status === "accepted") this.acceptReservation(ref, reservation);
-    else if (status === "rejected") this.rejectReservation(ref, reservation, options.workerActivitySid);
-    else if (status === "wrapping") {
-      this.wrapReservation(ref, reservation);
+    const previous = reservation.status;
+    this.port.updateReservation(ref, reservationSid, status);
+    this.reservationStatusChanged(ref, reservationSid, previous, status, options);
+  }
+
+  /** The consequences of a reservation status the API already stored. */
+  reservationStatusChanged(
+    ref: WorkspaceRef,
+    reservationSid: string,
+    _previous: ReservationStatus,
+    status: ApiReservationStatus,
+    options: { workerActivitySid?: string } = {},
+  ): void {
+    const reservation = this.port.reservation(ref, reservationSid);
+    if (!reservation) return;
+    this.clearReservationTimer(ref, reservationSid);
+    if (status === "accepted") {
+      this.port.updateTask(ref, reservation.taskSid, { assignmentStatus: "assigned" });
+      // Assigned: the task leaves the workflow, so its TTL and step timers stop.
+      const state = this.routing.get(this.key(ref, reservation.taskSid));
+      if (state) this.finishRouting(ref, reservation.taskSid, state);
+      this.emitReservation(ref, TaskRouterEventName.reservationAccepted, reservationSid);
+    } else if (status === "rejected") {
+      this.routing.get(this.key(ref, reservation.taskSid))?.declinedBy.add(reservation.workerSid);
+      this.returnToPending(ref, reservation.taskSid);
+      this.emitReservation(ref, TaskRouterEventName.reservationRejected, reservationSid);
+      if (options.workerActivitySid) this.moveWorker(ref, reservation.workerSid, options.workerActivitySid);
+    } else if (status === "wrapping") {
+      this.emitReservation(ref, TaskRouterEventName.reservationWrapup, reservationSid);
       // The task wraps up once no reservation of it is still being handled.
       if (this.reservationsOf(ref, reservation.taskSid, ["accepted"]).length === 0)
         this.wrapTask(ref, reservation.taskSid);
     } else {
-      this.setReservation(ref, reservation, "completed", TaskRouterEventName.reservationCompleted);
+      this.emitReservation(ref, TaskRouterEventName.reservationCompleted, reservationSid);
       if (this.reservationsOf(ref, reservation.taskSid, ["accepted", "wrapping"]).length === 0) {
         this.completeTask(ref, reservation.taskSid);
       }
@@ -406,41 +455,16 @@ export class AssignmentEngine {
     this.emitReservation(ref, TaskRouterEventName.reservationTimeout, reservationSid);
     // Twilio moves a worker who let a reservation time out to the workspace's timeout activity.
     const timeoutActivity = this.port.workspace(ref)?.timeoutActivitySid;
-    const worker = this.port.workers(ref).find((w) => w.sid === reservation.workerSid);
-    if (timeoutActivity && worker && worker.activitySid !== timeoutActivity) {
-      const previous = worker.activitySid;
-      this.port.setWorkerActivity(ref, worker.sid, timeoutActivity);
-      this.workerActivityChanged(ref, worker.sid, previous);
-    }
+    if (timeoutActivity) this.moveWorker(ref, reservation.workerSid, timeoutActivity);
     this.assign(ref);
   }
 
-  private acceptReservation(ref: WorkspaceRef, reservation: RouterReservation): void {
-    this.clearReservationTimer(ref, reservation.sid);
-    this.port.updateReservation(ref, reservation.sid, "accepted");
-    this.port.updateTask(ref, reservation.taskSid, { assignmentStatus: "assigned" });
-    // Assigned: the task leaves the workflow, so its TTL and step timers stop.
-    const state = this.routing.get(this.key(ref, reservation.taskSid));
-    if (state) this.finishRouting(ref, reservation.taskSid, state);
-    this.emitReservation(ref, TaskRouterEventName.reservationAccepted, reservation.sid);
-  }
-
-  private rejectReservation(ref: WorkspaceRef, reservation: RouterReservation, activitySid?: string): void {
-    this.clearReservationTimer(ref, reservation.sid);
-    this.port.updateReservation(ref, reservation.sid, "rejected");
-    this.routing.get(this.key(ref, reservation.taskSid))?.declinedBy.add(reservation.workerSid);
-    this.returnToPending(ref, reservation.taskSid);
-    this.emitReservation(ref, TaskRouterEventName.reservationRejected, reservation.sid);
-    if (activitySid) {
-      const worker = this.port.workers(ref).find((w) => w.sid === reservation.workerSid);
-      const previous = worker?.activitySid;
-      this.port.setWorkerActivity(ref, reservation.workerSid, activitySid);
-      this.workerActivityChanged(ref, reservation.workerSid, previous);
-    }
-  }
-
-  private wrapReservation(ref: WorkspaceRef, reservation: RouterReservation): void {
-    this.setReservation(ref, reservation, "wrapping", TaskRouterEventName.reservationWrapup);
+  private moveWorker(ref: WorkspaceRef, workerSid: string, activitySid: string): void {
+    const worker = this.port.workers(ref).find((w) => w.sid === workerSid);
+    if (!worker || worker.activitySid === activitySid) return;
+    const previous = worker.activitySid;
+    this.port.setWorkerActivity(ref, workerSid, activitySid);
+    this.workerActivityChanged(ref, workerSid, previous);
   }
 
   private wrapTask(ref: WorkspaceRef, taskSid: string, reason?: string): void {
@@ -457,17 +481,19 @@ export class AssignmentEngine {
     this.emit(ref, TaskRouterEventName.taskCompleted, taskSid, { task: this.requireTask(ref, taskSid) });
   }
 
+  /** Cancels a task still in the workflow (TTL, last step timeout). */
   private cancelTask(ref: WorkspaceRef, task: RouterTask, reason: string): void {
-    if (!LIVE_TASK.has(task.assignmentStatus)) {
-      throw new Error(`updateTask ${task.sid}: 400 a task ${task.assignmentStatus} cannot be canceled`);
-    }
+    this.port.updateTask(ref, task.sid, { assignmentStatus: "canceled", reason });
+    this.afterCancel(ref, this.requireTask(ref, task.sid));
+  }
+
+  private afterCancel(ref: WorkspaceRef, task: RouterTask): void {
     for (const reservation of this.reservationsOf(ref, task.sid, ["pending"])) {
       this.endPendingReservation(ref, reservation, "canceled");
     }
-    this.port.updateTask(ref, task.sid, { assignmentStatus: "canceled", reason });
     const state = this.routing.get(this.key(ref, task.sid));
     if (state) this.finishRouting(ref, task.sid, state);
-    this.emit(ref, TaskRouterEventName.taskCanceled, task.sid, { task: this.requireTask(ref, task.sid) }, { reason });
+    this.emit(ref, TaskRouterEventName.taskCanceled, task.sid, { task }, { reason: task.reason });
   }
 
   private endPendingReservation(

@@ -1,0 +1,277 @@
+// Outgoing webhooks of the twin (conference status callbacks, Event Streams sinks, workspace
+// EventCallbackUrl, AnnounceUrl and TwiML fetches), signed the way Twilio signs them:
+// - form bodies: X-Twilio-Signature = HMAC-SHA1(auth token, URL + sorted params), i.e.
+//   `twilio.getExpectedTwilioSignature(token, url, params)`;
+// - JSON bodies (Event Streams): the URL gets `bodySHA256=<hex SHA-256 of the body>` appended and the
+//   signature covers that URL with no params, which is what `twilio.validateRequestWithBody`
+//   checks. (Public receivers of Event Streams verify it this way, e.g. n8n's Twilio trigger.)
+// Delivery is at-least-once: a failed or non-2xx answer is retried with exponential backoff on the
+// twin's clock. Fault injection may duplicate a delivery or hold it back so the next one overtakes.
+import http from "http";
+import https from "https";
+import { getExpectedBodyHash, getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
+import type { Clock } from "./clockPort";
+
+export type WebhookBody = { kind: "form"; params: Record<string, string> } | { kind: "json"; json: string };
+
+export interface WebhookRequest {
+  url: string;
+  method?: "POST" | "GET";
+  body: WebhookBody;
+  /** What this is, for the delivery log (e.g. `conference-status`, `event-streams`). */
+  purpose: string;
+}
+
+export interface WebhookAttempt {
+  /** Delivery id: attempts and duplicates of one logical webhook share it. */
+  deliveryId: number;
+  purpose: string;
+  url: string;
+  attempt: number;
+  duplicate: boolean;
+  status: number | null;
+  error: string | null;
+  at: Date;
+  body: WebhookBody;
+}
+
+export interface WebhookAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** Decides, per delivery, whether to duplicate it or hold it back (fault injection). */
+export interface WebhookFaultPolicy {
+  duplicate(): boolean;
+  reorder(): boolean;
+}
+
+export interface WebhookDispatcherOptions {
+  clock: Clock;
+  /** The auth token that signs an account's webhooks. */
+  authTokenFor: (accountSid: string) => string;
+  faults?: WebhookFaultPolicy;
+  /** Attempts per delivery (Twilio retries Event Streams for hours; the twin stops sooner). */
+  maxAttempts?: number;
+  /** First retry delay; doubles each attempt. */
+  retryBaseMs?: number;
+  /** How long a reordered delivery is held back (on the twin's clock) when no later one overtakes it. */
+  reorderHoldMs?: number;
+  timeoutMs?: number;
+}
+
+/** Builds the signed URL, headers and body text of a webhook. */
+export function signWebhook(
+  authToken: string,
+  request: WebhookRequest,
+): { url: string; headers: Record<string, string>; payload: string | null } {
+  const method = request.method ?? "POST";
+  if (request.body.kind === "json") {
+    const hash = getExpectedBodyHash(request.body.json);
+    const url = `${request.url}${request.url.includes("?") ? "&" : "?"}bodySHA256=${hash}`;
+    return {
+      url,
+      headers: {
+        "content-type": "application/json",
+        "x-twilio-signature": getExpectedTwilioSignature(authToken, url, {}),
+      },
+      payload: request.body.json,
+    };
+  }
+  if (method === "GET") {
+    // A GET carries its parameters in the query string; the signature covers that full URL.
+    const query = new URLSearchParams(request.body.params).toString();
+    const url = query ? `${request.url}${request.url.includes("?") ? "&" : "?"}${query}` : request.url;
+    return { url, headers: { "x-twilio-signature": getExpectedTwilioSignature(authToken, url, {}) }, payload: null };
+  }
+  return {
+    url: request.url,
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-twilio-signature": getExpectedTwilioSignature(authToken, request.url, request.body.params),
+    },
+    payload: new URLSearchParams(request.body.params).toString(),
+  };
+}
+
+interface Held {
+  send: () => void;
+  timer: ReturnType<Clock["setTimer"]>;
+}
+
+export class WebhookDispatcher {
+  private readonly clock: Clock;
+  private readonly authTokenFor: (accountSid: string) => string;
+  private faults: WebhookFaultPolicy | undefined;
+  private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
+  private readonly reorderHoldMs: number;
+  private readonly timeoutMs: number;
+  private nextDeliveryId = 1;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly retryTimers = new Set<ReturnType<Clock["setTimer"]>>();
+  // A delivery held back by the reorder fault, per destination URL: released after the next one.
+  private readonly held = new Map<string, Held>();
+  private readonly log: WebhookAttempt[] = [];
+
+  constructor(options: WebhookDispatcherOptions) {
+    this.clock = options.clock;
+    this.authTokenFor = options.authTokenFor;
+    this.faults = options.faults;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryBaseMs = options.retryBaseMs ?? 1000;
+    this.reorderHoldMs = options.reorderHoldMs ?? 200;
+    this.timeoutMs = options.timeoutMs ?? 5000;
+  }
+
+  setFaults(faults: WebhookFaultPolicy | undefined): void {
+    this.faults = faults;
+  }
+
+  /** Fire-and-forget delivery with retries (and injected duplicates / reordering). */
+  send(accountSid: string, request: WebhookRequest): number {
+    const deliveryId = this.nextDeliveryId++;
+    const start = (duplicate: boolean) => this.attempt(accountSid, request, deliveryId, 1, duplicate);
+    const sendAll = () => {
+      start(false);
+      if (this.faults?.duplicate()) start(true);
+    };
+    const previous = this.held.get(request.url);
+    if (previous) {
+      // This one overtakes the held one, which goes right after.
+      this.held.delete(request.url);
+      this.clock.clearTimer(previous.timer);
+      sendAll();
+      previous.send();
+    } else if (this.faults?.reorder()) {
+      const timer = this.clock.setTimer(this.reorderHoldMs, () => {
+        if (this.held.get(request.url)?.send === sendAll) this.held.delete(request.url);
+        sendAll();
+      });
+      this.held.set(request.url, { send: sendAll, timer });
+    } else {
+      sendAll();
+    }
+    return deliveryId;
+  }
+
+  /** One signed request whose answer the caller needs (AnnounceUrl, TwiML fetch); no retries. */
+  async fetch(accountSid: string, request: WebhookRequest): Promise<WebhookAnswer> {
+    const signed = signWebhook(this.authTokenFor(accountSid), request);
+    const deliveryId = this.nextDeliveryId++;
+    const promise = this.httpRequest(request.method ?? "POST", signed.url, signed.headers, signed.payload);
+    this.track(promise);
+    try {
+      const answer = await promise;
+      this.record({ deliveryId, request, attempt: 1, duplicate: false, status: answer.status, error: null });
+      return answer;
+    } catch (error) {
+      this.record({ deliveryId, request, attempt: 1, duplicate: false, status: null, error: String(error) });
+      throw error;
+    }
+  }
+
+  /** Every attempt so far (the control API lists them). */
+  attempts(): WebhookAttempt[] {
+    return [...this.log];
+  }
+
+  /** Resolves when no request is in flight (retries and held deliveries scheduled later do not count). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Cancels scheduled retries and held deliveries. */
+  dispose(): void {
+    for (const timer of this.retryTimers) this.clock.clearTimer(timer);
+    this.retryTimers.clear();
+    for (const held of this.held.values()) this.clock.clearTimer(held.timer);
+    this.held.clear();
+  }
+
+  private attempt(
+    accountSid: string,
+    request: WebhookRequest,
+    deliveryId: number,
+    attempt: number,
+    duplicate: boolean,
+  ): void {
+    const signed = signWebhook(this.authTokenFor(accountSid), request);
+    const promise = this.httpRequest(request.method ?? "POST", signed.url, signed.headers, signed.payload).then(
+      (answer) => {
+        this.record({ deliveryId, request, attempt, duplicate, status: answer.status, error: null });
+        if (answer.status >= 200 && answer.status < 300) return;
+        this.retry(accountSid, request, deliveryId, attempt, duplicate);
+      },
+      (error: unknown) => {
+        this.record({ deliveryId, request, attempt, duplicate, status: null, error: String(error) });
+        this.retry(accountSid, request, deliveryId, attempt, duplicate);
+      },
+    );
+    this.track(promise);
+  }
+
+  private retry(accountSid: string, request: WebhookRequest, deliveryId: number, attempt: number, duplicate: boolean) {
+    if (attempt >= this.maxAttempts) return;
+    const timer = this.clock.setTimer(this.retryBaseMs * 2 ** (attempt - 1), () => {
+      this.retryTimers.delete(timer);
+      this.attempt(accountSid, request, deliveryId, attempt + 1, duplicate);
+    });
+    this.retryTimers.add(timer);
+  }
+
+  private record(entry: Omit<WebhookAttempt, "at" | "purpose" | "url" | "body"> & { request: WebhookRequest }): void {
+    const { request, ...rest } = entry;
+    this.log.push({ ...rest, purpose: request.purpose, url: request.url, body: request.body, at: this.clock.now() });
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const settled = promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
+  }
+
+  private httpRequest(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    payload: string | null,
+  ): Promise<WebhookAnswer> {
+    return new Promise((resolve, reject) => {
+      const target = new URL(url);
+      const client = target.protocol === "https:" ? https : http;
+      const allHeaders: Record<string, string | number> = {
+        ...headers,
+        "user-agent": "TwilioProxy/1.1",
+        "i-twilio-idempotency-token": `twin-${this.nextDeliveryId}`,
+        connection: "close",
+      };
+      if (payload !== null) allHeaders["content-length"] = Buffer.byteLength(payload);
+      // agent: false → a fresh connection closed after the answer, so nothing keeps a test process alive.
+      const req = client.request(
+        target,
+        { method, headers: allHeaders, agent: false, timeout: this.timeoutMs },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              contentType: String(res.headers["content-type"] ?? ""),
+              body: Buffer.concat(chunks).toString("utf8"),
+            }),
+          );
+          res.on("error", reject);
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`webhook ${method} ${url}: timed out`)));
+      req.on("error", reject);
+      if (payload !== null) req.write(payload);
+      req.end();
+    });
+  }
+}

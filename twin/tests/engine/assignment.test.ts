@@ -1,0 +1,361 @@
+import {
+  DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
+  DIRECT_TO_AGENT_EXPRESSION,
+  DIRECT_TO_AGENT_FILTER_NAME,
+  DIRECT_TO_AGENT_KNOWN_WORKER,
+  PING_FILTER_EXPRESSION,
+  PING_FILTER_NAME,
+  PING_KNOWN_WORKER,
+  RECOVERY_PING_QUEUE_TARGET_WORKERS,
+  TaskAttribute,
+  TaskChannel,
+} from "@flex-call-recovery/vocabulary";
+import { ManualClock } from "../../src/clock";
+import { AssignmentEngine, TASK_TTL_EXCEEDED_REASON } from "../../src/engine/assignment";
+import type { TaskRouterEvent } from "../../src/engine/taskRouterEvents";
+import { MemoryTaskRouterStore } from "../../src/engine/taskRouterMemoryStore";
+import type { RouterWorker, WorkspaceRef } from "../../src/engine/taskRouterPort";
+
+const ACCOUNT = "AC" + "0".repeat(32);
+
+function setup() {
+  const clock = new ManualClock();
+  const store = new MemoryTaskRouterStore(clock);
+  const events: TaskRouterEvent[] = [];
+  const engine = new AssignmentEngine({ port: store, clock, onEvent: (e) => events.push(e) });
+  const ref: WorkspaceRef = store.addWorkspace(ACCOUNT, { friendlyName: "Flex Task Assignment" });
+  const available = store.addActivity(ref, "Available", true);
+  const offline = store.addActivity(ref, "Offline", false);
+  store.setTimeoutActivity(ref, offline.sid);
+  const everyone = store.addQueue(ref, "Everyone", "1 == 1");
+  const pingQueue = store.addQueue(ref, "Recovery Ping", RECOVERY_PING_QUEUE_TARGET_WORKERS);
+  const worker = (name: string, attributes: Record<string, unknown> = {}): RouterWorker =>
+    store.addWorker(ref, { friendlyName: name, attributes, activitySid: available.sid });
+  const voiceWorkflow = store.addWorkflow(ref, {
+    friendlyName: "Assign to Anyone",
+    taskReservationTimeout: 120,
+    configuration: {
+      task_routing: {
+        filters: [
+          {
+            filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
+            expression: DIRECT_TO_AGENT_EXPRESSION,
+            targets: [{ queue: everyone.sid, known_worker_sid: DIRECT_TO_AGENT_KNOWN_WORKER }],
+          },
+        ],
+        default_filter: { queue: everyone.sid },
+      },
+    },
+  });
+  const pingWorkflow = store.addWorkflow(ref, {
+    friendlyName: "Recovery Ping",
+    taskReservationTimeout: DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
+    configuration: {
+      task_routing: {
+        filters: [
+          {
+            filter_friendly_name: PING_FILTER_NAME,
+            expression: PING_FILTER_EXPRESSION,
+            targets: [{ queue: pingQueue.sid, known_worker_sid: PING_KNOWN_WORKER }],
+          },
+        ],
+      },
+    },
+  });
+  const createTask = (
+    workflowSid: string,
+    attributes: Record<string, unknown>,
+    extra: { priority?: number; timeout?: number; channel?: string } = {},
+  ) => {
+    const task = store.addTask(ref, {
+      workflowSid,
+      attributes,
+      priority: extra.priority ?? 0,
+      timeout: extra.timeout ?? 86_400,
+      taskChannelUniqueName: extra.channel ?? TaskChannel.voice,
+    });
+    engine.taskCreated(ref, task.sid);
+    return task;
+  };
+  const reservationsOf = (taskSid: string) => store.reservations(ref).filter((r) => r.taskSid === taskSid);
+  const names = () => events.map((e) => e.name);
+  return {
+    clock,
+    store,
+    engine,
+    events,
+    names,
+    ref,
+    available,
+    offline,
+    everyone,
+    pingQueue,
+    worker,
+    voiceWorkflow,
+    pingWorkflow,
+    createTask,
+    reservationsOf,
+  };
+}
+
+afterEach(() => jest.restoreAllMocks());
+
+describe("AssignmentEngine", () => {
+  it("routes a recovery ping to exactly the disconnected worker (known worker)", () => {
+    const t = setup();
+    const workers = [t.worker("alice"), t.worker("bob"), t.worker("carol")];
+    const ping = t.createTask(
+      t.pingWorkflow.sid,
+      { [TaskAttribute.disconnectedWorkerSid]: workers[1].sid, [TaskAttribute.recoveryAttemptFailed]: false },
+      { channel: TaskChannel.default, timeout: 15 },
+    );
+    const reservations = t.reservationsOf(ping.sid);
+    expect(reservations).toHaveLength(1);
+    expect(reservations[0].workerSid).toBe(workers[1].sid);
+    expect(t.store.task(t.ref, ping.sid)?.assignmentStatus).toBe("reserved");
+    expect(t.store.task(t.ref, ping.sid)?.taskQueueSid).toBe(t.pingQueue.sid);
+    expect(t.names()).toEqual(["task.created", "workflow.target-matched", "task-queue.entered", "reservation.created"]);
+    t.engine.dispose();
+  });
+
+  it("leaves a ping for a worker who is not available pending, then cancels it at its TTL", () => {
+    const t = setup();
+    const bob = t.worker("bob");
+    t.store.setWorkerActivity(t.ref, bob.sid, t.offline.sid);
+    t.worker("alice");
+    const ping = t.createTask(
+      t.pingWorkflow.sid,
+      { [TaskAttribute.disconnectedWorkerSid]: bob.sid, [TaskAttribute.recoveryAttemptFailed]: false },
+      { timeout: 15, channel: TaskChannel.default },
+    );
+    expect(t.reservationsOf(ping.sid)).toHaveLength(0);
+    t.clock.advance(14_999);
+    expect(t.store.task(t.ref, ping.sid)?.assignmentStatus).toBe("pending");
+    t.clock.advance(1);
+    const task = t.store.task(t.ref, ping.sid);
+    expect(task?.assignmentStatus).toBe("canceled");
+    expect(task?.reason).toBe(TASK_TTL_EXCEEDED_REASON);
+    const canceled = t.events.find((e) => e.name === "task.canceled");
+    expect(canceled?.payload).toMatchObject({
+      task_sid: ping.sid,
+      task_canceled_reason: TASK_TTL_EXCEEDED_REASON,
+      task_assignment_status: "canceled",
+    });
+    expect(t.clock.pendingTimers()).toBe(0);
+  });
+
+  it("times a reservation out: task pending again, worker to the timeout activity, then TTL cancels", () => {
+    const t = setup();
+    const bob = t.worker("bob");
+    const ping = t.createTask(
+      t.pingWorkflow.sid,
+      { [TaskAttribute.disconnectedWorkerSid]: bob.sid, [TaskAttribute.recoveryAttemptFailed]: false },
+      { timeout: 30, channel: TaskChannel.default },
+    );
+    const [reservation] = t.reservationsOf(ping.sid);
+    t.clock.advance(DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS * 1000);
+    expect(t.store.reservation(t.ref, reservation.sid)?.status).toBe("timeout");
+    expect(t.store.task(t.ref, ping.sid)?.assignmentStatus).toBe("pending");
+    expect(t.store.workers(t.ref).find((w) => w.sid === bob.sid)?.activitySid).toBe(t.offline.sid);
+    expect(t.names()).toContain("reservation.timeout");
+    expect(t.names()).toContain("worker.activity.update");
+    t.clock.advance(15_000);
+    expect(t.store.task(t.ref, ping.sid)?.assignmentStatus).toBe("canceled");
+    expect(t.names().at(-1)).toBe("task.canceled");
+    expect(t.clock.pendingTimers()).toBe(0);
+  });
+
+  it("reserves a high-priority reconnect task before older normal tasks once capacity frees", () => {
+    const t = setup();
+    const alice = t.worker("alice");
+    const first = t.createTask(t.voiceWorkflow.sid, { call_sid: "CA1" });
+    const [firstReservation] = t.reservationsOf(first.sid);
+    t.engine.updateReservation(t.ref, firstReservation.sid, "accepted");
+    // Alice's one voice slot is taken: these wait.
+    t.clock.advance(1000);
+    const older = t.createTask(t.voiceWorkflow.sid, { call_sid: "CA2" });
+    t.clock.advance(1000);
+    const old2 = t.createTask(t.voiceWorkflow.sid, { call_sid: "CA3" });
+    t.clock.advance(1000);
+    const reconnect = t.createTask(
+      t.voiceWorkflow.sid,
+      { call_sid: "CA1", [TaskAttribute.isReconnect]: true, [TaskAttribute.targetWorkerSid]: alice.sid },
+      { priority: 1000 },
+    );
+    expect(t.reservationsOf(older.sid)).toHaveLength(0);
+    expect(t.reservationsOf(reconnect.sid)).toHaveLength(0);
+    // The agent dropped: the call task wraps; a wrapping reservation still holds capacity.
+    t.engine.updateReservation(t.ref, firstReservation.sid, "wrapping");
+    expect(t.store.task(t.ref, first.sid)?.assignmentStatus).toBe("wrapping");
+    expect(t.reservationsOf(reconnect.sid)).toHaveLength(0);
+    // Completing the wrapping reservation frees the slot for the reconnect task, not the older ones.
+    t.engine.updateReservation(t.ref, firstReservation.sid, "completed");
+    expect(t.store.task(t.ref, first.sid)?.assignmentStatus).toBe("completed");
+    expect(t.reservationsOf(reconnect.sid)).toHaveLength(1);
+    expect(t.reservationsOf(older.sid)).toHaveLength(0);
+    expect(t.reservationsOf(old2.sid)).toHaveLength(0);
+    expect(t.engine.routingOf(t.ref, reconnect.sid)).toMatchObject({ filter: DIRECT_TO_AGENT_FILTER_NAME });
+    // Then the older normal tasks in age order.
+    const [r] = t.reservationsOf(reconnect.sid);
+    t.engine.updateReservation(t.ref, r.sid, "accepted");
+    t.engine.updateTaskStatus(t.ref, reconnect.sid, "completed");
+    expect(t.reservationsOf(older.sid)).toHaveLength(1);
+    expect(t.reservationsOf(old2.sid)).toHaveLength(0);
+    t.engine.dispose();
+  });
+
+  it("orders equal priorities by age", () => {
+    const t = setup();
+    const a = t.createTask(t.voiceWorkflow.sid, { n: 1 }, { priority: 5 });
+    t.clock.advance(10);
+    const b = t.createTask(t.voiceWorkflow.sid, { n: 2 }, { priority: 5 });
+    t.clock.advance(10);
+    const c = t.createTask(t.voiceWorkflow.sid, { n: 3 }, { priority: 6 });
+    const alice = t.worker("alice");
+    t.engine.workerUpdated(t.ref);
+    const order = () => t.store.reservations(t.ref).map((r) => r.taskSid);
+    expect(order()).toEqual([c.sid]);
+    t.engine.updateReservation(t.ref, t.reservationsOf(c.sid)[0].sid, "accepted");
+    t.engine.updateTaskStatus(t.ref, c.sid, "completed");
+    expect(order()).toEqual([c.sid, a.sid]);
+    expect(t.store.reservations(t.ref).every((r) => r.workerSid === alice.sid)).toBe(true);
+    expect(b.assignmentStatus).toBe("pending");
+    t.engine.dispose();
+  });
+
+  it("gives a channel with capacity 3 three tasks at once, and a voice worker one", () => {
+    const t = setup();
+    t.worker("alice");
+    const chats = [1, 2, 3, 4].map((n) => t.createTask(t.voiceWorkflow.sid, { n }, { channel: "chat" }));
+    expect(chats.filter((c) => t.reservationsOf(c.sid).length === 1)).toHaveLength(3);
+    const calls = [1, 2].map((n) => t.createTask(t.voiceWorkflow.sid, { n }));
+    expect(calls.filter((c) => t.reservationsOf(c.sid).length === 1)).toHaveLength(1);
+    t.engine.dispose();
+  });
+
+  it("offers a rejected task to another worker and not again to the one who rejected", () => {
+    const t = setup();
+    const alice = t.worker("alice");
+    const bob = t.worker("bob");
+    const task = t.createTask(t.voiceWorkflow.sid, {});
+    const [first] = t.reservationsOf(task.sid);
+    t.engine.updateReservation(t.ref, first.sid, "rejected");
+    const [, second] = t.reservationsOf(task.sid);
+    expect(second.workerSid).toBe(first.workerSid === alice.sid ? bob.sid : alice.sid);
+    expect(t.names()).toContain("reservation.rejected");
+    t.engine.dispose();
+  });
+
+  it("reserves when a worker becomes available", () => {
+    const t = setup();
+    const bob = t.worker("bob");
+    t.store.setWorkerActivity(t.ref, bob.sid, t.offline.sid);
+    const task = t.createTask(t.voiceWorkflow.sid, {});
+    expect(t.reservationsOf(task.sid)).toHaveLength(0);
+    t.store.setWorkerActivity(t.ref, bob.sid, t.available.sid);
+    t.engine.workerActivityChanged(t.ref, bob.sid, t.offline.sid);
+    expect(t.reservationsOf(task.sid)).toHaveLength(1);
+    t.engine.dispose();
+  });
+
+  it("moves a task to the next target when a step times out and applies the target's priority", () => {
+    const t = setup();
+    const sales = t.store.addQueue(t.ref, "Sales", "skills HAS 'sales'");
+    const support = t.store.addQueue(t.ref, "Support", "skills HAS 'support'");
+    const workflow = t.store.addWorkflow(t.ref, {
+      friendlyName: "Steps",
+      taskReservationTimeout: 120,
+      configuration: {
+        task_routing: {
+          filters: [
+            {
+              filter_friendly_name: "sales first",
+              expression: "type == 'sale'",
+              targets: [
+                { queue: sales.sid, timeout: 30 },
+                { queue: support.sid, priority: 50, expression: "worker.level >= task.level" },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    const junior = t.worker("junior", { skills: ["support"], level: 1 });
+    const senior = t.worker("senior", { skills: ["support"], level: 3 });
+    const task = t.createTask(workflow.sid, { type: "sale", level: 2 });
+    expect(t.store.task(t.ref, task.sid)?.taskQueueSid).toBe(sales.sid);
+    t.clock.advance(30_000);
+    const moved = t.store.task(t.ref, task.sid);
+    expect(moved?.taskQueueSid).toBe(support.sid);
+    expect(moved?.priority).toBe(50);
+    const [reservation] = t.reservationsOf(task.sid);
+    expect(reservation.workerSid).toBe(senior.sid);
+    expect(reservation.workerSid).not.toBe(junior.sid);
+    expect(t.names()).toEqual(expect.arrayContaining(["task-queue.timeout", "task-queue.moved"]));
+    t.engine.dispose();
+  });
+
+  it("skips a step whose skip_if holds", () => {
+    const t = setup();
+    const empty = t.store.addQueue(t.ref, "Nobody", "skills HAS 'nothing'");
+    const workflow = t.store.addWorkflow(t.ref, {
+      friendlyName: "Skip",
+      taskReservationTimeout: 120,
+      configuration: {
+        task_routing: {
+          filters: [
+            {
+              filter_friendly_name: "all",
+              expression: "1 == 1",
+              targets: [{ queue: empty.sid, skip_if: "workers.available == 0" }, { queue: t.everyone.sid }],
+            },
+          ],
+        },
+      },
+    });
+    t.worker("alice");
+    const task = t.createTask(workflow.sid, {});
+    expect(t.store.task(t.ref, task.sid)?.taskQueueSid).toBe(t.everyone.sid);
+    expect(t.reservationsOf(task.sid)).toHaveLength(1);
+    t.engine.dispose();
+  });
+
+  it("cancels an unassigned task through the API and refuses to cancel an assigned one", () => {
+    const t = setup();
+    t.worker("alice");
+    const task = t.createTask(t.voiceWorkflow.sid, {});
+    const [reservation] = t.reservationsOf(task.sid);
+    const other = t.createTask(t.voiceWorkflow.sid, {});
+    t.engine.updateTaskStatus(t.ref, other.sid, "canceled", "caller hung up");
+    expect(t.store.task(t.ref, other.sid)).toMatchObject({ assignmentStatus: "canceled", reason: "caller hung up" });
+    t.engine.updateReservation(t.ref, reservation.sid, "accepted");
+    expect(() => t.engine.updateTaskStatus(t.ref, task.sid, "canceled")).toThrow(/400/);
+    expect(() => t.engine.updateReservation(t.ref, reservation.sid, "accepted")).toThrow(/400/);
+    t.engine.dispose();
+  });
+
+  it("emits reservation events carrying the payload fields Event Streams documents", () => {
+    const t = setup();
+    const alice = t.worker("alice");
+    const task = t.createTask(t.voiceWorkflow.sid, { call_sid: "CA9" }, { priority: 3 });
+    const [reservation] = t.reservationsOf(task.sid);
+    t.engine.updateReservation(t.ref, reservation.sid, "accepted");
+    const accepted = t.events.find((e) => e.name === "reservation.accepted");
+    expect(accepted?.payload).toMatchObject({
+      eventtype: "reservation.accepted",
+      task_sid: task.sid,
+      task_attributes: JSON.stringify({ call_sid: "CA9" }),
+      task_priority: 3,
+      task_assignment_status: "assigned",
+      task_channel_unique_name: TaskChannel.voice,
+      workflow_sid: t.voiceWorkflow.sid,
+      worker_sid: alice.sid,
+      worker_name: "alice",
+      task_queue_name: "Everyone",
+      task_queue_sid: t.everyone.sid,
+      reservation_sid: reservation.sid,
+      reservation_status: "accepted",
+    });
+    t.engine.dispose();
+  });
+});

@@ -1,0 +1,210 @@
+import Ajv from "ajv";
+import { validateRequest, validateRequestWithBody } from "twilio/lib/webhooks/webhooks";
+import { TASK_EVENT_SUBSCRIPTION_TYPES, TaskRouterEventType } from "@flex-call-recovery/vocabulary";
+import { ManualClock } from "../../src/clock";
+import { EventStreamsDelivery, type EventSinkTarget } from "../../src/engine/eventStreams";
+import { FaultInjector } from "../../src/engine/faults";
+import type { TaskRouterEvent } from "../../src/engine/taskRouterEvents";
+import { WebhookDispatcher } from "../../src/engine/webhooks";
+import { startReceiver, type Receiver } from "./helpers/receiver";
+
+const ACCOUNT = "AC" + "1".repeat(32);
+const TOKEN = "t".repeat(32);
+
+// CloudEvents 1.0 required context attributes, plus what Event Streams sends.
+const cloudEventSchema = {
+  type: "array",
+  minItems: 1,
+  items: {
+    type: "object",
+    required: ["specversion", "type", "source", "id", "dataschema", "data"],
+    properties: {
+      specversion: { const: "1.0" },
+      type: { type: "string", pattern: "^com\\.twilio\\.taskrouter\\." },
+      source: { type: "string", minLength: 1 },
+      id: { type: "string", minLength: 1 },
+      dataschema: { type: "string", format: "uri" },
+      time: { type: "string" },
+      data: {
+        type: "object",
+        required: ["payload"],
+        properties: {
+          payload: {
+            type: "object",
+            required: ["eventtype", "task_sid", "task_attributes", "workflow_sid", "task_assignment_status"],
+          },
+        },
+      },
+    },
+  },
+};
+
+let n = 0;
+function event(name: TaskRouterEvent["name"], payload: Record<string, unknown> = {}): TaskRouterEvent {
+  n++;
+  return {
+    id: `EV${String(n).padStart(32, "0")}`,
+    name,
+    accountSid: ACCOUNT,
+    workspaceSid: "WS1",
+    resourceSid: "WT1",
+    timestamp: new Date(Date.UTC(2026, 0, 1, 12, 0, n)),
+    payload: {
+      eventtype: name,
+      task_sid: "WT1",
+      task_attributes: "{}",
+      workflow_sid: "WW1",
+      task_assignment_status: "pending",
+      ...payload,
+    },
+  };
+}
+
+describe("Event Streams delivery", () => {
+  let receiver: Receiver;
+  let clock: ManualClock;
+  let dispatcher: WebhookDispatcher;
+  let sinks: EventSinkTarget[];
+  let callback: { url: string; eventsFilter: string[] | null } | null;
+  let delivery: EventStreamsDelivery;
+  const faults = new FaultInjector();
+
+  beforeEach(async () => {
+    receiver = await startReceiver();
+    clock = new ManualClock();
+    faults.reset();
+    dispatcher = new WebhookDispatcher({ clock, authTokenFor: () => TOKEN, faults, retryBaseMs: 1000 });
+    sinks = [
+      {
+        sinkSid: "DG1",
+        destination: `${receiver.baseUrl}/task-event-handler`,
+        method: "POST",
+        batchEvents: true,
+        types: new Set(TASK_EVENT_SUBSCRIPTION_TYPES),
+      },
+    ];
+    callback = null;
+    delivery = new EventStreamsDelivery(dispatcher, { sinks: () => sinks, workspaceCallback: () => callback });
+  });
+
+  afterEach(async () => {
+    delivery.dispose();
+    dispatcher.dispose();
+    await dispatcher.idle();
+    await receiver.close();
+  });
+
+  it("sends subscribed types as one signed batch of valid CloudEvents", async () => {
+    delivery.publish(event("task.created"));
+    delivery.publish(event("task-queue.entered", { task_queue_name: "Everyone" }));
+    delivery.publish(event("reservation.accepted", { reservation_sid: "WR1", worker_sid: "WK1" }));
+    delivery.publish(event("task.canceled", { task_canceled_reason: "Task TTL Exceeded" }));
+    delivery.flush();
+    await dispatcher.idle();
+    expect(receiver.requests).toHaveLength(1);
+    const [request] = receiver.requests;
+    expect(request.headers["content-type"]).toBe("application/json");
+    expect(request.path).toMatch(/\?bodySHA256=[0-9a-f]{64}$/);
+    const signature = String(request.headers["x-twilio-signature"]);
+    expect(validateRequestWithBody(TOKEN, signature, request.url, request.body)).toBe(true);
+    expect(validateRequestWithBody("x".repeat(32), signature, request.url, request.body)).toBe(false);
+    expect(validateRequestWithBody(TOKEN, signature, request.url, request.body + " ")).toBe(false);
+    const body = JSON.parse(request.body);
+    const validate = new Ajv({ strict: false, validateFormats: false }).compile(cloudEventSchema);
+    expect(validate(body)).toBe(true);
+    // task.created is not subscribed by the handler's sink.
+    expect(body.map((e: { type: string }) => e.type)).toEqual([
+      TaskRouterEventType.taskQueueEntered,
+      TaskRouterEventType.reservationAccepted,
+      TaskRouterEventType.taskCanceled,
+    ]);
+    expect(body[1].source).toBe("/v1/Workspaces/WS1/Tasks/WT1/Reservations/WR1");
+    expect(body[2].data.payload.task_canceled_reason).toBe("Task TTL Exceeded");
+  });
+
+  it("sends one event per request to a sink without batching", async () => {
+    sinks[0] = { ...sinks[0], batchEvents: false };
+    delivery.publish(event("task-queue.entered"));
+    delivery.publish(event("task.canceled"));
+    delivery.flush();
+    await dispatcher.idle();
+    expect(receiver.requests.map((r) => JSON.parse(r.body).length)).toEqual([1, 1]);
+  });
+
+  it("retries until the sink answers 2xx (at least once), keeping the event id", async () => {
+    let calls = 0;
+    receiver.answer(() => ({ status: ++calls < 3 ? 500 : 200 }));
+    delivery.publish(event("task.canceled"));
+    delivery.flush();
+    await dispatcher.idle();
+    expect(receiver.requests).toHaveLength(1);
+    clock.advance(1000);
+    await dispatcher.idle();
+    clock.advance(2000);
+    await dispatcher.idle();
+    expect(receiver.requests).toHaveLength(3);
+    const ids = receiver.requests.map((r) => JSON.parse(r.body)[0].id);
+    expect(new Set(ids).size).toBe(1);
+    clock.advance(60_000);
+    await dispatcher.idle();
+    expect(receiver.requests).toHaveLength(3);
+  });
+
+  it("duplicates deliveries when the duplicate fault fires", async () => {
+    faults.configure({ seed: 9, duplicateWebhookRate: 1 });
+    delivery.publish(event("task.canceled"));
+    delivery.flush();
+    await dispatcher.idle();
+    expect(receiver.requests).toHaveLength(2);
+    expect(receiver.requests[0].body).toBe(receiver.requests[1].body);
+    expect(faults.counters.duplicatedWebhooks).toBe(1);
+  });
+
+  it("reorders deliveries when the reorder fault fires", async () => {
+    faults.configure({ seed: 9, reorderWebhookRate: 1 });
+    sinks[0] = { ...sinks[0], batchEvents: false };
+    const first = event("task-queue.entered");
+    const second = event("reservation.accepted");
+    delivery.publish(first);
+    delivery.flush();
+    await dispatcher.idle();
+    expect(receiver.requests).toHaveLength(0);
+    // The second overtakes the held first; both arrive, second first.
+    faults.configure({ reorderWebhookRate: 0 });
+    delivery.publish(second);
+    delivery.flush();
+    await dispatcher.idle();
+    expect(receiver.requests.map((r) => JSON.parse(r.body)[0].id)).toEqual([second.id, first.id]);
+  });
+
+  it("releases a held delivery after the hold time when nothing overtakes it", async () => {
+    faults.configure({ seed: 9, reorderWebhookRate: 1 });
+    delivery.publish(event("task.canceled"));
+    delivery.flush();
+    await dispatcher.idle();
+    expect(receiver.requests).toHaveLength(0);
+    clock.advance(200);
+    await dispatcher.idle();
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it("posts every event, form-encoded and signed, to the workspace EventCallbackUrl", async () => {
+    sinks = [];
+    callback = { url: `${receiver.baseUrl}/workspace-events`, eventsFilter: null };
+    delivery.publish(event("task.created", { task_queue_sid: "WQ1" }));
+    callback.eventsFilter = ["task.canceled"];
+    delivery.publish(event("task.created"));
+    delivery.flush();
+    await dispatcher.idle();
+    expect(receiver.requests).toHaveLength(1);
+    const [request] = receiver.requests;
+    const params = Object.fromEntries(new URLSearchParams(request.body));
+    expect(params).toMatchObject({
+      EventType: "task.created",
+      TaskSid: "WT1",
+      TaskQueueSid: "WQ1",
+      AccountSid: ACCOUNT,
+    });
+    expect(validateRequest(TOKEN, String(request.headers["x-twilio-signature"]), request.url, params)).toBe(true);
+  });
+});
