@@ -56,6 +56,12 @@ export interface ConferenceState {
   customerCallSid: string;
   customerGone: boolean;
   conferenceEnded: boolean;
+  /**
+   * The customer task's attributes, copied at registration so the recovery ping can be created
+   * without another round trip. Null when they would not fit the document (the functions then
+   * fetch them when needed); absent in documents written before the field existed.
+   */
+  taskAttributes?: Record<string, unknown> | null;
   /** Registered worker legs, keyed by the worker's participant call SID. */
   workers: Record<string, RegisteredWorker>;
   recovery: RecoveryState | null;

@@ -87,3 +87,14 @@ export function isMarkedForReconnect(attributes: Record<string, unknown> | null)
     (conversations as Record<string, unknown>)[TaskAttribute.followedBy] === FOLLOWED_BY_RECONNECT
   );
 }
+
+/**
+ * True when the attributes describe a recovery ping (names a dropped worker, is not the customer's
+ * re-enqueued task). The functions also check the ping workflow SID when they know it.
+ */
+export function isRecoveryPingTask(attributes: Record<string, unknown> | null): boolean {
+  return (
+    typeof attributes?.[TaskAttribute.disconnectedWorkerSid] === "string" &&
+    attributes?.[TaskAttribute.isReconnect] !== true
+  );
+}

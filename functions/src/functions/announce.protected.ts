@@ -1,0 +1,38 @@
+// TwiML the conference plays while the agent is away (the conference's AnnounceUrl). Protected:
+// only Twilio fetches it, signed. `<Play>` of a configured recording, else `<Say>` with the
+// configured text, voice and language.
+import "@twilio-labs/serverless-runtime-types";
+import type { ServerlessFunctionSignature } from "@twilio-labs/serverless-runtime-types/types";
+import { FunctionEnv } from "@flex-call-recovery/vocabulary";
+import { twiml } from "twilio";
+import type { SayAttributes } from "twilio/lib/twiml/VoiceResponse";
+import { optionalSetting, type FunctionContext } from "../config";
+
+type Env = Record<string, string | undefined>;
+
+/** Said when no text is configured. */
+export const DEFAULT_ANNOUNCE_TEXT = "Please hold. Your agent has been disconnected and we are reconnecting you now.";
+
+export function announceTwiml(context: FunctionContext): string {
+  const response = new twiml.VoiceResponse();
+  const recording = optionalSetting(context, FunctionEnv.announceRecordingUrl);
+  if (recording) {
+    response.play(recording);
+    return response.toString();
+  }
+  const attributes: SayAttributes = {};
+  const voice = optionalSetting(context, FunctionEnv.announceVoice);
+  const language = optionalSetting(context, FunctionEnv.announceLanguage);
+  if (voice) attributes.voice = voice as SayAttributes["voice"];
+  if (language) attributes.language = language as SayAttributes["language"];
+  response.say(attributes, optionalSetting(context, FunctionEnv.announceText) ?? DEFAULT_ANNOUNCE_TEXT);
+  return response.toString();
+}
+
+export const handler: ServerlessFunctionSignature<Env> = (context, _event, callback) => {
+  const response = new Twilio.Response();
+  response.setStatusCode(200);
+  response.appendHeader("Content-Type", "text/xml");
+  response.setBody(announceTwiml(context as FunctionContext));
+  callback(null, response);
+};

@@ -1,0 +1,44 @@
+// Conference status callbacks (participant join/leave/modify, conference end) of every Flex call
+// whose plugin set this URL (DESIGN §2 step 1). Protected: Twilio signs the callbacks.
+import "@twilio-labs/serverless-runtime-types";
+import type { ServerlessEventObject, ServerlessFunctionSignature } from "@twilio-labs/serverless-runtime-types/types";
+import type { FunctionContext } from "../config";
+import { answerError, jsonResponse } from "../http/response";
+import { failures, handleEvent, servicesFor } from "../recovery/run";
+import { parseConferenceStatus } from "../webhooks/conferenceStatus";
+
+type Env = Record<string, string | undefined>;
+/** Form parameters of reference/twilio-facts.md §1 (optional until validated). */
+type Event = Record<string, unknown> & {
+  ConferenceSid?: string;
+  StatusCallbackEvent?: string;
+  CallSid?: string;
+  SequenceNumber?: string;
+};
+
+export const handler: ServerlessFunctionSignature<Env, ServerlessEventObject<Event>> = async (
+  context,
+  event,
+  callback,
+) => {
+  const operation = `conference-status ${String(event.StatusCallbackEvent)} ${String(event.ConferenceSid)}`;
+  try {
+    const now = new Date().toISOString();
+    const parsed = parseConferenceStatus(event, now);
+    if (parsed === null) {
+      callback(null, jsonResponse(200, { success: true, note: "event not handled" }));
+      return;
+    }
+    const conferenceSid = event.ConferenceSid as string;
+    const services = servicesFor(context as FunctionContext, conferenceSid);
+    const handled = await handleEvent(services, conferenceSid, parsed);
+    const failed = failures(handled);
+    if (failed.length > 0) {
+      callback(null, jsonResponse(500, { success: false, message: `${operation}: ${failed.length} action(s) failed` }));
+      return;
+    }
+    callback(null, jsonResponse(200, { success: true, note: handled.committed.decision.note }));
+  } catch (error) {
+    answerError(callback, error, operation);
+  }
+};

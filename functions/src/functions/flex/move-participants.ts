@@ -1,0 +1,81 @@
+// `flex/move-participants` (DESIGN §2 step 10): after a reconnect, bring the third parties left
+// in the dropped conference into the new one, all in parallel, each keeping its label and its
+// endConferenceOnExit. A call cannot be handed between conferences directly, so each third
+// party's call is redirected with `<Dial><Conference>` to the new conference's name.
+import type { MoveParticipantsRequest, MoveParticipantsResponse } from "@flex-call-recovery/vocabulary";
+import { twiml } from "twilio";
+import { flexHandler } from "../../http/flex";
+import { BadRequest, sidParam } from "../../http/response";
+import { thirdParties } from "../../recovery/core";
+import type { ConferenceParticipant } from "../../recovery/types";
+import { servicesFor } from "../../recovery/run";
+import { isNotFound } from "../../twilio/errors";
+
+/** TwiML that puts a call into the named conference as the participant it was. */
+export function joinConferenceTwiml(conferenceName: string, participant: ConferenceParticipant): string {
+  const response = new twiml.VoiceResponse();
+  response.dial().conference(
+    {
+      endConferenceOnExit: participant.endConferenceOnExit,
+      ...(participant.label ? { participantLabel: participant.label } : {}),
+    },
+    conferenceName,
+  );
+  return response.toString();
+}
+
+export const handler = flexHandler("move-participants", async ({ context, body, token }) => {
+  const request: MoveParticipantsRequest = {
+    fromConferenceSid: sidParam(body, "fromConferenceSid", "CF"),
+    toConferenceSid: sidParam(body, "toConferenceSid", "CF"),
+  };
+  if (request.fromConferenceSid === request.toConferenceSid) {
+    throw new BadRequest("fromConferenceSid and toConferenceSid are the same conference");
+  }
+  const services = servicesFor(context, request.toConferenceSid);
+  const { client, store } = services;
+  const [from, to, participants, target] = await Promise.all([
+    store.read(request.fromConferenceSid),
+    store.read(request.toConferenceSid),
+    client
+      .conferences(request.fromConferenceSid)
+      .participants.list()
+      .catch((error: unknown) => {
+        // An ended conference has nobody left to move.
+        if (isNotFound(error)) return [];
+        throw error;
+      }),
+    client
+      .conferences(request.toConferenceSid)
+      .fetch()
+      .catch((error: unknown) => {
+        if (isNotFound(error)) throw new BadRequest(`unknown conference ${request.toConferenceSid}`, 404);
+        throw error;
+      }),
+  ]);
+  // Only the agent now on the new conference moves people, and only out of a recovered one.
+  if (!to || !Object.values(to.state.workers).some((worker) => worker.workerSid === token.worker_sid)) {
+    throw new BadRequest(`the caller is not a registered worker of ${request.toConferenceSid}`, 403);
+  }
+  if (!from?.state.recovery) {
+    throw new BadRequest(`conference ${request.fromConferenceSid} has no recovery to move participants from`, 404);
+  }
+  const moving = thirdParties(
+    participants.map((p) => ({
+      callSid: p.callSid,
+      label: p.label ?? null,
+      endConferenceOnExit: p.endConferenceOnExit,
+    })),
+    from.state,
+  );
+  await Promise.all(
+    moving.map((participant) =>
+      client.calls(participant.callSid).update({ twiml: joinConferenceTwiml(target.friendlyName, participant) }),
+    ),
+  );
+  const answer: MoveParticipantsResponse = {
+    success: true,
+    moved: moving.map((participant) => ({ callSid: participant.callSid, label: participant.label })),
+  };
+  return { body: answer };
+});

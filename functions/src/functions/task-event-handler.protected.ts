@@ -1,0 +1,127 @@
+// Event Streams sink for TaskRouter events (DESIGN §2 steps 7, 9, 11): the ping accepted or
+// timed out, the customer's reconnect task queued, accepted or canceled. Deliveries are
+// at-least-once and unordered: a batch is handled oldest first, and every effect is guarded by
+// the conference document (event ids and statuses), so a redelivery changes nothing.
+import "@twilio-labs/serverless-runtime-types";
+import type { ServerlessFunctionSignature } from "@twilio-labs/serverless-runtime-types/types";
+import { TaskAttribute, type RecoveryPingAttributes } from "@flex-call-recovery/vocabulary";
+import { recoveryConfig, type FunctionContext } from "../config";
+import { answerError, jsonResponse } from "../http/response";
+import type { ConferenceParticipant, RecoveryEvent } from "../recovery/types";
+import { failures, handleEvent, servicesFor, type Services } from "../recovery/run";
+import type { StoredState } from "../state/store";
+import { isNotFound } from "../twilio/errors";
+import { meaningOf, parseEventStreamsBatch, type TaskRouterEvent } from "../webhooks/eventStreams";
+
+type Env = Record<string, string | undefined>;
+
+/** Status of a call, or null when Twilio does not know it. */
+async function callStatus(services: Services, callSid: string | null): Promise<string | null> {
+  if (!callSid) return null;
+  try {
+    return (await services.client.calls(callSid).fetch()).status;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/** Everyone still in a conference (none when it has ended). */
+async function participantsOf(services: Services, conferenceSid: string): Promise<ConferenceParticipant[]> {
+  try {
+    const participants = await services.client.conferences(conferenceSid).participants.list();
+    return participants.map((p) => ({
+      callSid: p.callSid,
+      label: p.label ?? null,
+      endConferenceOnExit: p.endConferenceOnExit,
+    }));
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+}
+
+async function reservationStatus(services: Services, attributes: Record<string, unknown>): Promise<string | null> {
+  const taskSid = attributes[TaskAttribute.disconnectedTaskSid];
+  const reservationSid = attributes[TaskAttribute.disconnectedReservationSid];
+  if (typeof taskSid !== "string" || typeof reservationSid !== "string") return null;
+  try {
+    const workspace = services.client.taskrouter.v1.workspaces(services.performContext.workspaceSid);
+    return (await workspace.tasks(taskSid).reservations(reservationSid).fetch()).reservationStatus;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/** Handles one TaskRouter event; returns what it meant and decided. */
+async function handleTaskEvent(
+  context: FunctionContext,
+  event: TaskRouterEvent,
+): Promise<{ note: string; failed: number }> {
+  const config = recoveryConfig(context);
+  const meaning = meaningOf(event, config.recoveryPingWorkflowSid);
+  if (meaning === null) return { note: "not a recovery task", failed: 0 };
+  const conferenceSid = event.attributes[TaskAttribute.disconnectedConferenceSid];
+  if (typeof conferenceSid !== "string") return { note: "recovery task without a conference", failed: 0 };
+
+  const services = servicesFor(context, event.id);
+  // The document read starts beside the facts the decision needs: one round trip for both.
+  const firstRead = services.store.read(conferenceSid);
+  let coreEvent: RecoveryEvent;
+  if (meaning === "pingAccepted" || meaning === "pingCanceled") {
+    // Flex puts the customer's call SID on voice tasks; the document has the authoritative one.
+    const guess = event.attributes[TaskAttribute.callSid];
+    const [read, guessedStatus, participants] = await Promise.all([
+      firstRead.catch(() => null),
+      callStatus(services, typeof guess === "string" ? guess : null),
+      participantsOf(services, conferenceSid),
+    ]);
+    const customerCallSid = read?.state.customerCallSid ?? null;
+    const status = customerCallSid === guess ? guessedStatus : await callStatus(services, customerCallSid);
+    const ping = {
+      eventId: event.id,
+      pingTaskSid: event.taskSid,
+      pingAttributes: event.attributes as RecoveryPingAttributes,
+    };
+    coreEvent =
+      meaning === "pingAccepted"
+        ? { kind: "pingAccepted", ...ping, workerSid: event.workerSid ?? "", customerCallStatus: status, participants }
+        : { kind: "pingCanceled", ...ping, customerCallStatus: status, participants };
+  } else if (meaning === "reconnectAccepted") {
+    coreEvent = {
+      kind: "reconnectAccepted",
+      eventId: event.id,
+      reconnectTaskSid: event.taskSid,
+      workerSid: event.workerSid ?? "",
+    };
+  } else {
+    coreEvent = {
+      kind: meaning,
+      eventId: event.id,
+      reconnectTaskSid: event.taskSid,
+      attributes: event.attributes,
+      droppedReservationStatus: await reservationStatus(services, event.attributes),
+    };
+  }
+  const handled = await handleEvent(services, conferenceSid, coreEvent, firstRead as Promise<StoredState | null>);
+  return { note: `${meaning}: ${handled.committed.decision.note}`, failed: failures(handled).length };
+}
+
+export const handler: ServerlessFunctionSignature<Env> = async (context, event, callback) => {
+  try {
+    const events = parseEventStreamsBatch(event);
+    const results: { id: string; note: string }[] = [];
+    let failed = 0;
+    // One at a time, oldest first: a batch may hold several steps of the same recovery.
+    for (const taskEvent of events) {
+      const result = await handleTaskEvent(context as FunctionContext, taskEvent);
+      failed += result.failed;
+      results.push({ id: taskEvent.id, note: result.note });
+    }
+    // A 5xx makes Event Streams deliver again; committed steps are then recognised and skipped.
+    callback(null, jsonResponse(failed > 0 ? 500 : 200, { success: failed === 0, results }));
+  } catch (error) {
+    answerError(callback, error, "task-event-handler");
+  }
+};

@@ -1,0 +1,97 @@
+// The Flex-facing functions' front door: origin check (CORS), preflight answer, Flex token
+// validation, then the endpoint itself with errors mapped through one helper.
+//
+// Twilio's runtime answers browsers' OPTIONS preflights itself (with `*`) before a function runs,
+// so the origin rule is enforced on the real request: an Origin outside the allowed list gets 403
+// before anything happens, and allowed ones get their own origin echoed back. A preflight that
+// does reach the function (twilio-run, other hosts) carries Access-Control-Request-Method and is
+// answered here.
+import "@twilio-labs/serverless-runtime-types";
+import type { ServerlessCallback, TwilioResponse } from "@twilio-labs/serverless-runtime-types/types";
+import { allowedOrigins, type FunctionContext } from "../config";
+import { FlexTokenRejected, validateFlexToken, type FlexTokenResult } from "../twilio/client";
+import { answerError, errorResponse } from "./response";
+
+/** What Twilio puts into `event` next to the body's fields (headers are lower-cased). */
+export interface RequestMeta {
+  request?: { headers?: Record<string, string | undefined>; cookies?: Record<string, string> };
+}
+
+export type FlexEvent = Record<string, unknown> & RequestMeta & { Token?: unknown };
+
+export interface FlexRequest {
+  context: FunctionContext;
+  /** The body's fields without `Token` and the runtime's `request`. */
+  body: Record<string, unknown>;
+  token: FlexTokenResult;
+}
+
+export type FlexEndpoint = (request: FlexRequest) => Promise<{ status?: number; body: object }>;
+
+const CORS_ALLOW_METHODS = "POST, OPTIONS";
+const CORS_ALLOW_HEADERS = "Content-Type";
+
+/** CORS headers for an allowed origin; null when the origin is not allowed. */
+export function corsHeaders(context: FunctionContext, origin: string | undefined): Record<string, string> | null {
+  if (origin === undefined) return {};
+  if (!allowedOrigins(context).includes(origin.replace(/\/+$/, ""))) return null;
+  return {
+    "Access-Control-Allow-Origin": origin,
+    "Access-Control-Allow-Methods": CORS_ALLOW_METHODS,
+    "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
+    Vary: "Origin",
+  };
+}
+
+function preflightResponse(headers: Record<string, string>): TwilioResponse {
+  const response = new Twilio.Response();
+  response.setStatusCode(204);
+  response.setHeaders({ ...headers, "Access-Control-Max-Age": "600" });
+  return response;
+}
+
+/**
+ * Wraps a Flex-facing endpoint as a Serverless handler. `operation` names it in errors and logs.
+ * Missing token → 401; token Twilio rejects → 403; origin not allowed → 403.
+ */
+export function flexHandler(operation: string, endpoint: FlexEndpoint) {
+  return async (context: FunctionContext, event: FlexEvent, callback: ServerlessCallback): Promise<void> => {
+    const headers = event.request?.headers ?? {};
+    let cors: Record<string, string> | null = {};
+    try {
+      cors = corsHeaders(context, headers.origin);
+      if (cors === null) {
+        callback(null, errorResponse(403, `${operation}: origin ${headers.origin} is not allowed`));
+        return;
+      }
+      if (headers["access-control-request-method"] !== undefined) {
+        callback(null, preflightResponse(cors));
+        return;
+      }
+      const token = typeof event.Token === "string" ? event.Token.trim() : "";
+      if (token === "") {
+        callback(null, errorResponse(401, `${operation}: missing Flex token (Token)`, cors));
+        return;
+      }
+      let tokenResult: FlexTokenResult;
+      try {
+        tokenResult = await validateFlexToken(context, token);
+      } catch (error) {
+        if (!(error instanceof FlexTokenRejected)) throw error;
+        callback(null, errorResponse(403, `${operation}: Flex token rejected: ${error.message}`, cors));
+        return;
+      }
+      const body: Record<string, unknown> = { ...event };
+      delete body.Token;
+      delete body.request;
+      const answer = await endpoint({ context, body, token: tokenResult });
+      const response = new Twilio.Response();
+      response.setStatusCode(answer.status ?? 200);
+      response.setHeaders({ ...cors, "Content-Type": "application/json" });
+      response.setBody(answer.body);
+      callback(null, response);
+    } catch (error) {
+      answerError(callback, error, operation, cors ?? {});
+    }
+  };
+}

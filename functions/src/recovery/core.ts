@@ -1,0 +1,460 @@
+// The recovery core: every decision of DESIGN §2 as a pure function of (event, state). It never
+// calls Twilio; handlers gather facts first, call `decide`, commit the state change with the
+// document's revision and only then perform the returned actions. Because the state write is
+// conditional, whatever `decide` claims (a recovery, a status step) happens at most once.
+import {
+  ParticipantLabel,
+  RecoveryStatus,
+  SEEN_EVENT_IDS_LIMIT,
+  TaskAttribute,
+  TaskChannel,
+  type ConferenceState,
+  type RecoveryPingAttributes,
+  type RecoveryState,
+  type RegisteredWorker,
+} from "@flex-call-recovery/vocabulary";
+import { twiml } from "twilio";
+import type { Action, ConferenceParticipant, Decision, RecoveryConfig, RecoveryEvent } from "./types";
+
+/** Statuses in which a recovery is still running (a drop was claimed, the customer not yet back). */
+const IN_PROGRESS: readonly RecoveryStatus[] = [
+  RecoveryStatus.pinging,
+  RecoveryStatus.reconnecting,
+  RecoveryStatus.requeued,
+];
+
+/** `ParticipantCallStatus` of a leg that left the conference but whose call goes on (we redirected it). */
+const CALL_IN_PROGRESS = "in-progress";
+
+/** Reservation statuses in which the dropped reservation still holds the agent's capacity. */
+const OPEN_RESERVATION_STATUSES = ["accepted", "wrapping"];
+
+/** Reasons a leg left because the whole conference ended: never a drop to recover from. */
+const CONFERENCE_ENDING_REASONS = ["conference_ended_via_api", "moderator_ended_conference"];
+
+/** Task channel the recovery ping uses: not voice, whose capacity the wrapping call task holds. */
+export const PING_TASK_CHANNEL = TaskChannel.default;
+
+/** The workflow the dropped task came through (the ping carries it; the document is the fallback). */
+function originalWorkflow(state: ConferenceState, ping: RecoveryPingAttributes): string {
+  return typeof ping.disconnectedTaskWorkflowSid === "string" && ping.disconnectedTaskWorkflowSid
+    ? ping.disconnectedTaskWorkflowSid
+    : state.workflowSid;
+}
+
+const keep = (note: string, actions: Action[] = []): Decision => ({ change: { kind: "keep" }, actions, note });
+const write = (state: ConferenceState, note: string, actions: Action[] = []): Decision => ({
+  change: { kind: "write", state },
+  actions,
+  note,
+});
+
+export function isRecoveryInProgress(state: ConferenceState | null): boolean {
+  return state?.recovery != null && IN_PROGRESS.includes(state.recovery.status);
+}
+
+/** Remembers a handled event id; the list is bounded so the document stays small. */
+function remember(state: ConferenceState, eventId: string): ConferenceState {
+  const seen = state.seenEventIds.filter((id) => id !== eventId);
+  seen.push(eventId);
+  return { ...state, seenEventIds: seen.slice(-SEEN_EVENT_IDS_LIMIT) };
+}
+
+function withRecovery(state: ConferenceState, patch: Partial<RecoveryState>, now: string): ConferenceState {
+  if (!state.recovery) return state;
+  return { ...state, recovery: { ...state.recovery, ...patch, updatedTime: now } };
+}
+
+function withoutWorker(state: ConferenceState, callSid: string): ConferenceState {
+  const workers = { ...state.workers };
+  delete workers[callSid];
+  return { ...state, workers };
+}
+
+/** The dropped reservation is closed only while it still holds the agent (DESIGN §2 step 9). */
+function completeDroppedReservation(recovery: RecoveryState): Action {
+  return {
+    kind: "completeReservation",
+    taskSid: recovery.droppedTaskSid,
+    reservationSid: recovery.droppedReservationSid,
+  };
+}
+
+/**
+ * Stops the recovery because the customer has gone: close the dropped reservation and, when
+ * given, the ping (cancel while it waits, complete once accepted).
+ */
+function abandon(
+  state: ConferenceState,
+  now: string,
+  note: string,
+  closePing: Action | null,
+  extra: Partial<ConferenceState> = {},
+): Decision {
+  const recovery = state.recovery as RecoveryState;
+  const actions: Action[] = [completeDroppedReservation(recovery)];
+  if (closePing) actions.push(closePing);
+  const next = withRecovery({ ...state, customerGone: true, ...extra }, { status: RecoveryStatus.abandoned }, now);
+  return write(next, note, actions);
+}
+
+/** Cancels a ping that is still waiting for its worker (known once `pingCreated` recorded it). */
+function cancelWaitingPing(recovery: RecoveryState): Action | null {
+  return recovery.pingTaskSid
+    ? { kind: "cancelTask", taskSid: recovery.pingTaskSid, reason: "customer left during recovery" }
+    : null;
+}
+
+/**
+ * Attributes of the customer's re-enqueued task: the ping's (the original ones plus the dropped
+ * leg) without Flex's `conference` block, so Flex builds a new conference.
+ */
+export function reconnectAttributes(
+  ping: RecoveryPingAttributes,
+  targetWorkerSid: string | null,
+): Record<string, unknown> {
+  const attributes: Record<string, unknown> = { ...ping };
+  delete attributes[TaskAttribute.conference];
+  delete attributes[TaskAttribute.targetWorkerSid];
+  attributes[TaskAttribute.isReconnect] = true;
+  attributes[TaskAttribute.recoveryAttemptFailed] = targetWorkerSid === null;
+  if (targetWorkerSid !== null) attributes[TaskAttribute.targetWorkerSid] = targetWorkerSid;
+  return attributes;
+}
+
+/** TwiML that puts the customer back into the original workflow at high priority. */
+export function enqueueTwiml(workflowSid: string, priority: number, attributes: Record<string, unknown>): string {
+  const response = new twiml.VoiceResponse();
+  response.enqueue({ workflowSid }).task({ priority }, JSON.stringify(attributes));
+  return response.toString();
+}
+
+/** Participants other than the customer: third parties to keep (and later move). */
+export function thirdParties(
+  participants: ConferenceParticipant[],
+  state: Pick<ConferenceState, "customerCallSid" | "workers">,
+): ConferenceParticipant[] {
+  return participants.filter(
+    (p) => p.callSid !== state.customerCallSid && p.label !== ParticipantLabel.customer && !state.workers[p.callSid],
+  );
+}
+
+/**
+ * Redirects the customer out of the dropped conference into the queue. With third parties left,
+ * the customer's `endConferenceOnExit` must be cleared first or their leaving ends the
+ * conference for the third parties (DESIGN §2 step 7).
+ */
+function redirectCustomer(state: ConferenceState, participants: ConferenceParticipant[], twimlText: string): Action {
+  const redirect: Action = { kind: "redirectCall", callSid: state.customerCallSid, twiml: twimlText };
+  if (thirdParties(participants, state).length === 0) return redirect;
+  return {
+    kind: "updateParticipant",
+    conferenceSid: state.conferenceSid,
+    callSid: state.customerCallSid,
+    endConferenceOnExit: false,
+    then: [redirect],
+  };
+}
+
+function claimRecovery(
+  state: ConferenceState,
+  worker: RegisteredWorker,
+  time: string,
+  config: RecoveryConfig,
+  now: string,
+): Decision {
+  const recovery: RecoveryState = {
+    status: RecoveryStatus.pinging,
+    droppedWorkerSid: worker.workerSid,
+    droppedWorkerName: worker.workerName,
+    droppedCallSid: worker.callSid,
+    droppedTaskSid: worker.taskSid,
+    droppedReservationSid: worker.reservationSid,
+    disconnectedTime: time,
+    pingTaskSid: null,
+    reconnectTaskSid: null,
+    reconnectedWorkerSid: null,
+    updatedTime: now,
+  };
+  // The document holds the attributes of the task registered last; another worker's task (after a
+  // transfer) or attributes too big for the document are fetched by the adapter instead.
+  const original = worker.taskSid === state.taskSid ? (state.taskAttributes ?? null) : null;
+  const attributes: RecoveryPingAttributes = {
+    ...(original ?? {}),
+    disconnectedTaskSid: worker.taskSid,
+    disconnectedReservationSid: worker.reservationSid,
+    disconnectedWorkerSid: worker.workerSid,
+    disconnectedWorkerName: worker.workerName,
+    disconnectedCallSid: worker.callSid,
+    disconnectedConferenceSid: state.conferenceSid,
+    disconnectedTaskWorkflowSid: state.workflowSid,
+    disconnectedTime: time,
+    recoveryAttemptFailed: false,
+  };
+  const actions: Action[] = [
+    { kind: "announce", conferenceSid: state.conferenceSid },
+    { kind: "markTaskDisconnected", taskSid: worker.taskSid, disconnectedTime: time },
+    {
+      kind: "createPing",
+      workflowSid: config.recoveryPingWorkflowSid,
+      attributes,
+      attributesFromTaskSid: original ? null : worker.taskSid,
+      timeoutSeconds: config.pingTimeoutSeconds,
+      priority: config.pingPriority,
+    },
+  ];
+  return write({ ...withoutWorker(state, worker.callSid), recovery }, "recovery claimed", actions);
+}
+
+function decideParticipantLeave(
+  event: Extract<RecoveryEvent, { kind: "participantLeave" }>,
+  state: ConferenceState,
+  config: RecoveryConfig,
+  now: string,
+): Decision {
+  const isCustomer = event.callSid === state.customerCallSid;
+  if (isCustomer) {
+    // Our own redirect takes the customer out of the conference with the call still up.
+    if (event.callStatus === CALL_IN_PROGRESS) return keep("customer moved to the queue");
+    if (state.customerGone) return keep("customer already gone");
+    if (state.recovery?.status === RecoveryStatus.pinging) {
+      return abandon(
+        remember(state, event.eventId),
+        now,
+        "customer left during the ping",
+        cancelWaitingPing(state.recovery),
+      );
+    }
+    return write(remember({ ...state, customerGone: true }, event.eventId), "customer left");
+  }
+
+  const worker = state.workers[event.callSid];
+  if (!worker) return keep("not a registered worker leg");
+  const removed = remember(withoutWorker(state, event.callSid), event.eventId);
+  if (state.customerGone || state.conferenceEnded) return write(removed, "worker left after the customer");
+  if (event.reason !== null && CONFERENCE_ENDING_REASONS.includes(event.reason)) {
+    return write(removed, "worker left with the conference ending");
+  }
+  if (Object.keys(removed.workers).length > 0) return write(removed, "another registered worker covers");
+  if (isRecoveryInProgress(state)) return write(removed, "recovery already running");
+  return claimRecovery(remember(state, event.eventId), worker, event.time, config, now);
+}
+
+/**
+ * Decides what an event means for a conference. `state` is the conference's document (null when
+ * there is none); `now` is ISO-8601, passed in so the function stays pure.
+ */
+export function decide(
+  event: RecoveryEvent,
+  state: ConferenceState | null,
+  config: RecoveryConfig,
+  now: string,
+): Decision {
+  switch (event.kind) {
+    case "participantJoin":
+    case "participantModify": {
+      if (!state || state.conferenceEnded) return keep("no state for this conference");
+      const worker = state.workers[event.callSid];
+      // Flex sets endConferenceOnExit=true on the worker whenever ≤ 2 participants are live.
+      if (worker && event.endConferenceOnExit && !state.customerGone) {
+        return keep("worker leg must not end the conference", [
+          {
+            kind: "updateParticipant",
+            conferenceSid: state.conferenceSid,
+            callSid: event.callSid,
+            endConferenceOnExit: false,
+          },
+        ]);
+      }
+      return keep("nothing to do");
+    }
+
+    case "participantLeave": {
+      if (!state) return keep("no state for this conference");
+      if (state.seenEventIds.includes(event.eventId)) return keep("duplicate event");
+      return decideParticipantLeave(event, state, config, now);
+    }
+
+    case "conferenceEnd": {
+      if (!state) return keep("no state for this conference");
+      if (state.recovery?.status === RecoveryStatus.pinging) {
+        // Only the customer was left while pinging: the conference ends when they leave.
+        return abandon(state, now, "conference ended during the ping", cancelWaitingPing(state.recovery), {
+          conferenceEnded: true,
+        });
+      }
+      if (isRecoveryInProgress(state)) {
+        // The customer is in the queue; the document still drives the recovery and the dialog.
+        if (state.conferenceEnded) return keep("conference already ended");
+        return write({ ...state, conferenceEnded: true }, "conference ended, recovery continues");
+      }
+      return { change: { kind: "delete" }, actions: [], note: "conference ended" };
+    }
+
+    case "registerWorker": {
+      const { request } = event;
+      const worker: RegisteredWorker = {
+        workerSid: request.workerSid,
+        workerName: request.workerName,
+        callSid: request.workerCallSid,
+        taskSid: request.taskSid,
+        reservationSid: request.reservationSid,
+      };
+      const base: ConferenceState = state ?? {
+        v: 1,
+        conferenceSid: request.conferenceSid,
+        taskSid: request.taskSid,
+        workflowSid: request.workflowSid,
+        customerCallSid: request.customerCallSid,
+        customerGone: false,
+        conferenceEnded: false,
+        taskAttributes: event.taskAttributes,
+        workers: {},
+        recovery: null,
+        seenEventIds: [],
+      };
+      // The task registered last is the customer's current one (a transfer creates a new task).
+      const next: ConferenceState = {
+        ...base,
+        taskSid: request.taskSid,
+        workflowSid: request.workflowSid,
+        taskAttributes: event.taskAttributes,
+        workers: { ...base.workers, [worker.callSid]: worker },
+      };
+      const actions: Action[] = [
+        {
+          kind: "updateParticipant",
+          conferenceSid: request.conferenceSid,
+          callSid: request.workerCallSid,
+          endConferenceOnExit: false,
+        },
+      ];
+      if (event.identity) {
+        actions.push({ kind: "grantStateRead", conferenceSid: request.conferenceSid, identity: event.identity });
+      }
+      return write(next, state ? "worker registered" : "conference registered", actions);
+    }
+
+    case "unregisterWorker": {
+      if (!state || !state.workers[event.workerCallSid]) return keep("worker not registered");
+      return write(withoutWorker(state, event.workerCallSid), "worker unregistered");
+    }
+
+    case "endConference": {
+      const action: Action = { kind: "endConference", conferenceSid: event.conferenceSid };
+      // Unregister first, so the leave that follows is a graceful one.
+      if (state && event.workerCallSid && state.workers[event.workerCallSid]) {
+        return write(withoutWorker(state, event.workerCallSid), "conference ended by the agent", [action]);
+      }
+      return keep("conference ended by the agent", [action]);
+    }
+
+    case "pingCreated": {
+      if (!state?.recovery || state.recovery.pingTaskSid) return keep("ping already recorded");
+      if (state.recovery.status === RecoveryStatus.abandoned) {
+        // The customer left between the claim and the ping's creation.
+        return write(withRecovery(state, { pingTaskSid: event.pingTaskSid }, now), "ping no longer needed", [
+          { kind: "cancelTask", taskSid: event.pingTaskSid, reason: "customer left during recovery" },
+        ]);
+      }
+      return write(withRecovery(state, { pingTaskSid: event.pingTaskSid }, now), "ping recorded");
+    }
+
+    case "pingAccepted": {
+      const completePing: Action = {
+        kind: "completeTask",
+        taskSid: event.pingTaskSid,
+        reason: "recovery ping accepted",
+      };
+      if (!state?.recovery) return keep("no recovery for this ping", [completePing]);
+      if (state.seenEventIds.includes(event.eventId)) return keep("duplicate event");
+      if (state.recovery.status !== RecoveryStatus.pinging) {
+        // Abandoned (or handled by a duplicate): the agent still holds the ping; close it.
+        if (state.recovery.pingTaskSid === event.pingTaskSid && state.recovery.status !== RecoveryStatus.abandoned) {
+          return keep("ping already handled");
+        }
+        return keep(`recovery is ${state.recovery.status}`, [completePing]);
+      }
+      const seen = remember(state, event.eventId);
+      if (state.customerGone || event.customerCallStatus !== CALL_IN_PROGRESS) {
+        return abandon(withRecovery(seen, { pingTaskSid: event.pingTaskSid }, now), now, "customer gone", completePing);
+      }
+      const attributes = reconnectAttributes(event.pingAttributes, state.recovery.droppedWorkerSid);
+      const twimlText = enqueueTwiml(
+        originalWorkflow(state, event.pingAttributes),
+        config.reconnectPriority,
+        attributes,
+      );
+      const next = withRecovery(seen, { status: RecoveryStatus.reconnecting, pingTaskSid: event.pingTaskSid }, now);
+      return write(next, "reconnecting the customer to the same worker", [
+        completePing,
+        redirectCustomer(state, event.participants, twimlText),
+      ]);
+    }
+
+    case "pingCanceled": {
+      if (!state?.recovery) return keep("no recovery for this ping");
+      if (state.seenEventIds.includes(event.eventId)) return keep("duplicate event");
+      if (state.recovery.status !== RecoveryStatus.pinging) return keep(`recovery is ${state.recovery.status}`);
+      const seen = withRecovery(remember(state, event.eventId), { pingTaskSid: event.pingTaskSid }, now);
+      if (state.customerGone || event.customerCallStatus !== CALL_IN_PROGRESS) {
+        return abandon(seen, now, "customer gone", null);
+      }
+      // Ping not accepted in time: the next agent, still ahead of the queue (DESIGN §2 step 11).
+      const attributes = reconnectAttributes(event.pingAttributes, null);
+      const twimlText = enqueueTwiml(
+        originalWorkflow(state, event.pingAttributes),
+        config.reconnectPriority,
+        attributes,
+      );
+      return write(withRecovery(seen, { status: RecoveryStatus.requeued }, now), "ping timed out, requeued", [
+        redirectCustomer(state, event.participants, twimlText),
+      ]);
+    }
+
+    case "reconnectEnteredQueue":
+    case "reconnectCanceled": {
+      const droppedTaskSid = event.attributes[TaskAttribute.disconnectedTaskSid];
+      const droppedReservationSid = event.attributes[TaskAttribute.disconnectedReservationSid];
+      const actions: Action[] = [];
+      // Completing the dropped reservation frees the agent's voice capacity (and closes the first
+      // agent's dialog); once completed there is nothing to do.
+      if (
+        typeof droppedTaskSid === "string" &&
+        typeof droppedReservationSid === "string" &&
+        event.droppedReservationStatus !== null &&
+        OPEN_RESERVATION_STATUSES.includes(event.droppedReservationStatus)
+      ) {
+        actions.push({ kind: "completeReservation", taskSid: droppedTaskSid, reservationSid: droppedReservationSid });
+      }
+      if (!state?.recovery || state.seenEventIds.includes(event.eventId)) return keep("no state change", actions);
+      const seen = remember(state, event.eventId);
+      if (event.kind === "reconnectCanceled") {
+        if (!isRecoveryInProgress(state)) return keep(`recovery is ${state.recovery.status}`, actions);
+        // The customer hung up while waiting in the queue.
+        const next = withRecovery({ ...seen, customerGone: true }, { status: RecoveryStatus.abandoned }, now);
+        return write(next, "reconnect task canceled", actions);
+      }
+      if (state.recovery.reconnectTaskSid === event.reconnectTaskSid) return keep("already recorded", actions);
+      return write(
+        withRecovery(seen, { reconnectTaskSid: event.reconnectTaskSid }, now),
+        "reconnect task queued",
+        actions,
+      );
+    }
+
+    case "reconnectAccepted": {
+      if (!state?.recovery || !isRecoveryInProgress(state)) return keep("no recovery in progress");
+      const next = withRecovery(
+        remember(state, event.eventId),
+        {
+          status: RecoveryStatus.reconnected,
+          reconnectTaskSid: event.reconnectTaskSid,
+          reconnectedWorkerSid: event.workerSid,
+        },
+        now,
+      );
+      return write(next, "reconnected");
+    }
+  }
+}

@@ -1,0 +1,80 @@
+// Wiring shared by the handlers: build the Twilio client, store and settings for one invocation,
+// then decide → commit → perform for one event.
+import { FunctionEnv, FunctionRoute, type ConferenceState } from "@flex-call-recovery/vocabulary";
+import { functionUrl, recoveryConfig, requiredSetting, type FunctionContext } from "../config";
+import { syncStateStore, transact, type Committed, type StateStore, type StoredState } from "../state/store";
+import { createTwilioClient, type TwilioClient } from "../twilio/client";
+import { perform, type ActionOutcome, type PerformContext } from "../twilio/perform";
+import { decide } from "./core";
+import type { RecoveryConfig, RecoveryEvent } from "./types";
+
+export interface Services {
+  client: TwilioClient;
+  store: StateStore;
+  config: RecoveryConfig;
+  performContext: PerformContext;
+  /** Clock, so tests can pin it. */
+  now: () => string;
+}
+
+/** Everything a handler needs, for one invocation; `correlationId` names what it is handling. */
+export function servicesFor(context: FunctionContext, correlationId: string): Services {
+  const client = createTwilioClient(context, correlationId);
+  const store = syncStateStore(client, requiredSetting(context, FunctionEnv.syncServiceSid));
+  return {
+    client,
+    store,
+    config: recoveryConfig(context),
+    performContext: {
+      client,
+      store,
+      workspaceSid: requiredSetting(context, FunctionEnv.workspaceSid),
+      announceUrl: functionUrl(context, FunctionRoute.announce),
+      log: (message) => console.log(`[${correlationId}] ${message}`),
+    },
+    now: () => new Date().toISOString(),
+  };
+}
+
+export interface Handled {
+  committed: Committed;
+  outcomes: ActionOutcome[];
+}
+
+/**
+ * Decides `event` for a conference against its document, commits the change (re-deciding on a
+ * revision conflict), then performs the actions. When a ping was created, its SID is recorded
+ * so a later clean-up can cancel it (off the ping's critical path).
+ */
+export async function handleEvent(
+  services: Services,
+  conferenceSid: string,
+  event: RecoveryEvent,
+  firstRead?: Promise<StoredState | null>,
+): Promise<Handled> {
+  const { store, config, performContext } = services;
+  const decideNow = (e: RecoveryEvent) => (state: ConferenceState | null) => decide(e, state, config, services.now());
+  const committed = await transact(store, conferenceSid, decideNow(event), firstRead);
+  const outcomes = await perform(committed.decision.actions, performContext);
+  const ping = outcomes.find((outcome) => outcome.pingTaskSid);
+  if (ping?.pingTaskSid) {
+    const recorded = await transact(
+      store,
+      conferenceSid,
+      decideNow({ kind: "pingCreated", conferenceSid, pingTaskSid: ping.pingTaskSid }),
+    );
+    outcomes.push(...(await perform(recorded.decision.actions, performContext)));
+  }
+  return { committed, outcomes };
+}
+
+/** Actions that failed (after the HTTP client's retries), for the answer's status and the log. */
+export function failures(handled: Handled): ActionOutcome[] {
+  return handled.outcomes.filter((outcome) => !outcome.ok);
+}
+
+/** Rethrows the first failed action's error (a Flex endpoint answers it as a 5xx). */
+export function throwOnFailure(handled: Handled): void {
+  const failed = failures(handled)[0];
+  if (failed) throw failed.error;
+}

@@ -1,0 +1,124 @@
+// What the recovery core reads and returns. Events are what a handler learned from a webhook,
+// an Event Streams delivery or a Flex request, plus the facts it fetched beforehand; actions are
+// plain data that the Twilio adapter (src/twilio/perform.ts) carries out after the state write.
+import type { ConferenceState, RecoveryPingAttributes, RegisterWorkerRequest } from "@flex-call-recovery/vocabulary";
+
+/** Settings the decisions depend on (from the function's environment, see src/config.ts). */
+export interface RecoveryConfig {
+  recoveryPingWorkflowSid: string;
+  pingTimeoutSeconds: number;
+  pingPriority: number;
+  reconnectPriority: number;
+}
+
+/** A participant of a conference as the adapter listed it (only what the decisions need). */
+export interface ConferenceParticipant {
+  callSid: string;
+  label: string | null;
+  endConferenceOnExit: boolean;
+}
+
+/** Conference status callback events (reference/twilio-facts.md §1). */
+export interface ParticipantEventBase {
+  conferenceSid: string;
+  callSid: string;
+  label: string | null;
+  /** `${ConferenceSid}:${SequenceNumber}`: the same callback delivered twice has the same id. */
+  eventId: string;
+  /** ISO-8601 of the callback's Timestamp. */
+  time: string;
+}
+
+export type RecoveryEvent =
+  | (ParticipantEventBase & { kind: "participantJoin" | "participantModify"; endConferenceOnExit: boolean })
+  | (ParticipantEventBase & {
+      kind: "participantLeave";
+      /** `ParticipantCallStatus`; `in-progress` means the call lives on elsewhere (redirected). */
+      callStatus: string | null;
+      reason: string | null;
+    })
+  | { kind: "conferenceEnd"; conferenceSid: string; eventId: string }
+  | {
+      kind: "registerWorker";
+      request: RegisterWorkerRequest;
+      /** The customer task's attributes as fetched now. */
+      taskAttributes: Record<string, unknown>;
+      /** The agent's Sync identity (from the Flex token), granted read access to the document. */
+      identity: string | null;
+    }
+  | { kind: "unregisterWorker"; conferenceSid: string; workerCallSid: string }
+  | { kind: "endConference"; conferenceSid: string; workerCallSid: string | null }
+  | {
+      kind: "pingAccepted";
+      eventId: string;
+      pingTaskSid: string;
+      pingAttributes: RecoveryPingAttributes;
+      workerSid: string;
+      /** Status of the customer's call now (null: the call is unknown to Twilio). */
+      customerCallStatus: string | null;
+      /** Everyone still in the dropped conference. */
+      participants: ConferenceParticipant[];
+    }
+  | {
+      kind: "pingCanceled";
+      eventId: string;
+      pingTaskSid: string;
+      pingAttributes: RecoveryPingAttributes;
+      customerCallStatus: string | null;
+      participants: ConferenceParticipant[];
+    }
+  | {
+      kind: "reconnectEnteredQueue" | "reconnectCanceled";
+      eventId: string;
+      reconnectTaskSid: string;
+      attributes: Record<string, unknown>;
+      /** Status of the dropped reservation now (null: unknown). */
+      droppedReservationStatus: string | null;
+    }
+  | { kind: "reconnectAccepted"; eventId: string; reconnectTaskSid: string; workerSid: string }
+  /** The ping task exists now (its SID lets a later clean-up cancel it). */
+  | { kind: "pingCreated"; conferenceSid: string; pingTaskSid: string };
+
+export type Action =
+  /** Play the hold message to the conference (`AnnounceUrl` → the announce function). */
+  | { kind: "announce"; conferenceSid: string }
+  /** Mark the dropped task `conversations.followed_by = "Reconnect Agent"` and `disconnectedTime`. */
+  | { kind: "markTaskDisconnected"; taskSid: string; disconnectedTime: string }
+  | {
+      kind: "createPing";
+      workflowSid: string;
+      attributes: RecoveryPingAttributes;
+      /**
+       * When the document could not hold the original attributes: fetch this task first and put
+       * its attributes (and workflow) under the ping's own.
+       */
+      attributesFromTaskSid: string | null;
+      timeoutSeconds: number;
+      priority: number;
+    }
+  | {
+      kind: "updateParticipant";
+      conferenceSid: string;
+      callSid: string;
+      endConferenceOnExit: boolean;
+      /** Actions that must wait for this one (the customer's redirect waits for its flag). */
+      then?: Action[];
+    }
+  | { kind: "redirectCall"; callSid: string; twiml: string }
+  | { kind: "completeTask"; taskSid: string; reason: string }
+  | { kind: "cancelTask"; taskSid: string; reason: string }
+  | { kind: "completeReservation"; taskSid: string; reservationSid: string }
+  | { kind: "endConference"; conferenceSid: string }
+  /** Let the agent's Sync identity read this conference's state document (Sync ACL). */
+  | { kind: "grantStateRead"; conferenceSid: string; identity: string };
+
+/** What to do with the state document. */
+export type StateChange = { kind: "keep" } | { kind: "write"; state: ConferenceState } | { kind: "delete" };
+
+export interface Decision {
+  change: StateChange;
+  /** Run in parallel once the state change is committed. */
+  actions: Action[];
+  /** Why, for the log and for answers (e.g. "duplicate event", "recovery claimed"). */
+  note: string;
+}

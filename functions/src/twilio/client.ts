@@ -1,0 +1,127 @@
+// The one Twilio client factory. Every handler gets its REST client here (never through
+// `context.getTwilioClient()`, whose bundled client can neither retry nor be redirected), and this
+// is the only module that reads TWILIO_API_BASE_URL, the override that points the functions at a
+// local Twilio twin or test fake.
+import { FunctionEnv, TWIN_CORRELATION_HEADER, toTwinUrl } from "@flex-call-recovery/vocabulary";
+import twilio from "twilio";
+import type BaseRequestClient from "twilio/lib/base/RequestClient";
+import { validator as validateFlexTokenAtTwilio } from "twilio-flex-token-validator";
+import { optionalSetting, requiredSetting, type FunctionContext } from "../config";
+
+/** Retries of a request Twilio answered 429 (jittered exponential backoff inside the SDK). */
+export const MAX_RETRIES = 5;
+
+export type TwilioClient = twilio.Twilio;
+
+/** Retries of a request that failed with a 5xx or a network error. */
+export const SERVER_ERROR_RETRIES = 3;
+const BACKOFF_MS = 100;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The SDK's own `autoRetry` covers 429 only; a recovery must also survive Twilio's occasional
+ * 5xx and dropped connections (DESIGN §8), so every request is retried on those too, with
+ * jittered exponential backoff.
+ */
+export class RetryingRequestClient extends twilio.RequestClient {
+  constructor() {
+    super({ autoRetry: true, maxRetries: MAX_RETRIES });
+  }
+
+  override async request<TData>(opts: BaseRequestClient.RequestOptions<TData>) {
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= SERVER_ERROR_RETRIES;
+      try {
+        // Each attempt gets its own headers object: the SDK writes Authorization into it.
+        const response = await super.request<TData>({ ...opts, headers: { ...opts.headers } });
+        if (response.statusCode < 500 || last) return response;
+      } catch (error) {
+        if (last) throw error;
+      }
+      await sleep(BACKOFF_MS * 2 ** attempt * (0.5 + Math.random()));
+    }
+  }
+}
+
+/**
+ * Sends every request to the twin: `https://<host>/<path>` becomes `<base>/<host>/<path>` and a
+ * correlation header lets the twin group the calls one webhook caused.
+ */
+export class TwinRequestClient extends RetryingRequestClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly correlationId: string,
+  ) {
+    super();
+  }
+
+  override request<TData>(opts: BaseRequestClient.RequestOptions<TData>) {
+    return super.request<TData>({
+      ...opts,
+      uri: toTwinUrl(this.baseUrl, opts.uri),
+      headers: { ...opts.headers, [TWIN_CORRELATION_HEADER]: this.correlationId },
+    });
+  }
+}
+
+function twinBaseUrl(context: FunctionContext): string | undefined {
+  return optionalSetting(context, FunctionEnv.twilioApiBaseUrl);
+}
+
+/**
+ * A REST client for this invocation. `correlationId` names what the calls are for (a conference
+ * SID, an event id); it only travels to a twin.
+ */
+export function createTwilioClient(context: FunctionContext, correlationId: string): TwilioClient {
+  const accountSid = requiredSetting(context, FunctionEnv.accountSid);
+  const authToken = requiredSetting(context, FunctionEnv.authToken);
+  const base = twinBaseUrl(context);
+  if (base) {
+    return twilio(accountSid, authToken, { httpClient: new TwinRequestClient(base, correlationId) });
+  }
+  // With our own httpClient the SDK ignores autoRetry/maxRetries given here; the client sets them.
+  return twilio(accountSid, authToken, { httpClient: new RetryingRequestClient() });
+}
+
+/** What Twilio says about a Flex token (the fields we use). */
+export interface FlexTokenResult {
+  valid: boolean;
+  worker_sid?: string;
+  identity?: string;
+  roles?: string[];
+  realm_user_id?: string;
+}
+
+/** The token was rejected (or could not be checked): the caller answers 403. */
+export class FlexTokenRejected extends Error {}
+
+/**
+ * Validates a Flex token with Twilio's iam service through `twilio-flex-token-validator`. The
+ * library only speaks to iam.twilio.com, so with a twin configured the same request (POST
+ * `/v1/Accounts/{sid}/Tokens/validate`, basic auth, `{token}`) goes to the twin instead.
+ */
+export async function validateFlexToken(context: FunctionContext, token: string): Promise<FlexTokenResult> {
+  const accountSid = requiredSetting(context, FunctionEnv.accountSid);
+  const authToken = requiredSetting(context, FunctionEnv.authToken);
+  const base = twinBaseUrl(context);
+  try {
+    if (!base) return (await validateFlexTokenAtTwilio(token, accountSid, authToken)) as FlexTokenResult;
+    const url = toTwinUrl(base, `https://iam.twilio.com/v1/Accounts/${accountSid}/Tokens/validate`);
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ token }),
+    });
+    const result = (await response.json()) as FlexTokenResult & { message?: string };
+    if (!result.valid) throw new FlexTokenRejected(result.message ?? `token validation: HTTP ${response.status}`);
+    return result;
+  } catch (error) {
+    if (error instanceof FlexTokenRejected) throw error;
+    // The library rejects with a bare string message.
+    throw new FlexTokenRejected(typeof error === "string" ? error : (error as Error).message);
+  }
+}

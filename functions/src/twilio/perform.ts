@@ -1,0 +1,151 @@
+// The Twilio adapter of the core's actions: each action is one REST call (two where Twilio needs
+// a read first). Actions of one decision run in parallel; an action's `then` runs after it.
+import { FOLLOWED_BY_RECONNECT, TaskAttribute, parseTaskAttributes } from "@flex-call-recovery/vocabulary";
+import { PING_TASK_CHANNEL } from "../recovery/core";
+import type { Action } from "../recovery/types";
+import type { StateStore } from "../state/store";
+import type { TwilioClient } from "./client";
+import { describeError, isTwilioError } from "./errors";
+
+export interface PerformContext {
+  client: TwilioClient;
+  store: StateStore;
+  workspaceSid: string;
+  /** URL of the announce function (the conference's AnnounceUrl). */
+  announceUrl: string;
+  log: (message: string) => void;
+}
+
+export interface ActionOutcome {
+  action: Action;
+  ok: boolean;
+  error?: unknown;
+  /** SID of the task `createPing` created. */
+  pingTaskSid?: string;
+}
+
+/**
+ * Closing something already closed is success: Twilio answers 4xx when a task or reservation
+ * is no longer in a state that can move (a redelivery, or the agent's own Flex got there first).
+ */
+const CLOSING_ACTIONS: ReadonlySet<Action["kind"]> = new Set([
+  "completeTask",
+  "cancelTask",
+  "completeReservation",
+  "endConference",
+]);
+
+/** Where an action points, for the log (SIDs only). */
+export function describeAction(action: Action): string {
+  switch (action.kind) {
+    case "announce":
+    case "endConference":
+      return `${action.kind} ${action.conferenceSid}`;
+    case "markTaskDisconnected":
+    case "completeTask":
+    case "cancelTask":
+      return `${action.kind} ${action.taskSid}`;
+    case "createPing":
+      return `createPing for ${action.attributes.disconnectedTaskSid}`;
+    case "updateParticipant":
+      return `updateParticipant ${action.conferenceSid}/${action.callSid} endConferenceOnExit=${action.endConferenceOnExit}`;
+    case "redirectCall":
+      return `redirectCall ${action.callSid}`;
+    case "completeReservation":
+      return `completeReservation ${action.taskSid}/${action.reservationSid}`;
+    case "grantStateRead":
+      return `grantStateRead ${action.conferenceSid} to ${action.identity}`;
+  }
+}
+
+async function performOne(action: Action, ctx: PerformContext): Promise<string | undefined> {
+  const { client } = ctx;
+  const workspace = client.taskrouter.v1.workspaces(ctx.workspaceSid);
+  switch (action.kind) {
+    case "announce":
+      await client.conferences(action.conferenceSid).update({ announceUrl: ctx.announceUrl, announceMethod: "POST" });
+      return;
+    case "markTaskDisconnected": {
+      // Task attributes are replaced whole, so read them first and change only our two keys.
+      const task = await workspace.tasks(action.taskSid).fetch();
+      const attributes = parseTaskAttributes(task.attributes) ?? {};
+      const conversations = attributes[TaskAttribute.conversations];
+      attributes[TaskAttribute.conversations] = {
+        ...(typeof conversations === "object" && conversations !== null ? conversations : {}),
+        [TaskAttribute.followedBy]: FOLLOWED_BY_RECONNECT,
+      };
+      attributes[TaskAttribute.disconnectedTime] = action.disconnectedTime;
+      await workspace.tasks(action.taskSid).update({ attributes: JSON.stringify(attributes) });
+      return;
+    }
+    case "createPing": {
+      let attributes: Record<string, unknown> = action.attributes;
+      if (action.attributesFromTaskSid) {
+        const task = await workspace.tasks(action.attributesFromTaskSid).fetch();
+        attributes = {
+          ...(parseTaskAttributes(task.attributes) ?? {}),
+          ...action.attributes,
+          [TaskAttribute.disconnectedTaskWorkflowSid]: task.workflowSid,
+        };
+      }
+      const ping = await workspace.tasks.create({
+        workflowSid: action.workflowSid,
+        taskChannel: PING_TASK_CHANNEL,
+        attributes: JSON.stringify(attributes),
+        timeout: action.timeoutSeconds,
+        priority: action.priority,
+      });
+      return ping.sid;
+    }
+    case "updateParticipant":
+      await client
+        .conferences(action.conferenceSid)
+        .participants(action.callSid)
+        .update({ endConferenceOnExit: action.endConferenceOnExit });
+      return;
+    case "redirectCall":
+      await client.calls(action.callSid).update({ twiml: action.twiml });
+      return;
+    case "completeTask":
+      await workspace.tasks(action.taskSid).update({ assignmentStatus: "completed", reason: action.reason });
+      return;
+    case "cancelTask":
+      await workspace.tasks(action.taskSid).update({ assignmentStatus: "canceled", reason: action.reason });
+      return;
+    case "completeReservation":
+      await workspace
+        .tasks(action.taskSid)
+        .reservations(action.reservationSid)
+        .update({ reservationStatus: "completed" });
+      return;
+    case "endConference":
+      await client.conferences(action.conferenceSid).update({ status: "completed" });
+      return;
+    case "grantStateRead":
+      await ctx.store.grantRead(action.conferenceSid, action.identity);
+      return;
+  }
+}
+
+/**
+ * Performs actions in parallel (each with its `then` after it) and reports every outcome; one
+ * failure does not stop the others. Failures are logged with the SIDs involved.
+ */
+export async function perform(actions: Action[], ctx: PerformContext): Promise<ActionOutcome[]> {
+  const runs = actions.map(async (action): Promise<ActionOutcome[]> => {
+    try {
+      const pingTaskSid = await performOne(action, ctx);
+      const after = action.kind === "updateParticipant" && action.then ? await perform(action.then, ctx) : [];
+      return [{ action, ok: true, pingTaskSid }, ...after];
+    } catch (error) {
+      if (CLOSING_ACTIONS.has(action.kind) && isTwilioError(error) && error.status < 500) {
+        ctx.log(`${describeAction(action)}: already closed (${describeError(error)})`);
+        return [{ action, ok: true }];
+      }
+      ctx.log(`${describeAction(action)} failed: ${describeError(error)}`);
+      const skipped = action.kind === "updateParticipant" && action.then ? action.then : [];
+      return [{ action, ok: false, error }, ...skipped.map((a) => ({ action: a, ok: false, error }))];
+    }
+  });
+  return (await Promise.all(runs)).flat();
+}
