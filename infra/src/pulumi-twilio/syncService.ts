@@ -1,0 +1,103 @@
+// Sync service (`/v1/Services` on sync.twilio.com). Created with ACLs on (the functions mint
+// per-agent tokens and grant read access per document), or adopted by SID — an adopted service
+// (e.g. the account's Default Service) is read, never written, never deleted (pitfall 6).
+import * as pulumi from "@pulumi/pulumi";
+import { callApi, configureCredentials, isNotFound, valueChanged } from "./client";
+
+const PROVIDER_VERSION = "1";
+
+export interface SyncServiceArgs {
+  /** Adopt this existing service instead of creating one. */
+  adoptSid: pulumi.Input<string | null>;
+  friendlyName: pulumi.Input<string>;
+  aclEnabled: pulumi.Input<boolean>;
+}
+
+interface ResolvedInputs {
+  adoptSid: string | null;
+  friendlyName: string;
+  aclEnabled: boolean;
+  providerVersion: string;
+}
+
+interface ResolvedOutputs extends ResolvedInputs {
+  sid: string;
+  adopted: boolean;
+  /** What Twilio reports; for an adopted service it may differ from the input. */
+  actualAclEnabled: boolean;
+}
+
+const provider: pulumi.dynamic.ResourceProvider = {
+  configure: configureCredentials,
+
+  async check(_olds, news: ResolvedInputs) {
+    return { inputs: { ...news, adoptSid: news.adoptSid ?? null } };
+  },
+
+  async create(inputs: ResolvedInputs) {
+    if (inputs.adoptSid) {
+      const sid = inputs.adoptSid;
+      const svc = await callApi(`fetch Sync Service ${sid}`, (client) => client.sync.v1.services(sid).fetch());
+      const outs = { ...inputs, sid: svc.sid, adopted: true, actualAclEnabled: svc.aclEnabled };
+      return { id: svc.sid, outs: outs satisfies ResolvedOutputs };
+    }
+    const svc = await callApi(`create Sync Service "${inputs.friendlyName}"`, (client) =>
+      client.sync.v1.services.create({ friendlyName: inputs.friendlyName, aclEnabled: inputs.aclEnabled }),
+    );
+    const outs = { ...inputs, sid: svc.sid, adopted: false, actualAclEnabled: svc.aclEnabled };
+    return { id: svc.sid, outs: outs satisfies ResolvedOutputs };
+  },
+
+  async read(id, props: ResolvedOutputs) {
+    try {
+      const svc = await callApi(`fetch Sync Service ${id}`, (client) => client.sync.v1.services(id).fetch());
+      const outs = props.adopted
+        ? { ...props, actualAclEnabled: svc.aclEnabled }
+        : { ...props, friendlyName: svc.friendlyName, aclEnabled: svc.aclEnabled, actualAclEnabled: svc.aclEnabled };
+      return { id, props: outs satisfies ResolvedOutputs };
+    } catch (err) {
+      if (isNotFound(err)) return {};
+      throw err;
+    }
+  },
+
+  async diff(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
+    // Switching between adopting and creating (or another adopted SID) is another service.
+    const replaces = valueChanged(olds.adoptSid, news.adoptSid) ? ["adoptSid"] : [];
+    const updates = news.adoptSid
+      ? []
+      : (["friendlyName", "aclEnabled"] as const).filter((k) => valueChanged(olds[k], news[k]));
+    const changes = replaces.length + updates.length > 0 || valueChanged(olds.providerVersion, news.providerVersion);
+    return { changes, replaces };
+  },
+
+  async update(id, olds: ResolvedOutputs, news: ResolvedInputs) {
+    if (olds.adopted) return { outs: { ...olds, providerVersion: news.providerVersion } satisfies ResolvedOutputs };
+    if (olds.friendlyName !== news.friendlyName || olds.aclEnabled !== news.aclEnabled) {
+      await callApi(`update Sync Service ${id}`, (client) =>
+        client.sync.v1.services(id).update({ friendlyName: news.friendlyName, aclEnabled: news.aclEnabled }),
+      );
+    }
+    const outs = { ...news, sid: id, adopted: false, actualAclEnabled: news.aclEnabled };
+    return { outs: outs satisfies ResolvedOutputs };
+  },
+
+  async delete(id, props: ResolvedOutputs) {
+    if (props.adopted) return; // not ours to delete
+    await callApi(`delete Sync Service ${id}`, (client) => client.sync.v1.services(id).remove());
+  },
+};
+
+/** The Sync service holding one recovery document per conference. */
+export class SyncService extends pulumi.dynamic.Resource {
+  declare readonly sid: pulumi.Output<string>;
+  declare readonly adopted: pulumi.Output<boolean>;
+  declare readonly actualAclEnabled: pulumi.Output<boolean>;
+
+  constructor(name: string, args: SyncServiceArgs, opts?: pulumi.CustomResourceOptions) {
+    const props = { ...args, providerVersion: PROVIDER_VERSION, sid: undefined, adopted: undefined };
+    super(provider, name, { ...props, actualAclEnabled: undefined }, opts, "twilio", "SyncService");
+  }
+}
+
+export { provider as syncServiceProvider };

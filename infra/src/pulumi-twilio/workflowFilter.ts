@@ -1,0 +1,133 @@
+// A filter the stack places first in a workflow it does not own (a customer's voice workflow).
+// The workflow is adopted: create prepends the filter (replacing an older copy with the same
+// name, so running twice changes nothing), delete removes it, and every other filter, the
+// default filter and the workflow's settings are written back exactly as read.
+import * as pulumi from "@pulumi/pulumi";
+import { callApi, canonicalJson, configureCredentials, isNotFound, valueChanged } from "./client";
+import type { WorkflowConfiguration, WorkflowFilter } from "./workflow";
+
+const PROVIDER_VERSION = "1";
+
+export interface WorkflowFilterPatchArgs {
+  workspaceSid: pulumi.Input<string>;
+  workflowSid: pulumi.Input<string>;
+  filter: pulumi.Input<WorkflowFilter>;
+}
+
+interface ResolvedInputs {
+  workspaceSid: string;
+  workflowSid: string;
+  filter: WorkflowFilter;
+  providerVersion: string;
+}
+
+interface ResolvedOutputs extends ResolvedInputs {
+  /** Where a filter of that name sits in the workflow now (0 = first; null = absent). */
+  position: number | null;
+}
+
+/** The configuration with `filter` first and no other filter of the same name. */
+function withFilterFirst(config: WorkflowConfiguration, filter: WorkflowFilter): WorkflowConfiguration {
+  const others = config.task_routing.filters.filter((f) => f.filter_friendly_name !== filter.filter_friendly_name);
+  return { ...config, task_routing: { ...config.task_routing, filters: [filter, ...others] } };
+}
+
+function withoutFilter(config: WorkflowConfiguration, name: string): WorkflowConfiguration {
+  const filters = config.task_routing.filters.filter((f) => f.filter_friendly_name !== name);
+  return { ...config, task_routing: { ...config.task_routing, filters } };
+}
+
+async function fetchConfiguration(workspaceSid: string, workflowSid: string): Promise<WorkflowConfiguration> {
+  const workflow = await callApi(`fetch Workflow ${workflowSid}`, (client) =>
+    client.taskrouter.v1.workspaces(workspaceSid).workflows(workflowSid).fetch(),
+  );
+  const config = JSON.parse(workflow.configuration) as WorkflowConfiguration;
+  // Twilio accepts a configuration without filters; treat it as an empty list.
+  return { ...config, task_routing: { ...config.task_routing, filters: config.task_routing?.filters ?? [] } };
+}
+
+/** Writes the configuration only when it differs in meaning (a no-change deploy makes no write). */
+async function writeIfChanged(inputs: ResolvedInputs, before: WorkflowConfiguration, after: WorkflowConfiguration) {
+  if (canonicalJson(before) === canonicalJson(after)) return;
+  await callApi(`update Workflow ${inputs.workflowSid} (filter "${inputs.filter.filter_friendly_name}")`, (client) =>
+    client.taskrouter.v1
+      .workspaces(inputs.workspaceSid)
+      .workflows(inputs.workflowSid)
+      .update({ configuration: JSON.stringify(after) }),
+  );
+}
+
+async function place(inputs: ResolvedInputs): Promise<ResolvedOutputs> {
+  const before = await fetchConfiguration(inputs.workspaceSid, inputs.workflowSid);
+  await writeIfChanged(inputs, before, withFilterFirst(before, inputs.filter));
+  return { ...inputs, position: 0 };
+}
+
+const provider: pulumi.dynamic.ResourceProvider = {
+  configure: configureCredentials,
+
+  async check(_olds, news: ResolvedInputs) {
+    return { inputs: news };
+  },
+
+  async create(inputs: ResolvedInputs) {
+    const outs = await place(inputs);
+    return { id: `${inputs.workflowSid}/${inputs.filter.filter_friendly_name}`, outs };
+  },
+
+  async read(id, props: ResolvedOutputs) {
+    try {
+      const config = await fetchConfiguration(props.workspaceSid, props.workflowSid);
+      const index = config.task_routing.filters.findIndex(
+        (f) => f.filter_friendly_name === props.filter.filter_friendly_name,
+      );
+      // Drift: the filter edited, moved or removed in the console shows up as a changed filter/position.
+      const filter = index >= 0 ? config.task_routing.filters[index] : props.filter;
+      return { id, props: { ...props, filter, position: index >= 0 ? index : null } satisfies ResolvedOutputs };
+    } catch (err) {
+      if (isNotFound(err)) return {};
+      throw err;
+    }
+  },
+
+  async diff(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
+    const replaces = (["workspaceSid", "workflowSid"] as const).filter((k) => valueChanged(olds[k], news[k]));
+    const changes =
+      replaces.length > 0 ||
+      valueChanged(olds.filter, news.filter) ||
+      valueChanged(olds.providerVersion, news.providerVersion) ||
+      olds.position !== 0;
+    return { changes, replaces };
+  },
+
+  async update(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
+    const before = await fetchConfiguration(news.workspaceSid, news.workflowSid);
+    // A renamed filter: drop the old name too, so exactly one copy remains.
+    const cleaned = withoutFilter(before, olds.filter.filter_friendly_name);
+    await writeIfChanged(news, before, withFilterFirst(cleaned, news.filter));
+    return { outs: { ...news, position: 0 } satisfies ResolvedOutputs };
+  },
+
+  async delete(_id, props: ResolvedOutputs) {
+    try {
+      const before = await fetchConfiguration(props.workspaceSid, props.workflowSid);
+      await writeIfChanged(props, before, withoutFilter(before, props.filter.filter_friendly_name));
+    } catch (err) {
+      // The workflow itself is gone: nothing left to restore.
+      if (!isNotFound(err)) throw err;
+    }
+  },
+};
+
+/** Keeps `filter` first in an adopted workflow; removing the resource removes only that filter. */
+export class WorkflowFilterPatch extends pulumi.dynamic.Resource {
+  declare readonly position: pulumi.Output<number | null>;
+  declare readonly workflowSid: pulumi.Output<string>;
+
+  constructor(name: string, args: WorkflowFilterPatchArgs, opts?: pulumi.CustomResourceOptions) {
+    const props = { ...args, providerVersion: PROVIDER_VERSION, position: undefined };
+    super(provider, name, props, opts, "twilio", "WorkflowFilterPatch");
+  }
+}
+
+export { provider as workflowFilterPatchProvider };

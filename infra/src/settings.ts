@@ -1,0 +1,184 @@
+// The stack's settings: read from the Pulumi config (namespace `flex-call-recovery`), typed,
+// defaulted and validated in one place. Every problem is reported at once, naming the key.
+import {
+  DEFAULT_FLEX_ORIGINS,
+  DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
+  DEFAULT_PING_TIMEOUT_SECONDS,
+  DEFAULT_PLUGIN_SETTINGS,
+  DEFAULT_RECONNECT_PRIORITY,
+} from "@flex-call-recovery/vocabulary";
+
+export const CONFIG_NAMESPACE = "flex-call-recovery";
+
+/** Raw config values by full key (`flex-call-recovery:x`, `twilio:accountSid`); strings as Pulumi stores them. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+export interface Settings {
+  /** Adopt this workspace; null: find "Flex Task Assignment" by name. */
+  workspaceSid: string | null;
+  /** Adopt this Sync service; null: create one with ACLs on. */
+  syncServiceSid: string | null;
+  /** Existing voice workflows that get the "Direct to agent" filter first. */
+  voiceWorkflowSids: string[];
+  pingReservationTimeoutSeconds: number;
+  pingTimeoutSeconds: number;
+  reconnectPriority: number;
+  announceText: string;
+  announceVoice: string;
+  announceLanguage: string;
+  /** A recording played instead of the spoken text; null: speak `announceText`. */
+  announceRecordingUrl: string | null;
+  allowedFlexOrigins: string[];
+  functionsServiceName: string;
+  /** Domain suffix of the functions' environment (defaults to the stack name). */
+  functionsEnvironment: string;
+  functionsRuntime: string;
+  /** Built functions folder, relative to the project root or absolute. */
+  functionsBuildDir: string;
+  pluginRelease: boolean;
+  pluginBuildDir: string;
+  /** Version to register; null: the plugin's package.json version. */
+  pluginVersion: string | null;
+  autoAcceptReconnect: boolean;
+  stallTimeoutSeconds: number;
+  reconnectedNoticeSeconds: number;
+  /** The account the stack deploys to (`twilio:accountSid` or TWILIO_ACCOUNT_SID). */
+  accountSid: string;
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid stack configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "SettingsError";
+  }
+}
+
+const SID = (prefix: string) => new RegExp(`^${prefix}[0-9a-f]{32}$`);
+
+/**
+ * Reads and validates the settings. `env` supplies the credential fallbacks; `stackName` the
+ * default environment suffix.
+ */
+export function loadSettings(source: ConfigSource, env: NodeJS.ProcessEnv, stackName: string): Settings {
+  const problems: string[] = [];
+  const key = (name: string) => (name.includes(":") ? name : `${CONFIG_NAMESPACE}:${name}`);
+  const raw = (name: string): string | undefined => {
+    const value = source.get(key(name));
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+
+  const str = (name: string, fallback: string, pattern?: RegExp, hint?: string): string => {
+    const value = raw(name) ?? fallback;
+    if (pattern && !pattern.test(value))
+      problems.push(`${key(name)} ${hint ?? `must match ${pattern}`} (got "${value}")`);
+    return value;
+  };
+  const optional = (name: string, pattern: RegExp, hint: string): string | null => {
+    const value = raw(name);
+    if (value === undefined) return null;
+    if (!pattern.test(value)) problems.push(`${key(name)} ${hint} (got "${value}")`);
+    return value;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${key(name)} must be an integer from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    if (value !== "true" && value !== "false") problems.push(`${key(name)} must be true or false (got "${value}")`);
+    return value === "true";
+  };
+  /** A list: a YAML list (Pulumi stores it as JSON) or a comma-separated string. */
+  const list = (name: string, fallback: string[], pattern: RegExp, hint: string): string[] => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    let items: unknown;
+    try {
+      items = value.startsWith("[") ? JSON.parse(value) : value.split(",").map((s) => s.trim());
+    } catch {
+      problems.push(`${key(name)} must be a list (got "${value}")`);
+      return fallback;
+    }
+    if (!Array.isArray(items) || items.some((item) => typeof item !== "string" || !pattern.test(item))) {
+      problems.push(`${key(name)} must be a list of ${hint} (got ${value})`);
+      return fallback;
+    }
+    return [...new Set(items as string[])];
+  };
+
+  const accountSid = raw("twilio:accountSid") ?? env.TWILIO_ACCOUNT_SID ?? "";
+  if (!SID("AC").test(accountSid)) {
+    problems.push(
+      accountSid
+        ? `twilio:accountSid must be an Account SID (AC + 32 hex) (got "${accountSid}")`
+        : "twilio:accountSid is not set (pulumi config set twilio:accountSid AC..., or TWILIO_ACCOUNT_SID)",
+    );
+  }
+  // Only presence is checked: the token itself never leaves the providers' process.
+  if (source.get("twilio:authToken") === undefined && !env.TWILIO_AUTH_TOKEN) {
+    problems.push(
+      "twilio:authToken is not set (pulumi config set --secret twilio:authToken ..., or TWILIO_AUTH_TOKEN)",
+    );
+  }
+
+  const settings: Settings = {
+    workspaceSid: optional("workspaceSid", SID("WS"), "must be a Workspace SID (WS + 32 hex)"),
+    syncServiceSid: optional("syncServiceSid", SID("IS"), "must be a Sync Service SID (IS + 32 hex)"),
+    voiceWorkflowSids: list("voiceWorkflowSids", [], SID("WW"), "Workflow SIDs (WW + 32 hex)"),
+    pingReservationTimeoutSeconds: int(
+      "pingReservationTimeoutSeconds",
+      DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
+      1,
+      86400,
+    ),
+    pingTimeoutSeconds: int("pingTimeoutSeconds", DEFAULT_PING_TIMEOUT_SECONDS, 1, 1209600),
+    reconnectPriority: int("reconnectPriority", DEFAULT_RECONNECT_PRIORITY, 0, 2147483647),
+    announceText: str(
+      "announceText",
+      "Please hold while we reconnect you with your agent.",
+      /^.{1,400}$/s,
+      "must be 1 to 400 characters",
+    ),
+    announceVoice: str("announceVoice", "Polly.Joanna", /^[A-Za-z0-9.-]+$/, "must be a <Say> voice name"),
+    announceLanguage: str("announceLanguage", "en-US", /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a language tag"),
+    announceRecordingUrl: optional("announceRecordingUrl", /^https:\/\/\S+$/, "must be an https URL"),
+    allowedFlexOrigins: list(
+      "allowedFlexOrigins",
+      DEFAULT_FLEX_ORIGINS,
+      /^https?:\/\/[^/\s]+$/,
+      "origins (scheme://host[:port])",
+    ),
+    functionsServiceName: str(
+      "functionsServiceName",
+      "flex-call-recovery",
+      /^[a-zA-Z0-9-]{1,50}$/,
+      "must be up to 50 letters, digits or hyphens",
+    ),
+    functionsEnvironment: str(
+      "functionsEnvironment",
+      stackName.toLowerCase(),
+      /^[a-z0-9-]{1,16}$/,
+      "must be up to 16 lowercase letters, digits or hyphens (a domain suffix)",
+    ),
+    functionsRuntime: str("functionsRuntime", "node22", /^node\d+$/, "must be a Twilio runtime such as node22"),
+    functionsBuildDir: str("functionsBuildDir", "functions/build"),
+    pluginRelease: bool("pluginRelease", true),
+    pluginBuildDir: str("pluginBuildDir", "plugin/build"),
+    pluginVersion: optional("pluginVersion", /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be a semver version"),
+    autoAcceptReconnect: bool("autoAcceptReconnect", DEFAULT_PLUGIN_SETTINGS.autoAcceptReconnect),
+    stallTimeoutSeconds: int("stallTimeoutSeconds", DEFAULT_PLUGIN_SETTINGS.stallTimeoutSeconds, 5, 600),
+    reconnectedNoticeSeconds: int("reconnectedNoticeSeconds", DEFAULT_PLUGIN_SETTINGS.reconnectedNoticeSeconds, 0, 60),
+    accountSid,
+  };
+  if (problems.length > 0) throw new SettingsError(problems);
+  return settings;
+}

@@ -1,0 +1,271 @@
+// The program under Pulumi's mock runtime: which resources it declares, with which inputs, and
+// how their SIDs flow into each other.
+import {
+  DIRECT_TO_AGENT_EXPRESSION,
+  DIRECT_TO_AGENT_FILTER_NAME,
+  DIRECT_TO_AGENT_KNOWN_WORKER,
+  FLEX_WORKSPACE_NAME,
+  FunctionEnv,
+  FunctionRoute,
+  PING_FILTER_EXPRESSION,
+  PING_FILTER_NAME,
+  PING_KNOWN_WORKER,
+  PLUGIN_NAME,
+  PLUGIN_SETTINGS_KEY,
+  RECOVERY_PING_QUEUE_NAME,
+  RECOVERY_PING_QUEUE_TARGET_WORKERS,
+  RECOVERY_PING_WORKFLOW_NAME,
+  TASK_EVENT_SCHEMA_VERSION,
+  TASK_EVENT_SUBSCRIPTION_TYPES,
+} from "@flex-call-recovery/vocabulary";
+import { hashDirectory } from "../src/hashDirectory";
+import { loadSettings, SettingsError } from "../src/settings";
+import { recoveryProgram } from "../src/program";
+import { ACCOUNT_SID, baseConfig, FIXTURES, isSecret, isSecretInput, runProgram } from "./mockRuntime";
+import { join } from "path";
+
+const WW1 = `WW${"1".repeat(32)}`;
+const WW2 = `WW${"2".repeat(32)}`;
+
+describe("recovery stack under the mock runtime", () => {
+  test("declares each Twilio resource once, plus one filter patch per voice workflow", async () => {
+    const run = await runProgram(baseConfig({ "flex-call-recovery:voiceWorkflowSids": JSON.stringify([WW1, WW2]) }));
+    const types = run.resources.map((r) => r.type).sort();
+    expect(types).toEqual(
+      [
+        "flex-call-recovery:index:RecoveryStack",
+        "Workspace",
+        "TaskQueue",
+        "Workflow",
+        "WorkflowFilterPatch",
+        "WorkflowFilterPatch",
+        "SyncService",
+        "ApiKey",
+        "ServerlessDeployment",
+        "EventSink",
+        "EventSubscription",
+        "FlexUiAttribute",
+        "FlexPluginRelease",
+      ].sort(),
+    );
+    // Every child is named after the component (STYLE §7).
+    expect(run.resources.filter((r) => !r.name.startsWith("flex-call-recovery"))).toEqual([]);
+  });
+
+  test("finds the Flex workspace by name unless a SID is configured", async () => {
+    let run = await runProgram(baseConfig());
+    expect(run.one("Workspace").inputs).toMatchObject({ workspaceSid: null, friendlyName: FLEX_WORKSPACE_NAME });
+    const ws = `WS${"b".repeat(32)}`;
+    run = await runProgram(baseConfig({ "flex-call-recovery:workspaceSid": ws }));
+    expect(run.one("Workspace").inputs.workspaceSid).toBe(ws);
+  });
+
+  test("the ping queue takes every worker, in the adopted workspace", async () => {
+    const run = await runProgram(baseConfig());
+    const workspaceSid = run.one("Workspace").state.sid;
+    expect(run.one("TaskQueue").inputs).toMatchObject({
+      workspaceSid,
+      friendlyName: RECOVERY_PING_QUEUE_NAME,
+      targetWorkers: RECOVERY_PING_QUEUE_TARGET_WORKERS,
+    });
+    expect(RECOVERY_PING_QUEUE_TARGET_WORKERS).toBe("1 == 1");
+  });
+
+  test("the ping workflow routes to the dropped agent only, with a 15 s reservation timeout by default", async () => {
+    const run = await runProgram(baseConfig());
+    const queueSid = run.one("TaskQueue").state.sid;
+    const workflow = run.one("Workflow").inputs;
+    expect(workflow.friendlyName).toBe(RECOVERY_PING_WORKFLOW_NAME);
+    expect(workflow.taskReservationTimeout).toBe(15);
+    expect(workflow.configuration).toEqual({
+      task_routing: {
+        filters: [
+          {
+            filter_friendly_name: PING_FILTER_NAME,
+            expression: PING_FILTER_EXPRESSION,
+            targets: [{ queue: queueSid, known_worker_sid: PING_KNOWN_WORKER }],
+          },
+        ],
+        default_filter: { queue: queueSid },
+      },
+    });
+    expect(PING_FILTER_EXPRESSION).toBe("disconnectedWorkerSid != null && recoveryAttemptFailed == false");
+    expect(PING_KNOWN_WORKER).toBe("task.disconnectedWorkerSid");
+  });
+
+  test("the reservation timeout is configurable", async () => {
+    const run = await runProgram(baseConfig({ "flex-call-recovery:pingReservationTimeoutSeconds": "30" }));
+    expect(run.one("Workflow").inputs.taskReservationTimeout).toBe(30);
+  });
+
+  test("puts Direct to agent first in each configured voice workflow", async () => {
+    const run = await runProgram(baseConfig({ "flex-call-recovery:voiceWorkflowSids": `${WW1},${WW2}` }));
+    const queueSid = run.one("TaskQueue").state.sid;
+    const patches = run.byType("WorkflowFilterPatch").map((r) => r.inputs);
+    expect(patches.map((p) => p.workflowSid).sort()).toEqual([WW1, WW2]);
+    for (const patch of patches) {
+      expect(patch.workspaceSid).toBe(run.one("Workspace").state.sid);
+      expect(patch.filter).toEqual({
+        filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
+        expression: DIRECT_TO_AGENT_EXPRESSION,
+        targets: [{ queue: queueSid, known_worker_sid: DIRECT_TO_AGENT_KNOWN_WORKER }],
+      });
+    }
+    expect(DIRECT_TO_AGENT_EXPRESSION).toBe("targetWorkerSid != null");
+    expect(run.outputs.patchedWorkflowSids).toEqual([WW1, WW2]);
+  });
+
+  test("a Sync service with ACLs on is created, or one is adopted by SID", async () => {
+    let run = await runProgram(baseConfig());
+    expect(run.one("SyncService").inputs).toMatchObject({ adoptSid: null, aclEnabled: true });
+    const is = `IS${"c".repeat(32)}`;
+    run = await runProgram(baseConfig({ "flex-call-recovery:syncServiceSid": is }));
+    expect(run.one("SyncService").inputs.adoptSid).toBe(is);
+  });
+
+  test("wires every SID and setting into the functions' variables, as a secret", async () => {
+    const run = await runProgram(
+      baseConfig({
+        "flex-call-recovery:pingTimeoutSeconds": "20",
+        "flex-call-recovery:reconnectPriority": "500",
+        "flex-call-recovery:allowedFlexOrigins": JSON.stringify(["https://flex.twilio.com", "https://my.example"]),
+        "flex-call-recovery:announceRecordingUrl": "https://example.com/hold.mp3",
+      }),
+    );
+    const deployment = run.one("ServerlessDeployment").inputs;
+    expect(isSecretInput(deployment.variables)).toBe(true);
+    const vars = (deployment.variables as { value: Record<string, string> }).value;
+    expect(vars).toEqual({
+      [FunctionEnv.workspaceSid]: run.one("Workspace").state.sid,
+      [FunctionEnv.syncServiceSid]: run.one("SyncService").state.sid,
+      [FunctionEnv.recoveryPingWorkflowSid]: run.one("Workflow").state.sid,
+      [FunctionEnv.syncApiKey]: run.one("ApiKey").state.sid,
+      [FunctionEnv.syncApiSecret]: "api-key-secret",
+      [FunctionEnv.announceText]: "Please hold while we reconnect you with your agent.",
+      [FunctionEnv.announceVoice]: "Polly.Joanna",
+      [FunctionEnv.announceLanguage]: "en-US",
+      [FunctionEnv.announceRecordingUrl]: "https://example.com/hold.mp3",
+      [FunctionEnv.pingTimeoutSeconds]: "20",
+      [FunctionEnv.reconnectPriority]: "500",
+      [FunctionEnv.allowedOrigins]: "https://flex.twilio.com,https://my.example",
+    });
+    expect(deployment).toMatchObject({
+      serviceName: "flex-call-recovery",
+      environmentSuffix: "dev",
+      sourceDir: join(FIXTURES, "functions-build"),
+      sourceHash: hashDirectory(join(FIXTURES, "functions-build"), "fixture"),
+    });
+  });
+
+  test("the event sink points at task-event-handler and the subscription takes the three task events", async () => {
+    const run = await runProgram(baseConfig());
+    const sink = run.one("EventSink");
+    expect(sink.inputs.sinkConfiguration).toEqual({
+      destination: `https://flex-call-recovery-1234-dev.twil.io${FunctionRoute.taskEventHandler}`,
+      method: "POST",
+      batch_events: true,
+    });
+    const subscription = run.one("EventSubscription").inputs;
+    expect(subscription.sinkSid).toBe(sink.state.sid);
+    expect(subscription.types).toEqual(
+      TASK_EVENT_SUBSCRIPTION_TYPES.map((type) => ({ type, schema_version: TASK_EVENT_SCHEMA_VERSION })),
+    );
+    expect(TASK_EVENT_SUBSCRIPTION_TYPES).toEqual([
+      "com.twilio.taskrouter.reservation.accepted",
+      "com.twilio.taskrouter.task.canceled",
+      "com.twilio.taskrouter.task-queue.entered",
+    ]);
+  });
+
+  test("writes the plugin settings with the functions' domain into ui_attributes", async () => {
+    const run = await runProgram(baseConfig({ "flex-call-recovery:autoAcceptReconnect": "false" }));
+    expect(run.one("FlexUiAttribute").inputs).toMatchObject({
+      key: PLUGIN_SETTINGS_KEY,
+      value: {
+        serverlessDomain: "flex-call-recovery-1234-dev.twil.io",
+        autoAcceptReconnect: false,
+        stallTimeoutSeconds: 45,
+        reconnectedNoticeSeconds: 3,
+      },
+    });
+  });
+
+  test("releases the plugin build, or leaves releases alone when switched off", async () => {
+    let run = await runProgram(baseConfig());
+    expect(run.one("FlexPluginRelease").inputs).toMatchObject({
+      pluginName: PLUGIN_NAME,
+      version: "1.0.0",
+      mainFile: `${PLUGIN_NAME}.js`,
+      buildDir: join(FIXTURES, "plugin-build"),
+      bundleHash: hashDirectory(join(FIXTURES, "plugin-build"), "fixture"),
+    });
+    expect(run.outputs.pluginVersion).toBe("1.0.0");
+    run = await runProgram(baseConfig({ "flex-call-recovery:pluginRelease": "false" }));
+    expect(run.byType("FlexPluginRelease")).toEqual([]);
+    expect(run.outputs.pluginVersion).toBeNull();
+  });
+
+  test("outputs every SID, the domain and every function URL; the key secret stays secret", async () => {
+    const run = await runProgram(baseConfig());
+    expect(run.outputs).toMatchObject({
+      workspaceSid: run.one("Workspace").state.sid,
+      recoveryPingQueueSid: run.one("TaskQueue").state.sid,
+      recoveryPingWorkflowSid: run.one("Workflow").state.sid,
+      syncServiceSid: run.one("SyncService").state.sid,
+      syncApiKeySid: run.one("ApiKey").state.sid,
+      functionsServiceSid: run.one("ServerlessDeployment").state.sid,
+      functionsDomain: "flex-call-recovery-1234-dev.twil.io",
+      eventSinkSid: run.one("EventSink").state.sid,
+      eventSubscriptionSid: run.one("EventSubscription").state.sid,
+    });
+    expect(Object.keys(run.outputs.functionUrls as object).sort()).toEqual(Object.values(FunctionRoute).sort());
+    expect(await isSecret(run.stack.syncApiKeySecret)).toBe(true);
+    expect(await isSecret(run.stack.syncApiKeySid)).toBe(false);
+  });
+});
+
+describe("configuration errors", () => {
+  const build = (config: Record<string, string>) => () => recoveryProgram({ get: (k) => config[k] }, {}, "dev");
+
+  test("every invalid setting is reported at once, by key", () => {
+    const config = baseConfig({
+      "flex-call-recovery:workspaceSid": "not-a-sid",
+      "flex-call-recovery:pingReservationTimeoutSeconds": "0",
+      "flex-call-recovery:voiceWorkflowSids": '["WW123"]',
+      "flex-call-recovery:pluginRelease": "yes",
+    });
+    let error: unknown;
+    try {
+      build(config)();
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SettingsError);
+    const problems = (error as SettingsError).problems.join("\n");
+    expect(problems).toMatch(/flex-call-recovery:workspaceSid must be a Workspace SID/);
+    expect(problems).toMatch(/flex-call-recovery:pingReservationTimeoutSeconds must be an integer from 1 to 86400/);
+    expect(problems).toMatch(/flex-call-recovery:voiceWorkflowSids must be a list of Workflow SIDs/);
+    expect(problems).toMatch(/flex-call-recovery:pluginRelease must be true or false/);
+    expect((error as SettingsError).problems).toHaveLength(4);
+  });
+
+  test("missing credentials name both ways to set them", () => {
+    const config = baseConfig();
+    delete config["twilio:accountSid"];
+    delete config["twilio:authToken"];
+    expect(build(config)).toThrow(/twilio:accountSid is not set[\s\S]*twilio:authToken is not set/);
+  });
+
+  test("credentials may come from the environment instead", () => {
+    const config = baseConfig();
+    delete config["twilio:accountSid"];
+    delete config["twilio:authToken"];
+    const env = { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: "t" };
+    expect(loadSettings({ get: (k) => config[k] }, env, "dev").accountSid).toBe(ACCOUNT_SID);
+  });
+
+  test("an unbuilt functions folder says how to build it", () => {
+    const config = baseConfig({ "flex-call-recovery:functionsBuildDir": join(FIXTURES, "missing") });
+    expect(build(config)).toThrow(/npm run build -w functions/);
+  });
+});
