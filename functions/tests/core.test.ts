@@ -1,0 +1,403 @@
+// Table tests of the recovery core: each case plays a sequence of events against the state the
+// previous ones committed, then checks the last decision's actions and the resulting state.
+import {
+  RecoveryStatus,
+  TaskAttribute,
+  type ConferenceState,
+  type RecoveryPingAttributes,
+} from "@flex-call-recovery/vocabulary";
+import { decide, enqueueTwiml, reconnectAttributes } from "../src/recovery/core";
+import type { Action, Decision, RecoveryConfig, RecoveryEvent } from "../src/recovery/types";
+
+const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
+const CONF = sid("CF", 1);
+const CUSTOMER = sid("CA", 1);
+const AGENT_A = {
+  workerSid: sid("WK", 1),
+  workerName: "Alice",
+  callSid: sid("CA", 2),
+  taskSid: sid("WT", 1),
+  reservationSid: sid("WR", 1),
+};
+const AGENT_B = {
+  workerSid: sid("WK", 2),
+  workerName: "Bob",
+  callSid: sid("CA", 3),
+  taskSid: sid("WT", 2),
+  reservationSid: sid("WR", 2),
+};
+const THIRD_PARTY = sid("CA", 9);
+const CALL_WORKFLOW = sid("WW", 1);
+const PING = sid("WT", 7);
+const RECONNECT = sid("WT", 8);
+const NOW = "2026-11-25T17:00:00.000Z";
+const ORIGINAL_ATTRIBUTES = { call_sid: CUSTOMER, name: "Customer", conference: { sid: CONF } };
+
+const config: RecoveryConfig = {
+  recoveryPingWorkflowSid: sid("WW", 9),
+  pingTimeoutSeconds: 15,
+  pingPriority: 1000,
+  reconnectPriority: 1000,
+};
+
+let sequence = 0;
+const base = () => ({ conferenceSid: CONF, eventId: `${CONF}:${++sequence}`, time: NOW, label: null });
+const register = (agent: typeof AGENT_A): RecoveryEvent => ({
+  kind: "registerWorker",
+  request: {
+    conferenceSid: CONF,
+    taskSid: agent.taskSid,
+    reservationSid: agent.reservationSid,
+    workflowSid: CALL_WORKFLOW,
+    workerSid: agent.workerSid,
+    workerName: agent.workerName,
+    workerCallSid: agent.callSid,
+    customerCallSid: CUSTOMER,
+  },
+  taskAttributes: ORIGINAL_ATTRIBUTES,
+  identity: agent.workerName.toLowerCase(),
+});
+const leave = (callSid: string, callStatus = "completed", reason = "participant_hung_up"): RecoveryEvent => ({
+  ...base(),
+  kind: "participantLeave",
+  callSid,
+  callStatus,
+  reason,
+});
+const modify = (callSid: string, endConferenceOnExit: boolean): RecoveryEvent => ({
+  ...base(),
+  kind: "participantModify",
+  callSid,
+  endConferenceOnExit,
+});
+const unregister = (agent: typeof AGENT_A): RecoveryEvent => ({
+  kind: "unregisterWorker",
+  conferenceSid: CONF,
+  workerCallSid: agent.callSid,
+});
+const conferenceEnd = (): RecoveryEvent => ({
+  kind: "conferenceEnd",
+  conferenceSid: CONF,
+  eventId: `${CONF}:${++sequence}`,
+});
+
+/** The ping the core asked for when AGENT_A dropped. */
+const pingAttributes = (agent = AGENT_A): RecoveryPingAttributes => ({
+  ...ORIGINAL_ATTRIBUTES,
+  disconnectedTaskSid: agent.taskSid,
+  disconnectedReservationSid: agent.reservationSid,
+  disconnectedWorkerSid: agent.workerSid,
+  disconnectedWorkerName: agent.workerName,
+  disconnectedCallSid: agent.callSid,
+  disconnectedConferenceSid: CONF,
+  disconnectedTaskWorkflowSid: CALL_WORKFLOW,
+  disconnectedTime: NOW,
+  recoveryAttemptFailed: false,
+});
+const participants = (withThirdParty: boolean) => [
+  { callSid: CUSTOMER, label: "customer", endConferenceOnExit: true },
+  ...(withThirdParty ? [{ callSid: THIRD_PARTY, label: "external", endConferenceOnExit: false }] : []),
+];
+const pingAccepted = (customerCallStatus: string | null, withThirdParty = false): RecoveryEvent => ({
+  kind: "pingAccepted",
+  eventId: `EV-accepted-${++sequence}`,
+  pingTaskSid: PING,
+  pingAttributes: pingAttributes(),
+  workerSid: AGENT_A.workerSid,
+  customerCallStatus,
+  participants: participants(withThirdParty),
+});
+const pingCanceled = (customerCallStatus: string | null, withThirdParty = false): RecoveryEvent => ({
+  kind: "pingCanceled",
+  eventId: `EV-canceled-${++sequence}`,
+  pingTaskSid: PING,
+  pingAttributes: pingAttributes(),
+  customerCallStatus,
+  participants: participants(withThirdParty),
+});
+const reconnectQueued = (droppedReservationStatus: string | null): RecoveryEvent => ({
+  kind: "reconnectEnteredQueue",
+  eventId: `EV-queued-${++sequence}`,
+  reconnectTaskSid: RECONNECT,
+  attributes: reconnectAttributes(pingAttributes(), AGENT_A.workerSid),
+  droppedReservationStatus,
+});
+
+/** Plays events in order, committing each decision; returns the last decision and the state. */
+function play(events: RecoveryEvent[]): { decision: Decision; state: ConferenceState | null } {
+  let state: ConferenceState | null = null;
+  let decision: Decision | null = null;
+  for (const event of events) {
+    decision = decide(event, state, config, NOW);
+    if (decision.change.kind === "write") state = decision.change.state;
+    if (decision.change.kind === "delete") state = null;
+  }
+  return { decision: decision!, state };
+}
+
+const kinds = (actions: Action[]) => actions.map((a) => a.kind).sort();
+const dropA = [register(AGENT_A), leave(AGENT_A.callSid)];
+const pinging = () => [...dropA, { kind: "pingCreated", conferenceSid: CONF, pingTaskSid: PING } as RecoveryEvent];
+
+describe("recovery core: participant events", () => {
+  it.each<[string, () => RecoveryEvent[], string[], RecoveryStatus | null]>([
+    [
+      "graceful hangup: unregister, then leave",
+      () => [register(AGENT_A), unregister(AGENT_A), leave(AGENT_A.callSid)],
+      [],
+      null,
+    ],
+    [
+      "cold transfer: the first agent unregisters and leaves, the next registers",
+      () => [register(AGENT_A), unregister(AGENT_A), leave(AGENT_A.callSid), register(AGENT_B)],
+      ["updateParticipant", "grantStateRead"],
+      null,
+    ],
+    [
+      "warm transfer: two workers, one drops (the other covers)",
+      () => [register(AGENT_A), register(AGENT_B), leave(AGENT_A.callSid)],
+      [],
+      null,
+    ],
+    [
+      "warm transfer: two workers, then the last one drops",
+      () => [register(AGENT_A), register(AGENT_B), unregister(AGENT_A), leave(AGENT_A.callSid), leave(AGENT_B.callSid)],
+      ["announce", "createPing", "markTaskDisconnected"],
+      RecoveryStatus.pinging,
+    ],
+    [
+      "last worker drops with the customer present",
+      () => dropA,
+      ["announce", "createPing", "markTaskDisconnected"],
+      RecoveryStatus.pinging,
+    ],
+    ["customer already gone", () => [register(AGENT_A), leave(CUSTOMER), leave(AGENT_A.callSid)], [], null],
+    ["conference already ended", () => [register(AGENT_A), conferenceEnd(), leave(AGENT_A.callSid)], [], null],
+    [
+      "worker leaves because the conference is ending",
+      () => [register(AGENT_A), leave(AGENT_A.callSid, "completed", "conference_ended_via_api")],
+      [],
+      null,
+    ],
+    ["a third party leaves", () => [register(AGENT_A), leave(THIRD_PARTY)], [], null],
+  ])("%s", (_name, events, expectedActions, expectedStatus) => {
+    const { decision, state } = play(events());
+    expect(kinds(decision.actions)).toEqual([...expectedActions].sort());
+    expect(state?.recovery?.status ?? null).toBe(expectedStatus);
+  });
+
+  it("claims the recovery with the ping the design describes", () => {
+    const { decision, state } = play(dropA);
+    expect(decision.note).toBe("recovery claimed");
+    expect(state?.workers).toEqual({});
+    expect(state?.recovery).toMatchObject({
+      status: RecoveryStatus.pinging,
+      droppedWorkerSid: AGENT_A.workerSid,
+      droppedReservationSid: AGENT_A.reservationSid,
+      disconnectedTime: NOW,
+    });
+    const ping = decision.actions.find((a) => a.kind === "createPing");
+    expect(ping).toEqual({
+      kind: "createPing",
+      workflowSid: config.recoveryPingWorkflowSid,
+      attributes: pingAttributes(),
+      attributesFromTaskSid: null,
+      timeoutSeconds: 15,
+      priority: 1000,
+    });
+    expect(decision.actions).toContainEqual({ kind: "announce", conferenceSid: CONF });
+    expect(decision.actions).toContainEqual({
+      kind: "markTaskDisconnected",
+      taskSid: AGENT_A.taskSid,
+      disconnectedTime: NOW,
+    });
+  });
+
+  it("asks the adapter for the attributes when the document could not hold them", () => {
+    const registered = play([register(AGENT_A)]).state!;
+    const decision = decide(leave(AGENT_A.callSid), { ...registered, taskAttributes: null }, config, NOW);
+    const ping = decision.actions.find((a) => a.kind === "createPing");
+    expect(ping).toMatchObject({ attributesFromTaskSid: AGENT_A.taskSid });
+    expect(ping && ping.kind === "createPing" && ping.attributes).not.toHaveProperty("name");
+  });
+
+  it("ignores a duplicate participant-leave (same callback delivered twice)", () => {
+    const first = leave(AGENT_A.callSid);
+    const { state } = play([register(AGENT_A), first]);
+    const again = decide(first, state, config, NOW);
+    expect(again).toEqual({ change: { kind: "keep" }, actions: [], note: "duplicate event" });
+  });
+
+  it("ignores a second leave of the same leg with another sequence number (the state dedupes)", () => {
+    const { state } = play(dropA);
+    const again = decide(leave(AGENT_A.callSid), state, config, NOW);
+    expect(again.actions).toEqual([]);
+    expect(again.change.kind).toBe("keep");
+  });
+
+  it.each<[string, string, boolean, Action[]]>([
+    [
+      "registered worker with EndConferenceOnExit=true: set it back to false",
+      AGENT_A.callSid,
+      true,
+      [{ kind: "updateParticipant", conferenceSid: CONF, callSid: AGENT_A.callSid, endConferenceOnExit: false }],
+    ],
+    ["registered worker with EndConferenceOnExit=false: nothing", AGENT_A.callSid, false, []],
+    ["customer with EndConferenceOnExit=true: nothing", CUSTOMER, true, []],
+  ])("participant-modify, %s", (_name, callSid, flag, expected) => {
+    const { decision } = play([register(AGENT_A), modify(callSid, flag)]);
+    expect(decision.actions).toEqual(expected);
+    expect(decision.change.kind).toBe("keep");
+  });
+
+  it("does not take the customer's redirect into the queue for a hangup", () => {
+    const { state } = play([...pinging(), pingAccepted("in-progress")]);
+    const decision = decide(leave(CUSTOMER, "in-progress", "participant_updated_via_api"), state, config, NOW);
+    expect(decision.change.kind).toBe("keep");
+    expect(decision.actions).toEqual([]);
+  });
+
+  it("customer hangs up during the ping: abandon, cancel the ping, complete the dropped reservation", () => {
+    const { decision, state } = play([...pinging(), leave(CUSTOMER)]);
+    expect(state?.recovery?.status).toBe(RecoveryStatus.abandoned);
+    expect(state?.customerGone).toBe(true);
+    expect(decision.actions).toEqual([
+      { kind: "completeReservation", taskSid: AGENT_A.taskSid, reservationSid: AGENT_A.reservationSid },
+      { kind: "cancelTask", taskSid: PING, reason: "customer left during recovery" },
+    ]);
+  });
+
+  it("customer left before the ping existed: the ping is canceled once recorded", () => {
+    const { decision } = play([
+      ...dropA,
+      leave(CUSTOMER),
+      { kind: "pingCreated", conferenceSid: CONF, pingTaskSid: PING },
+    ]);
+    expect(decision.actions).toEqual([{ kind: "cancelTask", taskSid: PING, reason: "customer left during recovery" }]);
+  });
+
+  it("conference-end without a recovery deletes the document; during one it keeps it", () => {
+    expect(play([register(AGENT_A), conferenceEnd()]).decision.change).toEqual({ kind: "delete" });
+    const during = play([...pinging(), pingAccepted("in-progress"), conferenceEnd()]);
+    expect(during.state?.conferenceEnded).toBe(true);
+    expect(during.state?.recovery?.status).toBe(RecoveryStatus.reconnecting);
+    const whilePinging = play([...pinging(), conferenceEnd()]);
+    expect(whilePinging.state?.recovery?.status).toBe(RecoveryStatus.abandoned);
+    expect(kinds(whilePinging.decision.actions)).toEqual(["cancelTask", "completeReservation"]);
+  });
+});
+
+describe("recovery core: task events", () => {
+  it("ping accepted, customer in progress, no third parties: complete the ping, redirect straight away", () => {
+    const { decision, state } = play([...pinging(), pingAccepted("in-progress")]);
+    expect(state?.recovery?.status).toBe(RecoveryStatus.reconnecting);
+    const expectedAttributes = {
+      call_sid: CUSTOMER,
+      name: "Customer",
+      ...pingAttributes(),
+      [TaskAttribute.isReconnect]: true,
+      [TaskAttribute.targetWorkerSid]: AGENT_A.workerSid,
+    };
+    delete (expectedAttributes as Record<string, unknown>).conference;
+    expect(decision.actions).toEqual([
+      { kind: "completeTask", taskSid: PING, reason: "recovery ping accepted" },
+      { kind: "redirectCall", callSid: CUSTOMER, twiml: enqueueTwiml(CALL_WORKFLOW, 1000, expectedAttributes) },
+    ]);
+    const twiml = (decision.actions[1] as { twiml: string }).twiml;
+    expect(twiml).toContain(`<Enqueue workflowSid="${CALL_WORKFLOW}"><Task priority="1000">`);
+    expect(twiml).not.toContain("conference");
+  });
+
+  it("ping accepted with a third party left: clear the customer's endConferenceOnExit first", () => {
+    const { decision } = play([...pinging(), pingAccepted("in-progress", true)]);
+    const first = decision.actions[1];
+    expect(first).toMatchObject({ kind: "updateParticipant", callSid: CUSTOMER, endConferenceOnExit: false });
+    expect(first.kind === "updateParticipant" && first.then?.map((a) => a.kind)).toEqual(["redirectCall"]);
+  });
+
+  it.each([["completed"], [null]])("ping accepted with the customer's call %s: abandon, never enqueue", (status) => {
+    const { decision, state } = play([...pinging(), pingAccepted(status)]);
+    expect(state?.recovery?.status).toBe(RecoveryStatus.abandoned);
+    expect(kinds(decision.actions)).toEqual(["completeReservation", "completeTask"]);
+  });
+
+  it("ping accepted twice (redelivery): the second does nothing", () => {
+    const accepted = pingAccepted("in-progress");
+    const { state } = play([...pinging(), accepted]);
+    expect(decide(accepted, state, config, NOW).actions).toEqual([]);
+    const otherDelivery = pingAccepted("in-progress");
+    expect(decide(otherDelivery, state, config, NOW).actions).toEqual([]);
+  });
+
+  it("ping TTL (task.canceled), customer in progress: requeue without a target, marked failed", () => {
+    const { decision, state } = play([...pinging(), pingCanceled("in-progress")]);
+    expect(state?.recovery?.status).toBe(RecoveryStatus.requeued);
+    expect(decision.actions).toHaveLength(1);
+    const redirect = decision.actions[0];
+    expect(redirect.kind).toBe("redirectCall");
+    const attributes = reconnectAttributes(pingAttributes(), null);
+    expect(attributes).toMatchObject({ isReconnect: true, recoveryAttemptFailed: true });
+    expect(attributes).not.toHaveProperty(TaskAttribute.targetWorkerSid);
+    expect(redirect).toEqual({
+      kind: "redirectCall",
+      callSid: CUSTOMER,
+      twiml: enqueueTwiml(CALL_WORKFLOW, 1000, attributes),
+    });
+  });
+
+  it("ping TTL with a third party: customer's endConferenceOnExit first; customer gone: abandon", () => {
+    expect(play([...pinging(), pingCanceled("in-progress", true)]).decision.actions[0]).toMatchObject({
+      kind: "updateParticipant",
+      callSid: CUSTOMER,
+    });
+    const gone = play([...pinging(), pingCanceled("completed")]);
+    expect(gone.state?.recovery?.status).toBe(RecoveryStatus.abandoned);
+    expect(kinds(gone.decision.actions)).toEqual(["completeReservation"]);
+  });
+
+  it("a ping canceled by our own clean-up changes nothing", () => {
+    const { state } = play([...pinging(), leave(CUSTOMER)]);
+    expect(decide(pingCanceled("completed"), state, config, NOW)).toMatchObject({
+      change: { kind: "keep" },
+      actions: [],
+    });
+  });
+
+  it.each<[string, string | null, string[]]>([
+    ["wrapping: complete it", "wrapping", ["completeReservation"]],
+    ["already completed: nothing", "completed", []],
+    ["unknown: nothing", null, []],
+  ])("reconnect task enters a queue while the dropped reservation is %s", (_name, status, expected) => {
+    const { decision, state } = play([...pinging(), pingAccepted("in-progress"), reconnectQueued(status)]);
+    expect(kinds(decision.actions)).toEqual(expected);
+    expect(state?.recovery?.reconnectTaskSid).toBe(RECONNECT);
+  });
+
+  it("reconnect task accepted: reconnected; canceled while queued: abandoned", () => {
+    const accepted = play([
+      ...pinging(),
+      pingAccepted("in-progress"),
+      { kind: "reconnectAccepted", eventId: "EV-r", reconnectTaskSid: RECONNECT, workerSid: AGENT_A.workerSid },
+    ]);
+    expect(accepted.state?.recovery).toMatchObject({
+      status: RecoveryStatus.reconnected,
+      reconnectedWorkerSid: AGENT_A.workerSid,
+    });
+    const canceled = play([
+      ...pinging(),
+      pingCanceled("in-progress"),
+      { ...(reconnectQueued("wrapping") as object), kind: "reconnectCanceled" } as RecoveryEvent,
+    ]);
+    expect(canceled.state?.recovery?.status).toBe(RecoveryStatus.abandoned);
+    expect(kinds(canceled.decision.actions)).toEqual(["completeReservation"]);
+  });
+
+  it("keeps the remembered event ids bounded", () => {
+    let state = play([register(AGENT_A)]).state!;
+    for (let i = 0; i < 80; i++) {
+      const d = decide(leave(CUSTOMER), { ...state, customerGone: false }, config, NOW);
+      if (d.change.kind === "write") state = d.change.state;
+    }
+    expect(state.seenEventIds.length).toBeLessThanOrEqual(50);
+  });
+});

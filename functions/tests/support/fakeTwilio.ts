@@ -1,0 +1,339 @@
+// A small node:http stand-in for the Twilio REST endpoints the functions call, reached through
+// the client factory's TWILIO_API_BASE_URL (`<base>/<twilio host>/<path>`), so handler tests run
+// the real `twilio` SDK, the real request client and the real If-Match semantics. Not the twin:
+// only what these tests need, with two test controls — `hold()` queues responses until
+// `release()` (to force races and to observe which calls run in parallel) and `failNext()`.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { TWIN_CORRELATION_HEADER } from "@flex-call-recovery/vocabulary";
+
+export interface SyncDocument {
+  sid: string;
+  uniqueName: string;
+  data: unknown;
+  revision: number;
+  /** Sync identity → permissions granted on this document. */
+  permissions: Map<string, { read: boolean; write: boolean; manage: boolean }>;
+}
+export interface FakeTask {
+  sid: string;
+  workflowSid: string;
+  attributes: string;
+  assignmentStatus: string;
+  taskChannel: string;
+  timeout?: number;
+  priority?: number;
+  reason?: string;
+  /** Reservation SID → status. */
+  reservations: Map<string, string>;
+}
+export interface FakeParticipant {
+  callSid: string;
+  label: string | null;
+  endConferenceOnExit: boolean;
+}
+export interface FakeConference {
+  sid: string;
+  friendlyName: string;
+  status: string;
+  announceUrl?: string;
+  participants: Map<string, FakeParticipant>;
+}
+export interface LoggedRequest {
+  method: string;
+  host: string;
+  path: string;
+  params: Record<string, string>;
+  ifMatch?: string;
+  correlationId?: string;
+  status: number;
+  /**
+   * Dependent round trips of this request within its correlation id: 1 + the depth of the
+   * deepest request of the same id that had completed before this one arrived.
+   */
+  depth: number;
+}
+
+interface Pending {
+  request: LoggedRequest;
+  respond: () => void;
+}
+
+export class FakeTwilio {
+  /** Unique name → document (one Sync service is enough here). */
+  readonly documents = new Map<string, SyncDocument>();
+  readonly tasks = new Map<string, FakeTask>();
+  /** Call SID → status (`in-progress`, `completed`) and the last TwiML it was redirected to. */
+  readonly calls = new Map<string, { status: string; twiml?: string }>();
+  readonly conferences = new Map<string, FakeConference>();
+  /** Flex token → what iam answers for it. */
+  readonly flexTokens = new Map<string, { worker_sid: string; identity: string }>();
+  readonly log: LoggedRequest[] = [];
+  private server: Server | null = null;
+  private holding = false;
+  private pending: Pending[] = [];
+  private waiters: (() => void)[] = [];
+  private failures: { match: (r: LoggedRequest) => boolean; status: number; code: number }[] = [];
+  /** Per correlation id: depths of completed requests. */
+  private completedDepth = new Map<string, number>();
+  private counter = 0;
+
+  url = "";
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.onRequest(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.holding = false;
+    this.releaseAll();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    this.server?.closeAllConnections();
+  }
+
+  sid(prefix: string): string {
+    this.counter += 1;
+    return `${prefix}${this.counter.toString(16).padStart(32, "0")}`;
+  }
+
+  /** Queue responses from now on until `release()`. */
+  hold(): void {
+    this.holding = true;
+  }
+  /** Answer what is queued (and stop holding when `stopHolding`). */
+  release(stopHolding = false): LoggedRequest[] {
+    if (stopHolding) this.holding = false;
+    return this.releaseAll();
+  }
+  /** Resolves when `count` requests are queued; rejects after `ms` with what is queued. */
+  async waitForPending(count: number, ms = 3000): Promise<LoggedRequest[]> {
+    const deadline = Date.now() + ms;
+    while (this.pending.length < count) {
+      if (Date.now() > deadline) {
+        const queued = this.pending.map((p) => `${p.request.method} ${p.request.path}`).join(", ");
+        throw new Error(`expected ${count} parallel requests, ${this.pending.length} queued: ${queued}`);
+      }
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 20);
+      });
+    }
+    return this.pending.map((p) => p.request);
+  }
+  /** The next request matching `match` is answered with an error (`code` is Twilio's). */
+  failNext(match: (r: LoggedRequest) => boolean, status: number, code = 20500): void {
+    this.failures.push({ match, status, code });
+  }
+
+  /** Requests that change something (everything but GET). */
+  writes(): LoggedRequest[] {
+    return this.log.filter((r) => r.method !== "GET");
+  }
+
+  private releaseAll(): LoggedRequest[] {
+    const batch = this.pending;
+    this.pending = [];
+    batch.forEach((p) => p.respond());
+    return batch.map((p) => p.request);
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", "http://fake");
+    const [, host, ...rest] = url.pathname.split("/");
+    const path = `/${rest.join("/")}`;
+    const isJson = (req.headers["content-type"] ?? "").includes("json");
+    const params: Record<string, string> = isJson
+      ? (JSON.parse(raw || "{}") as Record<string, string>)
+      : Object.fromEntries(new URLSearchParams(raw));
+    for (const [key, value] of url.searchParams) params[key] = value;
+    const correlationId = req.headers[TWIN_CORRELATION_HEADER] as string | undefined;
+    const request: LoggedRequest = {
+      method: req.method ?? "GET",
+      host,
+      path,
+      params,
+      ifMatch: req.headers["if-match"] as string | undefined,
+      correlationId,
+      status: 0,
+      depth: 1 + (this.completedDepth.get(correlationId ?? "") ?? 0),
+    };
+    this.log.push(request);
+    const respond = () => {
+      const [status, body] = this.route(request);
+      request.status = status;
+      const key = correlationId ?? "";
+      this.completedDepth.set(key, Math.max(this.completedDepth.get(key) ?? 0, request.depth));
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (this.holding) {
+      this.pending.push({ request, respond });
+      this.waiters.splice(0).forEach((wake) => wake());
+    } else {
+      respond();
+    }
+  }
+
+  private error(status: number, code: number, message: string): [number, object] {
+    return [status, { status, code, message, more_info: `https://www.twilio.com/docs/errors/${code}` }];
+  }
+
+  private route(r: LoggedRequest): [number, object] {
+    const failure = this.failures.findIndex((f) => f.match(r));
+    if (failure >= 0) {
+      const [{ status, code }] = this.failures.splice(failure, 1);
+      return this.error(status, code, "injected failure");
+    }
+    const p = r.params;
+    let m: RegExpExecArray | null;
+    // --- iam: Flex token validation
+    if (r.host === "iam.twilio.com" && /\/Tokens\/validate$/.test(r.path)) {
+      const token = this.flexTokens.get(p.token ?? "");
+      return token
+        ? [200, { valid: true, ...token, roles: ["agent"] }]
+        : [200, { valid: false, message: "Invalid token" }];
+    }
+    // --- Sync documents
+    if (r.host === "sync.twilio.com" && (m = /^\/v1\/Services\/\w+\/Documents$/.exec(r.path))) {
+      if (this.documents.has(p.UniqueName)) return this.error(409, 54301, "Unique name already exists");
+      const doc: SyncDocument = {
+        sid: this.sid("ET"),
+        uniqueName: p.UniqueName,
+        data: JSON.parse(p.Data),
+        revision: 0,
+        permissions: new Map(),
+      };
+      this.documents.set(doc.uniqueName, doc);
+      return [201, this.documentJson(doc)];
+    }
+    if (
+      r.host === "sync.twilio.com" &&
+      (m = /^\/v1\/Services\/\w+\/Documents\/([^/]+)\/Permissions\/([^/]+)$/.exec(r.path))
+    ) {
+      const doc = this.documents.get(decodeURIComponent(m[1]));
+      if (!doc) return this.error(404, 20404, "document not found");
+      const permission = { read: p.Read === "true", write: p.Write === "true", manage: p.Manage === "true" };
+      doc.permissions.set(decodeURIComponent(m[2]), permission);
+      return [200, { identity: decodeURIComponent(m[2]), ...permission }];
+    }
+    if (r.host === "sync.twilio.com" && (m = /^\/v1\/Services\/\w+\/Documents\/([^/]+)$/.exec(r.path))) {
+      const doc = this.documents.get(decodeURIComponent(m[1]));
+      if (!doc) return this.error(404, 20404, "document not found");
+      if (r.method === "GET") return [200, this.documentJson(doc)];
+      if (r.method === "DELETE") {
+        this.documents.delete(doc.uniqueName);
+        return [204, {}];
+      }
+      if (r.ifMatch !== undefined && r.ifMatch !== String(doc.revision)) {
+        return this.error(412, 54103, "The revision of the Document does not match the expected revision");
+      }
+      doc.data = JSON.parse(p.Data);
+      doc.revision += 1;
+      return [200, this.documentJson(doc)];
+    }
+    // --- TaskRouter
+    if (r.host === "taskrouter.twilio.com" && /^\/v1\/Workspaces\/\w+\/Tasks$/.test(r.path)) {
+      const task: FakeTask = {
+        sid: this.sid("WT"),
+        workflowSid: p.WorkflowSid,
+        attributes: p.Attributes,
+        assignmentStatus: "pending",
+        taskChannel: p.TaskChannel,
+        timeout: Number(p.Timeout),
+        priority: Number(p.Priority),
+        reservations: new Map(),
+      };
+      this.tasks.set(task.sid, task);
+      return [201, this.taskJson(task)];
+    }
+    if (
+      r.host === "taskrouter.twilio.com" &&
+      (m = /^\/v1\/Workspaces\/\w+\/Tasks\/(\w+)\/Reservations\/(\w+)$/.exec(r.path))
+    ) {
+      const task = this.tasks.get(m[1]);
+      const status = task?.reservations.get(m[2]);
+      if (!task || !status) return this.error(404, 20404, "reservation not found");
+      if (r.method === "POST" && p.ReservationStatus) {
+        if (status !== "wrapping" && status !== "accepted") return this.error(400, 20001, `reservation is ${status}`);
+        task.reservations.set(m[2], p.ReservationStatus);
+      }
+      return [200, { sid: m[2], task_sid: task.sid, reservation_status: task.reservations.get(m[2]) }];
+    }
+    if (r.host === "taskrouter.twilio.com" && (m = /^\/v1\/Workspaces\/\w+\/Tasks\/(\w+)$/.exec(r.path))) {
+      const task = this.tasks.get(m[1]);
+      if (!task) return this.error(404, 20404, "task not found");
+      if (r.method === "POST") {
+        if (p.Attributes !== undefined) task.attributes = p.Attributes;
+        if (p.AssignmentStatus !== undefined) {
+          task.assignmentStatus = p.AssignmentStatus;
+          task.reason = p.Reason;
+        }
+      }
+      return [200, this.taskJson(task)];
+    }
+    // --- Voice
+    if (r.host === "api.twilio.com" && (m = /\/Conferences\/(\w+)\/Participants\.json$/.exec(r.path))) {
+      const conference = this.conferences.get(m[1]);
+      if (!conference) return this.error(404, 20404, "conference not found");
+      const participants = [...conference.participants.values()].map((x) => this.participantJson(conference, x));
+      return [
+        200,
+        { participants, page: 0, page_size: 50, next_page_uri: null, previous_page_uri: null, start: 0, end: 0 },
+      ];
+    }
+    if (r.host === "api.twilio.com" && (m = /\/Conferences\/(\w+)\/Participants\/(\w+)\.json$/.exec(r.path))) {
+      const conference = this.conferences.get(m[1]);
+      const participant = conference?.participants.get(m[2]);
+      if (!conference || !participant) return this.error(404, 20404, "participant not found");
+      if (r.method === "POST" && p.EndConferenceOnExit !== undefined) {
+        participant.endConferenceOnExit = p.EndConferenceOnExit === "true";
+      }
+      return [200, this.participantJson(conference, participant)];
+    }
+    if (r.host === "api.twilio.com" && (m = /\/Conferences\/(\w+)\.json$/.exec(r.path))) {
+      const conference = this.conferences.get(m[1]);
+      if (!conference) return this.error(404, 20404, "conference not found");
+      if (r.method === "POST") {
+        if (p.AnnounceUrl) conference.announceUrl = p.AnnounceUrl;
+        if (p.Status) conference.status = p.Status;
+      }
+      return [200, { sid: conference.sid, friendly_name: conference.friendlyName, status: conference.status }];
+    }
+    if (r.host === "api.twilio.com" && (m = /\/Calls\/(\w+)\.json$/.exec(r.path))) {
+      const call = this.calls.get(m[1]);
+      if (!call) return this.error(404, 20404, "call not found");
+      if (r.method === "POST" && p.Twiml) call.twiml = p.Twiml;
+      return [200, { sid: m[1], status: call.status }];
+    }
+    return this.error(404, 20404, `fake Twilio does not serve ${r.method} ${r.host}${r.path}`);
+  }
+
+  private documentJson(doc: SyncDocument) {
+    return { sid: doc.sid, unique_name: doc.uniqueName, data: doc.data, revision: String(doc.revision) };
+  }
+  private taskJson(task: FakeTask) {
+    return {
+      sid: task.sid,
+      attributes: task.attributes,
+      workflow_sid: task.workflowSid,
+      assignment_status: task.assignmentStatus,
+      task_channel_unique_name: task.taskChannel,
+      priority: task.priority,
+      timeout: task.timeout,
+    };
+  }
+  private participantJson(conference: FakeConference, participant: FakeParticipant) {
+    return {
+      call_sid: participant.callSid,
+      conference_sid: conference.sid,
+      label: participant.label,
+      end_conference_on_exit: participant.endConferenceOnExit,
+    };
+  }
+}
