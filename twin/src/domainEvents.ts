@@ -2,6 +2,8 @@
 // (twin/src/engine/: routing, voice orchestration, Event Streams delivery) subscribes here, so it
 // never edits a REST handler. Events fire synchronously, after the change and before the HTTP
 // answer is serialised; a listener that throws turns the request into a 500 (bugs stay visible).
+import type { SyncDocument, SyncService } from "./sync/backend";
+import type { Call, Conference, Participant } from "./voice/backend";
 import type { Activity, Reservation, Task, TaskQueue, Worker, Workflow, Workspace } from "./taskrouter/backend";
 
 interface Base {
@@ -34,6 +36,31 @@ export interface TwinEventMap {
     previousStatus: Reservation["reservationStatus"];
     params: Record<string, unknown>;
   };
+  syncServiceCreated: Base & { service: SyncService };
+  documentCreated: Base & { document: SyncDocument };
+  documentUpdated: Base & { document: SyncDocument };
+  /** `expired` is true when the TTL removed it. */
+  documentDeleted: Base & { document: SyncDocument; expired: boolean };
+  callCreated: Base & { call: Call };
+  /** `twiml`/`url` are set when the update redirected the call. */
+  callUpdated: Base & { call: Call; previousStatus: Call["status"]; twiml?: string; url?: string; method?: string };
+  conferenceCreated: Base & { conference: Conference };
+  /** `announceUrl` is set when the update asked for an announcement. */
+  conferenceUpdated: Base & {
+    conference: Conference;
+    previousStatus: Conference["status"];
+    announceUrl?: string;
+    announceMethod?: string;
+  };
+  participantCreated: Base & { participant: Participant };
+  /** `changed` names the fields the update changed (e.g. `endConferenceOnExit`, `hold`). */
+  participantUpdated: Base & {
+    participant: Participant;
+    changed: (keyof Participant)[];
+    announceUrl?: string;
+    announceMethod?: string;
+  };
+  participantRemoved: Base & { participant: Participant };
 }
 
 export type TwinEventName = keyof TwinEventMap;

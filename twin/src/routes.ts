@@ -1,6 +1,15 @@
 // Every product's URL table, in one list the server and the route-coverage test share.
 import type { Route } from "./http/router";
 import { iamRoutes } from "./iam/routes";
+import { keysRoutes } from "./keys/routes";
+import { syncRoutes } from "./sync/routes";
 import { taskrouterRoutes } from "./taskrouter/routes";
+import { voiceRoutes } from "./voice/routes";
 
-export const ALL_ROUTES: readonly Route[] = [...taskrouterRoutes, ...iamRoutes];
+export const ALL_ROUTES: readonly Route[] = [
+  ...taskrouterRoutes,
+  ...syncRoutes,
+  ...voiceRoutes,
+  ...keysRoutes,
+  ...iamRoutes,
+];

@@ -3,7 +3,10 @@
 import type { Clock } from "./clock";
 import type { TwinEvents } from "./domainEvents";
 import { IamBackend } from "./iam/backend";
+import { KeysBackend } from "./keys/backend";
+import { SyncBackend } from "./sync/backend";
 import { TaskRouterBackend } from "./taskrouter/backend";
+import { VoiceBackend } from "./voice/backend";
 
 export interface BackendContext {
   accountSid: string;
@@ -14,6 +17,12 @@ export interface BackendContext {
 export class AccountStore {
   /** TaskRouter: workspaces and their activities, channels, workers, queues, workflows, tasks, reservations. */
   readonly taskrouter: TaskRouterBackend;
+  /** Sync: services, documents (revisions, TTLs), document permissions. */
+  readonly sync: SyncBackend;
+  /** Voice (2010): calls, conferences, participants. */
+  readonly voice: VoiceBackend;
+  /** 2010 API keys (SK...), which also authenticate. */
+  readonly keys: KeysBackend;
   /** iam: Flex tokens issued to simulated agents (what Tokens/validate accepts). */
   readonly iam: IamBackend;
 
@@ -24,6 +33,9 @@ export class AccountStore {
     private readonly ctx: BackendContext,
   ) {
     this.taskrouter = new TaskRouterBackend(ctx);
+    this.sync = new SyncBackend(ctx);
+    this.voice = new VoiceBackend(ctx);
+    this.keys = new KeysBackend(ctx);
     this.iam = new IamBackend(ctx);
   }
 
@@ -38,8 +50,10 @@ export class AccountStore {
   /** Checks Basic-auth credentials: the auth token, or an API key (SK...) and its secret. */
   authenticates(username: string, password: string): boolean {
     if (username === this.accountSid) return password === this.authToken;
-    return false;
+    return username.startsWith("SK") && this.keys.authenticates(username, password);
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.sync.dispose();
+  }
 }

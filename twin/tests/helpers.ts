@@ -35,3 +35,29 @@ export async function restError(
   }
   throw new Error("expected the call to fail");
 }
+
+/** A raw HTTP call to the twin (for what the SDK refuses to send): form body, Basic auth by default. */
+export async function raw(
+  twin: RunningTwin,
+  method: string,
+  url: string,
+  options: {
+    form?: Record<string, string>;
+    auth?: string | null;
+    headers?: Record<string, string>;
+    body?: string;
+  } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = { ...options.headers };
+  const auth = options.auth === undefined ? `${twin.accountSid}:${twin.authToken}` : options.auth;
+  if (auth !== null) headers.Authorization = `Basic ${Buffer.from(auth).toString("base64")}`;
+  let body = options.body;
+  if (options.form) {
+    headers["Content-Type"] = "application/x-www-form-urlencoded";
+    body = new URLSearchParams(options.form).toString();
+  }
+  const target = url.startsWith("http") ? url : `${twin.baseUrl}/${url.replace(/^\//, "")}`;
+  const response = await fetch(target, { method, headers, body });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}

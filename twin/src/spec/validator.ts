@@ -31,6 +31,8 @@ export interface ValidationFailure {
 
 export interface ValidationStats {
   requestsChecked: number;
+  /** Requests answered 400 because their body broke the spec's request schema (the caller's bug, not the twin's). */
+  requestsRejected: number;
   /** Requests without a body schema to check against (GET, DELETE, documented exceptions). */
   requestsWithoutSchema: number;
   responsesServed: number;
@@ -111,6 +113,7 @@ function escapePointer(segment: string): string {
 export class SpecValidator {
   readonly stats: ValidationStats = {
     requestsChecked: 0,
+    requestsRejected: 0,
     requestsWithoutSchema: 0,
     responsesServed: 0,
     responsesChecked: 0,
@@ -140,7 +143,10 @@ export class SpecValidator {
     return fn;
   }
 
-  /** Checks a request body; returns an error text or null. */
+  /**
+   * Checks a request body; returns a Twilio-style 400 message or null. A rejected request is the
+   * caller's mistake, answered as Twilio would (400), and counted, not listed among `failures`.
+   */
   checkRequest(route: Route, contentType: string, body: unknown): string | null {
     const op = route.notInSpec ? null : specOperation(route.host, route.path, route.method);
     const media = op?.requestBody?.content ? Object.keys(op.requestBody.content)[0] : undefined;
@@ -150,14 +156,21 @@ export class SpecValidator {
     }
     this.stats.requestsChecked++;
     if (!contentType.startsWith(media) && body && Object.keys(body).length > 0) {
-      return this.fail("request", route, undefined, `content type ${contentType || "(none)"}, spec wants ${media}`);
+      this.stats.requestsRejected++;
+      return `Unsupported content type ${contentType || "(none)"}: ${route.operation} takes ${media}`;
     }
     const pointer = `/paths/${escapePointer(route.path)}/${route.method.toLowerCase()}/requestBody/content/${escapePointer(media)}/schema`;
     const fn = this.compileRef(this.requestAjv, `req ${route.host} ${pointer}`, route.host, pointer);
     if (!fn) return null;
     // Coercion (form strings → integers/booleans/arrays) must not touch the handler's copy.
     if (fn(structuredClone(body ?? {}))) return null;
-    return this.fail("request", route, undefined, this.requestAjv.errorsText(fn.errors));
+    this.stats.requestsRejected++;
+    const first = fn.errors?.[0];
+    if (first?.keyword === "required") {
+      return `Missing required parameter ${String(first.params.missingProperty)} in the post body`;
+    }
+    const name = first?.instancePath.split("/")[1] ?? "body";
+    return `Invalid parameter ${name}: ${first?.message ?? "does not match the spec"}`;
   }
 
   /** Checks a response; returns an error text or null. Counts every response it sees. */
@@ -215,7 +228,7 @@ export class SpecValidator {
     return this.fail("response", route, status, this.responseAjv.errorsText(fn.errors));
   }
 
-  private fail(kind: "request" | "response", route: Route, status: number | undefined, errors: string): string {
+  private fail(kind: "response", route: Route, status: number | undefined, errors: string): string {
     return this.failRaw(kind, route.method, route.host, route.path, status, errors);
   }
 

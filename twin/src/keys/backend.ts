@@ -1,0 +1,66 @@
+// API keys (2010 `Keys`): a key's secret is returned once, at creation; afterwards the key SID
+// and secret authenticate like the account SID and auth token.
+import { randomBytes } from "crypto";
+import { newSid } from "../http/sids";
+import type { BackendContext } from "../store";
+import { NotFoundError } from "./errors";
+
+export interface ApiKey {
+  sid: string;
+  friendlyName: string | null;
+  /** Never serialised after creation. */
+  secret: string;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export class KeysBackend {
+  // Keys by SID (SK...).
+  private readonly keys = new Map<string, ApiKey>();
+
+  constructor(private readonly ctx: BackendContext) {}
+
+  private notFound(sid: string): NotFoundError {
+    return new NotFoundError(`/2010-04-01/Accounts/${this.ctx.accountSid}/Keys/${sid}.json`);
+  }
+
+  createNewKey(input: { friendlyName?: string }): ApiKey {
+    const now = this.ctx.clock.now();
+    const key: ApiKey = {
+      sid: newSid("SK"),
+      friendlyName: input.friendlyName ?? null,
+      secret: randomBytes(24).toString("base64url").slice(0, 32),
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.keys.set(key.sid, key);
+    return key;
+  }
+
+  fetchKey(sid: string): ApiKey {
+    const key = this.keys.get(sid);
+    if (!key) throw this.notFound(sid);
+    return key;
+  }
+
+  listKey(): ApiKey[] {
+    return [...this.keys.values()];
+  }
+
+  updateKey(sid: string, input: { friendlyName?: string }): ApiKey {
+    const key = this.fetchKey(sid);
+    if (input.friendlyName !== undefined) key.friendlyName = input.friendlyName;
+    key.dateUpdated = this.ctx.clock.now();
+    return key;
+  }
+
+  deleteKey(sid: string): void {
+    this.fetchKey(sid);
+    this.keys.delete(sid);
+  }
+
+  /** Whether `sid`/`secret` is one of this account's keys. */
+  authenticates(sid: string, secret: string): boolean {
+    return this.keys.get(sid)?.secret === secret;
+  }
+}

@@ -1,0 +1,323 @@
+// Sync state and rules for one account: services, documents (revisions, If-Match, TTL through
+// the Clock, the 16 KiB limit, the per-object write rate limit) and document permissions.
+import type { TimerHandle } from "../clock";
+import { NotFoundError } from "../http/errors";
+import { newSid } from "../http/sids";
+import type { BackendContext } from "../store";
+import { stripUndefined } from "../util";
+import {
+  DataTooLargeError,
+  InvalidTtlError,
+  RateLimitError,
+  RevisionMismatchError,
+  UniqueNameTakenError,
+} from "./errors";
+
+/** Sync's limits (https://www.twilio.com/docs/sync/limits). */
+export const SYNC_LIMITS = {
+  documentBytes: 16 * 1024,
+  maxTtlSeconds: 31_536_000,
+  /** Writes per second per object, averaged over the burst window. */
+  writesPerSecond: 20,
+  burstWindowSeconds: 10,
+};
+
+export interface SyncService {
+  sid: string;
+  uniqueName: string | null;
+  friendlyName: string | null;
+  aclEnabled: boolean;
+  webhookUrl: string | null;
+  webhooksFromRestEnabled: boolean;
+  reachabilityWebhooksEnabled: boolean;
+  reachabilityDebouncingEnabled: boolean;
+  reachabilityDebouncingWindow: number;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface SyncDocument {
+  sid: string;
+  serviceSid: string;
+  uniqueName: string | null;
+  data: Record<string, unknown>;
+  /** Increments on every write; sent as ETag and compared with If-Match. */
+  revision: string;
+  dateExpires: Date | null;
+  /** Identity that wrote it; "system" for REST writes. */
+  createdBy: string;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface DocumentPermission {
+  serviceSid: string;
+  documentSid: string;
+  identity: string;
+  read: boolean;
+  write: boolean;
+  manage: boolean;
+}
+
+interface ServiceState {
+  service: SyncService;
+  // Documents by SID (ET...).
+  documents: Map<string, SyncDocument>;
+  // Permissions by document SID, then identity.
+  permissions: Map<string, Map<string, DocumentPermission>>;
+}
+
+export class SyncBackend {
+  // Services by SID (IS...).
+  private readonly services = new Map<string, ServiceState>();
+  // TTL timers by document SID.
+  private readonly expiries = new Map<string, TimerHandle>();
+  // Recent write times (ms) per object SID, for the rate limit.
+  private readonly writes = new Map<string, number[]>();
+  /** Tests and benchmarks may turn the per-object write limit off (P3 compares both). */
+  enforceWriteRateLimit = true;
+
+  constructor(private readonly ctx: BackendContext) {}
+
+  private now(): Date {
+    return this.ctx.clock.now();
+  }
+
+  private svc(serviceSid: string): ServiceState {
+    const state =
+      this.services.get(serviceSid) ??
+      [...this.services.values()].find((s) => s.service.uniqueName !== null && s.service.uniqueName === serviceSid);
+    if (!state) throw new NotFoundError(`/Services/${serviceSid}`);
+    return state;
+  }
+
+  // ---- Services ----
+
+  createService(input: Partial<Omit<SyncService, "sid" | "dateCreated" | "dateUpdated">>): SyncService {
+    const now = this.now();
+    const service: SyncService = {
+      sid: newSid("IS"),
+      uniqueName: input.uniqueName ?? null,
+      friendlyName: input.friendlyName ?? null,
+      aclEnabled: input.aclEnabled ?? false,
+      webhookUrl: input.webhookUrl ?? null,
+      webhooksFromRestEnabled: input.webhooksFromRestEnabled ?? false,
+      reachabilityWebhooksEnabled: input.reachabilityWebhooksEnabled ?? false,
+      reachabilityDebouncingEnabled: input.reachabilityDebouncingEnabled ?? false,
+      reachabilityDebouncingWindow: input.reachabilityDebouncingWindow ?? 5000,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    if (service.uniqueName && [...this.services.values()].some((s) => s.service.uniqueName === service.uniqueName)) {
+      throw new UniqueNameTakenError(service.uniqueName);
+    }
+    this.services.set(service.sid, { service, documents: new Map(), permissions: new Map() });
+    this.ctx.events.emit("syncServiceCreated", { accountSid: this.ctx.accountSid, service });
+    return service;
+  }
+
+  /** By SID or unique name ("default" is the Flex account's default service's unique name). */
+  fetchService(sid: string): SyncService {
+    return this.svc(sid).service;
+  }
+
+  listService(): SyncService[] {
+    return [...this.services.values()].map((s) => s.service);
+  }
+
+  updateService(
+    sid: string,
+    input: Partial<Omit<SyncService, "sid" | "uniqueName" | "dateCreated" | "dateUpdated">>,
+  ): SyncService {
+    const service = this.svc(sid).service;
+    Object.assign(service, stripUndefined(input), { dateUpdated: this.now() });
+    return service;
+  }
+
+  deleteService(sid: string): void {
+    const state = this.svc(sid);
+    for (const doc of state.documents.values()) this.clearExpiry(doc.sid);
+    this.services.delete(state.service.sid);
+  }
+
+  // ---- Documents ----
+
+  private document(state: ServiceState, sidOrName: string): SyncDocument | undefined {
+    return state.documents.get(sidOrName) ?? [...state.documents.values()].find((d) => d.uniqueName === sidOrName);
+  }
+
+  private checkData(data: Record<string, unknown>): void {
+    const size = Buffer.byteLength(JSON.stringify(data), "utf8");
+    if (size > SYNC_LIMITS.documentBytes) throw new DataTooLargeError(size, SYNC_LIMITS.documentBytes);
+  }
+
+  private checkTtl(ttl: number | undefined): void {
+    if (ttl !== undefined && (ttl < 0 || ttl > SYNC_LIMITS.maxTtlSeconds)) throw new InvalidTtlError(ttl);
+  }
+
+  /** Counts a write against the object's limit: at most writesPerSecond × window writes in the last window. */
+  private recordWrite(sid: string): void {
+    if (!this.enforceWriteRateLimit) return;
+    const nowMs = this.now().getTime();
+    const windowMs = SYNC_LIMITS.burstWindowSeconds * 1000;
+    const recent = (this.writes.get(sid) ?? []).filter((t) => t > nowMs - windowMs);
+    if (recent.length >= SYNC_LIMITS.writesPerSecond * SYNC_LIMITS.burstWindowSeconds) {
+      this.writes.set(sid, recent);
+      throw new RateLimitError(sid);
+    }
+    recent.push(nowMs);
+    this.writes.set(sid, recent);
+  }
+
+  private setExpiry(state: ServiceState, doc: SyncDocument, ttl: number | undefined): void {
+    if (ttl === undefined) return;
+    this.clearExpiry(doc.sid);
+    if (ttl === 0) {
+      doc.dateExpires = null;
+      return;
+    }
+    doc.dateExpires = new Date(this.now().getTime() + ttl * 1000);
+    this.expiries.set(
+      doc.sid,
+      this.ctx.clock.setTimer(ttl * 1000, () => {
+        this.expiries.delete(doc.sid);
+        if (state.documents.get(doc.sid) !== doc) return;
+        state.documents.delete(doc.sid);
+        state.permissions.delete(doc.sid);
+        this.ctx.events.emit("documentDeleted", { accountSid: this.ctx.accountSid, document: doc, expired: true });
+      }),
+    );
+  }
+
+  private clearExpiry(sid: string): void {
+    const handle = this.expiries.get(sid);
+    if (handle) this.ctx.clock.clearTimer(handle);
+    this.expiries.delete(sid);
+  }
+
+  createDocument(
+    serviceSid: string,
+    input: { uniqueName?: string; data?: Record<string, unknown>; ttl?: number },
+  ): SyncDocument {
+    const state = this.svc(serviceSid);
+    const data = input.data ?? {};
+    this.checkData(data);
+    this.checkTtl(input.ttl);
+    if (input.uniqueName !== undefined && this.document(state, input.uniqueName)) {
+      throw new UniqueNameTakenError(input.uniqueName);
+    }
+    const now = this.now();
+    const doc: SyncDocument = {
+      sid: newSid("ET"),
+      serviceSid: state.service.sid,
+      uniqueName: input.uniqueName ?? null,
+      data,
+      revision: "0",
+      dateExpires: null,
+      createdBy: "system",
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    state.documents.set(doc.sid, doc);
+    this.recordWrite(doc.sid);
+    this.setExpiry(state, doc, input.ttl);
+    this.ctx.events.emit("documentCreated", { accountSid: this.ctx.accountSid, document: doc });
+    return doc;
+  }
+
+  fetchDocument(serviceSid: string, sidOrName: string): SyncDocument {
+    const doc = this.document(this.svc(serviceSid), sidOrName);
+    if (!doc) throw new NotFoundError(`/Services/${serviceSid}/Documents/${sidOrName}`);
+    return doc;
+  }
+
+  listDocument(serviceSid: string): SyncDocument[] {
+    return [...this.svc(serviceSid).documents.values()];
+  }
+
+  /** Replaces data and/or TTL; with `ifMatch`, only when the revision still matches (54103 otherwise). */
+  updateDocument(
+    serviceSid: string,
+    sidOrName: string,
+    input: { data?: Record<string, unknown>; ttl?: number; ifMatch?: string },
+  ): SyncDocument {
+    const state = this.svc(serviceSid);
+    const doc = this.fetchDocument(serviceSid, sidOrName);
+    if (input.ifMatch !== undefined && input.ifMatch !== doc.revision) {
+      throw new RevisionMismatchError(doc.sid, input.ifMatch, doc.revision);
+    }
+    if (input.data !== undefined) this.checkData(input.data);
+    this.checkTtl(input.ttl);
+    this.recordWrite(doc.sid);
+    if (input.data !== undefined) {
+      doc.data = input.data;
+      doc.revision = String(Number(doc.revision) + 1);
+    }
+    this.setExpiry(state, doc, input.ttl);
+    doc.dateUpdated = this.now();
+    this.ctx.events.emit("documentUpdated", { accountSid: this.ctx.accountSid, document: doc });
+    return doc;
+  }
+
+  deleteDocument(serviceSid: string, sidOrName: string, ifMatch?: string): void {
+    const state = this.svc(serviceSid);
+    const doc = this.fetchDocument(serviceSid, sidOrName);
+    if (ifMatch !== undefined && ifMatch !== doc.revision)
+      throw new RevisionMismatchError(doc.sid, ifMatch, doc.revision);
+    this.clearExpiry(doc.sid);
+    state.documents.delete(doc.sid);
+    state.permissions.delete(doc.sid);
+    this.ctx.events.emit("documentDeleted", { accountSid: this.ctx.accountSid, document: doc, expired: false });
+  }
+
+  // ---- Document permissions ----
+
+  listDocumentPermission(serviceSid: string, documentSid: string): DocumentPermission[] {
+    const state = this.svc(serviceSid);
+    const doc = this.fetchDocument(serviceSid, documentSid);
+    return [...(state.permissions.get(doc.sid)?.values() ?? [])];
+  }
+
+  fetchDocumentPermission(serviceSid: string, documentSid: string, identity: string): DocumentPermission {
+    const state = this.svc(serviceSid);
+    const doc = this.fetchDocument(serviceSid, documentSid);
+    const found = state.permissions.get(doc.sid)?.get(identity);
+    if (!found) throw new NotFoundError(`/Services/${serviceSid}/Documents/${documentSid}/Permissions/${identity}`);
+    return found;
+  }
+
+  /** Creates or replaces an identity's permission (Twilio's update is an upsert). */
+  updateDocumentPermission(
+    serviceSid: string,
+    documentSid: string,
+    identity: string,
+    input: { read: boolean; write: boolean; manage: boolean },
+  ): DocumentPermission {
+    const state = this.svc(serviceSid);
+    const doc = this.fetchDocument(serviceSid, documentSid);
+    let byIdentity = state.permissions.get(doc.sid);
+    if (!byIdentity) state.permissions.set(doc.sid, (byIdentity = new Map()));
+    const permission = { serviceSid: state.service.sid, documentSid: doc.sid, identity, ...input };
+    byIdentity.set(identity, permission);
+    return permission;
+  }
+
+  deleteDocumentPermission(serviceSid: string, documentSid: string, identity: string): void {
+    const state = this.svc(serviceSid);
+    const permission = this.fetchDocumentPermission(serviceSid, documentSid, identity);
+    state.permissions.get(permission.documentSid)?.delete(identity);
+  }
+
+  /** Whether `identity` may read the document (for the engine's simulated twilio-sync clients): ACL off, or a read grant. */
+  canRead(serviceSid: string, documentSid: string, identity: string): boolean {
+    const state = this.svc(serviceSid);
+    if (!state.service.aclEnabled) return true;
+    const doc = this.fetchDocument(serviceSid, documentSid);
+    return state.permissions.get(doc.sid)?.get(identity)?.read ?? false;
+  }
+
+  dispose(): void {
+    for (const handle of this.expiries.values()) this.ctx.clock.clearTimer(handle);
+    this.expiries.clear();
+  }
+}

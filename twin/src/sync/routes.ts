@@ -1,0 +1,22 @@
+// Sync's URL table (paths as in twilio_sync_v1.json).
+import { routeTable } from "../http/router";
+import * as r from "./responses";
+
+const DOCS = "/v1/Services/{ServiceSid}/Documents";
+
+export const syncRoutes = routeTable("sync.twilio.com", [
+  ["GET", "/v1/Services", r.listService],
+  ["POST", "/v1/Services", r.createService],
+  ["GET", "/v1/Services/{Sid}", r.fetchService],
+  ["POST", "/v1/Services/{Sid}", r.updateService],
+  ["DELETE", "/v1/Services/{Sid}", r.deleteService],
+  ["GET", DOCS, r.listDocument],
+  ["POST", DOCS, r.createDocument],
+  ["GET", `${DOCS}/{Sid}`, r.fetchDocument],
+  ["POST", `${DOCS}/{Sid}`, r.updateDocument],
+  ["DELETE", `${DOCS}/{Sid}`, r.deleteDocument],
+  ["GET", `${DOCS}/{DocumentSid}/Permissions`, r.listDocumentPermission],
+  ["GET", `${DOCS}/{DocumentSid}/Permissions/{Identity}`, r.fetchDocumentPermission],
+  ["POST", `${DOCS}/{DocumentSid}/Permissions/{Identity}`, r.updateDocumentPermission],
+  ["DELETE", `${DOCS}/{DocumentSid}/Permissions/{Identity}`, r.deleteDocumentPermission],
+]);

@@ -1,0 +1,357 @@
+// Voice (2010) state for one account: calls, conferences and their participants. Twilio creates
+// these when calls arrive; here the engine's control API does, through the create* methods at
+// the bottom. REST updates only record the change and emit an event: what a redirect's TwiML or
+// an AnnounceUrl does is the engine's business.
+import { NotFoundError } from "../http/errors";
+import { newSid } from "../http/sids";
+import type { BackendContext } from "../store";
+import { CallNotInProgressError, ConferenceNotActiveError } from "./errors";
+
+export type CallStatus =
+  "queued" | "ringing" | "in-progress" | "canceled" | "completed" | "failed" | "busy" | "no-answer";
+export type ConferenceStatus = "init" | "in-progress" | "completed";
+export type ParticipantStatus = "queued" | "connecting" | "ringing" | "connected" | "complete" | "failed";
+
+export interface Call {
+  sid: string;
+  parentCallSid: string | null;
+  to: string;
+  from: string;
+  status: CallStatus;
+  direction: "inbound" | "outbound-api" | "outbound-dial";
+  startTime: Date | null;
+  endTime: Date | null;
+  /** The TwiML document or URL the call last got (create or redirect). */
+  twiml: string | null;
+  url: string | null;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface Conference {
+  sid: string;
+  friendlyName: string;
+  status: ConferenceStatus;
+  region: string;
+  reasonConferenceEnded: string | null;
+  callSidEndingConference: string | null;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface Participant {
+  conferenceSid: string;
+  callSid: string;
+  label: string | null;
+  callSidToCoach: string | null;
+  coaching: boolean;
+  endConferenceOnExit: boolean;
+  startConferenceOnEnter: boolean;
+  muted: boolean;
+  hold: boolean;
+  status: ParticipantStatus;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+const ENDED: CallStatus[] = ["canceled", "completed", "failed", "busy", "no-answer"];
+
+export class VoiceBackend {
+  // Calls by SID (CA...).
+  private readonly calls = new Map<string, Call>();
+  // Conferences by SID (CF...).
+  private readonly conferences = new Map<string, Conference>();
+  // Participants by conference SID, then call SID (insertion = join order).
+  private readonly participants = new Map<string, Map<string, Participant>>();
+
+  constructor(private readonly ctx: BackendContext) {}
+
+  private now(): Date {
+    return this.ctx.clock.now();
+  }
+
+  // ---- Calls ----
+
+  fetchCall(sid: string): Call {
+    const call = this.calls.get(sid);
+    if (!call) throw new NotFoundError(`/2010-04-01/Accounts/${this.ctx.accountSid}/Calls/${sid}.json`);
+    return call;
+  }
+
+  listCall(filter: { status?: string; to?: string; from?: string; parentCallSid?: string } = {}): Call[] {
+    // Twilio lists calls newest first.
+    return [...this.calls.values()]
+      .filter(
+        (c) =>
+          (filter.status === undefined || c.status === filter.status) &&
+          (filter.to === undefined || c.to === filter.to) &&
+          (filter.from === undefined || c.from === filter.from) &&
+          (filter.parentCallSid === undefined || c.parentCallSid === filter.parentCallSid),
+      )
+      .reverse();
+  }
+
+  /**
+   * Redirect (Twiml or Url) or end (Status canceled/completed) a call. A redirect needs a live
+   * call (21220 otherwise); ending an ended call is a no-op as on Twilio.
+   */
+  updateCall(
+    sid: string,
+    input: { twiml?: string; url?: string; method?: string; status?: "canceled" | "completed" },
+  ): Call {
+    const call = this.fetchCall(sid);
+    const previousStatus = call.status;
+    const redirect = input.twiml !== undefined || input.url !== undefined;
+    if (redirect && ENDED.includes(call.status)) throw new CallNotInProgressError(sid, call.status);
+    if (input.twiml !== undefined) {
+      call.twiml = input.twiml;
+      call.url = null;
+    } else if (input.url !== undefined) {
+      call.url = input.url;
+      call.twiml = null;
+    }
+    if (input.status && !ENDED.includes(call.status)) {
+      call.status = input.status === "canceled" && call.status === "in-progress" ? "completed" : input.status;
+      call.endTime = this.now();
+    }
+    call.dateUpdated = this.now();
+    this.ctx.events.emit("callUpdated", {
+      accountSid: this.ctx.accountSid,
+      call,
+      previousStatus,
+      twiml: input.twiml,
+      url: input.url,
+      method: input.method,
+    });
+    return call;
+  }
+
+  deleteCall(sid: string): void {
+    this.fetchCall(sid);
+    this.calls.delete(sid);
+  }
+
+  // ---- Conferences ----
+
+  fetchConference(sid: string): Conference {
+    const conference = this.conferences.get(sid);
+    if (!conference) throw new NotFoundError(`/2010-04-01/Accounts/${this.ctx.accountSid}/Conferences/${sid}.json`);
+    return conference;
+  }
+
+  listConference(filter: { status?: string; friendlyName?: string } = {}): Conference[] {
+    return [...this.conferences.values()]
+      .filter(
+        (c) =>
+          (filter.status === undefined || c.status === filter.status) &&
+          (filter.friendlyName === undefined || c.friendlyName === filter.friendlyName),
+      )
+      .reverse();
+  }
+
+  /** `Status=completed` ends the conference; `AnnounceUrl` asks for an announcement to everyone. */
+  updateConference(
+    sid: string,
+    input: { status?: "completed"; announceUrl?: string; announceMethod?: string },
+  ): Conference {
+    const conference = this.fetchConference(sid);
+    if (conference.status === "completed") throw new ConferenceNotActiveError(sid);
+    const previousStatus = conference.status;
+    if (input.status === "completed") {
+      conference.status = "completed";
+      conference.reasonConferenceEnded = "conference-ended-via-api";
+    }
+    conference.dateUpdated = this.now();
+    this.ctx.events.emit("conferenceUpdated", {
+      accountSid: this.ctx.accountSid,
+      conference,
+      previousStatus,
+      announceUrl: input.announceUrl,
+      announceMethod: input.announceMethod,
+    });
+    return conference;
+  }
+
+  // ---- Participants ----
+
+  private participantsOf(conferenceSid: string): Map<string, Participant> {
+    this.fetchConference(conferenceSid);
+    let map = this.participants.get(conferenceSid);
+    if (!map) this.participants.set(conferenceSid, (map = new Map()));
+    return map;
+  }
+
+  listParticipant(
+    conferenceSid: string,
+    filter: { muted?: boolean; hold?: boolean; coaching?: boolean; label?: string } = {},
+  ): Participant[] {
+    return [...this.participantsOf(conferenceSid).values()].filter(
+      (p) =>
+        (filter.muted === undefined || p.muted === filter.muted) &&
+        (filter.hold === undefined || p.hold === filter.hold) &&
+        (filter.coaching === undefined || p.coaching === filter.coaching) &&
+        (filter.label === undefined || p.label === filter.label),
+    );
+  }
+
+  /** By call SID or label, as Twilio accepts both. */
+  fetchParticipant(conferenceSid: string, callSidOrLabel: string): Participant {
+    const map = this.participantsOf(conferenceSid);
+    const found = map.get(callSidOrLabel) ?? [...map.values()].find((p) => p.label === callSidOrLabel);
+    if (!found) {
+      throw new NotFoundError(
+        `/2010-04-01/Accounts/${this.ctx.accountSid}/Conferences/${conferenceSid}/Participants/${callSidOrLabel}.json`,
+      );
+    }
+    return found;
+  }
+
+  updateParticipant(
+    conferenceSid: string,
+    callSidOrLabel: string,
+    input: Partial<Pick<Participant, "endConferenceOnExit" | "hold" | "muted" | "coaching" | "callSidToCoach">> & {
+      announceUrl?: string;
+      announceMethod?: string;
+    },
+  ): Participant {
+    const participant = this.fetchParticipant(conferenceSid, callSidOrLabel);
+    const changed: (keyof Participant)[] = [];
+    for (const key of ["endConferenceOnExit", "hold", "muted", "coaching", "callSidToCoach"] as const) {
+      const value = input[key];
+      if (value !== undefined && participant[key] !== value) {
+        (participant as unknown as Record<string, unknown>)[key] = value;
+        changed.push(key);
+      }
+    }
+    participant.dateUpdated = this.now();
+    this.ctx.events.emit("participantUpdated", {
+      accountSid: this.ctx.accountSid,
+      participant,
+      changed,
+      announceUrl: input.announceUrl,
+      announceMethod: input.announceMethod,
+    });
+    return participant;
+  }
+
+  /** Kicks a participant (REST delete) or records that it left (engine). */
+  deleteParticipant(conferenceSid: string, callSidOrLabel: string): Participant {
+    const participant = this.fetchParticipant(conferenceSid, callSidOrLabel);
+    this.participants.get(conferenceSid)?.delete(participant.callSid);
+    participant.status = "complete";
+    participant.dateUpdated = this.now();
+    this.ctx.events.emit("participantRemoved", { accountSid: this.ctx.accountSid, participant });
+    return participant;
+  }
+
+  // ---- Engine-facing methods (Twilio creates these objects as calls happen) ----
+
+  createCall(input: {
+    from: string;
+    to: string;
+    status?: CallStatus;
+    direction?: Call["direction"];
+    parentCallSid?: string;
+    twiml?: string;
+    url?: string;
+  }): Call {
+    const now = this.now();
+    const call: Call = {
+      sid: newSid("CA"),
+      parentCallSid: input.parentCallSid ?? null,
+      to: input.to,
+      from: input.from,
+      status: input.status ?? "in-progress",
+      direction: input.direction ?? "inbound",
+      startTime: (input.status ?? "in-progress") === "in-progress" ? now : null,
+      endTime: null,
+      twiml: input.twiml ?? null,
+      url: input.url ?? null,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.calls.set(call.sid, call);
+    this.ctx.events.emit("callCreated", { accountSid: this.ctx.accountSid, call });
+    return call;
+  }
+
+  /** Sets a call's status as the network would (answered, hung up...). */
+  setCallStatus(call: Call, status: CallStatus): Call {
+    const previousStatus = call.status;
+    const now = this.now();
+    call.status = status;
+    if (status === "in-progress" && !call.startTime) call.startTime = now;
+    if (ENDED.includes(status) && !call.endTime) call.endTime = now;
+    call.dateUpdated = now;
+    this.ctx.events.emit("callUpdated", { accountSid: this.ctx.accountSid, call, previousStatus });
+    return call;
+  }
+
+  createConference(input: { friendlyName: string; status?: ConferenceStatus; region?: string }): Conference {
+    const now = this.now();
+    const conference: Conference = {
+      sid: newSid("CF"),
+      friendlyName: input.friendlyName,
+      status: input.status ?? "init",
+      region: input.region ?? "us1",
+      reasonConferenceEnded: null,
+      callSidEndingConference: null,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.conferences.set(conference.sid, conference);
+    this.participants.set(conference.sid, new Map());
+    this.ctx.events.emit("conferenceCreated", { accountSid: this.ctx.accountSid, conference });
+    return conference;
+  }
+
+  /** Ends or starts a conference as the network would; `reason` is Twilio's ReasonConferenceEnded. */
+  setConferenceStatus(
+    conference: Conference,
+    status: ConferenceStatus,
+    ended: { reason?: string; callSid?: string } = {},
+  ): Conference {
+    const previousStatus = conference.status;
+    conference.status = status;
+    if (status === "completed") {
+      conference.reasonConferenceEnded = ended.reason ?? conference.reasonConferenceEnded;
+      conference.callSidEndingConference = ended.callSid ?? conference.callSidEndingConference;
+    }
+    conference.dateUpdated = this.now();
+    this.ctx.events.emit("conferenceUpdated", { accountSid: this.ctx.accountSid, conference, previousStatus });
+    return conference;
+  }
+
+  addParticipant(
+    conferenceSid: string,
+    input: Partial<Omit<Participant, "conferenceSid" | "dateCreated" | "dateUpdated">> & { callSid: string },
+  ): Participant {
+    const map = this.participantsOf(conferenceSid);
+    const now = this.now();
+    const participant: Participant = {
+      conferenceSid,
+      callSid: input.callSid,
+      label: input.label ?? null,
+      callSidToCoach: input.callSidToCoach ?? null,
+      coaching: input.coaching ?? false,
+      endConferenceOnExit: input.endConferenceOnExit ?? false,
+      startConferenceOnEnter: input.startConferenceOnEnter ?? true,
+      muted: input.muted ?? false,
+      hold: input.hold ?? false,
+      status: input.status ?? "connected",
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    map.set(participant.callSid, participant);
+    this.ctx.events.emit("participantCreated", { accountSid: this.ctx.accountSid, participant });
+    return participant;
+  }
+
+  allCalls(): Call[] {
+    return [...this.calls.values()];
+  }
+
+  allConferences(): Conference[] {
+    return [...this.conferences.values()];
+  }
+}

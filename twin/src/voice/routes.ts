@@ -1,0 +1,20 @@
+// Voice's URL table (paths as in twilio_api_v2010.json, with the 2010 API's `.json` suffix).
+// Calls and conferences are not created over REST here: the engine's control API places them.
+import { routeTable } from "../http/router";
+import * as r from "./responses";
+
+const ACCOUNT = "/2010-04-01/Accounts/{AccountSid}";
+
+export const voiceRoutes = routeTable("api.twilio.com", [
+  ["GET", `${ACCOUNT}/Calls.json`, r.listCall],
+  ["GET", `${ACCOUNT}/Calls/{Sid}.json`, r.fetchCall],
+  ["POST", `${ACCOUNT}/Calls/{Sid}.json`, r.updateCall],
+  ["DELETE", `${ACCOUNT}/Calls/{Sid}.json`, r.deleteCall],
+  ["GET", `${ACCOUNT}/Conferences.json`, r.listConference],
+  ["GET", `${ACCOUNT}/Conferences/{Sid}.json`, r.fetchConference],
+  ["POST", `${ACCOUNT}/Conferences/{Sid}.json`, r.updateConference],
+  ["GET", `${ACCOUNT}/Conferences/{ConferenceSid}/Participants.json`, r.listParticipant],
+  ["GET", `${ACCOUNT}/Conferences/{ConferenceSid}/Participants/{CallSid}.json`, r.fetchParticipant],
+  ["POST", `${ACCOUNT}/Conferences/{ConferenceSid}/Participants/{CallSid}.json`, r.updateParticipant],
+  ["DELETE", `${ACCOUNT}/Conferences/{ConferenceSid}/Participants/{CallSid}.json`, r.deleteParticipant],
+]);
