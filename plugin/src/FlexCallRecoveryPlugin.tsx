@@ -35,9 +35,15 @@ export class FlexCallRecoveryPlugin {
   }
 }
 
+/** Replaceable loaders (the adapter test has no bundle URL to fetch chunks from). */
+export interface StartOptions {
+  loadStateWatcher?: () => Promise<Pick<StateWatcher, "watch">>;
+}
+
 export function startRecovery(
   flex: Pick<typeof Flex, "RootContainer">,
   manager: FlexManagerLike,
+  options: StartOptions = {},
 ): RunningPlugin | null {
   const settings = getSettings(manager.serviceConfiguration);
   if (!isConfigured(settings)) {
@@ -57,13 +63,15 @@ export function startRecovery(
     settings,
     functions,
     setDialog: dialog.set,
-    loadStateWatcher: () => {
-      watcher ??= loadChunk<typeof import("./sync/stateWatcher")>("sync").then((chunk) =>
-        chunk.createStateWatcher(() => functions.syncToken().then((answer) => answer.token)),
-      );
-      watcher.catch(() => (watcher = null));
-      return watcher;
-    },
+    loadStateWatcher:
+      options.loadStateWatcher ??
+      (() => {
+        watcher ??= loadChunk<typeof import("./sync/stateWatcher")>("sync").then((chunk) =>
+          chunk.createStateWatcher(() => functions.syncToken().then((answer) => answer.token)),
+        );
+        watcher.catch(() => (watcher = null));
+        return watcher;
+      }),
   });
   const controller = new RecoveryController(port);
   port.connect(controller);

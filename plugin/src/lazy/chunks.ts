@@ -37,8 +37,9 @@ export function loadChunk<T>(name: ChunkName): Promise<T> {
   let promise = loaded.get(name);
   if (!promise) {
     // A runtime import() of a URL (not a literal), which the bundler leaves alone.
-    const url = chunkUrl(name);
-    promise = import(/* webpackIgnore: true */ url);
+    promise = Promise.resolve(name)
+      .then(chunkUrl)
+      .then((url) => import(/* webpackIgnore: true */ url));
     promise.catch(() => loaded.delete(name));
     loaded.set(name, promise);
   }
