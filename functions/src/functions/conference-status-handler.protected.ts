@@ -30,7 +30,8 @@ export const handler: ServerlessFunctionSignature<Env, ServerlessEventObject<Eve
       return;
     }
     const conferenceSid = event.ConferenceSid as string;
-    const services = servicesFor(context as FunctionContext, conferenceSid);
+    // Calls made for this one callback share its id (ConferenceSid:SequenceNumber).
+    const services = servicesFor(context as FunctionContext, "eventId" in parsed ? parsed.eventId : conferenceSid);
     const handled = await handleEvent(services, conferenceSid, parsed);
     const failed = failures(handled);
     if (failed.length > 0) {

@@ -12,7 +12,7 @@ import { perform } from "../../twilio/perform";
 
 export const handler = flexHandler("end-conference", async ({ context, body, token }) => {
   const request: EndConferenceRequest = { conferenceSid: sidParam(body, "conferenceSid", "CF") };
-  const services = servicesFor(context, request.conferenceSid);
+  const services = servicesFor(context, `end-conference:${request.conferenceSid}`);
   const committed = await transact(services.store, request.conferenceSid, (state) => {
     if (!state) throw new BadRequest(`unknown conference ${request.conferenceSid} (never registered)`, 404);
     // Only an agent registered on this conference may end it.

@@ -32,7 +32,7 @@ export const handler = flexHandler("move-participants", async ({ context, body, 
   if (request.fromConferenceSid === request.toConferenceSid) {
     throw new BadRequest("fromConferenceSid and toConferenceSid are the same conference");
   }
-  const services = servicesFor(context, request.toConferenceSid);
+  const services = servicesFor(context, `move-participants:${request.toConferenceSid}`);
   const { client, store } = services;
   const [from, to, participants, target] = await Promise.all([
     store.read(request.fromConferenceSid),

@@ -62,7 +62,7 @@ export const handler = flexHandler("register-worker", async ({ context, body, to
   // An agent registers only their own leg.
   if (token.worker_sid !== request.workerSid)
     throw new BadRequest(`worker ${request.workerSid} is not the caller`, 403);
-  const services = servicesFor(context, request.conferenceSid);
+  const services = servicesFor(context, `register-worker:${request.conferenceSid}`);
   const taskAttributes = await customerTaskAttributes(services, request);
   const handled = await handleEvent(services, request.conferenceSid, {
     kind: "registerWorker",

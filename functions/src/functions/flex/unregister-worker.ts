@@ -12,7 +12,7 @@ export const handler = flexHandler("unregister-worker", async ({ context, body, 
     conferenceSid: sidParam(body, "conferenceSid", "CF"),
     workerCallSid: sidParam(body, "workerCallSid", "CA"),
   };
-  const services = servicesFor(context, request.conferenceSid);
+  const services = servicesFor(context, `unregister-worker:${request.conferenceSid}`);
   await transact(services.store, request.conferenceSid, (state) => {
     const worker = state?.workers[request.workerCallSid];
     // An agent unregisters only their own leg.

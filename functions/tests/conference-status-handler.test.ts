@@ -1,0 +1,201 @@
+// conference-status-handler against the fake Twilio: the recovery claim, exactly-once pings
+// under duplicate and concurrent deliveries, the dependent round trips, bad input.
+import { FunctionRoute, RecoveryStatus, stateDocumentName, type ConferenceState } from "@flex-call-recovery/vocabulary";
+import { handler } from "../src/functions/conference-status-handler.protected";
+import { handler as registerWorker } from "../src/functions/flex/register-worker";
+import { FakeTwilio, type LoggedRequest } from "./support/fakeTwilio";
+import { callHandler, contextFor, installRuntime, PING_WORKFLOW_SID, removeRuntime } from "./support/runtime";
+import {
+  agentDropped,
+  ORIGINAL_ATTRIBUTES,
+  registerBody,
+  seedCall,
+  statusCallback,
+  type Call,
+} from "./support/scenario";
+
+let fake: FakeTwilio;
+let context: Record<string, string>;
+
+beforeAll(installRuntime);
+afterAll(removeRuntime);
+beforeEach(async () => {
+  fake = await new FakeTwilio().start();
+  context = contextFor(fake.url);
+});
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await fake.stop();
+});
+
+const pingCreations = () =>
+  fake.log.filter((r) => r.method === "POST" && /\/Tasks$/.test(r.path) && r.params.WorkflowSid === PING_WORKFLOW_SID);
+const stateOf = (call: Call) => fake.documents.get(stateDocumentName(call.conferenceSid))?.data as ConferenceState;
+
+async function registered(): Promise<Call> {
+  const call = seedCall(fake);
+  const answer = await callHandler(registerWorker, context, registerBody(call));
+  expect(answer.statusCode).toBe(200);
+  return call;
+}
+
+describe("conference-status-handler", () => {
+  it("claims the recovery when the last agent drops: announce, mark the task, one ping", async () => {
+    const call = await registered();
+    const answer = await callHandler(handler, context, agentDropped(call));
+    expect(answer.statusCode).toBe(200);
+
+    const [creation] = pingCreations();
+    expect(pingCreations()).toHaveLength(1);
+    const ping = JSON.parse(creation.params.Attributes);
+    expect(ping).toMatchObject({
+      ...ORIGINAL_ATTRIBUTES,
+      disconnectedTaskSid: call.taskSid,
+      disconnectedReservationSid: call.agent.reservationSid,
+      disconnectedWorkerSid: call.agent.workerSid,
+      disconnectedWorkerName: "Alice",
+      disconnectedCallSid: call.agent.callSid,
+      disconnectedConferenceSid: call.conferenceSid,
+      recoveryAttemptFailed: false,
+      disconnectedTime: "2026-11-25T17:00:00.000Z",
+    });
+    expect(creation.params).toMatchObject({ Timeout: "15", Priority: "1000", TaskChannel: "default" });
+    expect(fake.conferences.get(call.conferenceSid)?.announceUrl).toBe(
+      `https://${context.DOMAIN_NAME}${FunctionRoute.announce}`,
+    );
+    const marked = JSON.parse(fake.tasks.get(call.taskSid)!.attributes);
+    expect(marked.conversations).toEqual({ followed_by: "Reconnect Agent" });
+    expect(marked.disconnectedTime).toBe("2026-11-25T17:00:00.000Z");
+    const state = stateOf(call);
+    expect(state.recovery?.status).toBe(RecoveryStatus.pinging);
+    // The ping's SID is recorded afterwards, so a clean-up can cancel it.
+    expect(fake.tasks.get(state.recovery!.pingTaskSid!)?.workflowSid).toBe(PING_WORKFLOW_SID);
+  });
+
+  it("creates exactly one ping for a duplicate delivery and for a second leave of the same leg", async () => {
+    const call = await registered();
+    const dropped = agentDropped(call);
+    await callHandler(handler, context, dropped);
+    const again = await callHandler(handler, context, dropped);
+    const another = await callHandler(handler, context, { ...dropped, SequenceNumber: "999" });
+    expect([again.statusCode, another.statusCode]).toEqual([200, 200]);
+    expect(pingCreations()).toHaveLength(1);
+  });
+
+  it("creates exactly one ping for two concurrent deliveries of the same leave (If-Match race)", async () => {
+    const call = await registered();
+    const dropped = agentDropped(call);
+    fake.hold();
+    const both = Promise.all([callHandler(handler, context, dropped), callHandler(handler, context, dropped)]);
+    // Both read the same revision, then both try to write with it: Sync lets one through.
+    const reads = await fake.waitForPending(2);
+    expect(reads.map((r) => r.method)).toEqual(["GET", "GET"]);
+    fake.release();
+    const writes = await fake.waitForPending(2);
+    expect(writes.map((r) => [r.method, r.ifMatch])).toEqual([
+      ["POST", writes[0].ifMatch],
+      ["POST", writes[0].ifMatch],
+    ]);
+    fake.release(true);
+    const answers = await both;
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200]);
+    expect(fake.log.filter((r) => r.status === 412)).toHaveLength(1);
+    expect(pingCreations()).toHaveLength(1);
+    expect(fake.log.filter((r) => r.method === "POST" && /Conferences\/\w+\.json$/.test(r.path))).toHaveLength(1);
+  });
+
+  it("reaches the ping in 3 dependent round trips: read → claim → (announce ∥ mark ∥ ping)", async () => {
+    const call = await registered();
+    fake.hold();
+    const dropped = agentDropped(call);
+    const answer = callHandler(handler, context, dropped);
+    const describe = (requests: LoggedRequest[]) =>
+      requests.map(
+        (r) => `${r.method} ${r.host}${r.path.replace(/\/[A-Z]{2}[0-9a-f]{32}|\/recovery-CF[0-9a-f]{32}/g, "/{sid}")}`,
+      );
+    const waves: string[][] = [];
+    for (const count of [1, 1, 3]) {
+      waves.push(describe(await fake.waitForPending(count)).sort());
+      fake.release();
+    }
+    fake.release(true);
+    expect((await answer).statusCode).toBe(200);
+    expect(waves).toEqual([
+      ["GET sync.twilio.com/v1/Services/{sid}/Documents/{sid}"],
+      ["POST sync.twilio.com/v1/Services/{sid}/Documents/{sid}"],
+      [
+        "GET taskrouter.twilio.com/v1/Workspaces/{sid}/Tasks/{sid}",
+        "POST api.twilio.com/2010-04-01/Accounts/{sid}/Conferences/{sid}.json",
+        "POST taskrouter.twilio.com/v1/Workspaces/{sid}/Tasks",
+      ],
+    ]);
+    // The same figure from the fake's own bookkeeping (requests grouped by correlation id).
+    expect(pingCreations()[0].depth).toBe(3);
+    expect(pingCreations()[0].correlationId).toBe(`${call.conferenceSid}:${dropped.SequenceNumber}`);
+  });
+
+  it("still creates the ping when Twilio answers 503 and 429 on the way", async () => {
+    const call = await registered();
+    fake.failNext((r) => r.method === "POST" && /\/Tasks$/.test(r.path), 503);
+    fake.failNext((r) => r.host === "sync.twilio.com" && r.method === "POST", 429, 20429);
+    const answer = await callHandler(handler, context, agentDropped(call));
+    expect(answer.statusCode).toBe(200);
+    expect(pingCreations().filter((r) => r.status === 201)).toHaveLength(1);
+    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.pinging);
+  });
+
+  it("sets a registered worker's endConferenceOnExit back to false, not the customer's", async () => {
+    const call = await registered();
+    const participants = fake.conferences.get(call.conferenceSid)!.participants;
+    participants.get(call.agent.callSid)!.endConferenceOnExit = true;
+    const modify = (callSid: string) =>
+      statusCallback(call, "participant-modify", { CallSid: callSid, EndConferenceOnExit: "true" });
+    await callHandler(handler, context, modify(call.agent.callSid));
+    await callHandler(handler, context, modify(call.customerCallSid));
+    expect(participants.get(call.agent.callSid)!.endConferenceOnExit).toBe(false);
+    expect(participants.get(call.customerCallSid)!.endConferenceOnExit).toBe(true);
+  });
+
+  it("deletes the state at conference-end", async () => {
+    const call = await registered();
+    await callHandler(handler, context, statusCallback(call, "conference-end"));
+    expect(stateOf(call)).toBeUndefined();
+  });
+
+  it.each<[string, (call: Call) => Record<string, string>, string]>([
+    ["no ConferenceSid", (call) => ({ ...agentDropped(call), ConferenceSid: "" }), "missing parameter ConferenceSid"],
+    [
+      "a malformed CallSid",
+      (call) => ({ ...agentDropped(call), CallSid: "CA123" }),
+      "parameter CallSid is not a CA SID",
+    ],
+    [
+      "an unreadable boolean",
+      (call) =>
+        statusCallback(call, "participant-modify", { CallSid: call.agent.callSid, EndConferenceOnExit: "maybe" }),
+      'parameter EndConferenceOnExit must be "true" or "false"',
+    ],
+    [
+      "no StatusCallbackEvent",
+      (call) => ({ ...agentDropped(call), StatusCallbackEvent: "" }),
+      "missing parameter StatusCallbackEvent",
+    ],
+  ])("answers 400 and changes nothing for %s", async (_name, build, message) => {
+    const call = await registered();
+    const before = JSON.stringify(stateOf(call));
+    const writesBefore = fake.writes().length;
+    const answer = await callHandler(handler, context, build(call));
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body).toEqual({ success: false, message });
+    expect(fake.writes()).toHaveLength(writesBefore);
+    expect(JSON.stringify(stateOf(call))).toBe(before);
+  });
+
+  it("answers 500 naming the setting when the deployment lacks one", async () => {
+    const call = await registered();
+    jest.spyOn(console, "error").mockImplementation(() => undefined);
+    const answer = await callHandler(handler, { ...context, SYNC_SERVICE_SID: "" }, agentDropped(call));
+    expect(answer.statusCode).toBe(500);
+    expect(answer.body).toEqual({ success: false, message: expect.stringContaining("SYNC_SERVICE_SID") });
+  });
+});

@@ -1,0 +1,117 @@
+// A Flex call as the fake Twilio holds it: a conference with the customer and one agent, the
+// customer's task and the agent's reservation, and the agent's Flex token.
+import { ParticipantLabel } from "@flex-call-recovery/vocabulary";
+import type { FakeTwilio } from "./fakeTwilio";
+import { CALL_WORKFLOW_SID } from "./runtime";
+
+export interface Agent {
+  workerSid: string;
+  workerName: string;
+  identity: string;
+  token: string;
+  callSid: string;
+  reservationSid: string;
+}
+
+export interface Call {
+  conferenceSid: string;
+  customerCallSid: string;
+  taskSid: string;
+  agent: Agent;
+}
+
+export const ORIGINAL_ATTRIBUTES = { name: "Customer", from: "+15005550006", direction: "inbound" };
+
+export function addAgent(fake: FakeTwilio, call: Omit<Call, "agent">, name: string): Agent {
+  const agent: Agent = {
+    workerSid: fake.sid("WK"),
+    workerName: name,
+    identity: `agent_${name.toLowerCase()}`,
+    token: `flex-token-${name}`,
+    callSid: fake.sid("CA"),
+    reservationSid: fake.sid("WR"),
+  };
+  fake.calls.set(agent.callSid, { status: "in-progress" });
+  fake.conferences.get(call.conferenceSid)!.participants.set(agent.callSid, {
+    callSid: agent.callSid,
+    label: ParticipantLabel.worker,
+    endConferenceOnExit: true,
+  });
+  fake.tasks.get(call.taskSid)!.reservations.set(agent.reservationSid, "accepted");
+  fake.flexTokens.set(agent.token, { worker_sid: agent.workerSid, identity: agent.identity });
+  return agent;
+}
+
+export function seedCall(fake: FakeTwilio): Call {
+  const conferenceSid = fake.sid("CF");
+  const customerCallSid = fake.sid("CA");
+  const taskSid = fake.sid("WT");
+  fake.calls.set(customerCallSid, { status: "in-progress" });
+  fake.conferences.set(conferenceSid, {
+    sid: conferenceSid,
+    friendlyName: taskSid,
+    status: "in-progress",
+    participants: new Map([
+      [customerCallSid, { callSid: customerCallSid, label: ParticipantLabel.customer, endConferenceOnExit: true }],
+    ]),
+  });
+  fake.tasks.set(taskSid, {
+    sid: taskSid,
+    workflowSid: CALL_WORKFLOW_SID,
+    attributes: JSON.stringify({
+      ...ORIGINAL_ATTRIBUTES,
+      call_sid: customerCallSid,
+      conference: { sid: conferenceSid },
+    }),
+    assignmentStatus: "assigned",
+    taskChannel: "voice",
+    reservations: new Map(),
+  });
+  const call = { conferenceSid, customerCallSid, taskSid };
+  return { ...call, agent: addAgent(fake, call, "Alice") };
+}
+
+/** The body the plugin posts to flex/register-worker. */
+export function registerBody(call: Call, agent: Agent = call.agent): Record<string, string> {
+  return {
+    Token: agent.token,
+    conferenceSid: call.conferenceSid,
+    taskSid: call.taskSid,
+    reservationSid: agent.reservationSid,
+    workflowSid: CALL_WORKFLOW_SID,
+    workerSid: agent.workerSid,
+    workerName: agent.workerName,
+    workerCallSid: agent.callSid,
+    customerCallSid: call.customerCallSid,
+  };
+}
+
+let sequence = 100;
+/** A conference status callback as Twilio posts it (form fields, booleans as strings). */
+export function statusCallback(call: Call, event: string, fields: Record<string, string> = {}): Record<string, string> {
+  sequence += 1;
+  return {
+    AccountSid: `AC${"a".repeat(32)}`,
+    ConferenceSid: call.conferenceSid,
+    FriendlyName: call.taskSid,
+    StatusCallbackEvent: event,
+    SequenceNumber: String(sequence),
+    Timestamp: "Wed, 25 Nov 2026 17:00:00 +0000",
+    ...fields,
+  };
+}
+
+/** The participant-leave of the agent's leg when their browser drops. */
+export function agentDropped(call: Call, agent: Agent = call.agent): Record<string, string> {
+  return statusCallback(call, "participant-leave", {
+    CallSid: agent.callSid,
+    ParticipantLabel: ParticipantLabel.worker,
+    EndConferenceOnExit: "false",
+    StartConferenceOnEnter: "true",
+    Muted: "false",
+    Hold: "false",
+    Coaching: "false",
+    ParticipantCallStatus: "completed",
+    ReasonParticipantLeft: "participant_hung_up",
+  });
+}
