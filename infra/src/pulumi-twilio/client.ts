@@ -62,7 +62,8 @@ export function twilioClient(): Twilio {
       return super.request<TData>({ ...opts, uri: `${base}/${original.host}${original.pathname}${original.search}` });
     }
   }
-  return twilio(accountSid, authToken, { httpClient: new TwinRequestClient(retry) });
+  // No keep-alive towards the twin: idle sockets would hold its server open at the end of a run.
+  return twilio(accountSid, authToken, { httpClient: new TwinRequestClient({ ...retry, keepAlive: false }) });
 }
 
 /** An `@twilio-labs/serverless-api` client, redirected to the twin by a got hook when set. */

@@ -1,0 +1,253 @@
+// TaskRouter providers against the twin: Workspace (adopted lookup), TaskQueue, Workflow and the
+// filter patch of an adopted workflow. Each: create, read, no-change diff with no writes, update
+// in place, replace, delete, drift seen by read; adopted things survive destroy.
+import {
+  DIRECT_TO_AGENT_FILTER_NAME,
+  FLEX_WORKSPACE_NAME,
+  RECOVERY_PING_QUEUE_TARGET_WORKERS,
+} from "@flex-call-recovery/vocabulary";
+import { canonicalJson } from "../../src/pulumi-twilio/client";
+import { taskQueueProvider } from "../../src/pulumi-twilio/taskQueue";
+import { workflowProvider, type WorkflowConfiguration } from "../../src/pulumi-twilio/workflow";
+import { workflowFilterPatchProvider } from "../../src/pulumi-twilio/workflowFilter";
+import { workspaceProvider } from "../../src/pulumi-twilio/workspace";
+import { directToAgentFilter, pingWorkflowConfiguration } from "../../src/routingConfiguration";
+import { logMark, useTwin, writesSince } from "../twinHarness";
+
+const ctx = useTwin();
+let flexWs = "";
+let otherWs = "";
+
+beforeAll(async () => {
+  // Decoys around the Flex workspace: the lookup must page and match the exact name.
+  for (let i = 0; i < 3; i++) await ctx.sdk.taskrouter.v1.workspaces.create({ friendlyName: `Other ${i}` });
+  flexWs = (await ctx.sdk.taskrouter.v1.workspaces.create({ friendlyName: FLEX_WORKSPACE_NAME })).sid;
+  otherWs = (await ctx.sdk.taskrouter.v1.workspaces.create({ friendlyName: "Second" })).sid;
+});
+
+describe("Workspace (adopted)", () => {
+  test("found by exact name, or by SID; no writes; delete leaves it", async () => {
+    const mark = logMark(ctx.twin);
+    const byName = await workspaceProvider.create({
+      workspaceSid: null,
+      friendlyName: FLEX_WORKSPACE_NAME,
+      providerVersion: "1",
+    });
+    expect(byName.id).toBe(flexWs);
+    const bySid = await workspaceProvider.create({
+      workspaceSid: otherWs,
+      friendlyName: FLEX_WORKSPACE_NAME,
+      providerVersion: "1",
+    });
+    expect(bySid.outs).toMatchObject({ sid: otherWs, actualFriendlyName: "Second" });
+    const read = await workspaceProvider.read!(byName.id, byName.outs);
+    expect(read.props).toEqual(byName.outs);
+    await workspaceProvider.delete!(byName.id, byName.outs);
+    expect(writesSince(ctx.twin, mark)).toEqual([]);
+    expect((await ctx.sdk.taskrouter.v1.workspaces(flexWs).fetch()).friendlyName).toBe(FLEX_WORKSPACE_NAME);
+  });
+
+  test("a missing name is a clear error", async () => {
+    await expect(
+      workspaceProvider.create({ workspaceSid: null, friendlyName: "No Such Workspace", providerVersion: "1" }),
+    ).rejects.toThrow(/found 0 of \d+ workspaces.*workspaceSid/);
+  });
+});
+
+describe("TaskQueue", () => {
+  const inputs = () => ({
+    workspaceSid: flexWs,
+    friendlyName: "Recovery Ping",
+    targetWorkers: RECOVERY_PING_QUEUE_TARGET_WORKERS,
+    providerVersion: "1",
+  });
+
+  test("create, read, no-change diff, update, drift, replace, delete", async () => {
+    const created = await taskQueueProvider.create(inputs());
+    const queue = await ctx.sdk.taskrouter.v1.workspaces(flexWs).taskQueues(created.id).fetch();
+    expect(queue.targetWorkers).toBe("1 == 1");
+
+    const read = await taskQueueProvider.read!(created.id, created.outs);
+    expect(read.props).toEqual(created.outs);
+
+    const mark = logMark(ctx.twin);
+    expect(await taskQueueProvider.diff!(created.id, created.outs, inputs())).toMatchObject({ changes: false });
+    const same = await taskQueueProvider.update!(created.id, created.outs, inputs());
+    expect(writesSince(ctx.twin, mark)).toEqual([]);
+
+    const changed = { ...inputs(), targetWorkers: "skills HAS 'voice'" };
+    expect(await taskQueueProvider.diff!(created.id, same.outs, changed)).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+    const updated = await taskQueueProvider.update!(created.id, same.outs, changed);
+    expect((await ctx.sdk.taskrouter.v1.workspaces(flexWs).taskQueues(created.id).fetch()).targetWorkers).toBe(
+      "skills HAS 'voice'",
+    );
+
+    // Drift: edited outside the stack; read sees it and diff wants it back.
+    await ctx.sdk.taskrouter.v1.workspaces(flexWs).taskQueues(created.id).update({ targetWorkers: "1 == 2" });
+    const drifted = await taskQueueProvider.read!(created.id, updated.outs!);
+    expect(drifted.props).toMatchObject({ targetWorkers: "1 == 2" });
+    expect(await taskQueueProvider.diff!(created.id, drifted.props, changed)).toMatchObject({ changes: true });
+
+    // Another workspace: replace = create the new one, then delete the old.
+    const moved = { ...inputs(), workspaceSid: otherWs };
+    expect(await taskQueueProvider.diff!(created.id, drifted.props, moved)).toMatchObject({
+      replaces: ["workspaceSid"],
+    });
+    const replacement = await taskQueueProvider.create(moved);
+    await taskQueueProvider.delete!(created.id, drifted.props);
+    await expect(ctx.sdk.taskrouter.v1.workspaces(flexWs).taskQueues(created.id).fetch()).rejects.toMatchObject({
+      status: 404,
+    });
+    expect(await taskQueueProvider.read!(created.id, drifted.props)).toEqual({});
+
+    await taskQueueProvider.delete!(replacement.id, replacement.outs);
+    await expect(ctx.sdk.taskrouter.v1.workspaces(otherWs).taskQueues(replacement.id).fetch()).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+});
+
+describe("Workflow", () => {
+  let queueSid = "";
+  beforeAll(async () => {
+    queueSid = (
+      await ctx.sdk.taskrouter.v1
+        .workspaces(flexWs)
+        .taskQueues.create({ friendlyName: "Ping Q", targetWorkers: "1 == 1" })
+    ).sid;
+  });
+  const inputs = () => ({
+    workspaceSid: flexWs,
+    friendlyName: "Recovery Ping",
+    configuration: pingWorkflowConfiguration(queueSid),
+    taskReservationTimeout: 15,
+    providerVersion: "1",
+  });
+
+  test("create, read (canonical configuration), no-change diff, update, drift, delete", async () => {
+    const created = await workflowProvider.create(inputs());
+    const remote = await ctx.sdk.taskrouter.v1.workspaces(flexWs).workflows(created.id).fetch();
+    expect(JSON.parse(remote.configuration)).toEqual(pingWorkflowConfiguration(queueSid));
+    expect(remote.taskReservationTimeout).toBe(15);
+
+    const read = await workflowProvider.read!(created.id, created.outs);
+    const mark = logMark(ctx.twin);
+    // What Twilio echoes back reads as the same configuration.
+    expect(await workflowProvider.diff!(created.id, read.props, inputs())).toMatchObject({ changes: false });
+    expect(writesSince(ctx.twin, mark)).toEqual([]);
+
+    const updated = await workflowProvider.update!(created.id, read.props, { ...inputs(), taskReservationTimeout: 20 });
+    expect((await ctx.sdk.taskrouter.v1.workspaces(flexWs).workflows(created.id).fetch()).taskReservationTimeout).toBe(
+      20,
+    );
+
+    const edited: WorkflowConfiguration = { task_routing: { filters: [], default_filter: { queue: queueSid } } };
+    await ctx.sdk.taskrouter.v1
+      .workspaces(flexWs)
+      .workflows(created.id)
+      .update({ configuration: JSON.stringify(edited) });
+    const drifted = await workflowProvider.read!(created.id, updated.outs!);
+    expect(drifted.props).toMatchObject({ configuration: edited });
+    expect(await workflowProvider.diff!(created.id, drifted.props, inputs())).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+
+    await workflowProvider.delete!(created.id, drifted.props);
+    expect(await workflowProvider.read!(created.id, drifted.props)).toEqual({});
+  });
+});
+
+describe("WorkflowFilterPatch on an adopted voice workflow", () => {
+  let queueSid = "";
+  let voiceWorkflow = "";
+  const original: WorkflowConfiguration = {
+    task_routing: {
+      filters: [{ filter_friendly_name: "Sales", expression: "department == 'sales'", targets: [{ queue: "" }] }],
+      default_filter: { queue: "" },
+    },
+  };
+  beforeAll(async () => {
+    queueSid = (
+      await ctx.sdk.taskrouter.v1
+        .workspaces(flexWs)
+        .taskQueues.create({ friendlyName: "Everyone", targetWorkers: "1 == 1" })
+    ).sid;
+    original.task_routing.filters[0].targets[0].queue = queueSid;
+    original.task_routing.default_filter = { queue: queueSid };
+    voiceWorkflow = (
+      await ctx.sdk.taskrouter.v1.workspaces(flexWs).workflows.create({
+        friendlyName: "Assign to Anyone",
+        configuration: JSON.stringify(original),
+      })
+    ).sid;
+  });
+  const inputs = () => ({
+    workspaceSid: flexWs,
+    workflowSid: voiceWorkflow,
+    filter: directToAgentFilter(queueSid),
+    providerVersion: "1",
+  });
+  const remoteConfig = async () =>
+    JSON.parse(
+      (await ctx.sdk.taskrouter.v1.workspaces(flexWs).workflows(voiceWorkflow).fetch()).configuration,
+    ) as WorkflowConfiguration;
+
+  test("prepends once, idempotently; drift shows; destroy restores the rest and keeps the workflow", async () => {
+    const created = await workflowFilterPatchProvider.create(inputs());
+    let config = await remoteConfig();
+    expect(config.task_routing.filters.map((f) => f.filter_friendly_name)).toEqual([
+      DIRECT_TO_AGENT_FILTER_NAME,
+      "Sales",
+    ]);
+    expect(config.task_routing.default_filter).toEqual(original.task_routing.default_filter);
+
+    // Running create again (state lost) and a no-change diff write nothing.
+    let mark = logMark(ctx.twin);
+    await workflowFilterPatchProvider.create(inputs());
+    expect(await workflowFilterPatchProvider.diff!(created.id, created.outs, inputs())).toMatchObject({
+      changes: false,
+    });
+    expect(writesSince(ctx.twin, mark)).toEqual([]);
+    expect((await remoteConfig()).task_routing.filters).toHaveLength(2);
+
+    // Someone moves our filter down in the console: read shows it, diff repairs it in place.
+    config = await remoteConfig();
+    const moved = {
+      ...config,
+      task_routing: { ...config.task_routing, filters: [...config.task_routing.filters].reverse() },
+    };
+    await ctx.sdk.taskrouter.v1
+      .workspaces(flexWs)
+      .workflows(voiceWorkflow)
+      .update({ configuration: JSON.stringify(moved) });
+    const drifted = await workflowFilterPatchProvider.read!(created.id, created.outs);
+    expect(drifted.props).toMatchObject({ position: 1 });
+    expect(await workflowFilterPatchProvider.diff!(created.id, drifted.props, inputs())).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+    const repaired = await workflowFilterPatchProvider.update!(created.id, drifted.props, inputs());
+    expect((await remoteConfig()).task_routing.filters[0].filter_friendly_name).toBe(DIRECT_TO_AGENT_FILTER_NAME);
+
+    // Another workflow replaces the patch.
+    expect(
+      await workflowFilterPatchProvider.diff!(created.id, repaired.outs, {
+        ...inputs(),
+        workflowSid: `WW${"0".repeat(32)}`,
+      }),
+    ).toMatchObject({ replaces: ["workflowSid"] });
+
+    mark = logMark(ctx.twin);
+    await workflowFilterPatchProvider.delete!(created.id, repaired.outs);
+    expect(writesSince(ctx.twin, mark)).toHaveLength(1);
+    expect(canonicalJson(await remoteConfig())).toBe(canonicalJson(original));
+    // Deleting again finds nothing to remove and writes nothing.
+    mark = logMark(ctx.twin);
+    await workflowFilterPatchProvider.delete!(created.id, repaired.outs);
+    expect(writesSince(ctx.twin, mark)).toEqual([]);
+  });
+});
