@@ -115,3 +115,15 @@ export function agentDropped(call: Call, agent: Agent = call.agent): Record<stri
     ReasonParticipantLeft: "participant_hung_up",
   });
 }
+
+/** The attributes inside `<Enqueue><Task>` of a redirect's TwiML. */
+export function enqueuedAttributes(twiml: string): Record<string, unknown> {
+  const body = /<Task[^>]*>([\s\S]*)<\/Task>/.exec(twiml)?.[1];
+  if (body === undefined) throw new Error(`no <Task> in ${twiml}`);
+  const text = body
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+  return JSON.parse(text) as Record<string, unknown>;
+}

@@ -1,0 +1,192 @@
+// task-event-handler against the fake Twilio: the ping accepted (reconnect to the same agent),
+// the ping timing out (requeue), the reconnect task queued and accepted; every batch shape;
+// redeliveries; bad input.
+import {
+  RecoveryStatus,
+  TaskRouterEventType,
+  stateDocumentName,
+  type ConferenceState,
+} from "@flex-call-recovery/vocabulary";
+import { handler as conferenceStatus } from "../src/functions/conference-status-handler.protected";
+import { handler as registerWorker } from "../src/functions/flex/register-worker";
+import { handler } from "../src/functions/task-event-handler.protected";
+import { FakeTwilio, type FakeTask } from "./support/fakeTwilio";
+import {
+  CALL_WORKFLOW_SID,
+  callHandler,
+  contextFor,
+  installRuntime,
+  PING_WORKFLOW_SID,
+  removeRuntime,
+} from "./support/runtime";
+import { agentDropped, enqueuedAttributes, registerBody, seedCall, type Call } from "./support/scenario";
+
+let fake: FakeTwilio;
+let context: Record<string, string>;
+
+beforeAll(installRuntime);
+afterAll(removeRuntime);
+beforeEach(async () => {
+  fake = await new FakeTwilio().start();
+  context = contextFor(fake.url);
+});
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await fake.stop();
+});
+
+const stateOf = (call: Call) => fake.documents.get(stateDocumentName(call.conferenceSid))?.data as ConferenceState;
+
+/** A call whose agent dropped: the state is pinging and the ping task exists. */
+async function dropped(): Promise<{ call: Call; ping: FakeTask }> {
+  const call = seedCall(fake);
+  expect((await callHandler(registerWorker, context, registerBody(call))).statusCode).toBe(200);
+  // Flex moves the dropped agent's reservation to wrapping.
+  fake.tasks.get(call.taskSid)!.reservations.set(call.agent.reservationSid, "wrapping");
+  fake.conferences.get(call.conferenceSid)!.participants.delete(call.agent.callSid);
+  expect((await callHandler(conferenceStatus, context, agentDropped(call))).statusCode).toBe(200);
+  const ping = [...fake.tasks.values()].find((t) => t.workflowSid === PING_WORKFLOW_SID)!;
+  return { call, ping };
+}
+
+let eventCounter = 0;
+function cloudEvent(type: string, task: FakeTask, payload: Record<string, unknown> = {}) {
+  eventCounter += 1;
+  return {
+    specversion: "1.0",
+    type,
+    source: "/v1/Workspaces/WS/Tasks",
+    id: `EZ${eventCounter.toString(16).padStart(32, "0")}`,
+    dataschema: "https://events-schemas.twilio.com/TaskRouter.Task/1",
+    datacontenttype: "application/json",
+    time: new Date(Date.UTC(2026, 10, 25, 17, 0, eventCounter)).toISOString(),
+    data: {
+      payload: {
+        eventtype: type.replace("com.twilio.taskrouter.", ""),
+        task_sid: task.sid,
+        task_attributes: task.attributes,
+        workflow_sid: task.workflowSid,
+        ...payload,
+      },
+    },
+  };
+}
+/** How a Twilio Function receives a JSON array body: spread over `event` as "0", "1", ... */
+const asFunctionEvent = (...events: object[]) => ({
+  ...Object.fromEntries(events.map((e, i) => [String(i), e])),
+  request: { headers: { "content-type": "application/json" }, cookies: {} },
+});
+
+const redirectsOf = (callSid: string) =>
+  fake.log.filter((r) => r.method === "POST" && r.path.endsWith(`/Calls/${callSid}.json`));
+
+describe("task-event-handler", () => {
+  it("ping accepted: completes the ping and redirects the customer to the same agent", async () => {
+    const { call, ping } = await dropped();
+    const accepted = cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid });
+    const answer = await callHandler(handler, context, asFunctionEvent(accepted));
+    expect(answer.statusCode).toBe(200);
+
+    expect(fake.tasks.get(ping.sid)?.assignmentStatus).toBe("completed");
+    const twiml = fake.calls.get(call.customerCallSid)?.twiml ?? "";
+    expect(twiml).toContain(`<Enqueue workflowSid="${CALL_WORKFLOW_SID}"><Task priority="1000">`);
+    const attributes = enqueuedAttributes(twiml);
+    expect(attributes).toMatchObject({
+      isReconnect: true,
+      targetWorkerSid: call.agent.workerSid,
+      recoveryAttemptFailed: false,
+      disconnectedReservationSid: call.agent.reservationSid,
+    });
+    expect(attributes).not.toHaveProperty("conference");
+    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.reconnecting);
+
+    // A redelivery of the same event (and the same batch as a real array) does nothing more.
+    expect((await callHandler(handler, context, [accepted])).statusCode).toBe(200);
+    expect(redirectsOf(call.customerCallSid)).toHaveLength(1);
+  });
+
+  it("follows the reconnect task: queued (dropped reservation completed), then accepted", async () => {
+    const { call, ping } = await dropped();
+    await callHandler(handler, context, asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping)));
+    const twiml = fake.calls.get(call.customerCallSid)!.twiml!;
+    const reconnect: FakeTask = {
+      sid: fake.sid("WT"),
+      workflowSid: CALL_WORKFLOW_SID,
+      attributes: JSON.stringify(enqueuedAttributes(twiml)),
+      assignmentStatus: "pending",
+      taskChannel: "voice",
+      reservations: new Map(),
+    };
+    // Event Streams may deliver both in one batch and out of order: the handler sorts by time.
+    const queued = cloudEvent(TaskRouterEventType.taskQueueEntered, reconnect);
+    const accepted = cloudEvent(TaskRouterEventType.reservationAccepted, reconnect, {
+      worker_sid: call.agent.workerSid,
+    });
+    const answer = await callHandler(handler, context, asFunctionEvent(accepted, queued));
+    expect(answer.statusCode).toBe(200);
+    expect(fake.tasks.get(call.taskSid)!.reservations.get(call.agent.reservationSid)).toBe("completed");
+    expect(stateOf(call).recovery).toMatchObject({
+      status: RecoveryStatus.reconnected,
+      reconnectTaskSid: reconnect.sid,
+      reconnectedWorkerSid: call.agent.workerSid,
+    });
+  });
+
+  it("ping timed out (task.canceled): requeues the customer without a target", async () => {
+    const { call, ping } = await dropped();
+    const canceled = cloudEvent(TaskRouterEventType.taskCanceled, ping, { task_canceled_reason: "Task TTL Exceeded" });
+    // A single CloudEvent object is accepted too.
+    expect((await callHandler(handler, context, canceled)).statusCode).toBe(200);
+    const twiml = fake.calls.get(call.customerCallSid)?.twiml ?? "";
+    const attributes = enqueuedAttributes(twiml);
+    expect(attributes).toMatchObject({ isReconnect: true, recoveryAttemptFailed: true });
+    expect(attributes).not.toHaveProperty("targetWorkerSid");
+    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.requeued);
+  });
+
+  it("never enqueues a customer who hung up: abandons and closes the dropped reservation", async () => {
+    const { call, ping } = await dropped();
+    fake.calls.get(call.customerCallSid)!.status = "completed";
+    await callHandler(handler, context, asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping)));
+    expect(redirectsOf(call.customerCallSid)).toHaveLength(0);
+    expect(fake.tasks.get(ping.sid)?.assignmentStatus).toBe("completed");
+    expect(fake.tasks.get(call.taskSid)!.reservations.get(call.agent.reservationSid)).toBe("completed");
+    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.abandoned);
+  });
+
+  it("ignores events of tasks that are neither pings nor reconnects", async () => {
+    const { call } = await dropped();
+    const writes = fake.writes().length;
+    const other = fake.tasks.get(call.taskSid)!;
+    const answer = await callHandler(
+      handler,
+      context,
+      asFunctionEvent(cloudEvent(TaskRouterEventType.taskCanceled, other)),
+    );
+    expect(answer.statusCode).toBe(200);
+    expect(fake.writes()).toHaveLength(writes);
+  });
+
+  it.each<[string, () => unknown, string]>([
+    ["an empty body", () => ({ request: { headers: {}, cookies: {} } }), "body holds no CloudEvents"],
+    ["an element without id", () => asFunctionEvent({ type: "x", data: { payload: {} } }), "CloudEvent 0 has no id"],
+  ])("answers 400 for %s", async (_name, body, message) => {
+    const answer = await callHandler(handler, context, body());
+    expect(answer).toMatchObject({ statusCode: 400, body: { success: false, message } });
+  });
+
+  it("answers 400 and changes nothing when one element's attributes are not JSON", async () => {
+    const { call, ping } = await dropped();
+    const writes = fake.writes().length;
+    const good = cloudEvent(TaskRouterEventType.reservationAccepted, ping);
+    const bad = cloudEvent(TaskRouterEventType.taskCanceled, { ...ping, attributes: "{not json" });
+    const answer = await callHandler(handler, context, asFunctionEvent(good, bad));
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body).toEqual({
+      success: false,
+      message: `CloudEvent 1: task_attributes of ${ping.sid} is not a JSON object`,
+    });
+    expect(fake.writes()).toHaveLength(writes);
+    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.pinging);
+  });
+});
