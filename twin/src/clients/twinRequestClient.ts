@@ -51,6 +51,8 @@ export interface TwinTarget {
 export interface TwinClientOptions extends TwinRequestClientOptions {
   accountSid?: string;
   authToken?: string;
+  /** Authenticate with an API key (SK...) and its secret instead of the auth token. */
+  apiKey?: { sid: string; secret: string };
 }
 
 /** A `twilio` client talking to the twin. Pass the twin itself, or its base URL plus credentials. */
@@ -58,7 +60,13 @@ export function twilioClientForTwin(target: TwinTarget | string, options: TwinCl
   const baseUrl = typeof target === "string" ? target : target.baseUrl;
   const accountSid = options.accountSid ?? (typeof target === "string" ? undefined : target.accountSid);
   const authToken = options.authToken ?? (typeof target === "string" ? undefined : target.authToken);
-  if (!accountSid || !authToken)
+  const httpClient = new TwinRequestClient(baseUrl, options);
+  if (options.apiKey) {
+    if (!accountSid) throw new Error("twilioClientForTwin: accountSid is required with an API key");
+    return twilio(options.apiKey.sid, options.apiKey.secret, { accountSid, httpClient });
+  }
+  if (!accountSid || !authToken) {
     throw new Error("twilioClientForTwin: accountSid and authToken are required with a base URL");
-  return twilio(accountSid, authToken, { httpClient: new TwinRequestClient(baseUrl, options) });
+  }
+  return twilio(accountSid, authToken, { httpClient });
 }

@@ -5,7 +5,7 @@ import Ajv, { ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import type { Route } from "../http/router";
 import { LOCAL_SCHEMA_HOST, LOCAL_SCHEMAS } from "./localSchemas";
-import { loadSpec, specOperation } from "./specs";
+import { loadSpec, OpenApiOperation, specOperation } from "./specs";
 
 /** Twilio's error body; the specs declare no error responses, so errors are checked against this. */
 export const TWILIO_ERROR_SCHEMA = {
@@ -77,6 +77,30 @@ function normaliseSchema(node: unknown, requireAll: boolean): unknown {
   return out;
 }
 
+/**
+ * Where the spec contradicts itself, and the twin follows Twilio's documented behaviour instead.
+ * Each entry: spec host, component schema, property, and why.
+ */
+export const SPEC_ERRATA: { host: string; schema: string; property: string; why: string }[] = [
+  {
+    host: "api.twilio.com",
+    schema: "api.v2010.account.conference",
+    property: "reason_conference_ended",
+    why: "its own description says it is null while the conference is in progress, but the $ref is not nullable",
+  },
+];
+
+function applyErrata(host: string, doc: Record<string, unknown>): void {
+  const schemas = (doc.components as { schemas?: Record<string, { properties?: Record<string, unknown> }> } | undefined)
+    ?.schemas;
+  for (const erratum of SPEC_ERRATA) {
+    if (erratum.host !== host) continue;
+    const properties = schemas?.[erratum.schema]?.properties;
+    const property = properties?.[erratum.property];
+    if (properties && property) properties[erratum.property] = { anyOf: [property, { type: "null" }] };
+  }
+}
+
 function newAjv(coerce: boolean): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: coerce ? "array" : false });
   addFormats(ajv);
@@ -106,6 +130,24 @@ function newAjv(coerce: boolean): Ajv {
   return ajv;
 }
 
+/**
+ * Form parameters the spec types as `object` (Sync's `Data`) travel as JSON text: parse them so
+ * the schema sees the object. Text that does not parse stays text and fails the type check.
+ */
+function parseJsonParams(op: OpenApiOperation, media: string, form: Record<string, unknown>): void {
+  const schema = op.requestBody?.content?.[media]?.schema as
+    { properties?: Record<string, { type?: string }> } | undefined;
+  for (const [name, property] of Object.entries(schema?.properties ?? {})) {
+    const value = form[name];
+    if (property.type !== "object" || typeof value !== "string") continue;
+    try {
+      form[name] = JSON.parse(value) as unknown;
+    } catch {
+      // left as text: the schema check reports it
+    }
+  }
+}
+
 function escapePointer(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
@@ -130,7 +172,9 @@ export class SpecValidator {
     if (this.loadedHosts.has(key)) return true;
     const doc = host === LOCAL_SCHEMA_HOST ? LOCAL_SCHEMAS : loadSpec(host);
     if (!doc) return false;
-    ajv.addSchema(normaliseSchema(doc, ajv === this.responseAjv) as object, host);
+    const normalised = normaliseSchema(doc, ajv === this.responseAjv) as Record<string, unknown>;
+    applyErrata(host, normalised);
+    ajv.addSchema(normalised, host);
     this.loadedHosts.add(key);
     return true;
   }
@@ -163,7 +207,9 @@ export class SpecValidator {
     const fn = this.compileRef(this.requestAjv, `req ${route.host} ${pointer}`, route.host, pointer);
     if (!fn) return null;
     // Coercion (form strings → integers/booleans/arrays) must not touch the handler's copy.
-    if (fn(structuredClone(body ?? {}))) return null;
+    const copy = structuredClone(body ?? {}) as Record<string, unknown>;
+    if (media === "application/x-www-form-urlencoded") parseJsonParams(op, media, copy);
+    if (fn(copy)) return null;
     this.stats.requestsRejected++;
     const first = fn.errors?.[0];
     if (first?.keyword === "required") {
