@@ -157,6 +157,8 @@ describe("Flex adapter with the real @twilio/flex-ui", () => {
   let s: Setup;
   beforeAll(() => {
     jest.spyOn(console, "info").mockImplementation(() => undefined);
+    // Expected errors (the dialog chunk cannot be fetched under jest) are asserted, not printed.
+    jest.spyOn(console, "error").mockImplementation(() => undefined);
     // One plugin start per suite, as in Flex (listeners on Actions are global).
     s = setup();
   });
@@ -245,6 +247,7 @@ describe("Flex adapter with the real @twilio/flex-ui", () => {
     expect(s.watched).toEqual(["CFold"]);
     // The Paste chunk cannot be fetched here (no bundle URL under jest): the plain fallback shows the text.
     expect(container.textContent).toContain("Disconnected from customer — reconnecting you…");
+    expect(console.error).toHaveBeenCalledWith("[flex-call-recovery] loading the dialog failed", expect.any(Error));
 
     const completes = s.actions.filter((a) => a.name === "CompleteTask").length;
     await expect(Actions.invokeAction("CompleteTask", { task: voiceTask("WRdropped", "wrapping") })).rejects.toThrow(

@@ -16,6 +16,7 @@ const HEADING_ID = "flex-call-recovery-dialog-heading";
 
 export function RecoveryDialog(props: RecoveryDialogProps): JSX.Element {
   const { texts, phase, canContinue, onContinue } = props;
+  const busy = phase === "reconnecting" && !canContinue;
   return (
     <Theme.Provider theme="flex">
       {/* Dismissing (Esc, overlay click) only works once the agent may continue: the dialog blocks wrap-up. */}
@@ -28,21 +29,18 @@ export function RecoveryDialog(props: RecoveryDialogProps): JSX.Element {
       >
         <ModalBody>
           <Stack orientation="vertical" spacing="space60">
-            <Heading as="h2" variant="heading30" id={HEADING_ID}>
-              {texts.title}
+            <Heading as="h2" variant="heading30" id={HEADING_ID} marginBottom="space0">
+              <span data-testid="flex-call-recovery-message">{texts.message}</span>
             </Heading>
-            <Stack orientation="horizontal" spacing="space40">
-              {phase === "reconnecting" && !canContinue ? (
-                <Spinner decorative={false} title={texts.message} size="sizeIcon40" />
-              ) : null}
-              <Paragraph marginBottom="space0">
-                <span data-testid="flex-call-recovery-message">{texts.message}</span>
-              </Paragraph>
-            </Stack>
-            {texts.status ? (
-              <Paragraph marginBottom="space0">
-                <span data-testid="flex-call-recovery-status">{texts.status}</span>
-              </Paragraph>
+            {texts.status || busy ? (
+              <Stack orientation="horizontal" spacing="space40">
+                {busy ? <Spinner decorative={false} title={texts.title} size="sizeIcon40" /> : null}
+                {texts.status ? (
+                  <Paragraph marginBottom="space0">
+                    <span data-testid="flex-call-recovery-status">{texts.status}</span>
+                  </Paragraph>
+                ) : null}
+              </Stack>
             ) : null}
             {texts.problem ? (
               <Callout variant="warning">
