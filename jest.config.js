@@ -1,4 +1,11 @@
 // `npm test` runs every workspace's suite; each workspace keeps its own jest.config.js.
 module.exports = {
-  projects: ["<rootDir>/vocabulary", "<rootDir>/functions", "<rootDir>/twin", "<rootDir>/infra", "<rootDir>/plugin"],
+  projects: [
+    "<rootDir>/vocabulary",
+    "<rootDir>/functions",
+    "<rootDir>/twin",
+    "<rootDir>/infra",
+    "<rootDir>/plugin",
+    "<rootDir>/e2e",
+  ],
 };
