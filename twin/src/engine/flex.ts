@@ -1,0 +1,207 @@
+// What Flex does around a voice task, as far as the recovery must cope with it:
+// - accepting a voice reservation (TaskRouter's `conference` instruction, as Flex UI sends it)
+//   creates a conference named after the task SID, dials the worker (label `worker`) and moves the
+//   waiting customer in (label `customer`), and writes the conference into the task's attributes;
+// - when the worker's leg leaves the conference (hangup, drop, or the conference ending) Flex moves
+//   the reservation to wrapping;
+// - whenever two or fewer participants are live, Flex sets the worker leg's endConferenceOnExit back
+//   to true (a participant-modify callback follows), as long as the agent's Flex UI is loaded.
+import { ParticipantLabel, TaskAttribute } from "@flex-call-recovery/vocabulary";
+import type { RouterReservation, RouterTask, RouterWorker } from "./taskRouterPort";
+import type { VoiceEngine, VoiceEvent } from "./voice";
+
+/** The TaskRouter operations Flex's conference handling needs. */
+export interface FlexTaskRouterBridge {
+  reservation(accountSid: string, workspaceSid: string, reservationSid: string): RouterReservation | undefined;
+  task(accountSid: string, workspaceSid: string, taskSid: string): RouterTask | undefined;
+  worker(accountSid: string, workspaceSid: string, workerSid: string): RouterWorker | undefined;
+  /** Sets a reservation's status the way the REST API would (accepted / wrapping / completed). */
+  updateReservation(
+    accountSid: string,
+    workspaceSid: string,
+    reservationSid: string,
+    status: "accepted" | "rejected" | "wrapping" | "completed",
+  ): void;
+  updateTaskAttributes(
+    accountSid: string,
+    workspaceSid: string,
+    taskSid: string,
+    attributes: Record<string, unknown>,
+  ): void;
+}
+
+/** The conference instruction's options (Flex's `conferenceOptions`). */
+export interface FlexConferenceOptions {
+  conferenceStatusCallback?: string | null;
+  conferenceStatusCallbackMethod?: string;
+  /** Subscribed events (`start end join leave modify` ...). */
+  conferenceStatusCallbackEvent?: string[];
+  /** The worker leg's endConferenceOnExit at join (Flex's default: false, then its reset applies). */
+  endConferenceOnExit?: boolean;
+  /** The customer leg's endConferenceOnExit (Flex's default: true). */
+  endConferenceOnCustomerExit?: boolean;
+  /** Caller ID of the worker leg. */
+  from?: string;
+}
+
+/** The legs of an accepted voice task. */
+export interface FlexCallLegs {
+  conferenceSid: string;
+  workerCallSid: string;
+  customerCallSid: string;
+}
+
+// A worker leg Flex follows: which reservation it belongs to.
+interface WorkerLeg {
+  accountSid: string;
+  workspaceSid: string;
+  reservationSid: string;
+  workerSid: string;
+  conferenceSid: string;
+}
+
+export interface FlexOrchestratorOptions {
+  voice: VoiceEngine;
+  taskrouter: FlexTaskRouterBridge;
+  /** Whether the agent's Flex UI is loaded (the endConferenceOnExit reset runs in the UI). */
+  isClientOnline?: (accountSid: string, workerSid: string) => boolean;
+}
+
+export class FlexOrchestrator {
+  private readonly voice: VoiceEngine;
+  private readonly taskrouter: FlexTaskRouterBridge;
+  private readonly isClientOnline: (accountSid: string, workerSid: string) => boolean;
+  // Worker legs by `${accountSid}/${callSid}`.
+  private readonly workerLegs = new Map<string, WorkerLeg>();
+  private readonly unsubscribe: () => void;
+
+  constructor(options: FlexOrchestratorOptions) {
+    this.voice = options.voice;
+    this.taskrouter = options.taskrouter;
+    this.isClientOnline = options.isClientOnline ?? (() => true);
+    this.unsubscribe = this.voice.onEvent((event) => this.onVoiceEvent(event));
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+  }
+
+  /**
+   * Flex's accept of a voice reservation. `alreadyAccepted` is true when the REST layer already
+   * stored the accept (a client sent `Instruction=conference`); otherwise this accepts it too.
+   */
+  acceptVoiceReservation(
+    accountSid: string,
+    workspaceSid: string,
+    reservationSid: string,
+    options: FlexConferenceOptions = {},
+    alreadyAccepted = false,
+  ): FlexCallLegs {
+    const reservation = this.taskrouter.reservation(accountSid, workspaceSid, reservationSid);
+    if (!reservation) throw new Error(`accept reservation ${reservationSid}: 404 not found`);
+    const task = this.taskrouter.task(accountSid, workspaceSid, reservation.taskSid);
+    const worker = this.taskrouter.worker(accountSid, workspaceSid, reservation.workerSid);
+    if (!task || !worker) throw new Error(`accept reservation ${reservationSid}: 404 task or worker not found`);
+    const customerCallSid = task.attributes[TaskAttribute.callSid];
+    if (typeof customerCallSid !== "string") {
+      throw new Error(`accept reservation ${reservationSid}: 400 the task has no ${TaskAttribute.callSid} attribute`);
+    }
+    if (!alreadyAccepted) this.taskrouter.updateReservation(accountSid, workspaceSid, reservationSid, "accepted");
+
+    const callbacks = {
+      statusCallback: options.conferenceStatusCallback ?? null,
+      statusCallbackMethod: options.conferenceStatusCallbackMethod ?? "POST",
+      statusCallbackEvent: options.conferenceStatusCallbackEvent ?? [],
+    };
+    // A transferred task names a conference that is still live: the new worker joins it.
+    const existing = conferenceOf(task);
+    const existingLive = existing ? this.voice.participants(accountSid, existing).length > 0 : false;
+    const conferenceName = existingLive ? this.voice.conferenceName(accountSid, existing as string) : task.sid;
+    const contact = worker.attributes.contact_uri;
+    const { call: workerCall, conference } = this.voice.dialIntoConference(
+      accountSid,
+      conferenceName,
+      {
+        from: options.from ?? "+10000000000",
+        to: typeof contact === "string" ? contact : `client:${worker.friendlyName}`,
+      },
+      { label: ParticipantLabel.worker, endConferenceOnExit: options.endConferenceOnExit ?? false, ...callbacks },
+    );
+    this.workerLegs.set(`${accountSid}/${workerCall.sid}`, {
+      accountSid,
+      workspaceSid,
+      reservationSid,
+      workerSid: worker.sid,
+      conferenceSid: conference.sid,
+    });
+    if (!existingLive) {
+      this.voice.dequeue(accountSid, customerCallSid);
+      this.voice.joinConference(accountSid, customerCallSid, conferenceName, {
+        label: ParticipantLabel.customer,
+        endConferenceOnExit: options.endConferenceOnCustomerExit ?? true,
+        ...callbacks,
+      });
+    } else {
+      const customer = this.voice.participants(accountSid, conference.sid).find((p) => p.callSid === customerCallSid);
+      if (customer?.hold) this.voice.updateParticipant(accountSid, conference.sid, customerCallSid, { hold: false });
+    }
+    const participants: Record<string, string> = {
+      ...((task.attributes[TaskAttribute.conference] as { participants?: Record<string, string> } | undefined)
+        ?.participants ?? {}),
+      [ParticipantLabel.customer]: customerCallSid,
+      [ParticipantLabel.worker]: workerCall.sid,
+    };
+    this.taskrouter.updateTaskAttributes(accountSid, workspaceSid, task.sid, {
+      ...task.attributes,
+      [TaskAttribute.conference]: { sid: conference.sid, participants },
+    });
+    return { conferenceSid: conference.sid, workerCallSid: workerCall.sid, customerCallSid };
+  }
+
+  /** The worker leg of a reservation, if Flex set one up and it is still in its conference. */
+  workerLegOf(accountSid: string, reservationSid: string): { callSid: string; conferenceSid: string } | null {
+    for (const [key, leg] of this.workerLegs) {
+      if (leg.accountSid === accountSid && leg.reservationSid === reservationSid) {
+        return { callSid: key.slice(accountSid.length + 1), conferenceSid: leg.conferenceSid };
+      }
+    }
+    return null;
+  }
+
+  /** Re-applies the endConferenceOnExit rule (the UI does it on load too). */
+  enforceEndConferenceOnExit(accountSid: string, conferenceSid: string): void {
+    const live = this.voice.participants(accountSid, conferenceSid);
+    if (live.length > 2) return;
+    for (const participant of live) {
+      const leg = this.workerLegs.get(`${accountSid}/${participant.callSid}`);
+      if (!leg || participant.endConferenceOnExit || !this.isClientOnline(accountSid, leg.workerSid)) continue;
+      this.voice.updateParticipant(accountSid, conferenceSid, participant.callSid, { endConferenceOnExit: true });
+    }
+  }
+
+  private onVoiceEvent(event: VoiceEvent): void {
+    if (event.kind === "participant-join") {
+      this.enforceEndConferenceOnExit(event.accountSid, event.conferenceSid);
+    } else if (event.kind === "participant-leave") {
+      const key = `${event.accountSid}/${event.participant.callSid}`;
+      const leg = this.workerLegs.get(key);
+      if (leg) {
+        this.workerLegs.delete(key);
+        // Flex wraps the task up when the agent's leg is gone, however it went.
+        const reservation = this.taskrouter.reservation(leg.accountSid, leg.workspaceSid, leg.reservationSid);
+        if (reservation?.status === "accepted") {
+          this.taskrouter.updateReservation(leg.accountSid, leg.workspaceSid, leg.reservationSid, "wrapping");
+        }
+      }
+      if (!event.conferenceEnding) this.enforceEndConferenceOnExit(event.accountSid, event.conferenceSid);
+    }
+  }
+}
+
+function conferenceOf(task: RouterTask): string | null {
+  const conference = task.attributes[TaskAttribute.conference];
+  if (conference && typeof conference === "object" && typeof (conference as { sid?: unknown }).sid === "string") {
+    return (conference as { sid: string }).sid;
+  }
+  return null;
+}

@@ -1,0 +1,644 @@
+// Voice orchestration: what Twilio does with a call's TwiML and with conferences.
+// - TwiML: <Say>/<Play> are recorded as heard; <Enqueue> creates a TaskRouter task and the call
+//   waits; <Dial><Conference> moves the call into a conference (created on first join);
+//   <Redirect> fetches the next TwiML (signed); <Hangup> or the end of the document ends the call.
+// - Updating a call's TwiML first takes it out of its conference (or queue).
+// - Conference end rules: a participant with endConferenceOnExit=true leaving ends it; the last
+//   participant leaving ends it; remaining participants are then removed.
+// - AnnounceUrl (conference or participant) is fetched with a signed POST; the <Say>/<Play> it returns
+//   is recorded as heard by the remaining legs (or the one participant).
+// - Status callbacks: the first participant's statusCallback and events are the conference's; the
+//   parameters are those of https://www.twilio.com/docs/voice/twiml/conference (see facts §1),
+//   form-encoded and signed.
+import type { Clock } from "./clockPort";
+import { parseTwiml, type ConferenceOptions, type TwimlVerb } from "./twiml";
+import type {
+  CallStatus,
+  ParticipantPatch,
+  VoiceCall,
+  VoiceConference,
+  VoiceParticipant,
+  VoicePort,
+  VoiceTaskBridge,
+} from "./voicePort";
+import type { WebhookDispatcher } from "./webhooks";
+
+/** `ReasonParticipantLeft` values (participant-leave). */
+export type ReasonParticipantLeft =
+  | "conference_ended_via_api"
+  | "moderator_ended_conference"
+  | "participant_updated_via_api"
+  | "participant_hung_up"
+  | "participant_add_failed";
+
+/** `ReasonConferenceEnded` values (conference-end). */
+export type ReasonConferenceEnded =
+  | "conference-ended-via-api"
+  | "last-participant-kicked"
+  | "last-participant-left"
+  | "participant-with-end-conference-on-exit-kicked"
+  | "participant-with-end-conference-on-exit-left";
+
+/** How a participant leaves: hung up, moved by a TwiML update, kicked (participant delete). */
+export type LeaveCause = "hangup" | "redirect" | "kicked";
+
+/** Status callback settings of a conference (set by its first participant; not a REST field). */
+interface ConferenceCallbacks {
+  url: string | null;
+  method: string;
+  events: Set<string>;
+  /** SequenceNumber of the next callback. */
+  sequence: number;
+  started: boolean;
+}
+
+/** What the voice side tells listeners (Flex behaviour, agents, tests). */
+export type VoiceEvent =
+  | { kind: "participant-join"; accountSid: string; conferenceSid: string; participant: VoiceParticipant }
+  | {
+      kind: "participant-leave";
+      accountSid: string;
+      conferenceSid: string;
+      participant: VoiceParticipant;
+      reason: ReasonParticipantLeft;
+      conferenceEnding: boolean;
+    }
+  | { kind: "participant-modify"; accountSid: string; conferenceSid: string; participant: VoiceParticipant }
+  | { kind: "conference-end"; accountSid: string; conferenceSid: string; reason: ReasonConferenceEnded }
+  | { kind: "call-ended"; accountSid: string; callSid: string; status: CallStatus };
+
+export type VoiceEventListener = (event: VoiceEvent) => void;
+
+/** A call's place: waiting in a queue for its task, in a conference, or neither. */
+type CallPlace =
+  | { kind: "none" }
+  | { kind: "queue"; workspaceSid: string; taskSid: string }
+  | { kind: "conference"; conferenceSid: string };
+
+export interface VoiceEngineOptions {
+  port: VoicePort;
+  tasks: VoiceTaskBridge;
+  clock: Clock;
+  webhooks: WebhookDispatcher;
+}
+
+export interface NewParticipant {
+  label: string | null;
+  endConferenceOnExit: boolean;
+  startConferenceOnEnter?: boolean;
+  muted?: boolean;
+  hold?: boolean;
+  coaching?: boolean;
+  statusCallback?: string | null;
+  statusCallbackMethod?: string;
+  statusCallbackEvent?: string[];
+}
+
+const EVENT_SUBSCRIPTION: Record<string, string> = {
+  "conference-start": "start",
+  "conference-end": "end",
+  "participant-join": "join",
+  "participant-leave": "leave",
+  "participant-modify": "modify",
+  "participant-mute": "mute",
+  "participant-unmute": "mute",
+  "participant-hold": "hold",
+  "participant-unhold": "hold",
+  "announcement-end": "announcement",
+  "announcement-fail": "announcement",
+};
+
+/** RFC 2822 as Twilio writes it ("Thu, 30 Jul 2015 20:00:00 +0000"). */
+export function rfc2822(date: Date): string {
+  return date.toUTCString().replace(/GMT$/, "+0000");
+}
+
+export class VoiceEngine {
+  private readonly port: VoicePort;
+  private readonly tasks: VoiceTaskBridge;
+  private readonly clock: Clock;
+  private readonly webhooks: WebhookDispatcher;
+  private readonly listeners: VoiceEventListener[] = [];
+  // Keyed by `${accountSid}/${conferenceSid}`: status callback settings and sequence numbers.
+  private readonly callbacks = new Map<string, ConferenceCallbacks>();
+  // Keyed by `${accountSid}/${callSid}`: where the call is (queue or conference).
+  private readonly places = new Map<string, CallPlace>();
+  // Keyed by `${accountSid}/${callSid}`: what the caller heard (<Say> text, <Play> URLs), in order.
+  private readonly heard = new Map<string, string[]>();
+
+  constructor(options: VoiceEngineOptions) {
+    this.port = options.port;
+    this.tasks = options.tasks;
+    this.clock = options.clock;
+    this.webhooks = options.webhooks;
+  }
+
+  onEvent(listener: VoiceEventListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  // ---- calls ----
+
+  /** A caller dials in: an inbound call, answered (in progress), not yet running TwiML. */
+  createInboundCall(accountSid: string, from: string, to: string): VoiceCall {
+    return this.port.createCall(accountSid, { from, to, direction: "inbound", status: "in-progress" });
+  }
+
+  /** Runs TwiML on a call (a new call's answer, or an update with `Twiml`). */
+  async executeTwiml(accountSid: string, callSid: string, twiml: string): Promise<void> {
+    const call = this.requireLiveCall(accountSid, callSid);
+    const verbs = parseTwiml(twiml);
+    await this.run(accountSid, call, verbs);
+  }
+
+  /**
+   * A call update through the API with `Twiml` or `Url`: the call leaves its conference or queue
+   * first, then runs the new TwiML.
+   */
+  async redirectCall(
+    accountSid: string,
+    callSid: string,
+    next: { twiml: string } | { url: string; method?: string },
+  ): Promise<void> {
+    this.requireLiveCall(accountSid, callSid);
+    this.leavePlace(accountSid, callSid, "redirect");
+    if ("twiml" in next) return this.executeTwiml(accountSid, callSid, next.twiml);
+    return this.fetchAndRun(accountSid, callSid, next.url, next.method ?? "POST");
+  }
+
+  /** The call ends: the caller hung up, or the API set Status=completed. */
+  hangupCall(accountSid: string, callSid: string): void {
+    const call = this.port.call(accountSid, callSid);
+    if (!call || isEnded(call.status)) return;
+    this.port.setCallStatus(accountSid, callSid, "completed");
+    this.leavePlace(accountSid, callSid, "hangup");
+    this.emit({ kind: "call-ended", accountSid, callSid, status: "completed" });
+  }
+
+  /** A call whose status the API already set to completed/canceled: its legs follow. */
+  callEndedByApi(accountSid: string, callSid: string, status: CallStatus): void {
+    this.leavePlace(accountSid, callSid, "hangup");
+    this.emit({ kind: "call-ended", accountSid, callSid, status });
+  }
+
+  /** What a call has heard so far. */
+  heardBy(accountSid: string, callSid: string): string[] {
+    return [...(this.heard.get(`${accountSid}/${callSid}`) ?? [])];
+  }
+
+  /** Where a call is (for agents, tests and the control API). */
+  placeOf(accountSid: string, callSid: string): CallPlace {
+    return this.places.get(`${accountSid}/${callSid}`) ?? { kind: "none" };
+  }
+
+  /**
+   * Marks an enqueued call as picked up by its task's reservation (Flex's conference instruction
+   * takes the caller out of the queue into the conference without canceling the task).
+   */
+  dequeue(accountSid: string, callSid: string): void {
+    const place = this.placeOf(accountSid, callSid);
+    if (place.kind === "queue") this.places.set(`${accountSid}/${callSid}`, { kind: "none" });
+  }
+
+  // ---- conferences ----
+
+  /**
+   * Puts a live call into the named conference (created on first join). The conference's status
+   * callback settings come from its first participant.
+   */
+  joinConference(accountSid: string, callSid: string, name: string, options: NewParticipant): VoiceConference {
+    this.requireLiveCall(accountSid, callSid);
+    this.leavePlace(accountSid, callSid, "redirect");
+    let conference = this.port.liveConferenceNamed(accountSid, name);
+    if (!conference) {
+      conference = this.port.createConference(accountSid, name);
+      this.callbacks.set(this.key(accountSid, conference.sid), {
+        url: options.statusCallback ?? null,
+        method: options.statusCallbackMethod ?? "POST",
+        events: new Set(options.statusCallbackEvent ?? []),
+        sequence: 1,
+        started: false,
+      });
+    }
+    const participant: VoiceParticipant = {
+      callSid,
+      conferenceSid: conference.sid,
+      label: options.label,
+      endConferenceOnExit: options.endConferenceOnExit,
+      startConferenceOnEnter: options.startConferenceOnEnter ?? true,
+      muted: options.muted ?? false,
+      hold: options.hold ?? false,
+      coaching: options.coaching ?? false,
+    };
+    this.port.addParticipant(accountSid, participant);
+    this.places.set(this.key(accountSid, callSid), { kind: "conference", conferenceSid: conference.sid });
+    this.maybeStart(accountSid, conference.sid);
+    this.callback(accountSid, conference.sid, "participant-join", participantParams(participant));
+    this.emit({ kind: "participant-join", accountSid, conferenceSid: conference.sid, participant });
+    return conference;
+  }
+
+  /** Adds a participant by dialing out (REST CreateParticipant, Flex's worker leg, a third party). */
+  dialIntoConference(
+    accountSid: string,
+    name: string,
+    call: { from: string; to: string },
+    options: NewParticipant,
+  ): { call: VoiceCall; conference: VoiceConference } {
+    const created = this.port.createCall(accountSid, {
+      from: call.from,
+      to: call.to,
+      direction: "outbound-api",
+      status: "in-progress",
+    });
+    const conference = this.joinConference(accountSid, created.sid, name, options);
+    return { call: created, conference };
+  }
+
+  /** Participant update: EndConferenceOnExit, Hold, Muted, Coaching (each fires its callback). */
+  updateParticipant(accountSid: string, conferenceSid: string, callSid: string, patch: ParticipantPatch): void {
+    const before = this.requireParticipant(accountSid, conferenceSid, callSid);
+    const previous = { ...before };
+    this.port.updateParticipant(accountSid, conferenceSid, callSid, patch);
+    this.participantChanged(accountSid, conferenceSid, callSid, previous);
+  }
+
+  /**
+   * The callbacks of a participant change the REST layer already stored: `modify` for
+   * EndConferenceOnExit/Coaching, `hold`/`unhold`, `mute`/`unmute`.
+   */
+  participantChanged(accountSid: string, conferenceSid: string, callSid: string, previous: VoiceParticipant): void {
+    const now = this.requireParticipant(accountSid, conferenceSid, callSid);
+    const params = participantParams(now);
+    if (now.endConferenceOnExit !== previous.endConferenceOnExit || now.coaching !== previous.coaching) {
+      this.callback(accountSid, conferenceSid, "participant-modify", params);
+      this.emit({ kind: "participant-modify", accountSid, conferenceSid, participant: now });
+    }
+    if (now.hold !== previous.hold) {
+      this.callback(accountSid, conferenceSid, now.hold ? "participant-hold" : "participant-unhold", params);
+    }
+    if (now.muted !== previous.muted) {
+      this.callback(accountSid, conferenceSid, now.muted ? "participant-mute" : "participant-unmute", params);
+    }
+  }
+
+  /** Participant delete (kick): the call leaves the conference and, having no more TwiML, ends. */
+  removeParticipant(accountSid: string, conferenceSid: string, callSid: string): void {
+    this.requireParticipant(accountSid, conferenceSid, callSid);
+    this.leaveConference(accountSid, conferenceSid, callSid, "kicked");
+    this.endCall(accountSid, callSid);
+  }
+
+  /** Conference update Status=completed: everyone is removed. */
+  endConferenceViaApi(accountSid: string, conferenceSid: string): void {
+    const conference = this.port.conference(accountSid, conferenceSid);
+    if (!conference || conference.status === "completed") return;
+    this.endConference(accountSid, conferenceSid, "conference-ended-via-api", null);
+  }
+
+  /** A conference's friendly name (the name <Dial><Conference> joins by). */
+  conferenceName(accountSid: string, conferenceSid: string): string {
+    const conference = this.port.conference(accountSid, conferenceSid);
+    if (!conference) throw new Error(`conference ${conferenceSid}: 404 not found`);
+    return conference.friendlyName;
+  }
+
+  /** Live participants of a conference. */
+  participants(accountSid: string, conferenceSid: string): VoiceParticipant[] {
+    return this.port.participants(accountSid, conferenceSid);
+  }
+
+  /**
+   * Fetches an AnnounceUrl (signed POST) and records the <Say>/<Play> it returns as heard by every
+   * participant of the conference, or by one participant when `callSid` is given.
+   */
+  async announce(
+    accountSid: string,
+    conferenceSid: string,
+    url: string,
+    method = "POST",
+    callSid?: string,
+  ): Promise<void> {
+    const conference = this.port.conference(accountSid, conferenceSid);
+    if (!conference) return;
+    const params: Record<string, string> = {
+      AccountSid: accountSid,
+      ConferenceSid: conferenceSid,
+      FriendlyName: conference.friendlyName,
+      ...(callSid ? { CallSid: callSid } : {}),
+    };
+    const reportParams = { AnnounceUrl: url };
+    try {
+      const answer = await this.webhooks.fetch(accountSid, {
+        url,
+        method: method === "GET" ? "GET" : "POST",
+        purpose: "announce",
+        body: { kind: "form", params },
+      });
+      if (answer.status < 200 || answer.status >= 300) throw new Error(`AnnounceUrl answered ${answer.status}`);
+      const heard = announcementContent(answer.contentType, answer.body, url);
+      const listeners = callSid ? [callSid] : this.port.participants(accountSid, conferenceSid).map((p) => p.callSid);
+      for (const listener of listeners) this.hear(accountSid, listener, heard);
+      this.callback(accountSid, conferenceSid, "announcement-end", reportParams);
+    } catch (error) {
+      this.callback(accountSid, conferenceSid, "announcement-fail", {
+        ...reportParams,
+        ReasonAnnouncementFailed: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  // ---- internals ----
+
+  private async run(accountSid: string, call: VoiceCall, verbs: TwimlVerb[]): Promise<void> {
+    for (const verb of verbs) {
+      switch (verb.verb) {
+        case "Say":
+          this.hear(accountSid, call.sid, [`say:${verb.text}`]);
+          break;
+        case "Play":
+          this.hear(accountSid, call.sid, [`play:${verb.url}`]);
+          break;
+        case "Pause":
+          break;
+        case "Hangup":
+          this.hangupCall(accountSid, call.sid);
+          return;
+        case "Redirect":
+          return this.fetchAndRun(accountSid, call.sid, verb.url, verb.method);
+        case "Enqueue": {
+          // Twilio adds the call's details to the task's attributes.
+          const attributes = {
+            ...verb.attributes,
+            call_sid: call.sid,
+            from: call.from,
+            to: call.to,
+            caller: call.from,
+            called: call.to,
+            direction: call.direction,
+            account_sid: accountSid,
+          };
+          const task = this.tasks.createTask(accountSid, {
+            workflowSid: verb.workflowSid,
+            attributes,
+            priority: verb.priority,
+            timeout: verb.timeout,
+          });
+          // A reservation may have taken the caller already (the conference moved it).
+          if (
+            this.placeOf(accountSid, call.sid).kind === "none" &&
+            !isEnded(this.port.call(accountSid, call.sid)?.status)
+          ) {
+            this.places.set(this.key(accountSid, call.sid), { kind: "queue", ...task });
+          }
+          return; // The caller waits in the queue; later verbs run only after a dequeue.
+        }
+        case "Dial":
+          if (verb.conference) {
+            this.joinConference(accountSid, call.sid, verb.conference.name, fromTwimlConference(verb.conference));
+          }
+          return; // The call stays in the conference.
+      }
+    }
+    // The document ended without a blocking verb: Twilio hangs up.
+    this.hangupCall(accountSid, call.sid);
+  }
+
+  private async fetchAndRun(accountSid: string, callSid: string, url: string, method: string): Promise<void> {
+    const call = this.requireLiveCall(accountSid, callSid);
+    const answer = await this.webhooks.fetch(accountSid, {
+      url,
+      method: method === "GET" ? "GET" : "POST",
+      purpose: "voice-url",
+      body: {
+        kind: "form",
+        params: {
+          AccountSid: accountSid,
+          CallSid: call.sid,
+          From: call.from,
+          To: call.to,
+          CallStatus: call.status,
+          Direction: call.direction,
+        },
+      },
+    });
+    if (answer.status < 200 || answer.status >= 300) {
+      throw new Error(`fetch TwiML ${url}: ${answer.status} (Twilio error 11200)`);
+    }
+    await this.run(accountSid, call, parseTwiml(answer.body));
+  }
+
+  private hear(accountSid: string, callSid: string, items: string[]): void {
+    const key = this.key(accountSid, callSid);
+    this.heard.set(key, [...(this.heard.get(key) ?? []), ...items]);
+  }
+
+  /** Takes a call out of its queue (canceling the waiting task) or conference. */
+  private leavePlace(accountSid: string, callSid: string, cause: LeaveCause): void {
+    const place = this.placeOf(accountSid, callSid);
+    this.places.set(this.key(accountSid, callSid), { kind: "none" });
+    if (place.kind === "queue") {
+      this.tasks.cancelTask(
+        accountSid,
+        place.workspaceSid,
+        place.taskSid,
+        cause === "hangup" ? "hangup" : "redirected",
+      );
+    } else if (place.kind === "conference") {
+      const inConference = this.port.participants(accountSid, place.conferenceSid).some((p) => p.callSid === callSid);
+      if (inConference) this.leaveConference(accountSid, place.conferenceSid, callSid, cause);
+    }
+  }
+
+  private leaveConference(accountSid: string, conferenceSid: string, callSid: string, cause: LeaveCause): void {
+    const participant = this.requireParticipant(accountSid, conferenceSid, callSid);
+    this.port.removeParticipant(accountSid, conferenceSid, callSid);
+    this.places.set(this.key(accountSid, callSid), { kind: "none" });
+    const reason: ReasonParticipantLeft = cause === "hangup" ? "participant_hung_up" : "participant_updated_via_api";
+    const callStatus = cause === "hangup" ? "completed" : "in-progress";
+    const remaining = this.port.participants(accountSid, conferenceSid);
+    const ending = participant.endConferenceOnExit || remaining.length === 0;
+    this.callback(accountSid, conferenceSid, "participant-leave", {
+      ...participantParams(participant),
+      ParticipantCallStatus: callStatus,
+      ReasonParticipantLeft: reason,
+    });
+    this.emit({ kind: "participant-leave", accountSid, conferenceSid, participant, reason, conferenceEnding: ending });
+    if (!ending) return;
+    const kicked = cause === "kicked";
+    const endReason: ReasonConferenceEnded = participant.endConferenceOnExit
+      ? kicked
+        ? "participant-with-end-conference-on-exit-kicked"
+        : "participant-with-end-conference-on-exit-left"
+      : kicked
+        ? "last-participant-kicked"
+        : "last-participant-left";
+    this.endConference(accountSid, conferenceSid, endReason, participant);
+  }
+
+  private endConference(
+    accountSid: string,
+    conferenceSid: string,
+    reason: ReasonConferenceEnded,
+    ending: VoiceParticipant | null,
+  ): void {
+    const conference = this.port.conference(accountSid, conferenceSid);
+    if (!conference || conference.status === "completed") return;
+    // Whoever is still in is removed: by the API, or because a moderator (endConferenceOnExit) left.
+    const removedReason: ReasonParticipantLeft =
+      reason === "conference-ended-via-api" ? "conference_ended_via_api" : "moderator_ended_conference";
+    const removed = this.port.participants(accountSid, conferenceSid);
+    for (const participant of removed) {
+      this.port.removeParticipant(accountSid, conferenceSid, participant.callSid);
+      this.places.set(this.key(accountSid, participant.callSid), { kind: "none" });
+      this.callback(accountSid, conferenceSid, "participant-leave", {
+        ...participantParams(participant),
+        ParticipantCallStatus: "in-progress",
+        ReasonParticipantLeft: removedReason,
+      });
+      this.emit({
+        kind: "participant-leave",
+        accountSid,
+        conferenceSid,
+        participant,
+        reason: removedReason,
+        conferenceEnding: true,
+      });
+    }
+    this.port.setConferenceStatus(accountSid, conferenceSid, "completed", {
+      reason,
+      callSidEndingConference: ending?.callSid ?? null,
+    });
+    this.callback(accountSid, conferenceSid, "conference-end", {
+      ...(ending
+        ? {
+            CallSidEndingConference: ending.callSid,
+            ...(ending.label ? { ParticipantLabelEndingConference: ending.label } : {}),
+          }
+        : {}),
+      ReasonConferenceEnded: reason,
+      Reason: conferenceEndText(reason, ending),
+    });
+    this.emit({ kind: "conference-end", accountSid, conferenceSid, reason });
+    // The removed legs have no TwiML after their <Dial>: their calls end.
+    for (const participant of removed) this.endCall(accountSid, participant.callSid);
+  }
+
+  /** Ends a call that has no more TwiML to run (kicked or its conference ended). */
+  private endCall(accountSid: string, callSid: string): void {
+    const call = this.port.call(accountSid, callSid);
+    if (!call || isEnded(call.status)) return;
+    this.port.setCallStatus(accountSid, callSid, "completed");
+    this.emit({ kind: "call-ended", accountSid, callSid, status: "completed" });
+  }
+
+  private maybeStart(accountSid: string, conferenceSid: string): void {
+    const settings = this.callbacks.get(this.key(accountSid, conferenceSid));
+    if (!settings || settings.started) return;
+    const live = this.port.participants(accountSid, conferenceSid);
+    // Audio mixing starts with two participants, one of them allowed to start the conference.
+    if (live.length >= 2 && live.some((p) => p.startConferenceOnEnter)) {
+      settings.started = true;
+      this.port.setConferenceStatus(accountSid, conferenceSid, "in-progress");
+      this.callback(accountSid, conferenceSid, "conference-start", {});
+    }
+  }
+
+  private callback(accountSid: string, conferenceSid: string, event: string, extra: Record<string, string>): void {
+    const settings = this.callbacks.get(this.key(accountSid, conferenceSid));
+    const conference = this.port.conference(accountSid, conferenceSid);
+    if (!settings || !conference) return;
+    const sequence = settings.sequence++;
+    if (!settings.url || !settings.events.has(EVENT_SUBSCRIPTION[event] ?? event)) return;
+    this.webhooks.send(accountSid, {
+      url: settings.url,
+      method: settings.method === "GET" ? "GET" : "POST",
+      purpose: "conference-status",
+      body: {
+        kind: "form",
+        params: {
+          AccountSid: accountSid,
+          ConferenceSid: conferenceSid,
+          FriendlyName: conference.friendlyName,
+          SequenceNumber: String(sequence),
+          Timestamp: rfc2822(this.clock.now()),
+          StatusCallbackEvent: event,
+          ...extra,
+        },
+      },
+    });
+  }
+
+  private requireLiveCall(accountSid: string, callSid: string): VoiceCall {
+    const call = this.port.call(accountSid, callSid);
+    if (!call) throw new Error(`call ${callSid}: 404 not found`);
+    if (isEnded(call.status)) throw new Error(`call ${callSid}: 400 call is not in progress (21220)`);
+    return call;
+  }
+
+  private requireParticipant(accountSid: string, conferenceSid: string, callSid: string): VoiceParticipant {
+    const participant = this.port.participants(accountSid, conferenceSid).find((p) => p.callSid === callSid);
+    if (!participant) throw new Error(`participant ${callSid} of ${conferenceSid}: 404 not found`);
+    return participant;
+  }
+
+  private key(accountSid: string, sid: string): string {
+    return `${accountSid}/${sid}`;
+  }
+
+  private emit(event: VoiceEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+}
+
+function isEnded(status: CallStatus | undefined): boolean {
+  return status === undefined || ["completed", "busy", "failed", "no-answer", "canceled"].includes(status);
+}
+
+function fromTwimlConference(options: ConferenceOptions): NewParticipant {
+  return {
+    label: options.participantLabel,
+    endConferenceOnExit: options.endConferenceOnExit,
+    startConferenceOnEnter: options.startConferenceOnEnter,
+    muted: options.muted,
+    statusCallback: options.statusCallback,
+    statusCallbackMethod: options.statusCallbackMethod,
+    statusCallbackEvent: options.statusCallbackEvent,
+  };
+}
+
+/** The participant fields every participant event carries (booleans as "true"/"false"). */
+function participantParams(p: VoiceParticipant): Record<string, string> {
+  return {
+    CallSid: p.callSid,
+    Muted: String(p.muted),
+    Hold: String(p.hold),
+    Coaching: String(p.coaching),
+    EndConferenceOnExit: String(p.endConferenceOnExit),
+    StartConferenceOnEnter: String(p.startConferenceOnEnter),
+    ...(p.label ? { ParticipantLabel: p.label } : {}),
+  };
+}
+
+function conferenceEndText(reason: ReasonConferenceEnded, ending: VoiceParticipant | null): string {
+  switch (reason) {
+    case "conference-ended-via-api":
+      return "Conference ended via API";
+    case "last-participant-left":
+    case "last-participant-kicked":
+      return `Last participant ${ending?.callSid ?? ""} left the conference`.replace("  ", " ");
+    default:
+      return `Participant ${ending?.callSid ?? ""} with endConferenceOnExit left the conference`;
+  }
+}
+
+/** What an announcement plays: the <Say>/<Play> of returned TwiML, or the audio URL itself. */
+function announcementContent(contentType: string, body: string, url: string): string[] {
+  if (/^audio\//.test(contentType)) return [`play:${url}`];
+  const verbs = parseTwiml(body);
+  return verbs.flatMap((v) => (v.verb === "Say" ? [`say:${v.text}`] : v.verb === "Play" ? [`play:${v.url}`] : []));
+}
