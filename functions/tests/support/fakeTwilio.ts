@@ -90,8 +90,10 @@ export class FakeTwilio {
   async stop(): Promise<void> {
     this.holding = false;
     this.releaseAll();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    // Close idle keep-alive connections too, or close() waits for them to time out.
+    const closed = new Promise<void>((resolve) => this.server?.close(() => resolve()));
     this.server?.closeAllConnections();
+    await closed;
   }
 
   sid(prefix: string): string {

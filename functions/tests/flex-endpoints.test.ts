@@ -1,0 +1,263 @@
+// The Flex-facing functions against the fake Twilio: token (401/403), origins (CORS), bad input
+// (400, nothing changed) and what each endpoint does.
+import { FunctionEnv, stateDocumentName, type ConferenceState } from "@flex-call-recovery/vocabulary";
+import { handler as conferenceStatus } from "../src/functions/conference-status-handler.protected";
+import { handler as endConference } from "../src/functions/flex/end-conference";
+import { handler as moveParticipants } from "../src/functions/flex/move-participants";
+import { handler as registerWorker } from "../src/functions/flex/register-worker";
+import { handler as syncToken } from "../src/functions/flex/sync-token";
+import { handler as unregisterWorker } from "../src/functions/flex/unregister-worker";
+import { FakeTwilio } from "./support/fakeTwilio";
+import { callHandler, contextFor, installRuntime, removeRuntime, SYNC_SERVICE_SID } from "./support/runtime";
+import { addAgent, agentDropped, registerBody, seedCall, type Call } from "./support/scenario";
+
+let fake: FakeTwilio;
+let context: Record<string, string>;
+
+beforeAll(installRuntime);
+afterAll(removeRuntime);
+beforeEach(async () => {
+  fake = await new FakeTwilio().start();
+  context = contextFor(fake.url);
+});
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await fake.stop();
+});
+
+const FLEX = "https://flex.twilio.com";
+const withHeaders = (body: object, headers: Record<string, string>) => ({ ...body, request: { headers, cookies: {} } });
+const stateOf = (call: Call) =>
+  fake.documents.get(stateDocumentName(call.conferenceSid))?.data as ConferenceState | undefined;
+
+describe("Flex token and origin", () => {
+  const endpoints = [registerWorker, unregisterWorker, endConference, moveParticipants, syncToken];
+
+  it.each(endpoints.map((h) => [h]))("answers 401 without a token (%#)", async (endpoint) => {
+    const answer = await callHandler(endpoint, context, withHeaders({ conferenceSid: "x" }, { origin: FLEX }));
+    expect(answer.statusCode).toBe(401);
+    expect(answer.body).toMatchObject({ success: false, message: expect.stringContaining("missing Flex token") });
+    expect(answer.headers["Access-Control-Allow-Origin"]).toBe(FLEX);
+  });
+
+  it.each(endpoints.map((h) => [h]))("answers 403 for a token Twilio rejects (%#)", async (endpoint) => {
+    const answer = await callHandler(endpoint, context, { Token: "forged" });
+    expect(answer.statusCode).toBe(403);
+    expect(answer.body).toMatchObject({ success: false, message: expect.stringContaining("Invalid token") });
+    expect(fake.writes().filter((r) => r.host !== "iam.twilio.com")).toHaveLength(0);
+  });
+
+  it("refuses an origin that is not Flex's before looking at anything else", async () => {
+    const call = seedCall(fake);
+    const answer = await callHandler(
+      registerWorker,
+      context,
+      withHeaders(registerBody(call), { origin: "https://evil.example" }),
+    );
+    expect(answer.statusCode).toBe(403);
+    expect(answer.headers).not.toHaveProperty("Access-Control-Allow-Origin");
+    expect(fake.log).toHaveLength(0);
+  });
+
+  it("answers a preflight for an allowed origin, from ALLOWED_ORIGINS when set", async () => {
+    const preflight = { "access-control-request-method": "POST", origin: "https://flex.example.com" };
+    const configured = { ...context, [FunctionEnv.allowedOrigins]: "https://flex.example.com, https://other.example" };
+    const allowed = await callHandler(syncToken, configured, withHeaders({}, preflight));
+    expect(allowed.statusCode).toBe(204);
+    expect(allowed.headers).toMatchObject({
+      "Access-Control-Allow-Origin": "https://flex.example.com",
+      "Access-Control-Allow-Methods": "POST, OPTIONS",
+      "Access-Control-Allow-Headers": "Content-Type",
+      Vary: "Origin",
+    });
+    // The default list is Flex's own origin only.
+    expect((await callHandler(syncToken, context, withHeaders({}, preflight))).statusCode).toBe(403);
+  });
+});
+
+describe("flex/register-worker", () => {
+  it("records the leg, clears its endConferenceOnExit and grants the agent read access", async () => {
+    const call = seedCall(fake);
+    const answer = await callHandler(registerWorker, context, withHeaders(registerBody(call), { origin: FLEX }));
+    expect(answer).toMatchObject({ statusCode: 200, body: { success: true } });
+    expect(answer.headers["Access-Control-Allow-Origin"]).toBe(FLEX);
+    const state = stateOf(call)!;
+    expect(state.workers[call.agent.callSid]).toEqual({
+      workerSid: call.agent.workerSid,
+      workerName: "Alice",
+      callSid: call.agent.callSid,
+      taskSid: call.taskSid,
+      reservationSid: call.agent.reservationSid,
+    });
+    expect(state.customerCallSid).toBe(call.customerCallSid);
+    expect(fake.conferences.get(call.conferenceSid)!.participants.get(call.agent.callSid)!.endConferenceOnExit).toBe(
+      false,
+    );
+    const permissions = fake.documents.get(stateDocumentName(call.conferenceSid))!.permissions;
+    expect(permissions.get(call.agent.identity)).toEqual({ read: true, write: false, manage: false });
+  });
+
+  it.each<[string, (call: Call) => Record<string, string>, number, string]>([
+    ["a missing parameter", (call) => ({ ...registerBody(call), taskSid: "" }), 400, "missing parameter taskSid"],
+    [
+      "a malformed SID",
+      (call) => ({ ...registerBody(call), reservationSid: "WT123" }),
+      400,
+      "parameter reservationSid is not a WR SID",
+    ],
+    [
+      "an unknown task",
+      (call) => ({ ...registerBody(call), taskSid: `WT${"9".repeat(32)}` }),
+      400,
+      `unknown task WT${"9".repeat(32)}`,
+    ],
+    [
+      "a call that is not in the conference",
+      (call) => ({ ...registerBody(call), customerCallSid: `CA${"9".repeat(32)}` }),
+      400,
+      `unknown customer call CA${"9".repeat(32)} in conference CF00000000000000000000000000000001`,
+    ],
+    [
+      "another agent's worker SID",
+      (call) => ({ ...registerBody(call), workerSid: `WK${"9".repeat(32)}` }),
+      403,
+      `worker WK${"9".repeat(32)} is not the caller`,
+    ],
+  ])("answers %s with a 4xx and changes nothing", async (_name, body, status, message) => {
+    const call = seedCall(fake);
+    const answer = await callHandler(registerWorker, context, body(call));
+    expect(answer).toMatchObject({ statusCode: status, body: { success: false, message } });
+    expect(fake.writes().filter((r) => r.host !== "iam.twilio.com")).toHaveLength(0);
+    expect(stateOf(call)).toBeUndefined();
+  });
+
+  it("answers 500 without leaking credentials when Twilio fails unexpectedly", async () => {
+    jest.spyOn(console, "error").mockImplementation(() => undefined);
+    jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const call = seedCall(fake);
+    fake.failNext((r) => r.host === "sync.twilio.com" && r.method === "POST", 400, 54006);
+    const answer = await callHandler(registerWorker, context, registerBody(call));
+    expect(answer.statusCode).toBe(500);
+    expect(answer.body).toEqual({ success: false, message: "register-worker failed: Twilio answered HTTP 400" });
+    expect(JSON.stringify(answer)).not.toContain(context[FunctionEnv.authToken]);
+  });
+});
+
+describe("flex/unregister-worker and flex/end-conference", () => {
+  it("unregisters the caller's leg so its leave is graceful (no ping)", async () => {
+    const call = seedCall(fake);
+    await callHandler(registerWorker, context, registerBody(call));
+    const body = { Token: call.agent.token, conferenceSid: call.conferenceSid, workerCallSid: call.agent.callSid };
+    expect((await callHandler(unregisterWorker, context, body)).statusCode).toBe(200);
+    expect(stateOf(call)!.workers).toEqual({});
+    await callHandler(conferenceStatus, context, agentDropped(call));
+    expect(fake.log.filter((r) => r.method === "POST" && /\/Tasks$/.test(r.path))).toHaveLength(0);
+  });
+
+  it("refuses to unregister another agent's leg", async () => {
+    const call = seedCall(fake);
+    const bob = addAgent(fake, call, "Bob");
+    await callHandler(registerWorker, context, registerBody(call));
+    const body = { Token: bob.token, conferenceSid: call.conferenceSid, workerCallSid: call.agent.callSid };
+    expect((await callHandler(unregisterWorker, context, body)).statusCode).toBe(403);
+    expect(Object.keys(stateOf(call)!.workers)).toEqual([call.agent.callSid]);
+  });
+
+  it("ends the conference for a registered agent, unregistering them first", async () => {
+    const call = seedCall(fake);
+    await callHandler(registerWorker, context, registerBody(call));
+    const answer = await callHandler(endConference, context, {
+      Token: call.agent.token,
+      conferenceSid: call.conferenceSid,
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(fake.conferences.get(call.conferenceSid)!.status).toBe("completed");
+    expect(stateOf(call)!.workers).toEqual({});
+  });
+
+  it("refuses to end a conference the caller is not registered on, or an unknown one", async () => {
+    const call = seedCall(fake);
+    const bob = addAgent(fake, call, "Bob");
+    await callHandler(registerWorker, context, registerBody(call));
+    const notMine = await callHandler(endConference, context, { Token: bob.token, conferenceSid: call.conferenceSid });
+    expect(notMine.statusCode).toBe(403);
+    const unknown = await callHandler(endConference, context, {
+      Token: bob.token,
+      conferenceSid: `CF${"9".repeat(32)}`,
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(fake.conferences.get(call.conferenceSid)!.status).toBe("in-progress");
+  });
+});
+
+describe("flex/move-participants", () => {
+  it("moves every third party into the new conference in parallel, keeping label and flag", async () => {
+    const old = seedCall(fake);
+    await callHandler(registerWorker, context, registerBody(old));
+    const participants = fake.conferences.get(old.conferenceSid)!.participants;
+    participants.delete(old.agent.callSid);
+    const thirdParties = [
+      { callSid: fake.sid("CA"), label: "supervisor", endConferenceOnExit: false },
+      { callSid: fake.sid("CA"), label: "external", endConferenceOnExit: true },
+    ];
+    for (const p of thirdParties) {
+      participants.set(p.callSid, p);
+      fake.calls.set(p.callSid, { status: "in-progress" });
+    }
+    await callHandler(conferenceStatus, context, agentDropped(old));
+    // The customer is back with the same agent in a new conference, registered there.
+    participants.delete(old.customerCallSid);
+    const next = seedCall(fake);
+    fake.flexTokens.set(old.agent.token, { worker_sid: next.agent.workerSid, identity: next.agent.identity });
+    await callHandler(registerWorker, context, registerBody(next));
+
+    fake.hold();
+    const answer = callHandler(moveParticipants, context, {
+      Token: old.agent.token,
+      fromConferenceSid: old.conferenceSid,
+      toConferenceSid: next.conferenceSid,
+    });
+    await fake.waitForPending(1); // the Flex token
+    fake.release();
+    await fake.waitForPending(4); // the two states, the participants, the new conference
+    fake.release();
+    const redirects = await fake.waitForPending(2);
+    expect(redirects.every((r) => r.method === "POST" && /\/Calls\/\w+\.json$/.test(r.path))).toBe(true);
+    fake.release(true);
+    expect(await answer).toMatchObject({
+      statusCode: 200,
+      body: { success: true, moved: thirdParties.map((p) => ({ callSid: p.callSid, label: p.label })) },
+    });
+    expect(fake.calls.get(thirdParties[0].callSid)!.twiml).toContain(
+      `<Dial><Conference endConferenceOnExit="false" participantLabel="supervisor">${next.taskSid}</Conference></Dial>`,
+    );
+    expect(fake.calls.get(thirdParties[1].callSid)!.twiml).toContain(
+      'endConferenceOnExit="true" participantLabel="external"',
+    );
+  });
+
+  it("refuses callers not registered on the new conference", async () => {
+    const old = seedCall(fake);
+    const next = seedCall(fake);
+    const answer = await callHandler(moveParticipants, context, {
+      Token: old.agent.token,
+      fromConferenceSid: old.conferenceSid,
+      toConferenceSid: next.conferenceSid,
+    });
+    expect(answer.statusCode).toBe(403);
+  });
+});
+
+describe("flex/sync-token", () => {
+  it("signs a Sync token for the agent's own identity and the state service", async () => {
+    const call = seedCall(fake);
+    const answer = await callHandler(syncToken, context, { Token: call.agent.token });
+    expect(answer.statusCode).toBe(200);
+    const body = answer.body as { token: string; identity: string; ttl: number };
+    expect(body).toMatchObject({ success: true, identity: call.agent.identity, ttl: 3600 });
+    const payload = JSON.parse(Buffer.from(body.token.split(".")[1], "base64url").toString("utf8"));
+    expect(payload.grants).toEqual({ identity: call.agent.identity, data_sync: { service_sid: SYNC_SERVICE_SID } });
+    expect(payload.iss).toBe(context[FunctionEnv.syncApiKey]);
+    expect(JSON.stringify(answer)).not.toContain(context[FunctionEnv.syncApiSecret]);
+  });
+});
