@@ -7,7 +7,14 @@ import {
   TaskChannel,
   type ConferenceState,
 } from "@flex-call-recovery/vocabulary";
-import { createTestAgent, FakeClock, FakeFunctions, testReservation, type TestAgent } from "./testPort";
+import {
+  createTestAgent,
+  FakeClock,
+  FakeFunctions,
+  pollingWatchState,
+  testReservation,
+  type TestAgent,
+} from "./testPort";
 import { StringTemplates } from "./strings";
 import type { ParticipantView } from "./types";
 
@@ -427,5 +434,23 @@ describe("another agent's reconnect", () => {
     expect(a.port.noticeTexts).toEqual(["Reconnected with the customer — Bob dropped 23 s ago"]);
     expect(a.port.selected).toEqual([RECONNECT]);
     expect(a.port.dialogHistory).toEqual([]);
+  });
+});
+
+describe("pollingWatchState (for drivers without twilio-sync)", () => {
+  it("reports changes only, and stops on unsubscribe", async () => {
+    const clock = new FakeClock();
+    const documents: (ConferenceState | null)[] = [state(RecoveryStatus.pinging, "t1")];
+    const watch = pollingWatchState(async () => documents[documents.length - 1], clock, 100);
+    const seen: (string | null)[] = [];
+    const unsubscribe = await watch(OLD_CONF, (s) => seen.push(s?.recovery?.status ?? null));
+    clock.advance(100);
+    await Promise.resolve();
+    documents.push(state(RecoveryStatus.reconnecting, "t2"));
+    clock.advance(100);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(seen).toEqual([RecoveryStatus.pinging, RecoveryStatus.reconnecting]);
+    unsubscribe();
+    expect(clock.pendingTimers).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ export { StringTemplates, DEFAULT_STRINGS, renderTemplate } from "./strings";
 export {
   createTestAgent,
   testReservation,
+  pollingWatchState,
   FakeClock,
   FakeFunctions,
   TestRecoveryPort,

@@ -276,3 +276,35 @@ export function createTestAgent(options: TestAgentOptions): TestAgent {
     },
   };
 }
+
+/**
+ * A `watchState` for drivers without twilio-sync (e.g. against the twin): polls `readState` and
+ * reports each change. Uses the given clock's timers, so it also runs under a FakeClock.
+ */
+export function pollingWatchState(
+  readState: (conferenceSid: string) => Promise<ConferenceState | null>,
+  clock: Clock,
+  intervalMs = 200,
+): RecoveryPort["watchState"] {
+  return async (conferenceSid, listener) => {
+    let last: string | undefined;
+    let timer: unknown = null;
+    let stopped = false;
+    const poll = async () => {
+      const state = await readState(conferenceSid);
+      if (stopped) return;
+      const key = JSON.stringify(state);
+      if (key !== last) {
+        last = key;
+        listener(state);
+      }
+      timer = clock.setTimeout(() => void poll().catch(() => undefined), intervalMs);
+    };
+    // The first read must work: a watcher that cannot read at all is "functions unreachable".
+    await poll();
+    return () => {
+      stopped = true;
+      clock.clearTimeout(timer);
+    };
+  };
+}

@@ -1,0 +1,33 @@
+import { DEFAULT_PLUGIN_SETTINGS, PLUGIN_SETTINGS_KEY } from "@flex-call-recovery/vocabulary";
+import { isConfigured, readSettings } from "./config";
+
+describe("readSettings", () => {
+  it("takes the infra's settings from ui_attributes", () => {
+    const settings = readSettings({
+      ui_attributes: {
+        [PLUGIN_SETTINGS_KEY]: {
+          serverlessDomain: "https://fcr-1234-dev.twil.io",
+          autoAcceptReconnect: false,
+          stallTimeoutSeconds: 20,
+          reconnectedNoticeSeconds: 5,
+        },
+      },
+    });
+    expect(settings).toEqual({
+      serverlessDomain: "fcr-1234-dev.twil.io",
+      autoAcceptReconnect: false,
+      stallTimeoutSeconds: 20,
+      reconnectedNoticeSeconds: 5,
+    });
+    expect(isConfigured(settings)).toBe(true);
+  });
+
+  it("falls back to the defaults for missing or malformed values", () => {
+    const settings = readSettings({
+      ui_attributes: { [PLUGIN_SETTINGS_KEY]: { autoAcceptReconnect: "yes", stallTimeoutSeconds: -1 } },
+    });
+    expect(settings).toEqual({ serverlessDomain: "", ...DEFAULT_PLUGIN_SETTINGS });
+    expect(isConfigured(settings)).toBe(false);
+    expect(readSettings(undefined)).toEqual(settings);
+  });
+});
