@@ -9,7 +9,8 @@ import { join, relative } from "node:path";
 
 const root = join(__dirname, "..");
 const functionsDir = join(root, "src", "functions");
-const outDir = join(root, "build");
+/** Where `npm run build` writes the Serverless project. */
+export const BUILD_DIR = join(root, "build");
 
 /** Packages the Serverless build installs from npm; everything else is bundled. */
 const REGISTRY_DEPENDENCIES = ["twilio", "twilio-flex-token-validator"];
@@ -22,7 +23,8 @@ function handlerFiles(dir: string): string[] {
   });
 }
 
-async function main(): Promise<void> {
+/** Builds every handler under src/functions into `outDir`; returns the built files (relative). */
+export async function buildFunctions(outDir: string = BUILD_DIR): Promise<string[]> {
   rmSync(outDir, { recursive: true, force: true });
   const entryPoints = handlerFiles(functionsDir);
   await build({
@@ -47,12 +49,19 @@ async function main(): Promise<void> {
     join(outDir, "package.json"),
     `${JSON.stringify({ name: "flex-call-recovery-functions", version: "0.1.0", private: true, dependencies }, null, 2)}\n`,
   );
-  const built = entryPoints.map((file) => relative(functionsDir, file).replace(/\.ts$/, ".js"));
-  console.log(`functions: built ${built.length} functions into ${relative(process.cwd(), outDir) || "."}/functions`);
-  for (const file of built) console.log(`  ${file}`);
+  return entryPoints.map((file) => relative(functionsDir, file).replace(/\.ts$/, ".js"));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  buildFunctions()
+    .then((built) => {
+      console.log(
+        `functions: built ${built.length} functions into ${relative(process.cwd(), BUILD_DIR) || "."}/functions`,
+      );
+      for (const file of built) console.log(`  ${file}`);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
