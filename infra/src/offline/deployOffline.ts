@@ -64,16 +64,31 @@ function unwrapSecrets(value: unknown): unknown {
 
 const providerCache = new Map<string, ResourceProvider>();
 
-/** Loads a serialized provider like the dynamic-provider host (require-from-string + configure). */
+/**
+ * Only what the real dynamic-provider process can load: npm packages and Node built-ins. Our
+ * TypeScript modules (relative paths, the workspace packages) are refused, as they would fail
+ * there without a TypeScript loader.
+ */
+function providerRequire(id: string): unknown {
+  if (id.startsWith(".") || id.startsWith("/") || id.startsWith("@flex-call-recovery/")) {
+    throw new Error(`serialized provider code requires "${id}": only npm packages can be loaded there`);
+  }
+  return require(id);
+}
+
+/**
+ * Loads a serialized provider as the dynamic-provider host does (its text evaluated as a
+ * CommonJS module, then `handler()` and `configure`). Evaluated with `new Function` rather
+ * than require-from-string so it shares this realm's `process.env` (under jest the sandbox has
+ * its own copy).
+ */
 async function loadProvider(serialized: string, config: Record<string, string>): Promise<ResourceProvider> {
   const cached = providerCache.get(serialized);
   if (cached) return cached;
-  const requireFromString = require("require-from-string") as (
-    code: string,
-    filename: string,
-  ) => { handler(): ResourceProvider };
-  // The filename makes `require` inside provider code resolve from infra/, as in a real run.
-  const provider = requireFromString(serialized, path.join(__dirname, "..", "..", "__provider.js")).handler();
+  const module = { exports: {} as { handler(): ResourceProvider } };
+  const evaluate = new Function("exports", "require", "module", "__filename", "__dirname", serialized);
+  evaluate(module.exports, providerRequire, module, path.join(__dirname, "__provider.js"), __dirname);
+  const provider = module.exports.handler();
   await provider.configure?.({ config: { get: (key: string) => config[key], require: (key: string) => config[key] } });
   providerCache.set(serialized, provider);
   return provider;
@@ -111,7 +126,10 @@ export async function deployOffline(options: OfflineOptions): Promise<OfflineRun
   const config = fullConfig(options);
   const steps: OfflineRunResult["steps"] = [];
   const inflight = new Set<Promise<unknown>>();
-  const failures: unknown[] = [];
+  // The first failed registration fails the run (an Output whose resource failed never resolves).
+  let fail: (err: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined); // observed through Promise.race below
 
   async function register(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
     if (!args.type.startsWith("pulumi-nodejs:dynamic")) return { id: undefined, state: {} }; // components
@@ -159,7 +177,7 @@ export async function deployOffline(options: OfflineOptions): Promise<OfflineRun
         {
           newResource: (args) => {
             const p = register(args).catch((err) => {
-              failures.push(err);
+              fail(err);
               throw err;
             });
             inflight.add(p);
@@ -173,10 +191,9 @@ export async function deployOffline(options: OfflineOptions): Promise<OfflineRun
         false,
       );
       const stack: RecoveryStack = recoveryProgram({ get: (key) => config[key] }, {}, options.stackName ?? "offline");
-      const outputs = await valueOf(pulumi.output(stack.outputs()));
+      const outputs = await Promise.race([valueOf(pulumi.output(stack.outputs())), failed]);
       // Resources nothing reads (the ui_attributes patch) may still be registering: drain.
-      while (inflight.size > 0) await Promise.allSettled([...inflight]);
-      if (failures.length > 0) throw failures[0];
+      while (inflight.size > 0) await Promise.race([Promise.allSettled([...inflight]), failed]);
       return { outputs: outputs as Record<string, unknown>, steps };
     },
   );

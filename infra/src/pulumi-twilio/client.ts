@@ -71,7 +71,7 @@ export function serverlessClient(): TwilioServerlessApiClient {
   const { TwilioServerlessApiClient } =
     require("@twilio-labs/serverless-api") as typeof import("@twilio-labs/serverless-api");
   const { accountSid, authToken } = twilioCredentials();
-  const api = new TwilioServerlessApiClient({ accountSid, authToken });
+  const api = new TwilioServerlessApiClient({ username: accountSid, password: authToken });
   const base = twinBaseUrl();
   if (base) {
     const target = new URL(base);

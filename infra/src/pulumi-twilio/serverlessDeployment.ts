@@ -73,7 +73,9 @@ async function deploy(inputs: ResolvedInputs, serviceSid: string | null): Promis
   const pkgJson = JSON.parse(fs.readFileSync(path.join(inputs.sourceDir, "package.json"), "utf8"));
   try {
     const result = await api.deployLocalProject({
-      ...twilioCredentials(), // deployLocalProject wants them in its config too
+      // deployLocalProject wants the credentials in its config too.
+      username: twilioCredentials().accountSid,
+      password: twilioCredentials().authToken,
       cwd: inputs.sourceDir,
       envPath: path.join(inputs.sourceDir, ".env"),
       env: inputs.variables,
