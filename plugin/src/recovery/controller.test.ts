@@ -212,7 +212,7 @@ describe("graceful ends", () => {
   });
 
   it("hangup never waits longer than the deadline when the functions hang", async () => {
-    const { a, clock } = agent();
+    const clock = new FakeClock();
     const hanging = new FakeFunctions();
     const b = createTestAgent({ workerSid: ME, clock, functions: hanging });
     b.pushReservation(testReservation({ sid: CALL }));
@@ -229,7 +229,6 @@ describe("graceful ends", () => {
     await hangup;
     expect(done).toBe(true);
     expect(b.port.logs.filter((l) => /timed out/.test(l.message))).toHaveLength(2);
-    expect(a.port.logs).toEqual([]);
   });
 
   it("cold transfer unregisters; warm transfer does not", async () => {
