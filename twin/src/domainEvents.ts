@@ -2,6 +2,7 @@
 // (twin/src/engine/: routing, voice orchestration, Event Streams delivery) subscribes here, so it
 // never edits a REST handler. Events fire synchronously, after the change and before the HTTP
 // answer is serialised; a listener that throws turns the request into a 500 (bugs stay visible).
+import type { Build, Deployment } from "./serverless/backend";
 import type { SyncDocument, SyncService } from "./sync/backend";
 import type { Call, Conference, Participant } from "./voice/backend";
 import type { Activity, Reservation, Task, TaskQueue, Worker, Workflow, Workspace } from "./taskrouter/backend";
@@ -61,6 +62,8 @@ export interface TwinEventMap {
     announceMethod?: string;
   };
   participantRemoved: Base & { participant: Participant };
+  buildCreated: Base & { build: Build };
+  deploymentCreated: Base & { deployment: Deployment };
 }
 
 export type TwinEventName = keyof TwinEventMap;

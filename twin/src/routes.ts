@@ -2,6 +2,7 @@
 import type { Route } from "./http/router";
 import { iamRoutes } from "./iam/routes";
 import { keysRoutes } from "./keys/routes";
+import { serverlessRoutes, serverlessUploadRoutes } from "./serverless/routes";
 import { syncRoutes } from "./sync/routes";
 import { taskrouterRoutes } from "./taskrouter/routes";
 import { voiceRoutes } from "./voice/routes";
@@ -9,6 +10,8 @@ import { voiceRoutes } from "./voice/routes";
 export const ALL_ROUTES: readonly Route[] = [
   ...taskrouterRoutes,
   ...syncRoutes,
+  ...serverlessRoutes,
+  ...serverlessUploadRoutes,
   ...voiceRoutes,
   ...keysRoutes,
   ...iamRoutes,

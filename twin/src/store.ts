@@ -4,6 +4,7 @@ import type { Clock } from "./clock";
 import type { TwinEvents } from "./domainEvents";
 import { IamBackend } from "./iam/backend";
 import { KeysBackend } from "./keys/backend";
+import { ServerlessBackend } from "./serverless/backend";
 import { SyncBackend } from "./sync/backend";
 import { TaskRouterBackend } from "./taskrouter/backend";
 import { VoiceBackend } from "./voice/backend";
@@ -19,6 +20,8 @@ export class AccountStore {
   readonly taskrouter: TaskRouterBackend;
   /** Sync: services, documents (revisions, TTLs), document permissions. */
   readonly sync: SyncBackend;
+  /** Serverless: services, environments, functions, assets, versions, builds, deployments, variables. */
+  readonly serverless: ServerlessBackend;
   /** Voice (2010): calls, conferences, participants. */
   readonly voice: VoiceBackend;
   /** 2010 API keys (SK...), which also authenticate. */
@@ -34,6 +37,7 @@ export class AccountStore {
   ) {
     this.taskrouter = new TaskRouterBackend(ctx);
     this.sync = new SyncBackend(ctx);
+    this.serverless = new ServerlessBackend(ctx);
     this.voice = new VoiceBackend(ctx);
     this.keys = new KeysBackend(ctx);
     this.iam = new IamBackend(ctx);

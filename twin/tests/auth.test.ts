@@ -4,7 +4,6 @@ import { validator } from "twilio-flex-token-validator";
 import { twilioClientForTwin } from "../src";
 import { raw, restError, useTwin } from "./helpers";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const preload = require("../preload.js") as { install(base: string): void; uninstall(): void };
 
 const h = useTwin();

@@ -12,6 +12,10 @@ interface GotLike {
   extend(options: { hooks: { beforeRequest: ((options: GotOptionsLike) => void)[] } }): GotLike;
 }
 
+function isTwilioHost(host: string): boolean {
+  return /(^|\.)twilio\.com$/i.test(host);
+}
+
 /** Rewrites every request of `api` (a TwilioServerlessApiClient) to the twin. Returns `api`. */
 export function redirectServerlessApiToTwin<T extends object>(
   api: T,
@@ -24,8 +28,15 @@ export function redirectServerlessApiToTwin<T extends object>(
     hooks: {
       beforeRequest: [
         (request) => {
-          const original = request.url.toString();
-          if (!original.startsWith(twinBaseUrl)) request.url = new URL(toTwinUrl(twinBaseUrl, original));
+          const url = typeof request.url === "string" ? new URL(request.url) : request.url;
+          if (isTwilioHost(url.hostname)) {
+            // Mutate in place: got keeps the Basic-auth credentials in url.username/password.
+            const target = new URL(toTwinUrl(twinBaseUrl, url.toString()));
+            url.protocol = target.protocol;
+            url.host = target.host;
+            url.pathname = target.pathname;
+          }
+          request.url = url;
           if (options.correlationId) request.headers[TWIN_CORRELATION_HEADER] = options.correlationId;
         },
       ],

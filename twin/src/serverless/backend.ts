@@ -1,0 +1,516 @@
+// Serverless state for one account: services, environments (one domain each), functions and
+// assets with their uploaded versions, builds, deployments and environment variables. Builds
+// take `buildDurationMs` of clock time (default 0): created "building", "completed" when read
+// after that; computing it on read needs no timer and works with any clock.
+import { randomInt } from "crypto";
+import { InvalidParameterError, NotFoundError } from "../http/errors";
+import { newSid } from "../http/sids";
+import type { BackendContext } from "../store";
+import { BuildNotCompletedError, InvalidUploadError, UniqueNameTakenError } from "./errors";
+
+export type Visibility = "public" | "protected" | "private";
+export type BuildStatus = "building" | "completed" | "failed";
+
+interface Dated {
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface ServerlessService extends Dated {
+  sid: string;
+  uniqueName: string;
+  friendlyName: string;
+  includeCredentials: boolean;
+  uiEditable: boolean;
+  /** Prefix of every environment's domain, e.g. `flex-call-recovery-1234`. */
+  domainBase: string;
+}
+
+export interface Environment extends Dated {
+  sid: string;
+  serviceSid: string;
+  uniqueName: string;
+  domainSuffix: string | null;
+  /** `<domainBase>[-<suffix>].twil.io`. */
+  domainName: string;
+  /** The build the latest deployment put live. */
+  buildSid: string | null;
+}
+
+/** A function or an asset (same shape; `kind` tells which). */
+export interface Resource extends Dated {
+  sid: string;
+  serviceSid: string;
+  kind: "function" | "asset";
+  friendlyName: string;
+}
+
+export interface ResourceVersion {
+  sid: string;
+  serviceSid: string;
+  /** The function's or asset's SID. */
+  resourceSid: string;
+  kind: "function" | "asset";
+  path: string;
+  visibility: Visibility;
+  content: Buffer;
+  contentType: string;
+  dateCreated: Date;
+}
+
+export interface Build extends Dated {
+  sid: string;
+  serviceSid: string;
+  functionVersionSids: string[];
+  assetVersionSids: string[];
+  dependencies: { name: string; version: string }[];
+  runtime: string;
+  /** When reads start answering "completed". */
+  completesAt: Date;
+}
+
+export interface Deployment extends Dated {
+  sid: string;
+  serviceSid: string;
+  environmentSid: string;
+  buildSid: string;
+}
+
+export interface Variable extends Dated {
+  sid: string;
+  serviceSid: string;
+  environmentSid: string;
+  key: string;
+  value: string;
+}
+
+interface ServiceState {
+  service: ServerlessService;
+  // Everything below by SID.
+  environments: Map<string, Environment>;
+  resources: Map<string, Resource>;
+  versions: Map<string, ResourceVersion>;
+  builds: Map<string, Build>;
+  deployments: Map<string, Deployment>;
+  variables: Map<string, Variable>;
+}
+
+const VISIBILITIES: Visibility[] = ["public", "protected", "private"];
+export const RUNTIMES = ["node8", "node10", "node12", "node14", "node16", "node18", "node20", "node22"];
+
+export class ServerlessBackend {
+  // Services by SID (ZS...).
+  private readonly services = new Map<string, ServiceState>();
+  /** Clock milliseconds a build stays "building". */
+  buildDurationMs = 0;
+
+  constructor(private readonly ctx: BackendContext) {}
+
+  private now(): Date {
+    return this.ctx.clock.now();
+  }
+
+  private svc(sidOrName: string): ServiceState {
+    const state =
+      this.services.get(sidOrName) ?? [...this.services.values()].find((s) => s.service.uniqueName === sidOrName);
+    if (!state) throw new NotFoundError(`/Services/${sidOrName}`);
+    return state;
+  }
+
+  private item<T>(map: Map<string, T>, sid: string, path: string): T {
+    const found = map.get(sid);
+    if (!found) throw new NotFoundError(path);
+    return found;
+  }
+
+  // ---- Services ----
+
+  createService(input: {
+    uniqueName: string;
+    friendlyName: string;
+    includeCredentials?: boolean;
+    uiEditable?: boolean;
+  }): ServerlessService {
+    if ([...this.services.values()].some((s) => s.service.uniqueName === input.uniqueName)) {
+      throw new UniqueNameTakenError("Service", input.uniqueName);
+    }
+    const now = this.now();
+    const service: ServerlessService = {
+      sid: newSid("ZS"),
+      uniqueName: input.uniqueName,
+      friendlyName: input.friendlyName,
+      includeCredentials: input.includeCredentials ?? true,
+      uiEditable: input.uiEditable ?? false,
+      // Twilio appends four random digits to the unique name.
+      domainBase: `${input.uniqueName}-${randomInt(1000, 10000)}`,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.services.set(service.sid, {
+      service,
+      environments: new Map(),
+      resources: new Map(),
+      versions: new Map(),
+      builds: new Map(),
+      deployments: new Map(),
+      variables: new Map(),
+    });
+    return service;
+  }
+
+  fetchService(sidOrName: string): ServerlessService {
+    return this.svc(sidOrName).service;
+  }
+
+  listService(): ServerlessService[] {
+    return [...this.services.values()].map((s) => s.service);
+  }
+
+  updateService(
+    sid: string,
+    input: { friendlyName?: string; includeCredentials?: boolean; uiEditable?: boolean },
+  ): ServerlessService {
+    const service = this.svc(sid).service;
+    if (input.friendlyName !== undefined) service.friendlyName = input.friendlyName;
+    if (input.includeCredentials !== undefined) service.includeCredentials = input.includeCredentials;
+    if (input.uiEditable !== undefined) service.uiEditable = input.uiEditable;
+    service.dateUpdated = this.now();
+    return service;
+  }
+
+  deleteService(sid: string): void {
+    this.services.delete(this.svc(sid).service.sid);
+  }
+
+  // ---- Environments ----
+
+  createEnvironment(serviceSid: string, input: { uniqueName: string; domainSuffix?: string }): Environment {
+    const state = this.svc(serviceSid);
+    if ([...state.environments.values()].some((e) => e.uniqueName === input.uniqueName)) {
+      throw new UniqueNameTakenError("Environment", input.uniqueName);
+    }
+    const suffix = input.domainSuffix || null;
+    const now = this.now();
+    const environment: Environment = {
+      sid: newSid("ZE"),
+      serviceSid: state.service.sid,
+      uniqueName: input.uniqueName,
+      domainSuffix: suffix,
+      domainName: `${state.service.domainBase}${suffix ? `-${suffix}` : ""}.twil.io`,
+      buildSid: null,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    state.environments.set(environment.sid, environment);
+    return environment;
+  }
+
+  fetchEnvironment(serviceSid: string, sid: string): Environment {
+    const state = this.svc(serviceSid);
+    return this.item(state.environments, sid, `/Services/${serviceSid}/Environments/${sid}`);
+  }
+
+  listEnvironment(serviceSid: string): Environment[] {
+    return [...this.svc(serviceSid).environments.values()];
+  }
+
+  deleteEnvironment(serviceSid: string, sid: string): void {
+    const state = this.svc(serviceSid);
+    this.fetchEnvironment(serviceSid, sid);
+    state.environments.delete(sid);
+    for (const [vid, v] of state.variables) if (v.environmentSid === sid) state.variables.delete(vid);
+  }
+
+  // ---- Functions and assets ----
+
+  private createResource(serviceSid: string, kind: Resource["kind"], friendlyName: string): Resource {
+    const state = this.svc(serviceSid);
+    const now = this.now();
+    const resource: Resource = {
+      sid: newSid("ZH"),
+      serviceSid: state.service.sid,
+      kind,
+      friendlyName,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    state.resources.set(resource.sid, resource);
+    return resource;
+  }
+
+  private fetchResource(serviceSid: string, kind: Resource["kind"], sid: string): Resource {
+    const state = this.svc(serviceSid);
+    const found = state.resources.get(sid);
+    const segment = kind === "function" ? "Functions" : "Assets";
+    if (!found || found.kind !== kind) throw new NotFoundError(`/Services/${serviceSid}/${segment}/${sid}`);
+    return found;
+  }
+
+  private listResource(serviceSid: string, kind: Resource["kind"]): Resource[] {
+    return [...this.svc(serviceSid).resources.values()].filter((r) => r.kind === kind);
+  }
+
+  private updateResource(serviceSid: string, kind: Resource["kind"], sid: string, friendlyName: string): Resource {
+    const resource = this.fetchResource(serviceSid, kind, sid);
+    resource.friendlyName = friendlyName;
+    resource.dateUpdated = this.now();
+    return resource;
+  }
+
+  private deleteResource(serviceSid: string, kind: Resource["kind"], sid: string): void {
+    const state = this.svc(serviceSid);
+    this.fetchResource(serviceSid, kind, sid);
+    state.resources.delete(sid);
+  }
+
+  createFunction(serviceSid: string, friendlyName: string): Resource {
+    return this.createResource(serviceSid, "function", friendlyName);
+  }
+  fetchFunction(serviceSid: string, sid: string): Resource {
+    return this.fetchResource(serviceSid, "function", sid);
+  }
+  listFunction(serviceSid: string): Resource[] {
+    return this.listResource(serviceSid, "function");
+  }
+  updateFunction(serviceSid: string, sid: string, friendlyName: string): Resource {
+    return this.updateResource(serviceSid, "function", sid, friendlyName);
+  }
+  deleteFunction(serviceSid: string, sid: string): void {
+    this.deleteResource(serviceSid, "function", sid);
+  }
+  createAsset(serviceSid: string, friendlyName: string): Resource {
+    return this.createResource(serviceSid, "asset", friendlyName);
+  }
+  fetchAsset(serviceSid: string, sid: string): Resource {
+    return this.fetchResource(serviceSid, "asset", sid);
+  }
+  listAsset(serviceSid: string): Resource[] {
+    return this.listResource(serviceSid, "asset");
+  }
+  updateAsset(serviceSid: string, sid: string, friendlyName: string): Resource {
+    return this.updateResource(serviceSid, "asset", sid, friendlyName);
+  }
+  deleteAsset(serviceSid: string, sid: string): void {
+    this.deleteResource(serviceSid, "asset", sid);
+  }
+
+  // ---- Versions (created by the serverless-upload multipart endpoints) ----
+
+  createVersion(
+    serviceSid: string,
+    kind: Resource["kind"],
+    resourceSid: string,
+    input: { path: string; visibility: string; content: Buffer; contentType: string },
+  ): ResourceVersion {
+    const state = this.svc(serviceSid);
+    this.fetchResource(serviceSid, kind, resourceSid);
+    if (!VISIBILITIES.includes(input.visibility as Visibility)) {
+      throw new InvalidUploadError(`Visibility must be one of ${VISIBILITIES.join(", ")}`);
+    }
+    if (!input.path.startsWith("/")) throw new InvalidUploadError("Path must start with /");
+    const version: ResourceVersion = {
+      sid: newSid("ZN"),
+      serviceSid: state.service.sid,
+      resourceSid,
+      kind,
+      path: input.path,
+      visibility: input.visibility as Visibility,
+      content: input.content,
+      contentType: input.contentType,
+      dateCreated: this.now(),
+    };
+    state.versions.set(version.sid, version);
+    return version;
+  }
+
+  fetchVersion(serviceSid: string, kind: Resource["kind"], resourceSid: string, sid: string): ResourceVersion {
+    const state = this.svc(serviceSid);
+    const found = state.versions.get(sid);
+    if (!found || found.kind !== kind || found.resourceSid !== resourceSid) {
+      throw new NotFoundError(
+        `/Services/${serviceSid}/${kind === "function" ? "Functions" : "Assets"}/${resourceSid}/Versions/${sid}`,
+      );
+    }
+    return found;
+  }
+
+  listVersion(serviceSid: string, kind: Resource["kind"], resourceSid: string): ResourceVersion[] {
+    this.fetchResource(serviceSid, kind, resourceSid);
+    return [...this.svc(serviceSid).versions.values()].filter((v) => v.kind === kind && v.resourceSid === resourceSid);
+  }
+
+  version(serviceSid: string, sid: string): ResourceVersion | undefined {
+    return this.svc(serviceSid).versions.get(sid);
+  }
+
+  // ---- Builds ----
+
+  createBuild(
+    serviceSid: string,
+    input: {
+      functionVersions?: string[];
+      assetVersions?: string[];
+      dependencies?: { name: string; version: string }[];
+      runtime?: string;
+    },
+  ): Build {
+    const state = this.svc(serviceSid);
+    for (const [list, kind] of [
+      [input.functionVersions ?? [], "function"],
+      [input.assetVersions ?? [], "asset"],
+    ] as const) {
+      for (const sid of list) {
+        const v = state.versions.get(sid);
+        if (!v || v.kind !== kind) throw new InvalidParameterError(`Unknown ${kind} version ${sid}`);
+      }
+    }
+    const runtime = input.runtime ?? "node18";
+    if (!RUNTIMES.includes(runtime)) throw new InvalidParameterError(`Runtime must be one of ${RUNTIMES.join(", ")}`);
+    const now = this.now();
+    const build: Build = {
+      sid: newSid("ZB"),
+      serviceSid: state.service.sid,
+      functionVersionSids: input.functionVersions ?? [],
+      assetVersionSids: input.assetVersions ?? [],
+      dependencies: input.dependencies ?? [],
+      runtime,
+      completesAt: new Date(now.getTime() + this.buildDurationMs),
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    state.builds.set(build.sid, build);
+    this.ctx.events.emit("buildCreated", { accountSid: this.ctx.accountSid, build });
+    return build;
+  }
+
+  /** "building" until `completesAt` on the clock, "completed" from then on. */
+  buildStatus(build: Build, atCreation = false): BuildStatus {
+    if (atCreation) return "building";
+    return this.now().getTime() >= build.completesAt.getTime() ? "completed" : "building";
+  }
+
+  fetchBuild(serviceSid: string, sid: string): Build {
+    return this.item(this.svc(serviceSid).builds, sid, `/Services/${serviceSid}/Builds/${sid}`);
+  }
+
+  listBuild(serviceSid: string): Build[] {
+    return [...this.svc(serviceSid).builds.values()];
+  }
+
+  deleteBuild(serviceSid: string, sid: string): void {
+    const state = this.svc(serviceSid);
+    this.fetchBuild(serviceSid, sid);
+    if ([...state.environments.values()].some((e) => e.buildSid === sid)) {
+      throw new InvalidParameterError(`Build ${sid} is deployed to an environment`);
+    }
+    state.builds.delete(sid);
+  }
+
+  // ---- Deployments ----
+
+  createDeployment(serviceSid: string, environmentSid: string, buildSid: string | undefined): Deployment {
+    const state = this.svc(serviceSid);
+    const environment = this.fetchEnvironment(serviceSid, environmentSid);
+    const now = this.now();
+    let sid = buildSid;
+    if (sid !== undefined) {
+      const build = this.fetchBuild(serviceSid, sid);
+      const status = this.buildStatus(build);
+      if (status !== "completed") throw new BuildNotCompletedError(sid, status);
+    }
+    // Without a BuildSid, Twilio deploys the empty build: the environment serves nothing.
+    sid ??= "";
+    const deployment: Deployment = {
+      sid: newSid("ZD"),
+      serviceSid: state.service.sid,
+      environmentSid: environment.sid,
+      buildSid: sid,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    state.deployments.set(deployment.sid, deployment);
+    environment.buildSid = sid || null;
+    environment.dateUpdated = now;
+    this.ctx.events.emit("deploymentCreated", { accountSid: this.ctx.accountSid, deployment });
+    return deployment;
+  }
+
+  fetchDeployment(serviceSid: string, environmentSid: string, sid: string): Deployment {
+    const found = this.svc(serviceSid).deployments.get(sid);
+    if (!found || found.environmentSid !== environmentSid) {
+      throw new NotFoundError(`/Services/${serviceSid}/Environments/${environmentSid}/Deployments/${sid}`);
+    }
+    return found;
+  }
+
+  listDeployment(serviceSid: string, environmentSid: string): Deployment[] {
+    this.fetchEnvironment(serviceSid, environmentSid);
+    return [...this.svc(serviceSid).deployments.values()].filter((d) => d.environmentSid === environmentSid);
+  }
+
+  // ---- Variables ----
+
+  createVariable(serviceSid: string, environmentSid: string, input: { key: string; value: string }): Variable {
+    const state = this.svc(serviceSid);
+    this.fetchEnvironment(serviceSid, environmentSid);
+    if (this.listVariable(serviceSid, environmentSid).some((v) => v.key === input.key)) {
+      throw new UniqueNameTakenError("Variable", input.key);
+    }
+    const now = this.now();
+    const variable: Variable = {
+      sid: newSid("ZV"),
+      serviceSid: state.service.sid,
+      environmentSid,
+      key: input.key,
+      value: input.value,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    state.variables.set(variable.sid, variable);
+    return variable;
+  }
+
+  fetchVariable(serviceSid: string, environmentSid: string, sid: string): Variable {
+    const found = this.svc(serviceSid).variables.get(sid);
+    if (!found || found.environmentSid !== environmentSid) {
+      throw new NotFoundError(`/Services/${serviceSid}/Environments/${environmentSid}/Variables/${sid}`);
+    }
+    return found;
+  }
+
+  listVariable(serviceSid: string, environmentSid: string): Variable[] {
+    this.fetchEnvironment(serviceSid, environmentSid);
+    return [...this.svc(serviceSid).variables.values()].filter((v) => v.environmentSid === environmentSid);
+  }
+
+  updateVariable(
+    serviceSid: string,
+    environmentSid: string,
+    sid: string,
+    input: { key?: string; value?: string },
+  ): Variable {
+    const variable = this.fetchVariable(serviceSid, environmentSid, sid);
+    if (input.key !== undefined) variable.key = input.key;
+    if (input.value !== undefined) variable.value = input.value;
+    variable.dateUpdated = this.now();
+    return variable;
+  }
+
+  deleteVariable(serviceSid: string, environmentSid: string, sid: string): void {
+    this.fetchVariable(serviceSid, environmentSid, sid);
+    this.svc(serviceSid).variables.delete(sid);
+  }
+
+  /** What an environment serves now: path → version, from its deployed build (for the engine and the demo). */
+  deployedFiles(serviceSid: string, environmentSid: string): Map<string, ResourceVersion> {
+    const state = this.svc(serviceSid);
+    const environment = this.fetchEnvironment(serviceSid, environmentSid);
+    const files = new Map<string, ResourceVersion>();
+    const build = environment.buildSid ? state.builds.get(environment.buildSid) : undefined;
+    for (const sid of [...(build?.functionVersionSids ?? []), ...(build?.assetVersionSids ?? [])]) {
+      const version = state.versions.get(sid);
+      if (version) files.set(version.path, version);
+    }
+    return files;
+  }
+}

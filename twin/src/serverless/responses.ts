@@ -1,0 +1,462 @@
+// Serverless: parse each request, call the backend, serialise Twilio's JSON. Version uploads
+// arrive as multipart bodies on serverless-upload.twilio.com.
+import { iso } from "../http/dates";
+import { pageV1 } from "../http/paging";
+import { optionalBool, optionalList, optionalString, requiredString } from "../http/params";
+import { created, noContent, ok } from "../http/reply";
+import type { TwinRequest, TwinResponse } from "../http/router";
+import type {
+  Build,
+  Deployment,
+  Environment,
+  Resource,
+  ResourceVersion,
+  ServerlessBackend,
+  ServerlessService,
+  Variable,
+} from "./backend";
+import { InvalidUploadError } from "./errors";
+
+const BASE = "https://serverless.twilio.com/v1";
+const svcUrl = (sid: string): string => `${BASE}/Services/${sid}`;
+
+function serializeService(accountSid: string, s: ServerlessService): Record<string, unknown> {
+  const url = svcUrl(s.sid);
+  return {
+    sid: s.sid,
+    account_sid: accountSid,
+    friendly_name: s.friendlyName,
+    unique_name: s.uniqueName,
+    include_credentials: s.includeCredentials,
+    ui_editable: s.uiEditable,
+    domain_base: s.domainBase,
+    date_created: iso(s.dateCreated),
+    date_updated: iso(s.dateUpdated),
+    url,
+    links: {
+      environments: `${url}/Environments`,
+      functions: `${url}/Functions`,
+      assets: `${url}/Assets`,
+      builds: `${url}/Builds`,
+    },
+  };
+}
+
+function serializeEnvironment(accountSid: string, e: Environment): Record<string, unknown> {
+  const url = `${svcUrl(e.serviceSid)}/Environments/${e.sid}`;
+  return {
+    sid: e.sid,
+    account_sid: accountSid,
+    service_sid: e.serviceSid,
+    build_sid: e.buildSid,
+    unique_name: e.uniqueName,
+    domain_suffix: e.domainSuffix,
+    domain_name: e.domainName,
+    date_created: iso(e.dateCreated),
+    date_updated: iso(e.dateUpdated),
+    url,
+    links: { variables: `${url}/Variables`, deployments: `${url}/Deployments`, logs: `${url}/Logs` },
+  };
+}
+
+function resourceUrl(r: { serviceSid: string; kind: Resource["kind"] }, sid: string): string {
+  return `${svcUrl(r.serviceSid)}/${r.kind === "function" ? "Functions" : "Assets"}/${sid}`;
+}
+
+function serializeResource(accountSid: string, r: Resource): Record<string, unknown> {
+  const url = resourceUrl(r, r.sid);
+  return {
+    sid: r.sid,
+    account_sid: accountSid,
+    service_sid: r.serviceSid,
+    friendly_name: r.friendlyName,
+    date_created: iso(r.dateCreated),
+    date_updated: iso(r.dateUpdated),
+    url,
+    links: r.kind === "function" ? { function_versions: `${url}/Versions` } : { asset_versions: `${url}/Versions` },
+  };
+}
+
+/** Function and asset versions differ in the owner's field name and in `links` (function versions only). */
+export function serializeVersion(accountSid: string, v: ResourceVersion): Record<string, unknown> {
+  const url = `${resourceUrl(v, v.resourceSid)}/Versions/${v.sid}`;
+  const common = {
+    sid: v.sid,
+    account_sid: accountSid,
+    service_sid: v.serviceSid,
+    path: v.path,
+    visibility: v.visibility,
+    date_created: iso(v.dateCreated),
+    url,
+  };
+  return v.kind === "function"
+    ? { ...common, function_sid: v.resourceSid, links: { function_version_content: `${url}/Content` } }
+    : { ...common, asset_sid: v.resourceSid };
+}
+
+function serializeBuild(
+  sls: ServerlessBackend,
+  accountSid: string,
+  b: Build,
+  atCreation = false,
+): Record<string, unknown> {
+  const url = `${svcUrl(b.serviceSid)}/Builds/${b.sid}`;
+  // Twilio lists the versions in a build as small objects, not bare SIDs.
+  const versionSummary = (sid: string): Record<string, unknown> | null => {
+    const v = sls.version(b.serviceSid, sid);
+    if (!v) return null;
+    const owner = v.kind === "function" ? { function_sid: v.resourceSid } : { asset_sid: v.resourceSid };
+    return {
+      sid: v.sid,
+      account_sid: accountSid,
+      service_sid: v.serviceSid,
+      ...owner,
+      date_created: iso(v.dateCreated),
+      path: v.path,
+      visibility: v.visibility,
+    };
+  };
+  return {
+    sid: b.sid,
+    account_sid: accountSid,
+    service_sid: b.serviceSid,
+    status: sls.buildStatus(b, atCreation),
+    asset_versions: b.assetVersionSids.map(versionSummary),
+    function_versions: b.functionVersionSids.map(versionSummary),
+    dependencies: b.dependencies,
+    runtime: b.runtime,
+    date_created: iso(b.dateCreated),
+    date_updated: iso(b.dateUpdated),
+    url,
+    links: { build_status: `${url}/Status` },
+  };
+}
+
+function serializeDeployment(accountSid: string, d: Deployment): Record<string, unknown> {
+  return {
+    sid: d.sid,
+    account_sid: accountSid,
+    service_sid: d.serviceSid,
+    environment_sid: d.environmentSid,
+    build_sid: d.buildSid,
+    date_created: iso(d.dateCreated),
+    date_updated: iso(d.dateUpdated),
+    url: `${svcUrl(d.serviceSid)}/Environments/${d.environmentSid}/Deployments/${d.sid}`,
+  };
+}
+
+function serializeVariable(accountSid: string, v: Variable): Record<string, unknown> {
+  return {
+    sid: v.sid,
+    account_sid: accountSid,
+    service_sid: v.serviceSid,
+    environment_sid: v.environmentSid,
+    key: v.key,
+    value: v.value,
+    date_created: iso(v.dateCreated),
+    date_updated: iso(v.dateUpdated),
+    url: `${svcUrl(v.serviceSid)}/Environments/${v.environmentSid}/Variables/${v.sid}`,
+  };
+}
+
+const sls = (req: TwinRequest): ServerlessBackend => req.account.serverless;
+const acct = (req: TwinRequest): string => req.account.accountSid;
+const SVC = (req: TwinRequest): string => req.params.ServiceSid;
+
+// ---- services ----
+
+export function createService(req: TwinRequest): TwinResponse {
+  const s = sls(req).createService({
+    uniqueName: requiredString(req.form, "UniqueName"),
+    friendlyName: requiredString(req.form, "FriendlyName"),
+    includeCredentials: optionalBool(req.form, "IncludeCredentials"),
+    uiEditable: optionalBool(req.form, "UiEditable"),
+  });
+  return created(serializeService(acct(req), s));
+}
+
+export function fetchService(req: TwinRequest): TwinResponse {
+  return ok(serializeService(acct(req), sls(req).fetchService(req.params.Sid)));
+}
+
+export function listService(req: TwinRequest): TwinResponse {
+  return ok(
+    pageV1(sls(req).listService(), {
+      listUrl: `${BASE}/Services`,
+      key: "services",
+      query: req.query,
+      serialize: (s) => serializeService(acct(req), s),
+    }),
+  );
+}
+
+export function updateService(req: TwinRequest): TwinResponse {
+  const s = sls(req).updateService(req.params.Sid, {
+    friendlyName: optionalString(req.form, "FriendlyName"),
+    includeCredentials: optionalBool(req.form, "IncludeCredentials"),
+    uiEditable: optionalBool(req.form, "UiEditable"),
+  });
+  return ok(serializeService(acct(req), s));
+}
+
+export function deleteService(req: TwinRequest): TwinResponse {
+  sls(req).deleteService(req.params.Sid);
+  return noContent();
+}
+
+// ---- environments ----
+
+export function createEnvironment(req: TwinRequest): TwinResponse {
+  const e = sls(req).createEnvironment(SVC(req), {
+    uniqueName: requiredString(req.form, "UniqueName"),
+    domainSuffix: optionalString(req.form, "DomainSuffix"),
+  });
+  return created(serializeEnvironment(acct(req), e));
+}
+
+export function fetchEnvironment(req: TwinRequest): TwinResponse {
+  return ok(serializeEnvironment(acct(req), sls(req).fetchEnvironment(SVC(req), req.params.Sid)));
+}
+
+export function listEnvironment(req: TwinRequest): TwinResponse {
+  return ok(
+    pageV1(sls(req).listEnvironment(SVC(req)), {
+      listUrl: `${svcUrl(SVC(req))}/Environments`,
+      key: "environments",
+      query: req.query,
+      serialize: (e) => serializeEnvironment(acct(req), e),
+    }),
+  );
+}
+
+export function deleteEnvironment(req: TwinRequest): TwinResponse {
+  sls(req).deleteEnvironment(SVC(req), req.params.Sid);
+  return noContent();
+}
+
+// ---- functions and assets ----
+
+export function createFunction(req: TwinRequest): TwinResponse {
+  return created(
+    serializeResource(acct(req), sls(req).createFunction(SVC(req), requiredString(req.form, "FriendlyName"))),
+  );
+}
+export function fetchFunction(req: TwinRequest): TwinResponse {
+  return ok(serializeResource(acct(req), sls(req).fetchFunction(SVC(req), req.params.Sid)));
+}
+export function listFunction(req: TwinRequest): TwinResponse {
+  return ok(
+    pageV1(sls(req).listFunction(SVC(req)), {
+      listUrl: `${svcUrl(SVC(req))}/Functions`,
+      key: "functions",
+      query: req.query,
+      serialize: (r) => serializeResource(acct(req), r),
+    }),
+  );
+}
+export function updateFunction(req: TwinRequest): TwinResponse {
+  const r = sls(req).updateFunction(SVC(req), req.params.Sid, requiredString(req.form, "FriendlyName"));
+  return ok(serializeResource(acct(req), r));
+}
+export function deleteFunction(req: TwinRequest): TwinResponse {
+  sls(req).deleteFunction(SVC(req), req.params.Sid);
+  return noContent();
+}
+export function createAsset(req: TwinRequest): TwinResponse {
+  return created(
+    serializeResource(acct(req), sls(req).createAsset(SVC(req), requiredString(req.form, "FriendlyName"))),
+  );
+}
+export function fetchAsset(req: TwinRequest): TwinResponse {
+  return ok(serializeResource(acct(req), sls(req).fetchAsset(SVC(req), req.params.Sid)));
+}
+export function listAsset(req: TwinRequest): TwinResponse {
+  return ok(
+    pageV1(sls(req).listAsset(SVC(req)), {
+      listUrl: `${svcUrl(SVC(req))}/Assets`,
+      key: "assets",
+      query: req.query,
+      serialize: (r) => serializeResource(acct(req), r),
+    }),
+  );
+}
+export function updateAsset(req: TwinRequest): TwinResponse {
+  const r = sls(req).updateAsset(SVC(req), req.params.Sid, requiredString(req.form, "FriendlyName"));
+  return ok(serializeResource(acct(req), r));
+}
+export function deleteAsset(req: TwinRequest): TwinResponse {
+  sls(req).deleteAsset(SVC(req), req.params.Sid);
+  return noContent();
+}
+
+// ---- versions ----
+
+function upload(req: TwinRequest, kind: Resource["kind"], resourceSid: string): TwinResponse {
+  const file = req.files.find((f) => f.field === "Content");
+  if (!file) throw new InvalidUploadError("Missing required parameter Content (a file part) in the multipart body");
+  const version = sls(req).createVersion(SVC(req), kind, resourceSid, {
+    path: requiredString(req.form, "Path"),
+    visibility: requiredString(req.form, "Visibility"),
+    content: file.content,
+    contentType: file.contentType,
+  });
+  return created(serializeVersion(acct(req), version));
+}
+
+export function createFunctionVersion(req: TwinRequest): TwinResponse {
+  return upload(req, "function", req.params.FunctionSid);
+}
+export function createAssetVersion(req: TwinRequest): TwinResponse {
+  return upload(req, "asset", req.params.AssetSid);
+}
+
+export function fetchFunctionVersion(req: TwinRequest): TwinResponse {
+  return ok(
+    serializeVersion(acct(req), sls(req).fetchVersion(SVC(req), "function", req.params.FunctionSid, req.params.Sid)),
+  );
+}
+export function listFunctionVersion(req: TwinRequest): TwinResponse {
+  return ok(
+    pageV1(sls(req).listVersion(SVC(req), "function", req.params.FunctionSid), {
+      listUrl: `${svcUrl(SVC(req))}/Functions/${req.params.FunctionSid}/Versions`,
+      key: "function_versions",
+      query: req.query,
+      serialize: (v) => serializeVersion(acct(req), v),
+    }),
+  );
+}
+export function fetchFunctionVersionContent(req: TwinRequest): TwinResponse {
+  const v = sls(req).fetchVersion(SVC(req), "function", req.params.FunctionSid, req.params.Sid);
+  return ok({
+    sid: v.sid,
+    account_sid: acct(req),
+    service_sid: v.serviceSid,
+    function_sid: v.resourceSid,
+    content: v.content.toString("utf8"),
+    url: `${svcUrl(v.serviceSid)}/Functions/${v.resourceSid}/Versions/${v.sid}/Content`,
+  });
+}
+export function fetchAssetVersion(req: TwinRequest): TwinResponse {
+  return ok(serializeVersion(acct(req), sls(req).fetchVersion(SVC(req), "asset", req.params.AssetSid, req.params.Sid)));
+}
+export function listAssetVersion(req: TwinRequest): TwinResponse {
+  return ok(
+    pageV1(sls(req).listVersion(SVC(req), "asset", req.params.AssetSid), {
+      listUrl: `${svcUrl(SVC(req))}/Assets/${req.params.AssetSid}/Versions`,
+      key: "asset_versions",
+      query: req.query,
+      serialize: (v) => serializeVersion(acct(req), v),
+    }),
+  );
+}
+
+// ---- builds ----
+
+/** serverless-api sends Dependencies as JSON wrapped in an extra pair of quotes; accept both. */
+function dependenciesParam(text: string | undefined): { name: string; version: string }[] | undefined {
+  if (text === undefined) return undefined;
+  const unwrapped = /^"(\[.*\])"$/s.exec(text)?.[1] ?? text;
+  try {
+    const parsed = JSON.parse(unwrapped) as unknown;
+    if (!Array.isArray(parsed)) throw new Error("not an array");
+    return parsed.map((d: { name?: unknown; version?: unknown }) => ({
+      name: String(d.name),
+      version: String(d.version),
+    }));
+  } catch {
+    throw new InvalidUploadError("Dependencies must be a JSON array of {name, version}");
+  }
+}
+
+export function createBuild(req: TwinRequest): TwinResponse {
+  const b = sls(req).createBuild(SVC(req), {
+    functionVersions: optionalList(req.form, "FunctionVersions"),
+    assetVersions: optionalList(req.form, "AssetVersions"),
+    dependencies: dependenciesParam(optionalString(req.form, "Dependencies")),
+    runtime: optionalString(req.form, "Runtime"),
+  });
+  return created(serializeBuild(sls(req), acct(req), b, true));
+}
+export function fetchBuild(req: TwinRequest): TwinResponse {
+  return ok(serializeBuild(sls(req), acct(req), sls(req).fetchBuild(SVC(req), req.params.Sid)));
+}
+export function listBuild(req: TwinRequest): TwinResponse {
+  return ok(
+    pageV1(sls(req).listBuild(SVC(req)), {
+      listUrl: `${svcUrl(SVC(req))}/Builds`,
+      key: "builds",
+      query: req.query,
+      serialize: (b) => serializeBuild(sls(req), acct(req), b),
+    }),
+  );
+}
+export function deleteBuild(req: TwinRequest): TwinResponse {
+  sls(req).deleteBuild(SVC(req), req.params.Sid);
+  return noContent();
+}
+export function fetchBuildStatus(req: TwinRequest): TwinResponse {
+  const b = sls(req).fetchBuild(SVC(req), req.params.Sid);
+  return ok({
+    sid: b.sid,
+    account_sid: acct(req),
+    service_sid: b.serviceSid,
+    status: sls(req).buildStatus(b),
+    url: `${svcUrl(b.serviceSid)}/Builds/${b.sid}/Status`,
+  });
+}
+
+// ---- deployments ----
+
+export function createDeployment(req: TwinRequest): TwinResponse {
+  const d = sls(req).createDeployment(SVC(req), req.params.EnvironmentSid, optionalString(req.form, "BuildSid"));
+  return created(serializeDeployment(acct(req), d));
+}
+export function fetchDeployment(req: TwinRequest): TwinResponse {
+  return ok(
+    serializeDeployment(acct(req), sls(req).fetchDeployment(SVC(req), req.params.EnvironmentSid, req.params.Sid)),
+  );
+}
+export function listDeployment(req: TwinRequest): TwinResponse {
+  return ok(
+    pageV1(sls(req).listDeployment(SVC(req), req.params.EnvironmentSid), {
+      listUrl: `${svcUrl(SVC(req))}/Environments/${req.params.EnvironmentSid}/Deployments`,
+      key: "deployments",
+      query: req.query,
+      serialize: (d) => serializeDeployment(acct(req), d),
+    }),
+  );
+}
+
+// ---- variables ----
+
+export function createVariable(req: TwinRequest): TwinResponse {
+  const v = sls(req).createVariable(SVC(req), req.params.EnvironmentSid, {
+    key: requiredString(req.form, "Key"),
+    value: optionalString(req.form, "Value") ?? "",
+  });
+  return created(serializeVariable(acct(req), v));
+}
+export function fetchVariable(req: TwinRequest): TwinResponse {
+  return ok(serializeVariable(acct(req), sls(req).fetchVariable(SVC(req), req.params.EnvironmentSid, req.params.Sid)));
+}
+export function listVariable(req: TwinRequest): TwinResponse {
+  return ok(
+    pageV1(sls(req).listVariable(SVC(req), req.params.EnvironmentSid), {
+      listUrl: `${svcUrl(SVC(req))}/Environments/${req.params.EnvironmentSid}/Variables`,
+      key: "variables",
+      query: req.query,
+      serialize: (v) => serializeVariable(acct(req), v),
+    }),
+  );
+}
+export function updateVariable(req: TwinRequest): TwinResponse {
+  const v = sls(req).updateVariable(SVC(req), req.params.EnvironmentSid, req.params.Sid, {
+    key: optionalString(req.form, "Key"),
+    value: optionalString(req.form, "Value"),
+  });
+  return ok(serializeVariable(acct(req), v));
+}
+export function deleteVariable(req: TwinRequest): TwinResponse {
+  sls(req).deleteVariable(SVC(req), req.params.EnvironmentSid, req.params.Sid);
+  return noContent();
+}
