@@ -29,6 +29,7 @@ const CHROMIUM_ARGS = [
 ];
 const ARTIFACTS = path.join(PLUGIN_DIR, "test-artifacts");
 export const DIALOG_SCREENSHOT = path.join(ARTIFACTS, "reload-during-recovery-dialog.png");
+export const UNREACHABLE_SCREENSHOT = path.join(ARTIFACTS, "functions-unreachable-dialog.png");
 
 const PAGE_URL = "https://flex.test/agent-desktop";
 /** Where the infra would upload plugin/build/: every file under one base path. */
@@ -216,6 +217,41 @@ describe("built plugin in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("functions down: the dialog says so and the agent continues", async () => {
+    const downPage = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    const downPosts: FunctionPost[] = [];
+    const errors: string[] = [];
+    downPage.on("pageerror", (error) => errors.push(String(error)));
+    await downPage.route("**/*", (route) => serve(route, downPosts, true));
+    await downPage.goto(PAGE_URL);
+    await downPage.evaluate(
+      ([sid, attributes]) => window.harness.addReservation(sid, "wrapping", "voice", attributes, false),
+      [
+        DROPPED,
+        {
+          [TaskAttribute.conference]: { sid: OLD_CONF },
+          [TaskAttribute.conversations]: { [TaskAttribute.followedBy]: FOLLOWED_BY_RECONNECT },
+        },
+      ] as const,
+    );
+    await downPage.evaluate((src) => window.harness.loadPlugin(src), `${ASSET_BASE}${MAIN_FILE}`);
+    // flex/sync-token answers 503 (retried with backoff), so the state cannot be followed.
+    await downPage.getByTestId("flex-call-recovery-problem").waitFor();
+    expect(await downPage.getByTestId("flex-call-recovery-problem").textContent()).toBe(
+      "The call recovery service cannot be reached. You can continue and wrap up.",
+    );
+    expect(downPosts.map((p) => p.route)).toEqual(Array(4).fill(FunctionRoute.syncToken));
+    await downPage.waitForTimeout(600);
+    await downPage.screenshot({ path: UNREACHABLE_SCREENSHOT });
+    await downPage.getByTestId("flex-call-recovery-continue").click();
+    await downPage.getByRole("dialog").waitFor({ state: "detached" });
+    // Wrap-up is no longer held: CompleteTask goes through.
+    await downPage.evaluate((sid) => window.Twilio.Flex.Actions.invokeAction("CompleteTask", { sid }), DROPPED);
+    expect(await downPage.evaluate((sid) => window.harness.status(sid), DROPPED)).toBe("completed");
+    expect(errors).toEqual([]);
+    await downPage.close();
+  });
+
   it("the real twilio-sync chunk loads in the browser and exports the watcher", async () => {
     // A string, not a function: jest's transform would turn a dynamic import() into require().
     const url = `${REAL_CHUNK_BASE}${CHUNK_FILES.sync}`;
@@ -225,7 +261,7 @@ describe("built plugin in Chromium", () => {
 });
 
 /** Serves the harness page, the build output and the functions; nothing else leaves the browser. */
-async function serve(route: Route, posts: FunctionPost[]): Promise<void> {
+async function serve(route: Route, posts: FunctionPost[], functionsDown = false): Promise<void> {
   const request = route.request();
   const url = new URL(request.url());
   const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "content-type" };
@@ -249,6 +285,10 @@ async function serve(route: Route, posts: FunctionPost[]): Promise<void> {
     if (request.method() === "OPTIONS") return route.fulfill({ status: 204, headers: cors });
     const body = JSON.parse(request.postData() ?? "{}") as Record<string, unknown>;
     posts.push({ route: url.pathname, body });
+    if (functionsDown) {
+      const down = { success: false, message: "service unavailable" };
+      return route.fulfill({ status: 503, contentType: "application/json", headers: cors, body: JSON.stringify(down) });
+    }
     const answer =
       url.pathname === FunctionRoute.syncToken
         ? { success: true, token: "sync-token", identity: "alice", ttl: 3600 }
