@@ -91,7 +91,10 @@ export function flexHandler(operation: string, endpoint: FlexEndpoint) {
       response.setBody(answer.body);
       callback(null, response);
     } catch (error) {
-      answerError(callback, error, operation, cors ?? {});
+      const sids = Object.values(event).filter(
+        (v): v is string => typeof v === "string" && /^[A-Z]{2}[0-9a-f]{32}$/i.test(v),
+      );
+      answerError(callback, error, operation, cors ?? {}, sids);
     }
   };
 }

@@ -40,17 +40,20 @@ export function answerError(
   error: unknown,
   operation: string,
   headers: Record<string, string> = {},
+  /** SIDs the request named, for the log only. */
+  sids: string[] = [],
 ): void {
+  const where = sids.length > 0 ? ` [${sids.join(" ")}]` : "";
   if (error instanceof BadRequest) {
     callback(null, errorResponse(error.status, error.message, headers));
     return;
   }
   if (error instanceof MissingSettingError) {
-    console.error(`${operation}: ${error.message}`);
+    console.error(`${operation}${where}: ${error.message}`);
     callback(null, errorResponse(500, `${operation}: ${error.message}`, headers));
     return;
   }
-  console.error(`${operation} failed: ${describeError(error)}`);
+  console.error(`${operation}${where} failed: ${describeError(error)}`);
   const cause = isTwilioError(error) ? `Twilio answered HTTP ${error.status}` : "unexpected error";
   callback(null, errorResponse(500, `${operation} failed: ${cause}`, headers));
 }

@@ -106,6 +106,17 @@ function cancelWaitingPing(recovery: RecoveryState): Action | null {
 }
 
 /**
+ * The original attributes a ping starts from, without what a previous recovery put on the task
+ * (a reconnected call can drop again): the ping is not a reconnect task and targets nobody.
+ */
+export function pingBaseAttributes(original: Record<string, unknown>): Record<string, unknown> {
+  const attributes = { ...original };
+  delete attributes[TaskAttribute.isReconnect];
+  delete attributes[TaskAttribute.targetWorkerSid];
+  return attributes;
+}
+
+/**
  * Attributes of the customer's re-enqueued task: the ping's (the original ones plus the dropped
  * leg) without Flex's `conference` block, so Flex builds a new conference.
  */
@@ -180,7 +191,7 @@ function claimRecovery(
   // transfer) or attributes too big for the document are fetched by the adapter instead.
   const original = worker.taskSid === state.taskSid ? (state.taskAttributes ?? null) : null;
   const attributes: RecoveryPingAttributes = {
-    ...(original ?? {}),
+    ...pingBaseAttributes(original ?? {}),
     disconnectedTaskSid: worker.taskSid,
     disconnectedReservationSid: worker.reservationSid,
     disconnectedWorkerSid: worker.workerSid,

@@ -1,7 +1,7 @@
 // The Twilio adapter of the core's actions: each action is one REST call (two where Twilio needs
 // a read first). Actions of one decision run in parallel; an action's `then` runs after it.
 import { FOLLOWED_BY_RECONNECT, TaskAttribute, parseTaskAttributes } from "@flex-call-recovery/vocabulary";
-import { PING_TASK_CHANNEL } from "../recovery/core";
+import { PING_TASK_CHANNEL, pingBaseAttributes } from "../recovery/core";
 import type { Action } from "../recovery/types";
 import type { StateStore } from "../state/store";
 import type { TwilioClient } from "./client";
@@ -83,7 +83,7 @@ async function performOne(action: Action, ctx: PerformContext): Promise<string |
       if (action.attributesFromTaskSid) {
         const task = await workspace.tasks(action.attributesFromTaskSid).fetch();
         attributes = {
-          ...(parseTaskAttributes(task.attributes) ?? {}),
+          ...pingBaseAttributes(parseTaskAttributes(task.attributes) ?? {}),
           ...action.attributes,
           [TaskAttribute.disconnectedTaskWorkflowSid]: task.workflowSid,
         };

@@ -1,0 +1,32 @@
+// The announce function's TwiML: <Say> with the configured text, voice and language, or <Play>.
+import { FunctionEnv } from "@flex-call-recovery/vocabulary";
+import { DEFAULT_ANNOUNCE_TEXT, handler } from "../src/functions/announce.protected";
+import { callHandler, installRuntime, removeRuntime } from "./support/runtime";
+
+beforeAll(installRuntime);
+afterAll(removeRuntime);
+
+describe("announce", () => {
+  it.each<[string, Record<string, string>, string]>([
+    ["the default text", {}, `<Response><Say>${DEFAULT_ANNOUNCE_TEXT}</Say></Response>`],
+    [
+      "configured text, voice and language",
+      {
+        [FunctionEnv.announceText]: "Un instant & merci",
+        [FunctionEnv.announceVoice]: "Polly.Celine",
+        [FunctionEnv.announceLanguage]: "fr-FR",
+      },
+      '<Response><Say voice="Polly.Celine" language="fr-FR">Un instant &amp; merci</Say></Response>',
+    ],
+    [
+      "a recording, which wins over text",
+      { [FunctionEnv.announceRecordingUrl]: "https://example.com/hold.mp3", [FunctionEnv.announceText]: "ignored" },
+      "<Response><Play>https://example.com/hold.mp3</Play></Response>",
+    ],
+  ])("answers %s", async (_name, env, twiml) => {
+    const answer = await callHandler(handler, env, {});
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers["Content-Type"]).toBe("text/xml");
+    expect(answer.body).toBe(`<?xml version="1.0" encoding="UTF-8"?>${twiml}`);
+  });
+});
