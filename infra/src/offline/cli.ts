@@ -51,8 +51,7 @@ async function main(): Promise<void> {
   const mark = before.length ? before[before.length - 1].seq : 0;
 
   if (process.argv.includes("--destroy")) {
-    const deleted = await destroyOffline({ twinBaseUrl, accountSid, authToken, state });
-    save();
+    const deleted = await destroyOffline({ twinBaseUrl, accountSid, authToken, state }).finally(save);
     console.log(`deleted ${deleted.length} resources:\n  ${deleted.join("\n  ")}`);
   } else {
     const seeded = await seedFlexAccount(twinBaseUrl, accountSid, authToken);
@@ -62,8 +61,8 @@ async function main(): Promise<void> {
       config[pair.slice(0, i)] = pair.slice(i + 1);
     }
     const mark2 = (await twinRequests(twinBaseUrl)).reduce((m, r) => Math.max(m, r.seq), mark);
-    const result = await deployOffline({ twinBaseUrl, accountSid, authToken, config, state });
-    save();
+    // Saved even when a resource fails, so what was created can still be destroyed.
+    const result = await deployOffline({ twinBaseUrl, accountSid, authToken, config, state }).finally(save);
     console.log("resources:");
     for (const s of result.steps) console.log(`  ${s.step.padEnd(7)} ${s.type.padEnd(20)} ${s.name} ${s.id}`);
     console.log("outputs:");

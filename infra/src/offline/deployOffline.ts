@@ -191,10 +191,16 @@ export async function deployOffline(options: OfflineOptions): Promise<OfflineRun
         false,
       );
       const stack: RecoveryStack = recoveryProgram({ get: (key) => config[key] }, {}, options.stackName ?? "offline");
-      const outputs = await Promise.race([valueOf(pulumi.output(stack.outputs())), failed]);
-      // Resources nothing reads (the ui_attributes patch) may still be registering: drain.
-      while (inflight.size > 0) await Promise.race([Promise.allSettled([...inflight]), failed]);
-      return { outputs: outputs as Record<string, unknown>, steps };
+      try {
+        const outputs = await Promise.race([valueOf(pulumi.output(stack.outputs())), failed]);
+        // Resources nothing reads (the ui_attributes patch) may still be registering: drain.
+        while (inflight.size > 0) await Promise.race([Promise.allSettled([...inflight]), failed]);
+        return { outputs: outputs as Record<string, unknown>, steps };
+      } catch (err) {
+        // Let registrations already under way finish, so the state records all that exists.
+        while (inflight.size > 0) await Promise.allSettled([...inflight]);
+        throw err;
+      }
     },
   );
 }

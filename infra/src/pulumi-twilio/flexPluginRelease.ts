@@ -108,6 +108,8 @@ async function uploadBundle(inputs: ResolvedInputs): Promise<{ serviceSid: strin
     path: `${prefix}${file}`,
     access: "private" as const,
     content: fs.readFileSync(path.join(inputs.buildDir, file)),
+    // Lets the upload pick the content type from the extension.
+    filePath: path.join(inputs.buildDir, file),
   }));
   try {
     const resources = await sls.getOrCreateAssetResources(assets, serviceSid, api);
