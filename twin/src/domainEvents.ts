@@ -2,6 +2,8 @@
 // (twin/src/engine/: routing, voice orchestration, Event Streams delivery) subscribes here, so it
 // never edits a REST handler. Events fire synchronously, after the change and before the HTTP
 // answer is serialised; a listener that throws turns the request into a 500 (bugs stay visible).
+import type { Sink, Subscription } from "./events/backend";
+import type { PluginRelease } from "./flex/backend";
 import type { Build, Deployment } from "./serverless/backend";
 import type { SyncDocument, SyncService } from "./sync/backend";
 import type { Call, Conference, Participant } from "./voice/backend";
@@ -64,6 +66,12 @@ export interface TwinEventMap {
   participantRemoved: Base & { participant: Participant };
   buildCreated: Base & { build: Build };
   deploymentCreated: Base & { deployment: Deployment };
+  sinkCreated: Base & { sink: Sink };
+  subscriptionCreated: Base & { subscription: Subscription };
+  /** Its description, sink or event types changed. */
+  subscriptionUpdated: Base & { subscription: Subscription };
+  pluginReleaseCreated: Base & { release: PluginRelease };
+  flexConfigurationUpdated: Base & { uiAttributes: Record<string, unknown> };
 }
 
 export type TwinEventName = keyof TwinEventMap;

@@ -1,5 +1,7 @@
 // Every product's URL table, in one list the server and the route-coverage test share.
 import type { Route } from "./http/router";
+import { eventStreamsRoutes } from "./events/routes";
+import { flexRoutes } from "./flex/routes";
 import { iamRoutes } from "./iam/routes";
 import { keysRoutes } from "./keys/routes";
 import { serverlessRoutes, serverlessUploadRoutes } from "./serverless/routes";
@@ -12,6 +14,8 @@ export const ALL_ROUTES: readonly Route[] = [
   ...syncRoutes,
   ...serverlessRoutes,
   ...serverlessUploadRoutes,
+  ...eventStreamsRoutes,
+  ...flexRoutes,
   ...voiceRoutes,
   ...keysRoutes,
   ...iamRoutes,

@@ -2,6 +2,8 @@
 // product's state for this account. `dispose()` cancels the account's timers (TTLs, builds).
 import type { Clock } from "./clock";
 import type { TwinEvents } from "./domainEvents";
+import { EventStreamsBackend } from "./events/backend";
+import { FlexBackend } from "./flex/backend";
 import { IamBackend } from "./iam/backend";
 import { KeysBackend } from "./keys/backend";
 import { ServerlessBackend } from "./serverless/backend";
@@ -22,6 +24,10 @@ export class AccountStore {
   readonly sync: SyncBackend;
   /** Serverless: services, environments, functions, assets, versions, builds, deployments, variables. */
   readonly serverless: ServerlessBackend;
+  /** Event Streams: sinks and subscriptions. */
+  readonly eventStreams: EventStreamsBackend;
+  /** Flex: Plugins API (plugins, versions, configurations, releases) and the Flex configuration. */
+  readonly flex: FlexBackend;
   /** Voice (2010): calls, conferences, participants. */
   readonly voice: VoiceBackend;
   /** 2010 API keys (SK...), which also authenticate. */
@@ -38,6 +44,8 @@ export class AccountStore {
     this.taskrouter = new TaskRouterBackend(ctx);
     this.sync = new SyncBackend(ctx);
     this.serverless = new ServerlessBackend(ctx);
+    this.eventStreams = new EventStreamsBackend(ctx);
+    this.flex = new FlexBackend(ctx);
     this.voice = new VoiceBackend(ctx);
     this.keys = new KeysBackend(ctx);
     this.iam = new IamBackend(ctx);

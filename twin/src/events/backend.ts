@@ -1,0 +1,206 @@
+// Event Streams state for one account: sinks and subscriptions (event types with schema
+// versions). Delivering events to sinks is the engine's job: it reads `subscribersOf(type)`.
+import { InvalidParameterError, NotFoundError } from "../http/errors";
+import { newSid } from "../http/sids";
+import type { BackendContext } from "../store";
+import { SinkInUseError, SinkNotActiveError } from "./errors";
+
+export type SinkType = "kinesis" | "webhook" | "segment" | "email";
+export type SinkStatus = "initialized" | "validating" | "active" | "failed";
+
+export interface Sink {
+  sid: string;
+  description: string;
+  sinkType: SinkType;
+  /** For webhooks: { destination, method, batch_events }. */
+  sinkConfiguration: Record<string, unknown>;
+  status: SinkStatus;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface SubscribedEvent {
+  type: string;
+  schemaVersion: number;
+}
+
+export interface Subscription {
+  sid: string;
+  description: string;
+  sinkSid: string;
+  /** Event types by type name. */
+  types: Map<string, SubscribedEvent>;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export class EventStreamsBackend {
+  // Sinks by SID (DG...).
+  private readonly sinks = new Map<string, Sink>();
+  // Subscriptions by SID (DF...).
+  private readonly subscriptions = new Map<string, Subscription>();
+
+  constructor(private readonly ctx: BackendContext) {}
+
+  private now(): Date {
+    return this.ctx.clock.now();
+  }
+
+  // ---- Sinks ----
+
+  createSink(input: { description: string; sinkType: SinkType; sinkConfiguration: Record<string, unknown> }): Sink {
+    if (input.sinkType === "webhook") {
+      const destination = input.sinkConfiguration.destination;
+      if (typeof destination !== "string" || !/^https?:\/\//.test(destination)) {
+        throw new InvalidParameterError("SinkConfiguration.destination must be an http(s) URL for a webhook sink");
+      }
+    }
+    const now = this.now();
+    const sink: Sink = {
+      sid: newSid("DG"),
+      description: input.description,
+      sinkType: input.sinkType,
+      sinkConfiguration: input.sinkConfiguration,
+      // Webhook sinks need no validation round; others start "initialized" until Validate.
+      status: input.sinkType === "webhook" ? "active" : "initialized",
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.sinks.set(sink.sid, sink);
+    this.ctx.events.emit("sinkCreated", { accountSid: this.ctx.accountSid, sink });
+    return sink;
+  }
+
+  fetchSink(sid: string): Sink {
+    const sink = this.sinks.get(sid);
+    if (!sink) throw new NotFoundError(`/v1/Sinks/${sid}`);
+    return sink;
+  }
+
+  listSink(filter: { inUse?: boolean; status?: string } = {}): Sink[] {
+    return [...this.sinks.values()].filter(
+      (s) =>
+        (filter.inUse === undefined || this.isInUse(s.sid) === filter.inUse) &&
+        (filter.status === undefined || s.status === filter.status),
+    );
+  }
+
+  updateSink(sid: string, input: { description: string }): Sink {
+    const sink = this.fetchSink(sid);
+    sink.description = input.description;
+    sink.dateUpdated = this.now();
+    return sink;
+  }
+
+  deleteSink(sid: string): void {
+    this.fetchSink(sid);
+    if (this.isInUse(sid)) throw new SinkInUseError(sid);
+    this.sinks.delete(sid);
+  }
+
+  private isInUse(sinkSid: string): boolean {
+    return [...this.subscriptions.values()].some((s) => s.sinkSid === sinkSid);
+  }
+
+  // ---- Subscriptions ----
+
+  private activeSink(sid: string): Sink {
+    const sink = this.fetchSink(sid);
+    if (sink.status !== "active") throw new SinkNotActiveError(sid, sink.status);
+    return sink;
+  }
+
+  createSubscription(input: { description: string; sinkSid: string; types: SubscribedEvent[] }): Subscription {
+    this.activeSink(input.sinkSid);
+    if (input.types.length === 0) throw new InvalidParameterError("Types must list at least one event type");
+    const now = this.now();
+    const subscription: Subscription = {
+      sid: newSid("DF"),
+      description: input.description,
+      sinkSid: input.sinkSid,
+      types: new Map(input.types.map((t) => [t.type, t])),
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.subscriptions.set(subscription.sid, subscription);
+    this.ctx.events.emit("subscriptionCreated", { accountSid: this.ctx.accountSid, subscription });
+    return subscription;
+  }
+
+  fetchSubscription(sid: string): Subscription {
+    const subscription = this.subscriptions.get(sid);
+    if (!subscription) throw new NotFoundError(`/v1/Subscriptions/${sid}`);
+    return subscription;
+  }
+
+  listSubscription(filter: { sinkSid?: string } = {}): Subscription[] {
+    return [...this.subscriptions.values()].filter((s) => filter.sinkSid === undefined || s.sinkSid === filter.sinkSid);
+  }
+
+  updateSubscription(sid: string, input: { description?: string; sinkSid?: string }): Subscription {
+    const subscription = this.fetchSubscription(sid);
+    if (input.sinkSid !== undefined) {
+      this.activeSink(input.sinkSid);
+      subscription.sinkSid = input.sinkSid;
+    }
+    if (input.description !== undefined) subscription.description = input.description;
+    subscription.dateUpdated = this.now();
+    this.ctx.events.emit("subscriptionUpdated", { accountSid: this.ctx.accountSid, subscription });
+    return subscription;
+  }
+
+  deleteSubscription(sid: string): void {
+    this.fetchSubscription(sid);
+    this.subscriptions.delete(sid);
+  }
+
+  // ---- Subscribed events ----
+
+  listSubscribedEvent(subscriptionSid: string): SubscribedEvent[] {
+    return [...this.fetchSubscription(subscriptionSid).types.values()];
+  }
+
+  fetchSubscribedEvent(subscriptionSid: string, type: string): SubscribedEvent {
+    const found = this.fetchSubscription(subscriptionSid).types.get(type);
+    if (!found) throw new NotFoundError(`/v1/Subscriptions/${subscriptionSid}/SubscribedEvents/${type}`);
+    return found;
+  }
+
+  /** Adds a type (or changes its schema version when already there). */
+  createSubscribedEvent(subscriptionSid: string, input: SubscribedEvent): SubscribedEvent {
+    const subscription = this.fetchSubscription(subscriptionSid);
+    subscription.types.set(input.type, input);
+    subscription.dateUpdated = this.now();
+    this.ctx.events.emit("subscriptionUpdated", { accountSid: this.ctx.accountSid, subscription });
+    return input;
+  }
+
+  updateSubscribedEvent(subscriptionSid: string, type: string, schemaVersion: number | undefined): SubscribedEvent {
+    const event = this.fetchSubscribedEvent(subscriptionSid, type);
+    if (schemaVersion !== undefined) event.schemaVersion = schemaVersion;
+    return event;
+  }
+
+  deleteSubscribedEvent(subscriptionSid: string, type: string): void {
+    this.fetchSubscribedEvent(subscriptionSid, type);
+    const subscription = this.fetchSubscription(subscriptionSid);
+    if (subscription.types.size === 1) {
+      throw new InvalidParameterError("A subscription must keep at least one event type");
+    }
+    subscription.types.delete(type);
+    this.ctx.events.emit("subscriptionUpdated", { accountSid: this.ctx.accountSid, subscription });
+  }
+
+  /** Sinks subscribed to an event type, with the schema version each wants (for the engine's delivery). */
+  subscribersOf(type: string): { sink: Sink; subscription: Subscription; schemaVersion: number }[] {
+    const found: { sink: Sink; subscription: Subscription; schemaVersion: number }[] = [];
+    for (const subscription of this.subscriptions.values()) {
+      const subscribed = subscription.types.get(type);
+      const sink = this.sinks.get(subscription.sinkSid);
+      if (subscribed && sink && sink.status === "active") {
+        found.push({ sink, subscription, schemaVersion: subscribed.schemaVersion });
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,196 @@
+// Event Streams: parse each request, call the backend, serialise Twilio's JSON. `Types` arrive
+// as repeated JSON texts (`{"type": "...", "schema_version": 1}`), as the SDK sends them.
+import { iso } from "../http/dates";
+import { pageV1 } from "../http/paging";
+import { optionalBool, optionalInt, optionalList, optionalString, Params, requiredString } from "../http/params";
+import { created, noContent, ok } from "../http/reply";
+import type { TwinRequest, TwinResponse } from "../http/router";
+import type { EventStreamsBackend, Sink, SinkType, SubscribedEvent, Subscription } from "./backend";
+import { InvalidEventsParameterError } from "./errors";
+
+const BASE = "https://events.twilio.com/v1";
+
+function serializeSink(s: Sink): Record<string, unknown> {
+  const url = `${BASE}/Sinks/${s.sid}`;
+  return {
+    date_created: iso(s.dateCreated),
+    date_updated: iso(s.dateUpdated),
+    description: s.description,
+    sid: s.sid,
+    sink_configuration: s.sinkConfiguration,
+    sink_type: s.sinkType,
+    status: s.status,
+    url,
+    links: { sink_test: `${url}/Test`, sink_validate: `${url}/Validate` },
+  };
+}
+
+function serializeSubscription(accountSid: string, s: Subscription): Record<string, unknown> {
+  const url = `${BASE}/Subscriptions/${s.sid}`;
+  return {
+    account_sid: accountSid,
+    sid: s.sid,
+    date_created: iso(s.dateCreated),
+    date_updated: iso(s.dateUpdated),
+    description: s.description,
+    sink_sid: s.sinkSid,
+    url,
+    links: { subscribed_events: `${url}/SubscribedEvents` },
+  };
+}
+
+function serializeSubscribedEvent(
+  accountSid: string,
+  subscriptionSid: string,
+  e: SubscribedEvent,
+): Record<string, unknown> {
+  return {
+    account_sid: accountSid,
+    type: e.type,
+    schema_version: e.schemaVersion,
+    subscription_sid: subscriptionSid,
+    url: `${BASE}/Subscriptions/${subscriptionSid}/SubscribedEvents/${e.type}`,
+  };
+}
+
+const ev = (req: TwinRequest): EventStreamsBackend => req.account.eventStreams;
+const acct = (req: TwinRequest): string => req.account.accountSid;
+
+const SINK_TYPES: SinkType[] = ["kinesis", "webhook", "segment", "email"];
+
+function sinkConfiguration(params: Params): Record<string, unknown> {
+  const text = requiredString(params, "SinkConfiguration");
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new InvalidEventsParameterError("SinkConfiguration must be a JSON object");
+}
+
+function typesParam(params: Params): SubscribedEvent[] {
+  const entries = optionalList(params, "Types");
+  if (!entries || entries.length === 0) requiredString(params, "Types");
+  return (entries ?? []).map((text) => {
+    let parsed: { type?: unknown; schema_version?: unknown };
+    try {
+      parsed = JSON.parse(text) as { type?: unknown; schema_version?: unknown };
+    } catch {
+      throw new InvalidEventsParameterError(`Types entry is not JSON: ${text}`);
+    }
+    if (typeof parsed.type !== "string") throw new InvalidEventsParameterError("Each Types entry needs a type");
+    return { type: parsed.type, schemaVersion: typeof parsed.schema_version === "number" ? parsed.schema_version : 1 };
+  });
+}
+
+export function createSink(req: TwinRequest): TwinResponse {
+  const sinkType = requiredString(req.form, "SinkType");
+  if (!SINK_TYPES.includes(sinkType as SinkType)) {
+    throw new InvalidEventsParameterError(`SinkType must be one of ${SINK_TYPES.join(", ")}`);
+  }
+  const sink = ev(req).createSink({
+    description: requiredString(req.form, "Description"),
+    sinkType: sinkType as SinkType,
+    sinkConfiguration: sinkConfiguration(req.form),
+  });
+  return created(serializeSink(sink));
+}
+
+export function fetchSink(req: TwinRequest): TwinResponse {
+  return ok(serializeSink(ev(req).fetchSink(req.params.Sid)));
+}
+
+export function listSink(req: TwinRequest): TwinResponse {
+  const items = ev(req).listSink({
+    inUse: optionalBool(req.query, "InUse"),
+    status: optionalString(req.query, "Status"),
+  });
+  return ok(pageV1(items, { listUrl: `${BASE}/Sinks`, key: "sinks", query: req.query, serialize: serializeSink }));
+}
+
+export function updateSink(req: TwinRequest): TwinResponse {
+  return ok(
+    serializeSink(ev(req).updateSink(req.params.Sid, { description: requiredString(req.form, "Description") })),
+  );
+}
+
+export function deleteSink(req: TwinRequest): TwinResponse {
+  ev(req).deleteSink(req.params.Sid);
+  return noContent();
+}
+
+export function createSubscription(req: TwinRequest): TwinResponse {
+  const subscription = ev(req).createSubscription({
+    description: requiredString(req.form, "Description"),
+    sinkSid: requiredString(req.form, "SinkSid"),
+    types: typesParam(req.form),
+  });
+  return created(serializeSubscription(acct(req), subscription));
+}
+
+export function fetchSubscription(req: TwinRequest): TwinResponse {
+  return ok(serializeSubscription(acct(req), ev(req).fetchSubscription(req.params.Sid)));
+}
+
+export function listSubscription(req: TwinRequest): TwinResponse {
+  const items = ev(req).listSubscription({ sinkSid: optionalString(req.query, "SinkSid") });
+  return ok(
+    pageV1(items, {
+      listUrl: `${BASE}/Subscriptions`,
+      key: "subscriptions",
+      query: req.query,
+      serialize: (s) => serializeSubscription(acct(req), s),
+    }),
+  );
+}
+
+export function updateSubscription(req: TwinRequest): TwinResponse {
+  const subscription = ev(req).updateSubscription(req.params.Sid, {
+    description: optionalString(req.form, "Description"),
+    sinkSid: optionalString(req.form, "SinkSid"),
+  });
+  return ok(serializeSubscription(acct(req), subscription));
+}
+
+export function deleteSubscription(req: TwinRequest): TwinResponse {
+  ev(req).deleteSubscription(req.params.Sid);
+  return noContent();
+}
+
+export function listSubscribedEvent(req: TwinRequest): TwinResponse {
+  const sid = req.params.SubscriptionSid;
+  return ok(
+    pageV1(ev(req).listSubscribedEvent(sid), {
+      listUrl: `${BASE}/Subscriptions/${sid}/SubscribedEvents`,
+      key: "types",
+      query: req.query,
+      serialize: (e) => serializeSubscribedEvent(acct(req), sid, e),
+    }),
+  );
+}
+
+export function createSubscribedEvent(req: TwinRequest): TwinResponse {
+  const sid = req.params.SubscriptionSid;
+  const event = ev(req).createSubscribedEvent(sid, {
+    type: requiredString(req.form, "Type"),
+    schemaVersion: optionalInt(req.form, "SchemaVersion") ?? 1,
+  });
+  return created(serializeSubscribedEvent(acct(req), sid, event));
+}
+
+export function fetchSubscribedEvent(req: TwinRequest): TwinResponse {
+  const { SubscriptionSid, Type } = req.params;
+  return ok(serializeSubscribedEvent(acct(req), SubscriptionSid, ev(req).fetchSubscribedEvent(SubscriptionSid, Type)));
+}
+
+export function updateSubscribedEvent(req: TwinRequest): TwinResponse {
+  const { SubscriptionSid, Type } = req.params;
+  const event = ev(req).updateSubscribedEvent(SubscriptionSid, Type, optionalInt(req.form, "SchemaVersion"));
+  return ok(serializeSubscribedEvent(acct(req), SubscriptionSid, event));
+}
+
+export function deleteSubscribedEvent(req: TwinRequest): TwinResponse {
+  ev(req).deleteSubscribedEvent(req.params.SubscriptionSid, req.params.Type);
+  return noContent();
+}

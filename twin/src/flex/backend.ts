@@ -1,0 +1,290 @@
+// Flex state for one account: the Plugins API (plugins, versions, configurations, releases;
+// one active release: the latest) and the Flex configuration, whose `ui_attributes` the infra
+// writes and the plugin reads.
+import { InvalidParameterError, NotFoundError } from "../http/errors";
+import { newSid } from "../http/sids";
+import type { BackendContext } from "../store";
+import { ArchivedError, DuplicatePluginError } from "./errors";
+
+export interface Plugin {
+  sid: string;
+  uniqueName: string;
+  friendlyName: string;
+  description: string;
+  archived: boolean;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export interface PluginVersion {
+  sid: string;
+  pluginSid: string;
+  version: string;
+  pluginUrl: string;
+  changelog: string;
+  private: boolean;
+  archived: boolean;
+  validated: boolean;
+  dateCreated: Date;
+}
+
+export interface PluginConfiguration {
+  sid: string;
+  name: string;
+  description: string;
+  archived: boolean;
+  /** The plugin versions in the configuration with their load phase. */
+  plugins: { pluginVersionSid: string; phase: number }[];
+  dateCreated: Date;
+}
+
+export interface PluginRelease {
+  sid: string;
+  configurationSid: string;
+  dateCreated: Date;
+}
+
+/** The Flex configuration: the fields the twin keeps; the serializer fills the rest as Twilio would. */
+export interface FlexConfiguration {
+  uiAttributes: Record<string, unknown>;
+  taskrouterWorkspaceSid: string | null;
+  taskrouterTargetWorkflowSid: string | null;
+  taskrouterTargetTaskqueueSid: string | null;
+  serverlessServiceSids: string[];
+  runtimeDomain: string | null;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export class FlexBackend {
+  // Plugins by SID (FP...), versions by SID (FV...), configurations (FJ...), releases (FK...).
+  private readonly plugins = new Map<string, Plugin>();
+  private readonly versions = new Map<string, PluginVersion>();
+  private readonly configurations = new Map<string, PluginConfiguration>();
+  private readonly releases = new Map<string, PluginRelease>();
+  readonly configuration: FlexConfiguration;
+
+  constructor(private readonly ctx: BackendContext) {
+    const now = ctx.clock.now();
+    this.configuration = {
+      uiAttributes: {},
+      taskrouterWorkspaceSid: null,
+      taskrouterTargetWorkflowSid: null,
+      taskrouterTargetTaskqueueSid: null,
+      serverlessServiceSids: [],
+      runtimeDomain: null,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+  }
+
+  private now(): Date {
+    return this.ctx.clock.now();
+  }
+
+  // ---- Plugins ----
+
+  createPlugin(input: { uniqueName: string; friendlyName?: string; description?: string }): Plugin {
+    if ([...this.plugins.values()].some((p) => p.uniqueName === input.uniqueName)) {
+      throw new DuplicatePluginError(`Plugin ${input.uniqueName}`);
+    }
+    const now = this.now();
+    const plugin: Plugin = {
+      sid: newSid("FP"),
+      uniqueName: input.uniqueName,
+      friendlyName: input.friendlyName ?? input.uniqueName,
+      description: input.description ?? "",
+      archived: false,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.plugins.set(plugin.sid, plugin);
+    return plugin;
+  }
+
+  /** By SID or unique name (the plugins client uses either). */
+  fetchPlugin(sidOrName: string): Plugin {
+    const found = this.plugins.get(sidOrName) ?? [...this.plugins.values()].find((p) => p.uniqueName === sidOrName);
+    if (!found) throw new NotFoundError(`/v1/PluginService/Plugins/${sidOrName}`);
+    return found;
+  }
+
+  listPlugin(): Plugin[] {
+    return [...this.plugins.values()];
+  }
+
+  updatePlugin(sid: string, input: { friendlyName?: string; description?: string }): Plugin {
+    const plugin = this.fetchPlugin(sid);
+    if (input.friendlyName !== undefined) plugin.friendlyName = input.friendlyName;
+    if (input.description !== undefined) plugin.description = input.description;
+    plugin.dateUpdated = this.now();
+    return plugin;
+  }
+
+  updatePluginArchive(sid: string): Plugin {
+    const plugin = this.fetchPlugin(sid);
+    plugin.archived = true;
+    plugin.dateUpdated = this.now();
+    for (const v of this.versions.values()) if (v.pluginSid === plugin.sid) v.archived = true;
+    return plugin;
+  }
+
+  // ---- Plugin versions ----
+
+  createPluginVersion(
+    pluginSid: string,
+    input: { version: string; pluginUrl: string; changelog?: string; private?: boolean },
+  ): PluginVersion {
+    const plugin = this.fetchPlugin(pluginSid);
+    if (plugin.archived) throw new ArchivedError(`Plugin ${plugin.uniqueName}`);
+    if (!/^\d+\.\d+\.\d+/.test(input.version)) throw new InvalidParameterError("Version must be a semantic version");
+    if (this.listPluginVersions(plugin.sid).some((v) => v.version === input.version)) {
+      throw new DuplicatePluginError(`Version ${input.version} of ${plugin.uniqueName}`);
+    }
+    const version: PluginVersion = {
+      sid: newSid("FV"),
+      pluginSid: plugin.sid,
+      version: input.version,
+      pluginUrl: input.pluginUrl,
+      changelog: input.changelog ?? "",
+      private: input.private ?? true,
+      archived: false,
+      validated: false,
+      dateCreated: this.now(),
+    };
+    this.versions.set(version.sid, version);
+    return version;
+  }
+
+  /** By SID or version string. */
+  fetchPluginVersion(pluginSid: string, sidOrVersion: string): PluginVersion {
+    const plugin = this.fetchPlugin(pluginSid);
+    const found = [...this.versions.values()].find(
+      (v) => v.pluginSid === plugin.sid && (v.sid === sidOrVersion || v.version === sidOrVersion),
+    );
+    if (!found) throw new NotFoundError(`/v1/PluginService/Plugins/${pluginSid}/Versions/${sidOrVersion}`);
+    return found;
+  }
+
+  listPluginVersions(pluginSid: string): PluginVersion[] {
+    const plugin = this.fetchPlugin(pluginSid);
+    return [...this.versions.values()].filter((v) => v.pluginSid === plugin.sid);
+  }
+
+  updatePluginVersionArchive(pluginSid: string, sid: string): PluginVersion {
+    const version = this.fetchPluginVersion(pluginSid, sid);
+    version.archived = true;
+    return version;
+  }
+
+  pluginOfVersion(version: PluginVersion): Plugin | undefined {
+    return this.plugins.get(version.pluginSid);
+  }
+
+  // ---- Configurations ----
+
+  createPluginConfiguration(input: {
+    name: string;
+    description?: string;
+    plugins: { pluginVersionSid: string; phase?: number }[];
+  }): PluginConfiguration {
+    const plugins = input.plugins.map((p) => {
+      const version = this.versions.get(p.pluginVersionSid);
+      if (!version) throw new InvalidParameterError(`Unknown plugin version ${p.pluginVersionSid}`);
+      if (version.archived) throw new ArchivedError(`Plugin version ${version.sid}`);
+      return { pluginVersionSid: version.sid, phase: p.phase ?? 3 };
+    });
+    const configuration: PluginConfiguration = {
+      sid: newSid("FJ"),
+      name: input.name,
+      description: input.description ?? "",
+      archived: false,
+      plugins,
+      dateCreated: this.now(),
+    };
+    this.configurations.set(configuration.sid, configuration);
+    return configuration;
+  }
+
+  fetchPluginConfiguration(sid: string): PluginConfiguration {
+    const found = this.configurations.get(sid);
+    if (!found) throw new NotFoundError(`/v1/PluginService/Configurations/${sid}`);
+    return found;
+  }
+
+  listPluginConfiguration(): PluginConfiguration[] {
+    return [...this.configurations.values()];
+  }
+
+  updatePluginConfigurationArchive(sid: string): PluginConfiguration {
+    const configuration = this.fetchPluginConfiguration(sid);
+    configuration.archived = true;
+    return configuration;
+  }
+
+  /** The configured plugins with their versions, for Configurations/{sid}/Plugins. */
+  listConfiguredPlugin(
+    configurationSid: string,
+  ): { configuration: PluginConfiguration; version: PluginVersion; plugin: Plugin; phase: number }[] {
+    const configuration = this.fetchPluginConfiguration(configurationSid);
+    return configuration.plugins.map(({ pluginVersionSid, phase }) => {
+      const version = this.versions.get(pluginVersionSid)!;
+      return { configuration, version, plugin: this.plugins.get(version.pluginSid)!, phase };
+    });
+  }
+
+  // ---- Releases ----
+
+  createPluginRelease(configurationSid: string): PluginRelease {
+    const configuration = this.fetchPluginConfiguration(configurationSid);
+    if (configuration.archived) throw new ArchivedError(`Configuration ${configuration.sid}`);
+    const release: PluginRelease = { sid: newSid("FK"), configurationSid: configuration.sid, dateCreated: this.now() };
+    this.releases.set(release.sid, release);
+    this.ctx.events.emit("pluginReleaseCreated", { accountSid: this.ctx.accountSid, release });
+    return release;
+  }
+
+  /** By SID, or `Active` for the release in force (the latest). */
+  fetchPluginRelease(sid: string): PluginRelease {
+    const found = sid === "Active" ? [...this.releases.values()].at(-1) : this.releases.get(sid);
+    if (!found) throw new NotFoundError(`/v1/PluginService/Releases/${sid}`);
+    return found;
+  }
+
+  /** Newest first, as Twilio lists them (the plugins client reads `releases[0]` as the active one). */
+  listPluginRelease(): PluginRelease[] {
+    return [...this.releases.values()].reverse();
+  }
+
+  // ---- Flex configuration ----
+
+  fetchConfiguration(): FlexConfiguration {
+    return this.configuration;
+  }
+
+  /**
+   * Twilio merges the posted JSON into the configuration: top-level fields are replaced, and
+   * `ui_attributes` is merged key by key (keys not sent are kept).
+   */
+  updateConfiguration(input: {
+    uiAttributes?: Record<string, unknown>;
+    taskrouterWorkspaceSid?: string;
+    taskrouterTargetWorkflowSid?: string;
+    taskrouterTargetTaskqueueSid?: string;
+    serverlessServiceSids?: string[];
+    runtimeDomain?: string;
+  }): FlexConfiguration {
+    const c = this.configuration;
+    if (input.uiAttributes) c.uiAttributes = { ...c.uiAttributes, ...input.uiAttributes };
+    if (input.taskrouterWorkspaceSid !== undefined) c.taskrouterWorkspaceSid = input.taskrouterWorkspaceSid;
+    if (input.taskrouterTargetWorkflowSid !== undefined)
+      c.taskrouterTargetWorkflowSid = input.taskrouterTargetWorkflowSid;
+    if (input.taskrouterTargetTaskqueueSid !== undefined)
+      c.taskrouterTargetTaskqueueSid = input.taskrouterTargetTaskqueueSid;
+    if (input.serverlessServiceSids !== undefined) c.serverlessServiceSids = input.serverlessServiceSids;
+    if (input.runtimeDomain !== undefined) c.runtimeDomain = input.runtimeDomain;
+    c.dateUpdated = this.now();
+    this.ctx.events.emit("flexConfigurationUpdated", { accountSid: this.ctx.accountSid, uiAttributes: c.uiAttributes });
+    return c;
+  }
+}
