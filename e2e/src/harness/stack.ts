@@ -1,0 +1,203 @@
+// The whole product offline, in one process: the twin (with its behaviour engine), the stack
+// deployed into it by the infra's offline deploy (real providers), the functions under twilio-run
+// behind the hosting edge, the twin delivering the environment's webhooks (https://<domain>/…)
+// to that edge. Tests, the demo and the bench all start it here.
+import { FunctionEnv, TASK_EVENT_SUBSCRIPTION_TYPES } from "@flex-call-recovery/vocabulary";
+import { ManualClock, startTwin, twilioClientForTwin, type Clock, type RunningTwin } from "@flex-call-recovery/twin";
+import { attachEngine, type TwinEngine } from "@flex-call-recovery/twin/src/engine/integration";
+import { deployOffline, type OfflineState } from "@flex-call-recovery/infra/src/offline/deployOffline";
+import { seedFlexAccount, type SeededFlexAccount } from "@flex-call-recovery/infra/src/offline/seedFlexAccount";
+import type twilio from "twilio";
+import { startEdge, type Edge, type EdgeRequest } from "./edge";
+import { ensureFunctionsBuild, functionRoutes, startFunctions, type FunctionsServer } from "./functionsServer";
+import { routeWebhooks } from "./webhookRouting";
+
+export interface StackOptions {
+  /** Virtual time for the twin (and the agents' plugins): nothing waits for real seconds. Default true. */
+  manualClock?: boolean;
+  /** Check every twin request and answer against Twilio's OpenAPI description. */
+  validate?: boolean;
+  /** Added to every Twilio API call the functions make (ms). */
+  latencyMs?: number;
+  /** Share (0..1) of Twilio API calls answered 429/500/503. */
+  faultRate?: number;
+  seed?: number;
+  /** Share of webhooks delivered twice / held back to arrive out of order. */
+  duplicateWebhookRate?: number;
+  reorderWebhookRate?: number;
+  /** Extra stack config for the offline deploy (`pingTimeoutSeconds` …). */
+  config?: Record<string, string>;
+  onEdgeRequest?: (request: EdgeRequest) => void;
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  twin: RunningTwin;
+  engine: TwinEngine;
+  /** The twin's clock when it is virtual. */
+  clock: ManualClock | null;
+  /** An SDK client on the twin (the operator's view). */
+  sdk: twilio.Twilio;
+  seeded: SeededFlexAccount;
+  outputs: Record<string, unknown>;
+  deployState: OfflineState;
+  /** The deployed environment's domain. */
+  domain: string;
+  /** The environment the functions run with (as Twilio injects it, plus the twin's URL). */
+  functionsEnv: Record<string, string>;
+  /** Where the functions answer locally (the edge in front of twilio-run). */
+  functionsUrl: string;
+  edgeRequests: EdgeRequest[];
+  /** Twilio API error injection, applied after the deploy. */
+  setFaults(faults: {
+    errorRate?: number;
+    latencyMs?: number;
+    duplicateWebhookRate?: number;
+    reorderWebhookRate?: number;
+    syncWriteLimit?: boolean;
+  }): void;
+  /** A Flex token the twin's iam accepts for a worker. */
+  flexToken(workerSid: string, identity?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const log = options.log ?? (() => undefined);
+  const clock = options.manualClock === false ? null : new ManualClock(Date.now());
+  const stopping: (() => Promise<void> | void)[] = [];
+  try {
+    log("starting the Twilio twin…");
+    const twin = await startTwin({
+      clock: (clock ?? undefined) as Clock | undefined,
+      validateAgainstSpec: options.validate,
+    });
+    stopping.push(() => twin.stop());
+    const engine = attachEngine(twin, { webhookRetryBaseMs: 200 });
+    stopping.unshift(() => engine.dispose());
+    const sdk = twilioClientForTwin(twin);
+
+    log("building the functions if needed…");
+    const buildDir = ensureFunctionsBuild(log);
+
+    log("deploying the stack into the twin (infra offline deploy, real providers)…");
+    const seeded = await seedFlexAccount(twin.baseUrl, twin.accountSid, twin.authToken);
+    const deployState: OfflineState = { resources: {} };
+    const deployed = await deployOffline({
+      twinBaseUrl: twin.baseUrl,
+      accountSid: twin.accountSid,
+      authToken: twin.authToken,
+      state: deployState,
+      stackName: "offline",
+      config: { voiceWorkflowSids: JSON.stringify([seeded.voiceWorkflowSid]), ...options.config },
+    });
+    const outputs = deployed.outputs;
+    const domain = String(outputs.functionsDomain);
+    log(`deployed ${deployed.steps.length} resources; functions domain ${domain}`);
+
+    // What Twilio's runtime gives a deployed function: the environment's variables plus the account.
+    const variables = await sdk.serverless.v1
+      .services(String(outputs.functionsServiceSid))
+      .environments(String(outputs.functionsEnvironmentSid))
+      .variables.list();
+    const functionsEnv: Record<string, string> = {
+      ...Object.fromEntries(variables.map((v) => [v.key, v.value])),
+      [FunctionEnv.accountSid]: twin.accountSid,
+      [FunctionEnv.authToken]: twin.authToken,
+      [FunctionEnv.twilioApiBaseUrl]: twin.baseUrl,
+    };
+
+    log("starting the functions under twilio-run…");
+    const functions: FunctionsServer = await startFunctions(functionsEnv, `https://${domain}`, buildDir);
+    stopping.unshift(() => functions.stop());
+    const edgeRequests: EdgeRequest[] = [];
+    const edge: Edge = await startEdge({
+      domain,
+      authToken: twin.authToken,
+      upstream: functions.url,
+      protectedPaths: functionRoutes(buildDir)
+        .filter((r) => r.access === "protected")
+        .map((r) => r.path),
+      onRequest: (request) => {
+        edgeRequests.push(request);
+        options.onEdgeRequest?.(request);
+      },
+    });
+    stopping.unshift(() => edge.stop());
+
+    // The environment's domain resolves to the edge for every webhook the twin sends.
+    routeWebhooks(engine, { [domain]: edge.url });
+    await registerEventSinks(sdk, engine, twin.accountSid);
+
+    const setFaults: Stack["setFaults"] = (faults) =>
+      engine.faults.configure({
+        seed: options.seed ?? 1,
+        errorRate: faults.errorRate ?? 0,
+        latency: faults.latencyMs ? { kind: "fixed", ms: faults.latencyMs } : null,
+        duplicateWebhookRate: faults.duplicateWebhookRate ?? 0,
+        reorderWebhookRate: faults.reorderWebhookRate ?? 0,
+        syncWriteLimit: faults.syncWriteLimit ?? true,
+      });
+    setFaults({
+      errorRate: options.faultRate,
+      latencyMs: options.latencyMs,
+      duplicateWebhookRate: options.duplicateWebhookRate,
+      reorderWebhookRate: options.reorderWebhookRate,
+    });
+
+    return {
+      twin,
+      engine,
+      clock,
+      sdk,
+      seeded,
+      outputs,
+      deployState,
+      domain,
+      functionsEnv,
+      functionsUrl: edge.url,
+      edgeRequests,
+      setFaults,
+      async flexToken(workerSid, identity) {
+        const response = await fetch(`${twin.baseUrl}/_twin/flex-tokens`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ workerSid, identity }),
+        });
+        if (!response.ok) throw new Error(`issue Flex token for ${workerSid}: HTTP ${response.status}`);
+        return ((await response.json()) as { token: string }).token;
+      },
+      async stop() {
+        for (const stop of stopping.splice(0)) await stop();
+      },
+    };
+  } catch (error) {
+    for (const stop of stopping.splice(0)) await Promise.resolve(stop()).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Gives the engine the Event Streams sinks the infra deployed (read back over REST), unless the
+ * engine already reads them from the twin's Event Streams backend.
+ */
+async function registerEventSinks(sdk: twilio.Twilio, engine: TwinEngine, accountSid: string): Promise<void> {
+  if (engine.sinks.list(accountSid).length > 0) return;
+  const sinks = await sdk.events.v1.sinks.list();
+  const subscriptions = await sdk.events.v1.subscriptions.list();
+  for (const sink of sinks) {
+    const configuration = sink.sinkConfiguration as { destination?: string; batch_events?: boolean };
+    if (sink.sinkType !== "webhook" || !configuration.destination) continue;
+    const types = new Set<string>();
+    for (const subscription of subscriptions.filter((s) => s.sinkSid === sink.sid)) {
+      const events = await sdk.events.v1.subscriptions(subscription.sid).subscribedEvents.list();
+      for (const event of events) types.add(event.type);
+    }
+    engine.sinks.add(accountSid, {
+      sinkSid: sink.sid,
+      destination: configuration.destination,
+      method: "POST",
+      batchEvents: configuration.batch_events ?? true,
+      types: types.size > 0 ? types : new Set(TASK_EVENT_SUBSCRIPTION_TYPES),
+    });
+  }
+}
