@@ -9,11 +9,17 @@ function argValue(name: string): string | undefined {
 async function main(): Promise<void> {
   const port = Number(argValue("--port") ?? process.env.TWIN_PORT ?? 0);
   const host = argValue("--host") ?? "127.0.0.1";
-  const twin = await startTwin({ port, host, validateAgainstSpec: process.env.TWIN_VALIDATE === "1" });
+  // A Flex account unless --blank: what the infra adopts on a real one.
+  const flexAccount = !process.argv.includes("--blank");
+  const twin = await startTwin({ port, host, flexAccount, validateAgainstSpec: process.env.TWIN_VALIDATE === "1" });
   console.log(`Twilio twin listening on ${twin.baseUrl}`);
   console.log(`TWILIO_API_BASE_URL=${twin.baseUrl}`);
   console.log(`ACCOUNT_SID=${twin.accountSid}`);
   console.log(`AUTH_TOKEN=${twin.authToken}`);
+  if (twin.flexSeed) {
+    console.log(`WORKSPACE_SID=${twin.flexSeed.workspaceSid}`);
+    console.log(`SYNC_SERVICE_SID=${twin.flexSeed.syncServiceSid}`);
+  }
   console.log(`Control API: ${twin.baseUrl}/_twin/ (POST /_twin/reset, GET /_twin/requests, POST /_twin/flex-tokens)`);
   const shutdown = (): void => {
     void twin.stop().then(() => process.exit(0));

@@ -18,6 +18,8 @@ export type { Route, TwinRequest, TwinResponse } from "./http/router";
 export { TwilioError, toErrorBody } from "./http/errors";
 export { AccountStore } from "./store";
 export { ALL_ROUTES } from "./routes";
+export { FLEX_DEFAULTS, seedFlexAccount } from "./flexAccount";
+export type { FlexAccountSeed } from "./flexAccount";
 export * from "./clients";
 
 /** The running twin (a `Twin`): baseUrl, credentials, stop(), store, events, hooks, requestLog, control, clock. */

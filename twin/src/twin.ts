@@ -14,6 +14,7 @@ import { ALL_ROUTES } from "./routes";
 import { requestListener } from "./server";
 import type { SpecValidator } from "./spec/validator";
 import { AccountStore } from "./store";
+import { FlexAccountSeed, seedFlexAccount } from "./flexAccount";
 
 /** The twin's default test account (AC + 32 hex) and auth token (32 alphanumerics, as twilio-run demands). */
 export const DEFAULT_ACCOUNT_SID = "AC00000000000000000000000000000007";
@@ -31,6 +32,8 @@ export interface TwinOptions {
    * jest (JEST_WORKER_ID set) unless TWIN_VALIDATE=0, so every test in the repo runs validated.
    */
   validateAgainstSpec?: boolean;
+  /** Seed what a new Flex account holds (workspace, queue, workflow, default Sync service); default false. */
+  flexAccount?: boolean;
 }
 
 export class Twin {
@@ -48,6 +51,9 @@ export class Twin {
   // Accounts by account SID; the twin serves one unless a test adds more.
   private accounts = new Map<string, AccountStore>();
   private server: Server | null = null;
+  private readonly seedFlex: boolean;
+  /** SIDs of the seeded Flex account (default account), when `flexAccount` is on. */
+  flexSeed: FlexAccountSeed | null = null;
   private url = "";
 
   constructor(options: TwinOptions = {}) {
@@ -60,6 +66,7 @@ export class Twin {
     this.validator = validate
       ? new (require("./spec/validator") as typeof import("./spec/validator")).SpecValidator()
       : null;
+    this.seedFlex = options.flexAccount ?? false;
     this.addAccount(this.accountSid, this.authToken);
     addCoreControlRoutes(this.control);
   }
@@ -82,6 +89,7 @@ export class Twin {
       throw new Error(`twin: account SID must be AC + 32 hex, got ${accountSid}`);
     const store = new AccountStore(accountSid, authToken, { accountSid, clock: this.clock, events: this.events });
     this.accounts.set(accountSid, store);
+    if (this.seedFlex && accountSid === this.accountSid) this.flexSeed = seedFlexAccount(store);
     return store;
   }
 

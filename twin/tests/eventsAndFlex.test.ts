@@ -87,13 +87,11 @@ describe("Flex Plugins API", () => {
     expect((await flex().plugins(plugin.sid).update({ description: "keeps customers on the line" })).description).toBe(
       "keeps customers on the line",
     );
-    const v1 = await flex()
-      .plugins(plugin.sid)
-      .pluginVersions.create({
-        version: "1.0.0",
-        pluginUrl: "https://example.twil.io/plugins/p/1.0.0/bundle.js",
-        private: true,
-      });
+    const v1 = await flex().plugins(plugin.sid).pluginVersions.create({
+      version: "1.0.0",
+      pluginUrl: "https://example.twil.io/plugins/p/1.0.0/bundle.js",
+      private: true,
+    });
     expect(v1.sid).toMatch(/^FV/);
     const v2 = await flex()
       .plugins(plugin.sid)
