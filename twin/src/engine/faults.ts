@@ -1,9 +1,8 @@
 // Fault injection, reproducible from a seed: latency per API call (fixed or from a distribution),
-// a rate of 429/500/503 answers, duplicated and reordered webhooks, and Sync's per-object write
-// limit (https://www.twilio.com/docs/sync/limits: 20 writes/s per object over a 10 s burst window;
-// above it error 54009 with HTTP 429). Pure decisions here; `integration.ts` applies them to
-// the twin's requests and webhooks.
-import type { Clock } from "./clockPort";
+// a rate of 429/500/503 answers, duplicated and reordered webhooks, and whether Sync's per-object
+// write limit (https://www.twilio.com/docs/sync/limits: 20 writes/s per object over a 10 s burst
+// window, above it 54009 as HTTP 429) is enforced — the Sync backend enforces it; this switches it.
+// Pure decisions here; `integration.ts` applies them to the twin's requests and webhooks.
 import type { WebhookFaultPolicy } from "./webhooks";
 
 /** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
@@ -199,55 +198,4 @@ export class FaultInjector implements WebhookFaultPolicy {
   syncWriteLimitEnabled(): boolean {
     return this.config.syncWriteLimit;
   }
-}
-
-/** Sync's write-rate error (https://www.twilio.com/docs/api/errors/54009). */
-export const SYNC_RATE_LIMIT_ERROR = {
-  status: 429,
-  code: 54009,
-  message: "Rate limit exceeded for the Sync object",
-} as const;
-
-/**
- * Sync's per-object write limit: at most `perSecond × windowSeconds` writes to one object within
- * any sliding window of `windowSeconds` (20/s sustained, bursts spread over 10 s). Time comes from
- * the twin's clock, so tests and benchmarks can drive it.
- */
-export class SyncWriteLimiter {
-  // Write times (ms) per object key, oldest first; pruned on each write.
-  private readonly writes = new Map<string, number[]>();
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly perSecond = 20,
-    private readonly windowSeconds = 10,
-  ) {}
-
-  /** Records a write to `objectKey` if the limit allows it; false means answer 429 / 54009. */
-  tryWrite(objectKey: string): boolean {
-    const now = this.clock.now().getTime();
-    const windowStart = now - this.windowSeconds * 1000;
-    const times = (this.writes.get(objectKey) ?? []).filter((t) => t > windowStart);
-    if (times.length >= this.perSecond * this.windowSeconds) {
-      this.writes.set(objectKey, times);
-      return false;
-    }
-    times.push(now);
-    this.writes.set(objectKey, times);
-    return true;
-  }
-
-  reset(): void {
-    this.writes.clear();
-  }
-}
-
-/**
- * The Sync object a write request touches (documents, maps and lists, by the SID or unique name in
- * the path; map and list items count against their map or list), or null for reads and other calls.
- */
-export function syncObjectKey(method: string, path: string): string | null {
-  if (method !== "POST" && method !== "DELETE") return null;
-  const match = /^\/v1\/Services\/([^/]+)\/(Documents|Maps|Lists)\/([^/]+)/.exec(path);
-  return match ? `${match[1]}/${match[2]}/${decodeURIComponent(match[3])}` : null;
 }

@@ -293,11 +293,22 @@ export class VoiceEngine {
     this.endCall(accountSid, callSid);
   }
 
-  /** Conference update Status=completed: everyone is removed. */
-  endConferenceViaApi(accountSid: string, conferenceSid: string): void {
+  /**
+   * Conference update Status=completed: everyone is removed. `alreadyEnded` when the REST layer
+   * stored the status before telling us.
+   */
+  endConferenceViaApi(accountSid: string, conferenceSid: string, alreadyEnded = false): void {
     const conference = this.port.conference(accountSid, conferenceSid);
-    if (!conference || conference.status === "completed") return;
-    this.endConference(accountSid, conferenceSid, "conference-ended-via-api", null);
+    if (!conference || (conference.status === "completed" && !alreadyEnded)) return;
+    this.endConference(accountSid, conferenceSid, "conference-ended-via-api", null, true);
+  }
+
+  /** A participant the REST layer already removed (participant delete = kick). */
+  participantRemovedByApi(accountSid: string, participant: VoiceParticipant): void {
+    const place = this.placeOf(accountSid, participant.callSid);
+    if (place.kind !== "conference" || place.conferenceSid !== participant.conferenceSid) return;
+    this.leaveConference(accountSid, participant.conferenceSid, participant.callSid, "kicked", participant);
+    this.endCall(accountSid, participant.callSid);
   }
 
   /** A conference's friendly name (the name <Dial><Conference> joins by). */
@@ -454,9 +465,15 @@ export class VoiceEngine {
     }
   }
 
-  private leaveConference(accountSid: string, conferenceSid: string, callSid: string, cause: LeaveCause): void {
-    const participant = this.requireParticipant(accountSid, conferenceSid, callSid);
-    this.port.removeParticipant(accountSid, conferenceSid, callSid);
+  private leaveConference(
+    accountSid: string,
+    conferenceSid: string,
+    callSid: string,
+    cause: LeaveCause,
+    known?: VoiceParticipant,
+  ): void {
+    const participant = known ?? this.requireParticipant(accountSid, conferenceSid, callSid);
+    if (!known) this.port.removeParticipant(accountSid, conferenceSid, callSid);
     this.places.set(this.key(accountSid, callSid), { kind: "none" });
     const reason: ReasonParticipantLeft = cause === "hangup" ? "participant_hung_up" : "participant_updated_via_api";
     const callStatus = cause === "hangup" ? "completed" : "in-progress";
@@ -485,9 +502,10 @@ export class VoiceEngine {
     conferenceSid: string,
     reason: ReasonConferenceEnded,
     ending: VoiceParticipant | null,
+    force = false,
   ): void {
     const conference = this.port.conference(accountSid, conferenceSid);
-    if (!conference || conference.status === "completed") return;
+    if (!conference || (conference.status === "completed" && !force)) return;
     // Whoever is still in is removed: by the API, or because a moderator (endConferenceOnExit) left.
     const removedReason: ReasonParticipantLeft =
       reason === "conference-ended-via-api" ? "conference_ended_via_api" : "moderator_ended_conference";

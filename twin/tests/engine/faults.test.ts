@@ -1,11 +1,4 @@
-import { ManualClock } from "../../src/clock";
-import {
-  FaultInjector,
-  SeededRandom,
-  SyncWriteLimiter,
-  syncObjectKey,
-  validateFaultConfig,
-} from "../../src/engine/faults";
+import { FaultInjector, SeededRandom, validateFaultConfig } from "../../src/engine/faults";
 
 describe("fault injection decisions", () => {
   it("is reproducible from its seed", () => {
@@ -61,39 +54,5 @@ describe("fault injection decisions", () => {
     expect(validateFaultConfig({ latency: { kind: "fixed", ms: -1 } })).toMatch(/non-negative/);
     expect(validateFaultConfig({ errorRate: 0.1, latency: { kind: "normal", meanMs: 5, stdDevMs: 1 } })).toBeNull();
     expect(() => new FaultInjector().configure({ duplicateWebhookRate: -1 })).toThrow(/400/);
-  });
-});
-
-describe("Sync per-object write limit", () => {
-  it("allows 200 writes to one object in a 10 s window, then 429s until old writes age out", () => {
-    const clock = new ManualClock();
-    const limiter = new SyncWriteLimiter(clock);
-    for (let i = 0; i < 200; i++) expect(limiter.tryWrite("IS1/Documents/a")).toBe(true);
-    expect(limiter.tryWrite("IS1/Documents/a")).toBe(false);
-    // Other objects are not affected.
-    expect(limiter.tryWrite("IS1/Documents/b")).toBe(true);
-    clock.advance(10_001);
-    expect(limiter.tryWrite("IS1/Documents/a")).toBe(true);
-  });
-
-  it("sustains 20 writes per second indefinitely", () => {
-    const clock = new ManualClock();
-    const limiter = new SyncWriteLimiter(clock);
-    let refused = 0;
-    for (let second = 0; second < 30; second++) {
-      for (let i = 0; i < 20; i++) if (!limiter.tryWrite("doc")) refused++;
-      clock.advance(1000);
-    }
-    expect(refused).toBe(0);
-    for (let i = 0; i < 30; i++) for (let j = 0; j < 40; j++) if (!limiter.tryWrite("hot")) refused++;
-    expect(refused).toBeGreaterThan(0);
-  });
-
-  it("names the object a write touches", () => {
-    expect(syncObjectKey("POST", "/v1/Services/IS1/Documents/ET1")).toBe("IS1/Documents/ET1");
-    expect(syncObjectKey("DELETE", "/v1/Services/IS1/Maps/MP1/Items/k")).toBe("IS1/Maps/MP1");
-    expect(syncObjectKey("POST", "/v1/Services/IS1/Lists/ES1/Items")).toBe("IS1/Lists/ES1");
-    expect(syncObjectKey("GET", "/v1/Services/IS1/Documents/ET1")).toBeNull();
-    expect(syncObjectKey("POST", "/v1/Services/IS1/Documents")).toBeNull();
   });
 });

@@ -1,0 +1,567 @@
+// The engine wired into a running twin, driven over HTTP with the real `twilio` SDK (through the
+// twin's client adapter) and the /_twin/ control API; webhooks land on local receivers.
+import Ajv from "ajv";
+import type twilio from "twilio";
+import { validateRequest, validateRequestWithBody } from "twilio/lib/webhooks/webhooks";
+import {
+  CONFERENCE_STATUS_CALLBACK_EVENTS,
+  DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
+  DIRECT_TO_AGENT_EXPRESSION,
+  DIRECT_TO_AGENT_FILTER_NAME,
+  DIRECT_TO_AGENT_KNOWN_WORKER,
+  FLEX_WORKSPACE_NAME,
+  PING_FILTER_EXPRESSION,
+  PING_FILTER_NAME,
+  PING_KNOWN_WORKER,
+  RECOVERY_PING_QUEUE_NAME,
+  RECOVERY_PING_QUEUE_TARGET_WORKERS,
+  RECOVERY_PING_WORKFLOW_NAME,
+  TASK_EVENT_SUBSCRIPTION_TYPES,
+  TaskAttribute,
+  TaskChannel,
+  TaskRouterEventType,
+} from "@flex-call-recovery/vocabulary";
+import { ManualClock, startTwin, twilioClientForTwin, type RunningTwin } from "../../src";
+import { TASK_TTL_EXCEEDED_REASON } from "../../src/engine/assignment";
+import { attachEngine, type TwinEngine } from "../../src/engine/integration";
+import { startReceiver, type Receiver } from "./helpers/receiver";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers and SDK errors are read loosely in these tests */
+
+let twin: RunningTwin;
+let engine: TwinEngine;
+let clock: ManualClock;
+let client: twilio.Twilio;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  clock = new ManualClock();
+  twin = await startTwin({ clock, validateAgainstSpec: true });
+  engine = attachEngine(twin);
+  client = twilioClientForTwin(twin, { autoRetry: false });
+  receiver = await startReceiver();
+});
+
+beforeEach(() => {
+  twin.reset();
+  engine = attachEngine(twin); // a fresh engine for the fresh accounts
+  receiver.requests.length = 0;
+  receiver.answer({ status: 200 });
+});
+
+afterEach(async () => {
+  await engine.idle();
+});
+
+afterAll(async () => {
+  engine.dispose();
+  const stats = twin.validator!.stats;
+  await twin.stop();
+  await receiver.close();
+  expect(stats.failures).toEqual([]);
+});
+
+const tr = () => client.taskrouter.v1;
+
+/** A Flex-like workspace: Everyone queue, a voice workflow with "Direct to agent", the Recovery Ping workflow. */
+async function flexWorkspace(options: { eventCallbackUrl?: string } = {}) {
+  const ws = await tr().workspaces.create({ friendlyName: FLEX_WORKSPACE_NAME, ...options });
+  const w = tr().workspaces(ws.sid);
+  const activities = await w.activities.list();
+  const available = activities.find((a) => a.available)!;
+  const offline = activities.find((a) => a.friendlyName === "Offline")!;
+  const everyone = await w.taskQueues.create({ friendlyName: "Everyone", targetWorkers: "1 == 1" });
+  const pingQueue = await w.taskQueues.create({
+    friendlyName: RECOVERY_PING_QUEUE_NAME,
+    targetWorkers: RECOVERY_PING_QUEUE_TARGET_WORKERS,
+  });
+  const voice = await w.workflows.create({
+    friendlyName: "Assign to Anyone",
+    taskReservationTimeout: 120,
+    configuration: JSON.stringify({
+      task_routing: {
+        filters: [
+          {
+            filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
+            expression: DIRECT_TO_AGENT_EXPRESSION,
+            targets: [{ queue: everyone.sid, known_worker_sid: DIRECT_TO_AGENT_KNOWN_WORKER }],
+          },
+        ],
+        default_filter: { queue: everyone.sid },
+      },
+    }),
+  });
+  const ping = await w.workflows.create({
+    friendlyName: RECOVERY_PING_WORKFLOW_NAME,
+    taskReservationTimeout: DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
+    configuration: JSON.stringify({
+      task_routing: {
+        filters: [
+          {
+            filter_friendly_name: PING_FILTER_NAME,
+            expression: PING_FILTER_EXPRESSION,
+            targets: [{ queue: pingQueue.sid, known_worker_sid: PING_KNOWN_WORKER }],
+          },
+        ],
+      },
+    }),
+  });
+  const worker = async (name: string) => {
+    const created = await w.workers.create({
+      friendlyName: name,
+      attributes: JSON.stringify({ contact_uri: `client:${name}` }),
+    });
+    await w.workers(created.sid).update({ activitySid: available.sid });
+    return created;
+  };
+  return { ws, w, available, offline, everyone, pingQueue, voice, ping, worker };
+}
+
+async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${twin.baseUrl}/_twin${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+function eventStreamBatches() {
+  return receiver.requests.filter((r) => r.path.startsWith("/events")).map((r) => JSON.parse(r.body) as any[]);
+}
+function conferenceCallbacks() {
+  return receiver.requests
+    .filter((r) => r.path.startsWith("/conference-status"))
+    .map((r) => Object.fromEntries(new URLSearchParams(r.body)))
+    .sort((a, b) => Number(a.SequenceNumber) - Number(b.SequenceNumber));
+}
+
+describe("TaskRouter behaviour over REST", () => {
+  it("routes a recovery ping to exactly the disconnected worker", async () => {
+    const f = await flexWorkspace();
+    const [alice, bob, carol] = [await f.worker("alice"), await f.worker("bob"), await f.worker("carol")];
+    const ping = await f.w.tasks.create({
+      workflowSid: f.ping.sid,
+      taskChannel: TaskChannel.default,
+      timeout: 15,
+      priority: 1000,
+      attributes: JSON.stringify({
+        [TaskAttribute.disconnectedWorkerSid]: bob.sid,
+        [TaskAttribute.recoveryAttemptFailed]: false,
+      }),
+    });
+    const fetched = await f.w.tasks(ping.sid).fetch();
+    expect(fetched.assignmentStatus).toBe("reserved");
+    expect(fetched.taskQueueSid).toBe(f.pingQueue.sid);
+    const counts = await Promise.all(
+      [alice, bob, carol].map(async (x) => (await f.w.workers(x.sid).reservations.list()).length),
+    );
+    expect(counts).toEqual([0, 1, 0]);
+  });
+
+  it("times a reservation out (worker to Offline), then cancels the ping at its TTL, with Event Streams deliveries", async () => {
+    const f = await flexWorkspace();
+    engine.sinks.add(twin.accountSid, {
+      sinkSid: "DG1",
+      destination: `${receiver.baseUrl}/events`,
+      method: "POST",
+      batchEvents: true,
+      types: new Set([...TASK_EVENT_SUBSCRIPTION_TYPES, "com.twilio.taskrouter.reservation.timeout"]),
+    });
+    const bob = await f.worker("bob");
+    const ping = await f.w.tasks.create({
+      workflowSid: f.ping.sid,
+      timeout: 30,
+      attributes: JSON.stringify({
+        [TaskAttribute.disconnectedWorkerSid]: bob.sid,
+        [TaskAttribute.recoveryAttemptFailed]: false,
+      }),
+    });
+    const [reservation] = await f.w.tasks(ping.sid).reservations.list();
+    clock.advance(DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS * 1000);
+    expect((await f.w.tasks(ping.sid).reservations(reservation.sid).fetch()).reservationStatus).toBe("timeout");
+    expect((await f.w.tasks(ping.sid).fetch()).assignmentStatus).toBe("pending");
+    expect((await f.w.workers(bob.sid).fetch()).activitySid).toBe(f.offline.sid);
+    clock.advance(15_000);
+    const canceled = await f.w.tasks(ping.sid).fetch();
+    expect(canceled.assignmentStatus).toBe("canceled");
+    expect(canceled.reason).toBe(TASK_TTL_EXCEEDED_REASON);
+    await engine.idle();
+    const events = eventStreamBatches().flat();
+    expect(events.map((e) => e.type)).toEqual([
+      TaskRouterEventType.taskQueueEntered,
+      "com.twilio.taskrouter.reservation.timeout",
+      TaskRouterEventType.taskCanceled,
+    ]);
+    // Valid CloudEvents carrying the payload fields of the facts file §5, signed with bodySHA256.
+    const validate = new Ajv({ strict: false }).compile({
+      type: "object",
+      required: ["specversion", "type", "source", "id", "dataschema", "data"],
+      properties: {
+        specversion: { const: "1.0" },
+        id: { type: "string", minLength: 1 },
+        source: { type: "string", minLength: 1 },
+      },
+    });
+    for (const e of events) expect(validate(e)).toBe(true);
+    expect(events[2].data.payload).toMatchObject({
+      eventtype: "task.canceled",
+      task_sid: ping.sid,
+      task_attributes: expect.any(String),
+      task_priority: 0,
+      task_assignment_status: "canceled",
+      task_canceled_reason: TASK_TTL_EXCEEDED_REASON,
+      reason: TASK_TTL_EXCEEDED_REASON,
+      task_channel_unique_name: TaskChannel.default,
+      workflow_sid: f.ping.sid,
+      task_queue_name: RECOVERY_PING_QUEUE_NAME,
+    });
+    expect(events[1].data.payload).toMatchObject({ worker_sid: bob.sid, reservation_sid: reservation.sid });
+    for (const request of receiver.requests.filter((r) => r.path.startsWith("/events"))) {
+      expect(
+        validateRequestWithBody(
+          twin.authToken,
+          String(request.headers["x-twilio-signature"]),
+          request.url,
+          request.body,
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it("reserves a high-priority reconnect task before older tasks once a wrapping reservation completes", async () => {
+    const f = await flexWorkspace();
+    const alice = await f.worker("alice");
+    const first = await f.w.tasks.create({
+      workflowSid: f.voice.sid,
+      taskChannel: TaskChannel.voice,
+      attributes: "{}",
+    });
+    const [r1] = await f.w.tasks(first.sid).reservations.list();
+    await f.w.tasks(first.sid).reservations(r1.sid).update({ reservationStatus: "accepted" });
+    clock.advance(1000);
+    const older = await f.w.tasks.create({
+      workflowSid: f.voice.sid,
+      taskChannel: TaskChannel.voice,
+      attributes: "{}",
+    });
+    clock.advance(1000);
+    const reconnect = await f.w.tasks.create({
+      workflowSid: f.voice.sid,
+      taskChannel: TaskChannel.voice,
+      priority: 1000,
+      attributes: JSON.stringify({ [TaskAttribute.isReconnect]: true, [TaskAttribute.targetWorkerSid]: alice.sid }),
+    });
+    await f.w.tasks(first.sid).reservations(r1.sid).update({ reservationStatus: "wrapping" });
+    expect((await f.w.tasks(first.sid).fetch()).assignmentStatus).toBe("wrapping");
+    expect(await f.w.tasks(reconnect.sid).reservations.list()).toHaveLength(0);
+    await f.w.tasks(first.sid).reservations(r1.sid).update({ reservationStatus: "completed" });
+    expect((await f.w.tasks(first.sid).fetch()).assignmentStatus).toBe("completed");
+    expect((await f.w.tasks(reconnect.sid).reservations.list()).map((r) => r.workerSid)).toEqual([alice.sid]);
+    expect(await f.w.tasks(older.sid).reservations.list()).toHaveLength(0);
+  });
+
+  it("posts events form-encoded and signed to the workspace EventCallbackUrl", async () => {
+    const f = await flexWorkspace({ eventCallbackUrl: `${receiver.baseUrl}/workspace-events` });
+    await f.w.tasks.create({ workflowSid: f.voice.sid, attributes: "{}" });
+    await engine.idle();
+    const posts = receiver.requests.filter((r) => r.path === "/workspace-events");
+    const types = posts.map((r) => new URLSearchParams(r.body).get("EventType"));
+    expect(types).toEqual(expect.arrayContaining(["task.created", "task-queue.entered"]));
+    for (const post of posts) {
+      const params = Object.fromEntries(new URLSearchParams(post.body));
+      expect(validateRequest(twin.authToken, String(post.headers["x-twilio-signature"]), post.url, params)).toBe(true);
+    }
+  });
+});
+
+describe("voice and Flex behaviour over REST", () => {
+  async function acceptedCall() {
+    const f = await flexWorkspace();
+    const alice = (await control("POST", "/agents", { friendlyName: "alice", workspaceSid: f.ws.sid })).body;
+    expect(alice.token).toEqual(expect.any(String));
+    const twiml = `<Response><Enqueue workflowSid="${f.voice.sid}"><Task priority="0">{"type":"support"}</Task></Enqueue></Response>`;
+    const call = (await control("POST", "/calls", { from: "+15550001", to: "+15559999", twiml })).body;
+    const [reservation] = await f.w.workers(alice.workerSid).reservations.list();
+    // The agent accepts in Flex: the conference instruction with the plugin's conference options.
+    const accepted = await control("POST", `/agents/${alice.workerSid}/reservations/${reservation.sid}/accept`, {
+      conferenceStatusCallback: `${receiver.baseUrl}/conference-status`,
+      conferenceStatusCallbackEvent: [...CONFERENCE_STATUS_CALLBACK_EVENTS],
+    });
+    expect(accepted.status).toBe(200);
+    const task = await f.w.tasks(reservation.taskSid).fetch();
+    const conference = JSON.parse(task.attributes)[TaskAttribute.conference];
+    await engine.idle();
+    return {
+      f,
+      alice,
+      customerCallSid: call.callSid as string,
+      reservation,
+      task,
+      conferenceSid: conference.sid as string,
+      workerCallSid: conference.participants.worker as string,
+    };
+  }
+
+  it("accepts through REST with Instruction=conference as the Flex UI sends it", async () => {
+    const f = await flexWorkspace();
+    const bob = await f.worker("bob");
+    const twiml = `<Response><Enqueue workflowSid="${f.voice.sid}"><Task>{}</Task></Enqueue></Response>`;
+    const call = (await control("POST", "/calls", { twiml })).body;
+    const [reservation] = await f.w.workers(bob.sid).reservations.list();
+    // The spec's enum for this parameter has no `modify` (start end join leave mute hold speaker).
+    const updated = await f.w
+      .workers(bob.sid)
+      .reservations(reservation.sid)
+      .update({
+        instruction: "conference",
+        conferenceStatusCallback: `${receiver.baseUrl}/conference-status`,
+        conferenceStatusCallbackEvent: ["start", "end", "join", "leave"] as any,
+      });
+    expect(updated.reservationStatus).toBe("accepted");
+    const conference = JSON.parse((await f.w.tasks(reservation.taskSid).fetch()).attributes)[TaskAttribute.conference];
+    const participants = await client.conferences(conference.sid).participants.list();
+    expect(participants.map((p) => p.callSid).sort()).toEqual([call.callSid, conference.participants.worker].sort());
+    await engine.idle();
+    expect(conferenceCallbacks().map((p) => p.StatusCallbackEvent)).toEqual([
+      "participant-join",
+      "conference-start",
+      "participant-join",
+    ]);
+  });
+
+  it("accepting creates the conference with labelled legs; status callbacks carry the documented parameters, signed", async () => {
+    const c = await acceptedCall();
+    expect(c.task.assignmentStatus).toBe("assigned");
+    const conference = await client.conferences(c.conferenceSid).fetch();
+    expect(conference.friendlyName).toBe(c.task.sid);
+    const participants = await client.conferences(c.conferenceSid).participants.list();
+    expect(participants.map((p) => [p.label, p.endConferenceOnExit]).sort()).toEqual([
+      ["customer", true],
+      ["worker", true],
+    ]);
+    const callbacks = conferenceCallbacks();
+    expect(callbacks.map((p) => p.StatusCallbackEvent)).toEqual([
+      "participant-join",
+      "conference-start",
+      "participant-join",
+      "participant-modify",
+    ]);
+    expect(Object.keys(callbacks[0]).sort()).toEqual(
+      [
+        "AccountSid",
+        "CallSid",
+        "Coaching",
+        "ConferenceSid",
+        "EndConferenceOnExit",
+        "FriendlyName",
+        "Hold",
+        "Muted",
+        "ParticipantLabel",
+        "SequenceNumber",
+        "StartConferenceOnEnter",
+        "StatusCallbackEvent",
+        "Timestamp",
+      ].sort(),
+    );
+    for (const request of receiver.requests.filter((r) => r.path.startsWith("/conference-status"))) {
+      const params = Object.fromEntries(new URLSearchParams(request.body));
+      expect(validateRequest(twin.authToken, String(request.headers["x-twilio-signature"]), request.url, params)).toBe(
+        true,
+      );
+    }
+  });
+
+  it("keeps the customer when the worker leg (endConferenceOnExit=false) drops; Flex wraps; Flex re-sets the flag only with ≤ 2 live", async () => {
+    const c = await acceptedCall();
+    await client.conferences(c.conferenceSid).participants(c.workerCallSid).update({ endConferenceOnExit: false });
+    await engine.idle();
+    receiver.requests.length = 0;
+    expect((await control("POST", `/agents/${c.alice.workerSid}/refresh`, { downSeconds: 5 })).status).toBe(200);
+    await engine.idle();
+    const left = conferenceCallbacks();
+    expect(left.map((p) => p.StatusCallbackEvent)).toEqual(["participant-leave"]);
+    expect(left[0]).toMatchObject({
+      CallSid: c.workerCallSid,
+      ParticipantCallStatus: "completed",
+      ReasonParticipantLeft: "participant_hung_up",
+      EndConferenceOnExit: "false",
+    });
+    expect((await client.conferences(c.conferenceSid).fetch()).status).toBe("in-progress");
+    expect((await c.f.w.tasks(c.task.sid).reservations(c.reservation.sid).fetch()).reservationStatus).toBe("wrapping");
+    // After the reload the agent sees the wrapping reservation.
+    clock.advance(5000);
+    const view = (await control("GET", `/agents/${c.alice.workerSid}`)).body;
+    expect(view.online).toBe(true);
+    expect(view.reservations.map((r: { status: string }) => r.status)).toEqual(["wrapping"]);
+  });
+
+  it("announces (signed AnnounceUrl fetch), and a TwiML update takes the customer out of the conference into a new task", async () => {
+    const c = await acceptedCall();
+    await client.conferences(c.conferenceSid).participants(c.workerCallSid).update({ endConferenceOnExit: false });
+    await control("POST", `/agents/${c.alice.workerSid}/refresh`, { downSeconds: 60 });
+    receiver.answer((req) =>
+      req.path === "/announce"
+        ? { contentType: "text/xml", body: "<Response><Say>Reconnecting you</Say></Response>" }
+        : { status: 200 },
+    );
+    await client.conferences(c.conferenceSid).update({ announceUrl: `${receiver.baseUrl}/announce` });
+    await engine.idle();
+    const announce = receiver.requests.find((r) => r.path === "/announce")!;
+    const params = Object.fromEntries(new URLSearchParams(announce.body));
+    expect(validateRequest(twin.authToken, String(announce.headers["x-twilio-signature"]), announce.url, params)).toBe(
+      true,
+    );
+    expect((await control("GET", `/calls/${c.customerCallSid}`)).body.heard).toEqual(["say:Reconnecting you"]);
+    receiver.requests.length = 0;
+    const attributes = { [TaskAttribute.isReconnect]: true, [TaskAttribute.targetWorkerSid]: c.alice.workerSid };
+    await client.calls(c.customerCallSid).update({
+      twiml: `<Response><Enqueue workflowSid="${c.f.voice.sid}"><Task priority="1000">${JSON.stringify(attributes)}</Task></Enqueue></Response>`,
+    });
+    await engine.idle();
+    expect(
+      conferenceCallbacks().map((p) => [p.StatusCallbackEvent, p.ReasonParticipantLeft ?? p.ReasonConferenceEnded]),
+    ).toEqual([
+      ["participant-leave", "participant_updated_via_api"],
+      ["conference-end", "participant-with-end-conference-on-exit-left"],
+    ]);
+    const tasks = await c.f.w.tasks.list({ ordering: "Priority:desc" });
+    expect(JSON.parse(tasks[0].attributes)).toMatchObject({
+      ...attributes,
+      [TaskAttribute.callSid]: c.customerCallSid,
+    });
+    expect(tasks[0].priority).toBe(1000);
+  });
+
+  it("ends the conference via the API with conference_ended_via_api for each leg", async () => {
+    const c = await acceptedCall();
+    receiver.requests.length = 0;
+    await client.conferences(c.conferenceSid).update({ status: "completed" });
+    await engine.idle();
+    const callbacks = conferenceCallbacks();
+    expect(callbacks.map((p) => [p.StatusCallbackEvent, p.ReasonParticipantLeft ?? p.ReasonConferenceEnded])).toEqual([
+      ["participant-leave", "conference_ended_via_api"],
+      ["participant-leave", "conference_ended_via_api"],
+      ["conference-end", "conference-ended-via-api"],
+    ]);
+    expect((await client.calls(c.customerCallSid).fetch()).status).toBe("completed");
+  });
+
+  it("a customer hanging up ends the conference (customer endConferenceOnExit) and Flex wraps the agent's task", async () => {
+    const c = await acceptedCall();
+    receiver.requests.length = 0;
+    await control("POST", `/calls/${c.customerCallSid}/hangup`);
+    await engine.idle();
+    const callbacks = conferenceCallbacks();
+    expect(callbacks.map((p) => p.StatusCallbackEvent)).toEqual([
+      "participant-leave",
+      "participant-leave",
+      "conference-end",
+    ]);
+    expect(callbacks[2]).toMatchObject({
+      CallSidEndingConference: c.customerCallSid,
+      ParticipantLabelEndingConference: "customer",
+    });
+    expect((await c.f.w.tasks(c.task.sid).fetch()).assignmentStatus).toBe("wrapping");
+  });
+});
+
+describe("fault injection over HTTP", () => {
+  it("answers the configured share of calls with 429/500/503 and adds latency", async () => {
+    expect(
+      (
+        await control("POST", "/faults", {
+          seed: 4,
+          errorRate: 1,
+          errorStatuses: [503],
+          latency: { kind: "fixed", ms: 5 },
+        })
+      ).status,
+    ).toBe(200);
+    let caught: any;
+    try {
+      await tr().workspaces.list();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught?.status).toBe(503);
+    expect(caught?.code).toBe(20503);
+    const { body } = await control("GET", "/faults");
+    expect(body.counters.injectedErrors["503"]).toBe(1);
+    expect(body.counters.delayedCalls).toBe(1);
+    expect(body.counters.totalDelayMs).toBe(5);
+    expect((await control("POST", "/faults", { errorRate: 3 })).status).toBe(400);
+  });
+
+  it("lets the SDK's automatic retry get through injected 429s", async () => {
+    engine.faults.configure({ seed: 11, errorRate: 0.7, errorStatuses: [429] });
+    const retrying = twilioClientForTwin(twin, { autoRetry: true, maxRetries: 20, maxRetryDelay: 20 });
+    for (let i = 0; i < 5; i++) await retrying.taskrouter.v1.workspaces.create({ friendlyName: `ws${i}` });
+    engine.faults.configure({ errorRate: 0 });
+    expect(await tr().workspaces.list()).toHaveLength(5);
+    expect(engine.faults.counters.injectedErrors[429]).toBeGreaterThan(0);
+  });
+
+  it("enforces Sync's per-object write limit with 429 / 54009", async () => {
+    const service = await client.sync.v1.services.create({ friendlyName: "limits" });
+    const doc = await client.sync.v1.services(service.sid).documents.create({ uniqueName: "hot", data: { n: 0 } });
+    const other = await client.sync.v1.services(service.sid).documents.create({ uniqueName: "cool", data: { n: 0 } });
+    const results: number[] = [];
+    for (let n = 1; n <= 201; n++) {
+      try {
+        await client.sync.v1.services(service.sid).documents(doc.sid).update({ data: { n } });
+        results.push(200);
+      } catch (error: any) {
+        results.push(error.status);
+        expect(error.code).toBe(54009);
+      }
+    }
+    // The create counted as the first write: 199 updates pass in the window, then 429s.
+    expect(results.filter((s) => s === 200)).toHaveLength(199);
+    expect(results.slice(-2)).toEqual([429, 429]);
+    // Another object is not throttled; the hot one recovers when its window passes.
+    await client.sync.v1
+      .services(service.sid)
+      .documents(other.sid)
+      .update({ data: { n: 1 } });
+    clock.advance(10_001);
+    await client.sync.v1
+      .services(service.sid)
+      .documents(doc.sid)
+      .update({ data: { n: 202 } });
+    expect(engine.faults.counters.throttledSyncWrites).toBe(2);
+    // Switched off, the same burst passes.
+    expect((await control("POST", "/faults", { syncWriteLimit: false })).status).toBe(200);
+    for (let n = 0; n < 250; n++)
+      await client.sync.v1.services(service.sid).documents(other.sid).update({ data: { n } });
+  });
+
+  it("duplicates and reorders webhook deliveries", async () => {
+    const f = await flexWorkspace();
+    engine.sinks.add(twin.accountSid, {
+      sinkSid: "DG2",
+      destination: `${receiver.baseUrl}/events`,
+      method: "POST",
+      batchEvents: false,
+      types: new Set(["com.twilio.taskrouter.task.created"]),
+    });
+    engine.faults.configure({ seed: 3, duplicateWebhookRate: 1 });
+    await f.w.tasks.create({ workflowSid: f.voice.sid, attributes: "{}" });
+    await engine.idle();
+    const bodies = receiver.requests.filter((r) => r.path.startsWith("/events")).map((r) => r.body);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toBe(bodies[1]);
+    receiver.requests.length = 0;
+    engine.faults.configure({ duplicateWebhookRate: 0, reorderWebhookRate: 1 });
+    const a = await f.w.tasks.create({ workflowSid: f.voice.sid, attributes: '{"n":1}' });
+    await engine.idle();
+    engine.faults.configure({ reorderWebhookRate: 0 });
+    const b = await f.w.tasks.create({ workflowSid: f.voice.sid, attributes: '{"n":2}' });
+    await engine.idle();
+    const order = receiver.requests
+      .filter((r) => r.path.startsWith("/events"))
+      .map((r) => JSON.parse(r.body)[0].data.payload.task_sid);
+    expect(order).toEqual([b.sid, a.sid]);
+  });
+});
