@@ -31,13 +31,18 @@ export interface EngineOptions {
   webhookMaxAttempts?: number;
   /** First webhook retry delay in ms (default 1000, doubling). */
   webhookRetryBaseMs?: number;
-  /** Where Event Streams sinks come from (default: the engine's own registry, see `sinks`). */
+  /** Where Event Streams sinks come from (default: the twin's Event Streams backend plus `sinks`). */
   eventStreams?: EventStreamsPort;
+  /**
+   * Public hosts whose webhooks go to a local base URL (e.g. a deployed functions domain →
+   * the local runtime), signed over the public URL as Twilio would sign it.
+   */
+  webhookRoutes?: Record<string, string>;
 }
 
 /**
- * Event Streams sinks registered with the engine, per account. Stands in for the twin's Event
- * Streams backend (sinks + subscriptions) until its domain events are wired to the engine.
+ * Extra Event Streams sinks registered with the engine directly, per account (tests and tools that
+ * do not create sinks over REST); delivered to alongside the REST-created ones.
  */
 export class SinkRegistry {
   // Sinks by account SID.
@@ -128,12 +133,13 @@ export class TwinEngine {
       faults: this.faults,
       maxAttempts: options.webhookMaxAttempts,
       retryBaseMs: options.webhookRetryBaseMs,
+      routes: options.webhookRoutes,
     });
     const port = this.taskrouterPort;
     this.eventStreams = new EventStreamsDelivery(
       this.webhooks,
       options.eventStreams ?? {
-        sinks: (accountSid) => this.sinks.list(accountSid),
+        sinks: (accountSid) => [...this.sinks.list(accountSid), ...restSinks(twin, accountSid)],
         workspaceCallback: (accountSid, workspaceSid) => {
           const ws = port.workspace({ accountSid, workspaceSid });
           return ws?.eventCallbackUrl ? { url: ws.eventCallbackUrl, eventsFilter: ws.eventsFilter } : null;
@@ -551,6 +557,30 @@ export class TwinEngine {
       }),
     );
   }
+}
+
+/**
+ * Webhook sinks of the twin's Event Streams backend, each with the types its subscriptions include
+ * (only active sinks deliver, as `subscribersOf` says).
+ */
+function restSinks(twin: Twin, accountSid: string): EventSinkTarget[] {
+  const backend = twin.account(accountSid)?.eventStreams;
+  if (!backend) return [];
+  return backend
+    .listSink({ status: "active" })
+    .filter((sink) => sink.sinkType === "webhook" && typeof sink.sinkConfiguration.destination === "string")
+    .map((sink) => {
+      const config = sink.sinkConfiguration;
+      const types = new Set(backend.listSubscription({ sinkSid: sink.sid }).flatMap((s) => [...s.types.keys()]));
+      return {
+        sinkSid: sink.sid,
+        destination: String(config.destination),
+        method: String(config.method ?? "POST").toUpperCase() === "GET" ? ("GET" as const) : ("POST" as const),
+        // Twilio's sink_configuration carries batch_events as a boolean (or its string).
+        batchEvents: config.batch_events === true || config.batch_events === "true",
+        types,
+      };
+    });
 }
 
 function toVoiceParticipant(p: Participant): VoiceParticipant {

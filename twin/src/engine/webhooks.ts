@@ -59,6 +59,8 @@ export interface WebhookDispatcherOptions {
   /** How long a reordered delivery is held back (on the twin's clock) when no later one overtakes it. */
   reorderHoldMs?: number;
   timeoutMs?: number;
+  /** Public host → local base URL: where requests to that host actually go (signature unchanged). */
+  routes?: Record<string, string>;
 }
 
 /** Builds the signed URL, headers and body text of a webhook. */
@@ -114,6 +116,8 @@ export class WebhookDispatcher {
   // A delivery held back by the reorder fault, per destination URL: released after the next one.
   private readonly held = new Map<string, Held>();
   private readonly log: WebhookAttempt[] = [];
+  // Public host (e.g. `svc-1234-dev.twil.io`) → local base URL the request is sent to instead.
+  private readonly routes = new Map<string, string>();
 
   constructor(options: WebhookDispatcherOptions) {
     this.clock = options.clock;
@@ -123,6 +127,22 @@ export class WebhookDispatcher {
     this.retryBaseMs = options.retryBaseMs ?? 1000;
     this.reorderHoldMs = options.reorderHoldMs ?? 200;
     this.timeoutMs = options.timeoutMs ?? 5000;
+    for (const [host, base] of Object.entries(options.routes ?? {})) this.routeHost(host, base);
+  }
+
+  /**
+   * Sends webhooks for `host` to `localBase` instead, as a DNS entry would: the request is signed
+   * over the public URL (what the receiver validates against), only the connection goes elsewhere.
+   */
+  routeHost(host: string, localBase: string): void {
+    this.routes.set(host.toLowerCase(), localBase.replace(/\/+$/, ""));
+  }
+
+  /** Where a signed URL is actually sent. */
+  resolve(url: string): string {
+    const target = new URL(url);
+    const base = this.routes.get(target.host.toLowerCase());
+    return base ? `${base}${target.pathname}${target.search}` : url;
   }
 
   setFaults(faults: WebhookFaultPolicy | undefined): void {
@@ -241,8 +261,18 @@ export class WebhookDispatcher {
     headers: Record<string, string>,
     payload: string | null,
   ): Promise<WebhookAnswer> {
+    const resolved = this.resolve(url);
+    if (resolved !== url) {
+      // Tell the receiver the public URL it was addressed as (what the signature covers).
+      const original = new URL(url);
+      headers = {
+        ...headers,
+        "x-forwarded-host": original.host,
+        "x-forwarded-proto": original.protocol.replace(":", ""),
+      };
+    }
     return new Promise((resolve, reject) => {
-      const target = new URL(url);
+      const target = new URL(resolved);
       const client = target.protocol === "https:" ? https : http;
       const allHeaders: Record<string, string | number> = {
         ...headers,

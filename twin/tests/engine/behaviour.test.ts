@@ -262,6 +262,37 @@ describe("TaskRouter behaviour over REST", () => {
     expect(await f.w.tasks(older.sid).reservations.list()).toHaveLength(0);
   });
 
+  it("delivers to sinks and subscriptions created through the Event Streams API", async () => {
+    const f = await flexWorkspace();
+    const sink = await client.events.v1.sinks.create({
+      description: "task events",
+      sinkType: "webhook",
+      sinkConfiguration: { destination: `${receiver.baseUrl}/events`, method: "POST", batch_events: true },
+    });
+    await client.events.v1.subscriptions.create({
+      description: "handler",
+      sinkSid: sink.sid,
+      types: TASK_EVENT_SUBSCRIPTION_TYPES.map((type) => ({ type, schema_version: 1 })),
+    });
+    const task = await f.w.tasks.create({ workflowSid: f.voice.sid, attributes: "{}" });
+    await engine.idle();
+    const events = eventStreamBatches().flat();
+    expect(events.map((e) => e.type)).toEqual([TaskRouterEventType.taskQueueEntered]);
+    expect(events[0].data.payload.task_sid).toBe(task.sid);
+  });
+
+  it("sends a public host's webhooks to its local route, signed over the public URL", async () => {
+    engine.webhooks.routeHost("flex-call-recovery-1234-dev.twil.io", receiver.baseUrl);
+    const publicUrl = "https://flex-call-recovery-1234-dev.twil.io/workspace-events";
+    const f = await flexWorkspace({ eventCallbackUrl: publicUrl });
+    await f.w.tasks.create({ workflowSid: f.voice.sid, attributes: "{}" });
+    await engine.idle();
+    const [post] = receiver.requests.filter((r) => r.path === "/workspace-events");
+    expect(post.headers["x-forwarded-host"]).toBe("flex-call-recovery-1234-dev.twil.io");
+    const params = Object.fromEntries(new URLSearchParams(post.body));
+    expect(validateRequest(twin.authToken, String(post.headers["x-twilio-signature"]), publicUrl, params)).toBe(true);
+  });
+
   it("posts events form-encoded and signed to the workspace EventCallbackUrl", async () => {
     const f = await flexWorkspace({ eventCallbackUrl: `${receiver.baseUrl}/workspace-events` });
     await f.w.tasks.create({ workflowSid: f.voice.sid, attributes: "{}" });
