@@ -139,9 +139,15 @@ describe("replace only what Twilio cannot update", () => {
     expect(await serverlessDeploymentProvider.diff!("ZS1", outs, { ...inputs, sourceHash: "h2" })).toMatchObject({
       changes: true,
     });
+    // Another domain suffix is a new environment of the same service: in place.
     expect(
       await serverlessDeploymentProvider.diff!("ZS1", outs, { ...inputs, environmentSuffix: "prod" }),
-    ).toMatchObject({ replaces: ["environmentSuffix"] });
+    ).toMatchObject({ changes: true, replaces: [] });
+    // Another service name is another service, and the unique name must be free first.
+    expect(await serverlessDeploymentProvider.diff!("ZS1", outs, { ...inputs, serviceName: "other" })).toMatchObject({
+      replaces: ["serviceName"],
+      deleteBeforeReplace: true,
+    });
   });
 
   test("plugin: a changed bundle under an already registered version is refused by check", async () => {

@@ -126,6 +126,8 @@ export async function deployOffline(options: OfflineOptions): Promise<OfflineRun
   const config = fullConfig(options);
   const steps: OfflineRunResult["steps"] = [];
   const inflight = new Set<Promise<unknown>>();
+  // Old resources of create-before-delete replacements, deleted (newest first) at the end.
+  const replaced: OfflineResourceState[] = [];
   // The first failed registration fails the run (an Output whose resource failed never resolves).
   let fail: (err: unknown) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => (fail = reject));
@@ -156,10 +158,10 @@ export async function deployOffline(options: OfflineOptions): Promise<OfflineRun
     const diff = await provider.diff!(prior.id, prior.outs, inputs);
     if (!diff.changes) return record("same", prior.id, prior.outs);
     if (diff.replaces?.length) {
-      const oldProvider = await loadProvider(prior.provider, config);
-      if (diff.deleteBeforeReplace) await oldProvider.delete!(prior.id, prior.outs);
+      if (diff.deleteBeforeReplace) await (await loadProvider(prior.provider, config)).delete!(prior.id, prior.outs);
+      // Like the engine: create the replacement now, delete the old one after the whole update.
+      else replaced.push(prior);
       const created = await provider.create(inputs);
-      if (!diff.deleteBeforeReplace) await oldProvider.delete!(prior.id, prior.outs);
       return record("replace", created.id, created.outs ?? {});
     }
     const updated = await provider.update!(prior.id, prior.outs, inputs);
@@ -195,6 +197,10 @@ export async function deployOffline(options: OfflineOptions): Promise<OfflineRun
         const outputs = await Promise.race([valueOf(pulumi.output(stack.outputs())), failed]);
         // Resources nothing reads (the ui_attributes patch) may still be registering: drain.
         while (inflight.size > 0) await Promise.race([Promise.allSettled([...inflight]), failed]);
+        for (const old of replaced.reverse())
+          await (
+            await loadProvider(old.provider, config)
+          ).delete!(old.id, old.outs);
         return { outputs: outputs as Record<string, unknown>, steps };
       } catch (err) {
         // Let registrations already under way finish, so the state records all that exists.

@@ -1,7 +1,7 @@
 // One key of the Flex configuration's `ui_attributes` (`/v1/Configuration` on flex-api). The
 // configuration is Flex's and adopted: create merges our value under `key` and remembers what
 // was there, delete puts that back (or removes the key); every other attribute is written back
-// as read. Flex replaces `ui_attributes` as a whole on update, hence the read-modify-write.
+// as read (a read-modify-write, see `writeKey`).
 import * as pulumi from "@pulumi/pulumi";
 import { callApi, canonicalJson, configureCredentials, valueChanged } from "./client";
 
@@ -28,16 +28,26 @@ async function readUiAttributes(): Promise<{ accountSid: string; ui: Record<stri
   return { accountSid: config.accountSid, ui: (config.uiAttributes ?? {}) as Record<string, unknown> };
 }
 
-/** Sets (or with `value` null, removes) `key`; writes only when the meaning changes. */
+/**
+ * Sets `key` to `value`, or with `value` null removes it; writes only when the meaning changes.
+ * The whole `ui_attributes` object is sent back as read plus our change, which is right whether
+ * Flex replaces the object or merges it key by key. Under merging, a key left out is kept, so a
+ * removal that did not take is written once more as an explicit null.
+ */
 async function writeKey(key: string, value: unknown): Promise<void> {
   const { accountSid, ui } = await readUiAttributes();
+  // A key holding null counts as absent (what a removal leaves under merging).
+  const present = ui[key] !== undefined && ui[key] !== null;
+  if (value === null ? !present : canonicalJson(ui[key]) === canonicalJson(value)) return;
   const next = { ...ui };
   if (value === null) delete next[key];
   else next[key] = value;
-  if (canonicalJson(next) === canonicalJson(ui)) return;
-  await callApi(`update Flex Configuration ui_attributes.${key}`, (client) =>
-    client.flexApi.v1.configuration().update({ account_sid: accountSid, ui_attributes: next }),
-  );
+  const update = (uiAttributes: Record<string, unknown>) =>
+    callApi(`update Flex Configuration ui_attributes.${key}`, (client) =>
+      client.flexApi.v1.configuration().update({ account_sid: accountSid, ui_attributes: uiAttributes }),
+    );
+  const written = (await update(next)).uiAttributes as Record<string, unknown> | null;
+  if (value === null && written && written[key] !== undefined && written[key] !== null) await update({ [key]: null });
 }
 
 const provider: pulumi.dynamic.ResourceProvider = {
@@ -57,7 +67,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   async read(id, props: ResolvedOutputs) {
     const { ui } = await readUiAttributes();
     // Drift: an edit of our key elsewhere shows as a changed value (an empty object if removed).
-    const current = (ui[props.key] ?? {}) as Record<string, unknown>;
+    const current = (ui[props.key] ?? {}) as Record<string, unknown>; // null (removed) reads as {}
     return { id, props: { ...props, value: current } satisfies ResolvedOutputs };
   },
 

@@ -149,27 +149,38 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
-    const replaces = (["serviceName", "environmentSuffix"] as const).filter((k) => valueChanged(olds[k], news[k]));
+    // A new service name is another service; its unique name is taken until the old one is gone.
+    const replaces = valueChanged(olds.serviceName, news.serviceName) ? ["serviceName"] : [];
     // `sourceDir` is deliberately not compared: it is a local path, the hash says what changed.
     // Compared by hash: the values (secrets among them) are not kept in outputs.
     const variablesChanged = containsUnknown(news.variables) || hashVariables(news.variables) !== olds.variablesHash;
     const changes =
       replaces.length > 0 ||
       variablesChanged ||
-      (["sourceHash", "runtime", "providerVersion"] as const).some((k) => valueChanged(olds[k], news[k]));
-    return { changes, replaces };
+      (["environmentSuffix", "sourceHash", "runtime", "providerVersion"] as const).some((k) =>
+        valueChanged(olds[k], news[k]),
+      );
+    return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
   },
 
   async update(id, olds: ResolvedOutputs, news: ResolvedInputs) {
+    const sameEnvironment = olds.environmentSuffix === news.environmentSuffix;
     const stale = olds.variableNames.filter((name) => !(name in news.variables));
-    if (stale.length > 0) {
+    if (sameEnvironment && stale.length > 0) {
       const api = serverlessClient();
       const { removeEnvironmentVariables } = require("@twilio-labs/serverless-api/dist/api/variables");
       await removeEnvironmentVariables(stale, olds.environmentSid, id, api).catch((err: unknown) => {
         throw apiError(`remove Variables ${stale.join(",")} of ${olds.environmentSid}`, err);
       });
     }
-    return { outs: (await deploy(news, id)) satisfies ResolvedOutputs };
+    const outs = await deploy(news, id);
+    // Another domain suffix: deployed to a new environment of the same service; the old one goes.
+    if (!sameEnvironment) {
+      await callApi(`delete Environment ${olds.environmentSid}`, (client) =>
+        client.serverless.v1.services(id).environments(olds.environmentSid).remove(),
+      );
+    }
+    return { outs: outs satisfies ResolvedOutputs };
   },
 
   async delete(id) {
