@@ -144,6 +144,23 @@ describe("conference-status-handler", () => {
     expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.pinging);
   });
 
+  it("rolls the claim back when the ping cannot be created, so a redelivery recovers", async () => {
+    jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const call = await registered();
+    // One attempt and three retries, all failing.
+    for (let i = 0; i < 4; i++) fake.failNext((r) => r.method === "POST" && /\/Tasks$/.test(r.path), 500);
+    const dropped = agentDropped(call);
+    const failed = await callHandler(handler, context, dropped);
+    expect(failed.statusCode).toBe(500);
+    expect(stateOf(call).recovery).toBeNull();
+    expect(Object.keys(stateOf(call).workers)).toEqual([call.agent.callSid]);
+
+    const redelivered = await callHandler(handler, context, dropped);
+    expect(redelivered.statusCode).toBe(200);
+    expect(pingCreations().filter((r) => r.status === 201)).toHaveLength(1);
+    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.pinging);
+  });
+
   it("sets a registered worker's endConferenceOnExit back to false, not the customer's", async () => {
     const call = await registered();
     const participants = fake.conferences.get(call.conferenceSid)!.participants;

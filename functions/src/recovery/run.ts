@@ -56,6 +56,7 @@ export async function handleEvent(
   const decideNow = (e: RecoveryEvent) => (state: ConferenceState | null) => decide(e, state, config, services.now());
   const committed = await transact(store, conferenceSid, decideNow(event), firstRead);
   const outcomes = await perform(committed.decision.actions, performContext);
+  await rollBackIfEssentialFailed(services, committed, outcomes);
   const ping = outcomes.find((outcome) => outcome.pingTaskSid);
   if (ping?.pingTaskSid) {
     const recorded = await transact(
@@ -66,6 +67,28 @@ export async function handleEvent(
     outcomes.push(...(await perform(recorded.decision.actions, performContext)));
   }
   return { committed, outcomes };
+}
+
+/** Actions without which the step did not happen: the ping, the customer's redirect. */
+const ESSENTIAL: ReadonlySet<ActionOutcome["action"]["kind"]> = new Set(["createPing", "redirectCall"]);
+
+/**
+ * When the essential action of a committed step failed (after the HTTP client's retries), puts
+ * the document back as it was — only if nobody wrote since (If-Match on our own revision) — so a
+ * redelivery of the webhook decides and performs the step again instead of finding it done. The
+ * other actions of such a step are safe to repeat (announce, marking, closing).
+ */
+async function rollBackIfEssentialFailed(services: Services, committed: Committed, outcomes: ActionOutcome[]) {
+  const failed = outcomes.find((outcome) => !outcome.ok && ESSENTIAL.has(outcome.action.kind));
+  if (!failed || !committed.previous || committed.revision === null) return;
+  try {
+    await services.store.replace(committed.previous.state, committed.revision);
+    services.performContext.log(`${failed.action.kind} failed: state rolled back for a redelivery`);
+  } catch (error) {
+    services.performContext.log(
+      `${failed.action.kind} failed and the state could not be rolled back: ${String(error)}`,
+    );
+  }
 }
 
 /** Actions that failed (after the HTTP client's retries), for the answer's status and the log. */

@@ -127,6 +127,9 @@ export interface Committed {
   decision: Decision;
   /** The state as committed (null: no document). */
   state: ConferenceState | null;
+  /** The document as it was before this change, and the revision this change wrote (if it wrote). */
+  previous: StoredState | null;
+  revision: string | null;
   /** Attempts it took (1 without a conflict). */
   attempts: number;
 }
@@ -148,13 +151,14 @@ export async function transact(
     const decision = decideOn(current?.state ?? null);
     const change = decision.change;
     try {
-      if (change.kind === "keep") return { decision, state: current?.state ?? null, attempts: attempt };
+      const unchanged = { decision, previous: current, revision: null, attempts: attempt };
+      if (change.kind === "keep") return { ...unchanged, state: current?.state ?? null };
       if (change.kind === "delete") {
         if (current) await store.remove(conferenceSid);
-        return { decision, state: null, attempts: attempt };
+        return { ...unchanged, state: null };
       }
       const written = current ? await store.replace(change.state, current.revision) : await store.create(change.state);
-      return { decision, state: written.state, attempts: attempt };
+      return { decision, state: written.state, previous: current, revision: written.revision, attempts: attempt };
     } catch (error) {
       if (!(error instanceof StateConflict)) throw error;
     }
