@@ -3,6 +3,7 @@ import {
   FOLLOWED_BY_RECONNECT,
   isMarkedForReconnect,
   isReconnectTask,
+  isRecoveryPingTask,
   parseTaskAttributes,
   PING_FILTER_EXPRESSION,
   stateDocumentName,
@@ -32,6 +33,13 @@ describe("vocabulary", () => {
     expect(isMarkedForReconnect({ conversations: { followed_by: FOLLOWED_BY_RECONNECT } })).toBe(true);
     expect(isMarkedForReconnect({ conversations: {} })).toBe(false);
     expect(isMarkedForReconnect(null)).toBe(false);
+  });
+
+  it("recognises recovery pings by their attributes", () => {
+    expect(isRecoveryPingTask({ disconnectedWorkerSid: "WK1", recoveryAttemptFailed: false })).toBe(true);
+    expect(isRecoveryPingTask({ disconnectedWorkerSid: "WK1", isReconnect: true })).toBe(false);
+    expect(isRecoveryPingTask({ name: "Customer" })).toBe(false);
+    expect(isRecoveryPingTask(null)).toBe(false);
   });
 
   it("names a state document after its conference", () => {

@@ -58,7 +58,9 @@ export function parseTaskRouterEvent(raw: unknown, index: number): TaskRouterEve
   if (!taskSid) throw new BadRequest(`${where} has no data.payload.task_sid`);
   const attributes = parseTaskAttributes(text(payload.task_attributes));
   if (!attributes) throw new BadRequest(`${where}: task_attributes of ${taskSid} is not a JSON object`);
-  const time = text(cloudEvent.time) ?? text(payload.timestamp) ?? "";
+  // CloudEvents carry `time` (ISO-8601); the payload's `timestamp` is epoch milliseconds.
+  const time =
+    text(cloudEvent.time) ?? (typeof payload.timestamp === "number" ? new Date(payload.timestamp).toISOString() : "");
   return {
     id,
     type,
