@@ -82,6 +82,19 @@ test("second run with nothing changed makes zero writes", async () => {
   expect(writesSince(ctx.twin, mark)).toEqual([]);
 });
 
+test("with a refresh first, a no-change run reads every resource and still writes nothing", async () => {
+  const mark = logMark(ctx.twin);
+  const result = await deployOffline({ ...options(), refresh: true });
+  const log = requestsSince(ctx.twin, mark);
+  console.log(
+    `refresh + no-change deploy: ${log.length} requests, ${writesSince(ctx.twin, mark).length} writes\n` +
+      log.map((e) => `  ${e.method} ${e.status} ${e.host}${e.path}`).join("\n"),
+  );
+  expect(result.steps.every((s) => s.step === "same")).toBe(true);
+  expect(log.length).toBeGreaterThan(0);
+  expect(writesSince(ctx.twin, mark)).toEqual([]);
+});
+
 test("a changed reservation timeout updates only the ping workflow", async () => {
   const mark = logMark(ctx.twin);
   const result = await deployOffline(options({ pingReservationTimeoutSeconds: "20" }));

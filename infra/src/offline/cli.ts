@@ -1,4 +1,4 @@
-// `npm run deploy:offline -w infra -- --twin <baseUrl> [--state file] [--destroy] [--set key=value ...]`
+// `npm run deploy:offline -w infra -- --twin <baseUrl> [--state file] [--refresh] [--destroy] [--set key=value ...]`
 // Deploys the stack to a running twin (`npm run twin`) with the real providers, prints the
 // outputs, what each resource did, and the twin's request log of this run. State is kept in a
 // file so a second run shows what a no-change `pulumi up` does. Real deployments use the Pulumi CLI.
@@ -62,7 +62,14 @@ async function main(): Promise<void> {
     }
     const mark2 = (await twinRequests(twinBaseUrl)).reduce((m, r) => Math.max(m, r.seq), mark);
     // Saved even when a resource fails, so what was created can still be destroyed.
-    const result = await deployOffline({ twinBaseUrl, accountSid, authToken, config, state }).finally(save);
+    const result = await deployOffline({
+      twinBaseUrl,
+      accountSid,
+      authToken,
+      config,
+      state,
+      refresh: process.argv.includes("--refresh"),
+    }).finally(save);
     console.log("resources:");
     for (const s of result.steps) console.log(`  ${s.step.padEnd(7)} ${s.type.padEnd(20)} ${s.name} ${s.id}`);
     console.log("outputs:");
@@ -76,6 +83,9 @@ async function main(): Promise<void> {
     return;
   }
 }
+
+// A failed resource leaves Pulumi-internal promises rejected with the same error; main reports it.
+process.on("unhandledRejection", () => undefined);
 
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

@@ -45,6 +45,8 @@ export interface OfflineOptions {
   stackName?: string;
   /** Carried between runs; pass the same object (or a loaded file) to run again. */
   state?: OfflineState;
+  /** Read every known resource first (`pulumi up --refresh`): drift then shows in the diffs. */
+  refresh?: boolean;
 }
 
 // Pulumi's wire marker for a secret value (what the mock runtime hands to newResource).
@@ -140,7 +142,12 @@ export async function deployOffline(options: OfflineOptions): Promise<OfflineRun
     const provider = await loadProvider(serialized, config);
     const news = unwrapSecrets({ ...args.inputs, __provider: undefined }) as Record<string, unknown>;
     delete news.__provider;
-    const prior = state.resources[key];
+    let prior: OfflineResourceState | undefined = state.resources[key];
+    if (prior && options.refresh) {
+      const read = await (await loadProvider(prior.provider, config)).read!(prior.id, prior.outs);
+      // An empty read means the resource is gone: it will be created again.
+      prior = read.id ? { ...prior, id: read.id, outs: (read.props ?? {}) as Record<string, unknown> } : undefined;
+    }
     const checked = await provider.check!(prior?.inputs ?? {}, news);
     if (checked.failures?.length) {
       throw new Error(`${args.name}: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
