@@ -6,7 +6,7 @@ import {
   type ConferenceState,
   type RecoveryPingAttributes,
 } from "@flex-call-recovery/vocabulary";
-import { decide, enqueueTwiml, reconnectAttributes } from "../src/recovery/core";
+import { decide, enqueueTwiml, factActions, reconnectAttributes } from "../src/recovery/core";
 import type { Action, Decision, RecoveryConfig, RecoveryEvent } from "../src/recovery/types";
 
 const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
@@ -368,9 +368,15 @@ describe("recovery core: task events", () => {
     ["already completed: nothing", "completed", []],
     ["unknown: nothing", null, []],
   ])("reconnect task enters a queue while the dropped reservation is %s", (_name, status, expected) => {
-    const { decision, state } = play([...pinging(), pingAccepted("in-progress"), reconnectQueued(status)]);
-    expect(kinds(decision.actions)).toEqual(expected);
+    const queued = reconnectQueued(status);
+    const { decision, state } = play([...pinging(), pingAccepted("in-progress"), queued]);
+    // Decided from the event's facts, performed without waiting for the state write.
+    expect(kinds(factActions(queued))).toEqual(expected);
+    expect(decision.actions).toEqual([]);
     expect(state?.recovery?.reconnectTaskSid).toBe(RECONNECT);
+    // Also for a redelivery, which changes no state.
+    expect(decide(queued, state, config, NOW).change.kind).toBe("keep");
+    expect(kinds(factActions(queued))).toEqual(expected);
   });
 
   it("reconnect task accepted: reconnected; canceled while queued: abandoned", () => {
@@ -383,13 +389,10 @@ describe("recovery core: task events", () => {
       status: RecoveryStatus.reconnected,
       reconnectedWorkerSid: AGENT_A.workerSid,
     });
-    const canceled = play([
-      ...pinging(),
-      pingCanceled("in-progress"),
-      { ...(reconnectQueued("wrapping") as object), kind: "reconnectCanceled" } as RecoveryEvent,
-    ]);
+    const canceledEvent = { ...(reconnectQueued("wrapping") as object), kind: "reconnectCanceled" } as RecoveryEvent;
+    const canceled = play([...pinging(), pingCanceled("in-progress"), canceledEvent]);
     expect(canceled.state?.recovery?.status).toBe(RecoveryStatus.abandoned);
-    expect(kinds(canceled.decision.actions)).toEqual(["completeReservation"]);
+    expect(kinds(factActions(canceledEvent))).toEqual(["completeReservation"]);
   });
 
   it("keeps the remembered event ids bounded", () => {

@@ -132,6 +132,39 @@ describe("task-event-handler", () => {
     });
   });
 
+  it("completes the dropped reservation in the second round trip of task-queue.entered", async () => {
+    const { call, ping } = await dropped();
+    await callHandler(handler, context, asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping)));
+    const reconnect: FakeTask = {
+      sid: fake.sid("WT"),
+      workflowSid: CALL_WORKFLOW_SID,
+      attributes: JSON.stringify(enqueuedAttributes(fake.calls.get(call.customerCallSid)!.twiml!)),
+      assignmentStatus: "pending",
+      taskChannel: "voice",
+      reservations: new Map(),
+    };
+    fake.hold();
+    const answer = callHandler(
+      handler,
+      context,
+      asFunctionEvent(cloudEvent(TaskRouterEventType.taskQueueEntered, reconnect)),
+    );
+    const first = await fake.waitForPending(2);
+    expect(first.map((r) => `${r.method} ${r.host}`).sort()).toEqual([
+      "GET sync.twilio.com",
+      "GET taskrouter.twilio.com",
+    ]);
+    fake.release();
+    const second = await fake.waitForPending(2);
+    expect(second.map((r) => `${r.method} ${r.host}`).sort()).toEqual([
+      "POST sync.twilio.com",
+      "POST taskrouter.twilio.com",
+    ]);
+    fake.release(true);
+    expect((await answer).statusCode).toBe(200);
+    expect(fake.tasks.get(call.taskSid)!.reservations.get(call.agent.reservationSid)).toBe("completed");
+  });
+
   it("ping timed out (task.canceled): requeues the customer without a target", async () => {
     const { call, ping } = await dropped();
     const canceled = cloudEvent(TaskRouterEventType.taskCanceled, ping, { task_canceled_reason: "Task TTL Exceeded" });

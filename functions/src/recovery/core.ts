@@ -252,6 +252,28 @@ function decideParticipantLeave(
 }
 
 /**
+ * Actions decided by an event's own facts, whatever the state says: idempotent closings that a
+ * handler performs at once, beside the state write, because they are on the customer's path.
+ * Completing the dropped reservation when the reconnect task enters a queue frees the agent's
+ * voice capacity (and closes the first agent's dialog) — the moment the waiting reconnect task
+ * can be reserved to them (DESIGN §2 step 9). Once it is completed there is nothing to do.
+ */
+export function factActions(event: RecoveryEvent): Action[] {
+  if (event.kind !== "reconnectEnteredQueue" && event.kind !== "reconnectCanceled") return [];
+  const droppedTaskSid = event.attributes[TaskAttribute.disconnectedTaskSid];
+  const droppedReservationSid = event.attributes[TaskAttribute.disconnectedReservationSid];
+  if (
+    typeof droppedTaskSid !== "string" ||
+    typeof droppedReservationSid !== "string" ||
+    event.droppedReservationStatus === null ||
+    !OPEN_RESERVATION_STATUSES.includes(event.droppedReservationStatus)
+  ) {
+    return [];
+  }
+  return [{ kind: "completeReservation", taskSid: droppedTaskSid, reservationSid: droppedReservationSid }];
+}
+
+/**
  * Decides what an event means for a conference. `state` is the conference's document (null when
  * there is none); `now` is ISO-8601, passed in so the function stays pure.
  */
@@ -425,19 +447,8 @@ export function decide(
 
     case "reconnectEnteredQueue":
     case "reconnectCanceled": {
-      const droppedTaskSid = event.attributes[TaskAttribute.disconnectedTaskSid];
-      const droppedReservationSid = event.attributes[TaskAttribute.disconnectedReservationSid];
+      // The dropped reservation is closed by `factActions`, without waiting for the state.
       const actions: Action[] = [];
-      // Completing the dropped reservation frees the agent's voice capacity (and closes the first
-      // agent's dialog); once completed there is nothing to do.
-      if (
-        typeof droppedTaskSid === "string" &&
-        typeof droppedReservationSid === "string" &&
-        event.droppedReservationStatus !== null &&
-        OPEN_RESERVATION_STATUSES.includes(event.droppedReservationStatus)
-      ) {
-        actions.push({ kind: "completeReservation", taskSid: droppedTaskSid, reservationSid: droppedReservationSid });
-      }
       if (!state?.recovery || state.seenEventIds.includes(event.eventId)) return keep("no state change", actions);
       const seen = remember(state, event.eventId);
       if (event.kind === "reconnectCanceled") {

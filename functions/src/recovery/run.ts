@@ -5,7 +5,7 @@ import { functionUrl, recoveryConfig, requiredSetting, type FunctionContext } fr
 import { syncStateStore, transact, type Committed, type StateStore, type StoredState } from "../state/store";
 import { createTwilioClient, type TwilioClient } from "../twilio/client";
 import { perform, type ActionOutcome, type PerformContext } from "../twilio/perform";
-import { decide } from "./core";
+import { decide, factActions } from "./core";
 import type { RecoveryConfig, RecoveryEvent } from "./types";
 
 export interface Services {
@@ -42,7 +42,8 @@ export interface Handled {
 }
 
 /**
- * Decides `event` for a conference against its document, commits the change (re-deciding on a
+ * Performs the event's fact-only actions at once and, beside them, decides `event` for a
+ * conference against its document, commits the change (re-deciding on a
  * revision conflict), then performs the actions. When a ping was created, its SID is recorded
  * so a later clean-up can cancel it (off the ping's critical path).
  */
@@ -54,8 +55,11 @@ export async function handleEvent(
 ): Promise<Handled> {
   const { store, config, performContext } = services;
   const decideNow = (e: RecoveryEvent) => (state: ConferenceState | null) => decide(e, state, config, services.now());
-  const committed = await transact(store, conferenceSid, decideNow(event), firstRead);
-  const outcomes = await perform(committed.decision.actions, performContext);
+  const [early, committed] = await Promise.all([
+    perform(factActions(event), performContext),
+    transact(store, conferenceSid, decideNow(event), firstRead),
+  ]);
+  const outcomes = [...early, ...(await perform(committed.decision.actions, performContext))];
   await rollBackIfEssentialFailed(services, committed, outcomes);
   const ping = outcomes.find((outcome) => outcome.pingTaskSid);
   if (ping?.pingTaskSid) {
