@@ -7,7 +7,11 @@
 // does reach the function (twilio-run, other hosts) carries Access-Control-Request-Method and is
 // answered here.
 import "@twilio-labs/serverless-runtime-types";
-import type { ServerlessCallback, TwilioResponse } from "@twilio-labs/serverless-runtime-types/types";
+import type {
+  ServerlessEventObject,
+  ServerlessFunctionSignature,
+  TwilioResponse,
+} from "@twilio-labs/serverless-runtime-types/types";
 import { allowedOrigins, type FunctionContext } from "../config";
 import { FlexTokenRejected, validateFlexToken, type FlexTokenResult } from "../twilio/client";
 import { answerError, errorResponse } from "./response";
@@ -54,8 +58,12 @@ function preflightResponse(headers: Record<string, string>): TwilioResponse {
  * Wraps a Flex-facing endpoint as a Serverless handler. `operation` names it in errors and logs.
  * Missing token → 401; token Twilio rejects → 403; origin not allowed → 403.
  */
-export function flexHandler(operation: string, endpoint: FlexEndpoint) {
-  return async (context: FunctionContext, event: FlexEvent, callback: ServerlessCallback): Promise<void> => {
+export function flexHandler(
+  operation: string,
+  endpoint: FlexEndpoint,
+): ServerlessFunctionSignature<Record<string, string | undefined>, ServerlessEventObject<FlexEvent>> {
+  return async (serverlessContext, event, callback): Promise<void> => {
+    const context = serverlessContext as FunctionContext;
     const headers = event.request?.headers ?? {};
     let cors: Record<string, string> | null = {};
     try {
