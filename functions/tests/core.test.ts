@@ -180,6 +180,12 @@ describe("recovery core: participant events", () => {
       null,
     ],
     ["a third party leaves", () => [register(AGENT_A), leave(THIRD_PARTY)], [], null],
+    [
+      "the worker's call is moved out of the conference (still in progress)",
+      () => [register(AGENT_A), leave(AGENT_A.callSid, "in-progress", "participant_updated_via_api")],
+      [],
+      null,
+    ],
   ])("%s", (_name, events, expectedActions, expectedStatus) => {
     const { decision, state } = play(events());
     expect(kinds(decision.actions)).toEqual([...expectedActions].sort());

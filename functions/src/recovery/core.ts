@@ -71,7 +71,7 @@ function withoutWorker(state: ConferenceState, callSid: string): ConferenceState
   return { ...state, workers };
 }
 
-/** The dropped reservation is closed only while it still holds the agent (DESIGN §2 step 9). */
+/** Closes the dropped reservation (the adapter takes "already closed" for done). */
 function completeDroppedReservation(recovery: RecoveryState): Action {
   return {
     kind: "completeReservation",
@@ -246,6 +246,8 @@ function decideParticipantLeave(
   if (event.reason !== null && CONFERENCE_ENDING_REASONS.includes(event.reason)) {
     return write(removed, "worker left with the conference ending");
   }
+  // A dropped browser ends the worker's call; a call that goes on was moved on purpose.
+  if (event.callStatus === CALL_IN_PROGRESS) return write(removed, "worker leg moved, call still up");
   if (Object.keys(removed.workers).length > 0) return write(removed, "another registered worker covers");
   if (isRecoveryInProgress(state)) return write(removed, "recovery already running");
   return claimRecovery(remember(state, event.eventId), worker, event.time, config, now);
