@@ -14,6 +14,8 @@ export interface EdgeRequest {
   status: number;
   /** Form fields or the parsed JSON body (bodies over 64 KiB are not kept). */
   body: unknown;
+  /** The answer's body (first 4 KiB). */
+  answer: string;
   /** True when the edge itself refused it (bad or missing signature). */
   refused: boolean;
   startMs: number;
@@ -28,6 +30,9 @@ export interface EdgeOptions {
   upstream: string;
   /** Paths of protected functions (`/conference-status-handler` …). */
   protectedPaths: string[];
+  /** Called when a request passed the edge, before the function runs. */
+  onArrival?: (request: { method: string; path: string; body: unknown }) => void;
+  /** Called when a request was answered. */
   onRequest?: (request: EdgeRequest) => void;
 }
 
@@ -86,8 +91,9 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       const url = req.url ?? "/";
       const path = url.split("?")[0];
       const contentType = String(req.headers["content-type"] ?? "");
-      const record = (status: number, refused: boolean) =>
+      const record = (status: number, refused: boolean, answer = "") =>
         options.onRequest?.({
+          answer,
           method: req.method ?? "GET",
           path,
           status,
@@ -119,13 +125,23 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
           return;
         }
       }
+      options.onArrival?.({ method: req.method ?? "GET", path, body: parseBody(contentType, raw) });
       const headers = { ...req.headers, host: upstream.host, "content-length": String(raw.length) };
       const forward = httpRequest(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: url, headers, agent: false },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-          answer.on("end", () => record(answer.statusCode ?? 502, false));
+          const kept: Buffer[] = [];
+          let keptBytes = 0;
+          answer.on("data", (chunk: Buffer) => {
+            if (keptBytes < 4096) kept.push(chunk);
+            keptBytes += chunk.length;
+            res.write(chunk);
+          });
+          answer.on("end", () => {
+            res.end();
+            record(answer.statusCode ?? 502, false, Buffer.concat(kept).toString("utf8").slice(0, 4096));
+          });
         },
       );
       forward.on("error", (error) => {

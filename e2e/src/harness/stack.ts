@@ -31,6 +31,11 @@ export interface StackOptions {
   log?: (line: string) => void;
 }
 
+export interface EdgeListener {
+  arrived?(request: { method: string; path: string; body: unknown }): void;
+  answered?(request: EdgeRequest): void;
+}
+
 export interface Stack {
   twin: RunningTwin;
   engine: TwinEngine;
@@ -48,6 +53,8 @@ export interface Stack {
   /** Where the functions answer locally (the edge in front of twilio-run). */
   functionsUrl: string;
   edgeRequests: EdgeRequest[];
+  /** Calls `listener` when a request reaches the functions and when it is answered; returns the unsubscribe function. */
+  onEdgeRequest(listener: EdgeListener): () => void;
   /** Twilio API error injection, applied after the deploy. */
   setFaults(faults: {
     errorRate?: number;
@@ -110,6 +117,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const functions: FunctionsServer = await startFunctions(functionsEnv, `https://${domain}`, buildDir);
     stopping.unshift(() => functions.stop());
     const edgeRequests: EdgeRequest[] = [];
+    const edgeListeners = new Set<EdgeListener>();
     const edge: Edge = await startEdge({
       domain,
       authToken: twin.authToken,
@@ -120,6 +128,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       onRequest: (request) => {
         edgeRequests.push(request);
         options.onEdgeRequest?.(request);
+        for (const listener of edgeListeners) listener.answered?.(request);
+      },
+      onArrival: (request) => {
+        for (const listener of edgeListeners) listener.arrived?.(request);
       },
     });
     stopping.unshift(() => edge.stop());
@@ -156,6 +168,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       functionsEnv,
       functionsUrl: edge.url,
       edgeRequests,
+      onEdgeRequest(listener) {
+        edgeListeners.add(listener);
+        return () => edgeListeners.delete(listener);
+      },
       setFaults,
       async flexToken(workerSid, identity) {
         const response = await fetch(`${twin.baseUrl}/_twin/flex-tokens`, {

@@ -1,0 +1,91 @@
+// What scenarios look at: tasks, reservations, where a call is, what it heard, the state document.
+import {
+  FOLLOWED_BY_RECONNECT,
+  RecoveryStatus,
+  TaskAttribute,
+  isRecoveryPingTask,
+  isReconnectTask,
+  stateDocumentName,
+} from "@flex-call-recovery/vocabulary";
+import type { RouterTask } from "@flex-call-recovery/twin/src/engine/taskRouterPort";
+import type { Agent } from "../world/agent";
+import type { World } from "../world/world";
+
+/** Default seconds a refreshing agent's page is down (well within the 15 s ping). */
+export const RELOAD_SECONDS = 5;
+/** Longest a scenario waits for a recovery step, in virtual ms. */
+export const WAIT_MS = 60_000;
+
+export function tasks(world: World): RouterTask[] {
+  return world.stack.engine.taskrouterPort.tasks(world.ref).filter((t) => world.isOwnTask(t.sid));
+}
+
+export function pingTasks(world: World): RouterTask[] {
+  return tasks(world).filter((t) => t.workflowSid === String(world.stack.outputs.recoveryPingWorkflowSid));
+}
+
+export function reconnectTasks(world: World, customerCallSid: string): RouterTask[] {
+  return tasks(world).filter(
+    (t) => isReconnectTask(t.attributes) && t.attributes[TaskAttribute.callSid] === customerCallSid,
+  );
+}
+
+export function taskOf(world: World, taskSid: string): RouterTask | undefined {
+  return world.stack.engine.taskrouterPort.task(world.ref, taskSid);
+}
+
+export function reservationStatus(world: World, reservationSid: string): string | undefined {
+  return world.stack.engine.taskrouterPort.reservation(world.ref, reservationSid)?.status;
+}
+
+export function placeOf(world: World, callSid: string) {
+  return world.stack.engine.voice.placeOf(world.ref.accountSid, callSid);
+}
+
+export function heard(world: World, callSid: string): string[] {
+  return world.stack.engine.voice.heardBy(world.ref.accountSid, callSid);
+}
+
+/** Whether the customer and the agent's live leg are in the same conference. */
+export function together(world: World, customerCallSid: string, agent: Agent): boolean {
+  const place = placeOf(world, customerCallSid);
+  const leg = agent.leg();
+  return place.kind === "conference" && leg !== null && leg.conferenceSid === place.conferenceSid;
+}
+
+export function followedByReconnect(task: RouterTask | undefined): boolean {
+  const conversations = task?.attributes[TaskAttribute.conversations] as Record<string, unknown> | undefined;
+  return conversations?.[TaskAttribute.followedBy] === FOLLOWED_BY_RECONNECT;
+}
+
+export function stateDocumentExists(world: World, conferenceSid: string): boolean {
+  try {
+    world.stack.twin.store.sync.fetchDocument(
+      String(world.stack.outputs.syncServiceSid),
+      stateDocumentName(conferenceSid),
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function recoveryStatus(world: World, agent: Agent, conferenceSid: string): string | null {
+  return agent.readState(conferenceSid)?.recovery?.status ?? null;
+}
+
+/** Starts a call and has `agent` accept it; returns the customer's call SID and the agent's reservation and conference. */
+export async function connectedCall(world: World, agent: Agent) {
+  const customer = await world.customerCalls();
+  const reservation = await agent.acceptCall();
+  await world.settle();
+  const leg = agent.leg();
+  if (!leg) throw new Error(`${agent.name} has no leg after accepting`);
+  world.check(
+    `${agent.name} registered the call`,
+    agent.registrations.some((r) => r.conferenceSid === leg.conferenceSid),
+  );
+  return { customer, reservationSid: reservation.sid, taskSid: reservation.taskSid, conferenceSid: leg.conferenceSid };
+}
+
+export { RecoveryStatus, isRecoveryPingTask, TaskAttribute };

@@ -1,0 +1,293 @@
+// Scenarios 1–11 of issue 8, shared by `npm run demo` and the jest suite.
+import { TaskAttribute } from "@flex-call-recovery/vocabulary";
+import type { Scenario } from "./types";
+import {
+  RELOAD_SECONDS,
+  WAIT_MS,
+  connectedCall,
+  followedByReconnect,
+  heard,
+  pingTasks,
+  placeOf,
+  reconnectTasks,
+  reservationStatus,
+  stateDocumentExists,
+  taskOf,
+  together,
+} from "./helpers";
+import type { World } from "../world/world";
+import type { Agent } from "../world/agent";
+
+/** Checks of a recovery that ended with `agent` back with the customer (scenario 1 and friends). */
+async function expectReconnected(
+  world: World,
+  call: { customer: string; reservationSid: string; taskSid: string },
+  agent: Agent,
+  options: { targeted: boolean },
+) {
+  const back = await world.until(() => together(world, call.customer, agent), WAIT_MS);
+  world.check(`customer reconnected to ${agent.name}`, back);
+  world.check(
+    "customer heard the announcement",
+    heard(world, call.customer).some((h) => h.startsWith("say:") || h.startsWith("play:")),
+    JSON.stringify(heard(world, call.customer)),
+  );
+  const reconnects = reconnectTasks(world, call.customer);
+  world.check("exactly one re-enqueue", reconnects.length === 1, `${reconnects.length} reconnect tasks`);
+  const target = reconnects[0]?.attributes[TaskAttribute.targetWorkerSid];
+  if (options.targeted) world.check(`re-enqueued with targetWorkerSid = ${agent.name}`, target === agent.workerSid);
+  world.check(
+    "dropped reservation completed",
+    reservationStatus(world, call.reservationSid) === "completed",
+    reservationStatus(world, call.reservationSid),
+  );
+  world.check('dropped task marked followed_by "Reconnect Agent"', followedByReconnect(taskOf(world, call.taskSid)));
+  return reconnects[0];
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: "page-refresh",
+    title: "1. Page refresh, agent back in time → reconnected to the same agent",
+    async run(world) {
+      const alice = await world.login("Alice");
+      const call = await connectedCall(world, alice);
+      alice.refreshPage(RELOAD_SECONDS);
+      await world.advance(RELOAD_SECONDS * 1000 - 250);
+      world.check(
+        "the customer stays in the conference while Alice is away",
+        placeOf(world, call.customer).kind === "conference",
+      );
+      await expectReconnected(world, call, alice, { targeted: true });
+      world.check("exactly one recovery ping", pingTasks(world).length === 1, `${pingTasks(world).length}`);
+      await world.advance(4000);
+      world.check("Alice's dialog closed", alice.plugin?.port.dialog === null);
+    },
+  },
+  {
+    name: "agent-never-back",
+    title: "2. Agent never comes back → ping canceled at TTL; re-enqueued at high priority; Bob gets it",
+    async run(world) {
+      const alice = await world.login("Alice");
+      const call = await connectedCall(world, alice);
+      // Bob is busy with an older call, then frees up: the recovered customer must go first.
+      const bob = await world.login("Bob");
+      const older = await world.customerCalls("Older caller");
+      alice.disconnectForever();
+      await world.settle();
+      const ping = pingTasks(world)[0];
+      world.check(
+        "a recovery ping for Alice",
+        ping?.attributes[TaskAttribute.disconnectedWorkerSid] === alice.workerSid,
+      );
+      const bobFirst = bob.reservation("pending");
+      world.check("Bob is offered the older call", bobFirst?.attributes[TaskAttribute.callSid] === older);
+      await bob.acceptCall();
+      await world.settle();
+      const third = await world.customerCalls("Newer caller");
+      const canceled = await world.until(() => taskOf(world, ping!.sid)?.assignmentStatus === "canceled", WAIT_MS);
+      world.check("ping canceled at its TTL", canceled, taskOf(world, ping!.sid)?.assignmentStatus);
+      const requeued = await world.until(() => reconnectTasks(world, call.customer).length > 0, WAIT_MS);
+      const reconnect = reconnectTasks(world, call.customer)[0];
+      world.check("customer re-enqueued", requeued);
+      world.check("recoveryAttemptFailed: true", reconnect?.attributes[TaskAttribute.recoveryAttemptFailed] === true);
+      world.check("no targetWorkerSid", reconnect?.attributes[TaskAttribute.targetWorkerSid] === undefined);
+      world.check("to the original workflow", reconnect?.workflowSid === world.stack.seeded.voiceWorkflowSid);
+      world.check("at high priority", (reconnect?.priority ?? 0) > 0, `priority ${reconnect?.priority}`);
+      await bob.hangup();
+      await world.settle();
+      const wrapping = bob.reservation("wrapping");
+      if (wrapping) await bob.completeInTwin(wrapping.sid);
+      const offered = await world.until(() => bob.reservation("pending") !== undefined, WAIT_MS);
+      const next = bob.reservation("pending");
+      world.check(
+        "Bob gets the recovered customer ahead of the newer caller",
+        offered && next?.attributes[TaskAttribute.callSid] === call.customer,
+        String(next?.attributes[TaskAttribute.callSid]) + ` (newer: ${third})`,
+      );
+      await bob.acceptCall();
+      const connected = await world.until(() => together(world, call.customer, bob), WAIT_MS);
+      world.check("Bob is connected with the customer", connected);
+      const notice = bob.plugin?.port.noticeTexts.find((t) => t.includes(alice.name)) ?? "";
+      world.check("Bob sees who dropped", notice !== "", JSON.stringify(bob.plugin?.port.noticeTexts));
+    },
+  },
+  {
+    name: "three-party",
+    title: "3. Three-party call → after reconnect the third party is in the new conference",
+    async run(world) {
+      const alice = await world.login("Alice");
+      const call = await connectedCall(world, alice);
+      const third = alice.addThirdParty("+15553334444");
+      await world.settle();
+      alice.refreshPage(RELOAD_SECONDS);
+      await expectReconnected(world, call, alice, { targeted: true });
+      const moved = await world.until(() => {
+        const leg = alice.leg();
+        const place = placeOf(world, third);
+        return leg !== null && place.kind === "conference" && place.conferenceSid === leg.conferenceSid;
+      }, WAIT_MS);
+      world.check("third party moved into the new conference", moved, JSON.stringify(placeOf(world, third)));
+    },
+  },
+  {
+    name: "warm-transfer",
+    title: "4. Warm transfer, one agent refreshes → no recovery; the other stays with the customer",
+    async run(world) {
+      const alice = await world.login("Alice");
+      const bob = await world.login("Bob");
+      const call = await connectedCall(world, alice);
+      await alice.transfer("WARM", bob);
+      await world.settle();
+      await bob.acceptCall();
+      await world.settle();
+      world.check("Bob joined the call", together(world, call.customer, bob));
+      alice.refreshPage(RELOAD_SECONDS);
+      await world.advance(20_000);
+      world.check("no recovery ping", pingTasks(world).length === 0, `${pingTasks(world).length}`);
+      world.check("no re-enqueue", reconnectTasks(world, call.customer).length === 0);
+      world.check("Bob is still with the customer", together(world, call.customer, bob));
+    },
+  },
+  {
+    name: "cold-transfer",
+    title: "5. Cold transfer, then the receiving agent refreshes → recovery for the receiving agent only",
+    async run(world) {
+      const alice = await world.login("Alice");
+      const bob = await world.login("Bob");
+      const call = await connectedCall(world, alice);
+      await alice.transfer("COLD", bob);
+      await world.settle();
+      const transferred = await bob.acceptCall();
+      await world.settle();
+      world.check("Bob has the customer", together(world, call.customer, bob));
+      world.check("no recovery for Alice's leave", pingTasks(world).length === 0);
+      bob.refreshPage(RELOAD_SECONDS);
+      const reconnect = await expectReconnected(
+        world,
+        { customer: call.customer, reservationSid: transferred.sid, taskSid: transferred.taskSid },
+        bob,
+        { targeted: true },
+      );
+      const pings = pingTasks(world);
+      world.check(
+        "one ping, for Bob",
+        pings.length === 1 && pings[0].attributes[TaskAttribute.disconnectedWorkerSid] === bob.workerSid,
+      );
+      world.check("reconnect aimed at Bob", reconnect?.attributes[TaskAttribute.targetWorkerSid] === bob.workerSid);
+    },
+  },
+  {
+    name: "graceful-hangup",
+    title: "6. Graceful hangup → no recovery, conference ended, state deleted",
+    async run(world) {
+      const alice = await world.login("Alice");
+      const call = await connectedCall(world, alice);
+      await alice.hangup();
+      await world.advance(20_000);
+      world.check("no recovery ping", pingTasks(world).length === 0);
+      world.check("customer call ended", placeOf(world, call.customer).kind === "none");
+      const conference = world.stack.twin.store.voice.fetchConference(call.conferenceSid);
+      world.check("conference ended", conference.status === "completed", conference.status);
+      world.check("state document deleted", !stateDocumentExists(world, call.conferenceSid));
+    },
+  },
+  ...(["before-ping", "during-ping", "after-accept"] as const).map((moment): Scenario => ({
+    name: `customer-hangs-up-${moment}`,
+    title: `7. Customer hangs up ${moment.replace("-", " ")} → nothing enqueued, everything cleaned`,
+    async run(world) {
+      const alice = await world.login("Alice");
+      const call = await connectedCall(world, alice);
+      if (moment === "before-ping") {
+        // Both leave at once: the customer's hangup lands before the worker leg's leave is handled.
+        world.customerHangsUp(call.customer);
+        alice.refreshPage(RELOAD_SECONDS);
+      } else {
+        alice.refreshPage(moment === "during-ping" ? 30 : RELOAD_SECONDS);
+        await world.until(() => pingTasks(world).length > 0, WAIT_MS);
+        if (moment === "after-accept") {
+          await world.until(() => reservationStatus(world, pingReservation(world) ?? "") !== "pending", WAIT_MS);
+        }
+        world.customerHangsUp(call.customer);
+      }
+      await world.advance(40_000);
+      world.check("no re-enqueue", reconnectTasks(world, call.customer).length === 0);
+      const ping = pingTasks(world)[0];
+      if (ping)
+        world.check("ping finished", ["completed", "canceled"].includes(ping.assignmentStatus), ping.assignmentStatus);
+      world.check(
+        "dropped reservation completed",
+        reservationStatus(world, call.reservationSid) === "completed",
+        reservationStatus(world, call.reservationSid),
+      );
+      world.check("Alice's dialog closed", (alice.plugin?.port.dialog ?? null) === null);
+      world.check("state document gone", !stateDocumentExists(world, call.conferenceSid));
+    },
+  })),
+  {
+    name: "refresh-twice",
+    title: "8. Agent refreshes twice in a row → exactly one recovery",
+    async run(world) {
+      const alice = await world.login("Alice");
+      const call = await connectedCall(world, alice);
+      alice.refreshPage(1);
+      await world.advance(1000);
+      alice.refreshPage(RELOAD_SECONDS);
+      await expectReconnected(world, call, alice, { targeted: true });
+      world.check("exactly one recovery ping", pingTasks(world).length === 1, `${pingTasks(world).length}`);
+    },
+  },
+  {
+    name: "webhooks-thrice",
+    title: "9. Every webhook three times and out of order → one ping, one re-enqueue",
+    faults: { duplicateWebhookRate: 1, reorderWebhookRate: 0.5 },
+    async run(world) {
+      const alice = await world.login("Alice");
+      const call = await connectedCall(world, alice);
+      alice.refreshPage(RELOAD_SECONDS);
+      await expectReconnected(world, call, alice, { targeted: true });
+      world.check("exactly one recovery ping", pingTasks(world).length === 1, `${pingTasks(world).length}`);
+    },
+  },
+  {
+    name: "twilio-faults",
+    title: "10. 20 % of Twilio calls answer 429/5xx → the recovery completes",
+    faults: { errorRate: 0.2 },
+    async run(world) {
+      const alice = await world.login("Alice");
+      const call = await connectedCall(world, alice);
+      alice.refreshPage(RELOAD_SECONDS);
+      await expectReconnected(world, call, alice, { targeted: true });
+      const counters = world.stack.engine.faults.counters as unknown as Record<string, number>;
+      world.note("Scenario", undefined, `faults injected: ${JSON.stringify(counters)}`, "note");
+    },
+  },
+  {
+    name: "concurrent-writers",
+    title: "11. A transfer registering while the last leg drops → no lost update",
+    async run(world) {
+      const alice = await world.login("Alice");
+      const bob = await world.login("Bob");
+      const call = await connectedCall(world, alice);
+      await alice.transfer("WARM", bob);
+      await world.settle();
+      // Bob's accept (and his register-worker) and Alice's drop race each other.
+      const offer = bob.reservation("pending");
+      if (!offer) throw new Error("Bob was not offered the transfer");
+      alice.refreshPage(RELOAD_SECONDS);
+      await bob.acceptInTwin(offer.sid);
+      await world.settle();
+      const state = bob.readState(call.conferenceSid);
+      const workers = Object.values(state?.workers ?? {}).map((w) => w.workerSid);
+      world.check("Bob's registration survived", workers.includes(bob.workerSid), JSON.stringify(workers));
+      world.check("no recovery (Bob covers)", pingTasks(world).length === 0, `${pingTasks(world).length}`);
+      world.check("Bob is with the customer", together(world, call.customer, bob));
+    },
+  },
+];
+
+function pingReservation(world: World): string | undefined {
+  const ping = pingTasks(world)[0];
+  if (!ping) return undefined;
+  return world.stack.engine.taskrouterPort.reservations(world.ref).find((r) => r.taskSid === ping.sid)?.sid;
+}

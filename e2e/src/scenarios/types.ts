@@ -1,0 +1,11 @@
+// A scenario of issue 8: a name (for --scenario), a one-line title, and a script played against the
+// world. Checks are recorded on the world; a scenario passes when every check held and nothing threw.
+import type { World } from "../world/world";
+
+export interface Scenario {
+  name: string;
+  title: string;
+  /** Twilio-side faults while the scenario runs. */
+  faults?: { errorRate?: number; duplicateWebhookRate?: number; reorderWebhookRate?: number };
+  run(world: World): Promise<void>;
+}
