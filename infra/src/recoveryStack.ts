@@ -13,17 +13,19 @@ import {
   TASK_EVENT_SCHEMA_VERSION,
   TASK_EVENT_SUBSCRIPTION_TYPES,
 } from "@flex-call-recovery/vocabulary";
-import { ApiKey } from "./pulumi-twilio/apiKey";
-import { EventSink } from "./pulumi-twilio/eventSink";
-import { EventSubscription } from "./pulumi-twilio/eventSubscription";
-import { FlexPluginRelease } from "./pulumi-twilio/flexPluginRelease";
-import { FlexUiAttribute } from "./pulumi-twilio/flexUiAttributes";
-import { ServerlessDeployment } from "./pulumi-twilio/serverlessDeployment";
-import { SyncService } from "./pulumi-twilio/syncService";
-import { TaskQueue } from "./pulumi-twilio/taskQueue";
-import { Workflow } from "./pulumi-twilio/workflow";
-import { WorkflowFilterPatch } from "./pulumi-twilio/workflowFilter";
-import { Workspace } from "./pulumi-twilio/workspace";
+import {
+  ApiKey,
+  EventSink,
+  EventSubscription,
+  FlexPluginRelease,
+  FlexUiAttribute,
+  ServerlessDeployment,
+  SyncService,
+  TaskQueue,
+  Workflow,
+  WorkflowFilterPatch,
+  Workspace,
+} from "./pulumi-twilio";
 import { directToAgentFilter, pingWorkflowConfiguration } from "./routingConfiguration";
 
 export interface AnnouncementArgs {
@@ -135,11 +137,12 @@ export class RecoveryStack extends pulumi.ComponentResource {
     super("flex-call-recovery:index:RecoveryStack", name, {}, opts);
     const child = { parent: this };
 
-    // Adopted, read-only: Flex's own workspace.
+    // Adopted, read-only: Flex's own workspace. Its delete is a no-op already; retainOnDelete
+    // makes sure no future provider version could ever remove it.
     const workspace = new Workspace(
       `${name}-workspace`,
       { workspaceSid: args.workspaceSid, friendlyName: FLEX_WORKSPACE_NAME },
-      child,
+      { parent: this, retainOnDelete: true },
     );
 
     const pingQueue = new TaskQueue(
