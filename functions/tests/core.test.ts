@@ -273,6 +273,14 @@ describe("recovery core: participant events", () => {
     ]);
   });
 
+  it("customer hangs up before the redirect reached the call: abandon, close the dropped reservation", () => {
+    const { decision, state } = play([...pinging(), pingAccepted("in-progress"), leave(CUSTOMER, "completed")]);
+    expect(state?.recovery?.status).toBe(RecoveryStatus.abandoned);
+    expect(decision.actions).toEqual([
+      { kind: "completeReservation", taskSid: AGENT_A.taskSid, reservationSid: AGENT_A.reservationSid },
+    ]);
+  });
+
   it("customer left before the ping existed: the ping is canceled once recorded", () => {
     const { decision } = play([
       ...dropA,

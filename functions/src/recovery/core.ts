@@ -228,13 +228,10 @@ function decideParticipantLeave(
     // Our own redirect takes the customer out of the conference with the call still up.
     if (event.callStatus === CALL_IN_PROGRESS) return keep("customer moved to the queue");
     if (state.customerGone) return keep("customer already gone");
-    if (state.recovery?.status === RecoveryStatus.pinging) {
-      return abandon(
-        remember(state, event.eventId),
-        now,
-        "customer left during the ping",
-        cancelWaitingPing(state.recovery),
-      );
+    if (state.recovery && isRecoveryInProgress(state)) {
+      // Hung up during the ping, or before our redirect reached the call: nothing to enqueue.
+      const closePing = state.recovery.status === RecoveryStatus.pinging ? cancelWaitingPing(state.recovery) : null;
+      return abandon(remember(state, event.eventId), now, "customer left during the recovery", closePing);
     }
     return write(remember({ ...state, customerGone: true }, event.eventId), "customer left");
   }
