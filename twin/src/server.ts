@@ -160,7 +160,8 @@ async function handle(twin: Twin, req: IncomingMessage, res: ServerResponse): Pr
         account,
       });
     } catch (error) {
-      const body = toErrorBody(error);
+      // Twilio's 404 names the requested path, whatever the backend called the missing resource.
+      const body = toErrorBody(error instanceof NotFoundError ? new NotFoundError(path) : error);
       return { status: body.status, body };
     }
   };

@@ -28,6 +28,7 @@ describe("TaskRouter workspaces", () => {
     const err = await restError(() => tr().workspaces(ws.sid).fetch());
     expect(err.status).toBe(404);
     expect(err.code).toBe(20404);
+    expect(err.message).toBe(`The requested resource /v1/Workspaces/${ws.sid} was not found`);
   });
 
   it("rejects a missing FriendlyName with 400 / 20001", async () => {

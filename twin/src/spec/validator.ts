@@ -123,6 +123,22 @@ function applyErrata(host: string, doc: Record<string, unknown>): void {
   }
 }
 
+// Normalised spec documents by "<host> <requireAll>", shared by every validator in the process
+// (ajv only reads them), so a second twin in a test file does not redo the 2 MB 2010 file.
+const normalisedCache = new Map<string, Record<string, unknown>>();
+
+function normalisedSpec(host: string, requireAll: boolean): Record<string, unknown> | null {
+  const cacheKey = `${host} ${requireAll}`;
+  const cached = normalisedCache.get(cacheKey);
+  if (cached) return cached;
+  const doc = host === LOCAL_SCHEMA_HOST ? LOCAL_SCHEMAS : loadSpec(host);
+  if (!doc) return null;
+  const normalised = normaliseSchema(doc, requireAll) as Record<string, unknown>;
+  applyErrata(host, normalised);
+  normalisedCache.set(cacheKey, normalised);
+  return normalised;
+}
+
 function newAjv(coerce: boolean): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: coerce ? "array" : false });
   addFormats(ajv);
@@ -192,10 +208,8 @@ export class SpecValidator {
   private ensureSpec(ajv: Ajv, host: string): boolean {
     const key = `${ajv === this.requestAjv ? "req" : "res"}:${host}`;
     if (this.loadedHosts.has(key)) return true;
-    const doc = host === LOCAL_SCHEMA_HOST ? LOCAL_SCHEMAS : loadSpec(host);
-    if (!doc) return false;
-    const normalised = normaliseSchema(doc, ajv === this.responseAjv) as Record<string, unknown>;
-    applyErrata(host, normalised);
+    const normalised = normalisedSpec(host, ajv === this.responseAjv);
+    if (!normalised) return false;
     ajv.addSchema(normalised, host);
     this.loadedHosts.add(key);
     return true;
