@@ -36,6 +36,12 @@ test("sink: create, read, no-change diff, description in place, configuration re
   expect(await eventSinkProvider.diff!(created.id, updated.outs!, moved)).toMatchObject({
     replaces: ["sinkConfiguration"],
   });
+  // Replace as the engine does it: the new sink first, then the old one goes.
+  const replacement = await eventSinkProvider.create(moved);
+  expect((await ctx.sdk.events.v1.sinks(replacement.id).fetch()).sinkConfiguration).toMatchObject({
+    destination: "https://elsewhere.twil.io/task-event-handler",
+  });
+  await eventSinkProvider.delete!(replacement.id, replacement.outs);
   mark = logMark(ctx.twin);
   await eventSinkProvider.delete!(created.id, updated.outs!);
   expect(writesSince(ctx.twin, mark)).toEqual([`DELETE events.twilio.com/v1/Sinks/${created.id}`]);

@@ -159,6 +159,22 @@ describe("Workflow", () => {
     await workflowProvider.delete!(created.id, drifted.props);
     expect(await workflowProvider.read!(created.id, drifted.props)).toEqual({});
   });
+
+  test("another workspace replaces: the new workflow is created there, the old one deleted", async () => {
+    const created = await workflowProvider.create(inputs());
+    const otherQueue = await ctx.sdk.taskrouter.v1
+      .workspaces(otherWs)
+      .taskQueues.create({ friendlyName: "Ping Q2", targetWorkers: "1 == 1" });
+    const moved = { ...inputs(), workspaceSid: otherWs, configuration: pingWorkflowConfiguration(otherQueue.sid) };
+    expect(await workflowProvider.diff!(created.id, created.outs, moved)).toMatchObject({ replaces: ["workspaceSid"] });
+    const replacement = await workflowProvider.create(moved);
+    await workflowProvider.delete!(created.id, created.outs);
+    expect(await workflowProvider.read!(created.id, created.outs)).toEqual({});
+    expect((await ctx.sdk.taskrouter.v1.workspaces(otherWs).workflows(replacement.id).fetch()).friendlyName).toBe(
+      "Recovery Ping",
+    );
+    await workflowProvider.delete!(replacement.id, replacement.outs);
+  });
 });
 
 describe("WorkflowFilterPatch on an adopted voice workflow", () => {
