@@ -22,6 +22,7 @@ import { buildPayload, TaskRouterEventName, type EventSubjects, type TaskRouterE
 import {
   defaultChannelCapacity,
   type ReservationStatus,
+  type RouterQueue,
   type RouterReservation,
   type TaskAssignmentStatus,
   type RouterTask,
@@ -57,6 +58,13 @@ interface TaskRouting {
 export type ApiTaskStatus = "canceled" | "wrapping" | "completed";
 /** Reservation statuses a client may set through the API. */
 export type ApiReservationStatus = "accepted" | "rejected" | "wrapping" | "completed";
+
+interface AssignmentSnapshot {
+  workers: RouterWorker[];
+  queues: RouterQueue[];
+  available: Set<string>;
+  used: Map<string, number>;
+}
 
 export type TaskRouterEventListener = (event: TaskRouterEvent) => void;
 
@@ -383,21 +391,49 @@ export class AssignmentEngine {
   }
 
   private assignPass(ref: WorkspaceRef): void {
-    const pending = this.port
-      .tasks(ref)
-      .filter((t) => t.assignmentStatus === "pending" && this.routing.get(this.key(ref, t.sid))?.step !== undefined)
+    const tasks = this.port.tasks(ref);
+    const pending = tasks
+      .filter((t) => t.assignmentStatus === "pending" && (this.routing.get(this.key(ref, t.sid))?.step ?? -1) >= 0)
       .sort((a, b) => b.priority - a.priority || a.dateCreated.getTime() - b.dateCreated.getTime());
+    if (pending.length === 0) return;
+    // One snapshot per pass; each reservation made updates it, so later tasks see the used capacity.
+    const snapshot = this.snapshot(ref, tasks);
     for (const task of pending) {
       const state = this.routing.get(this.key(ref, task.sid));
       if (!state || state.step < 0) continue;
-      const candidates = this.reservableWorkers(ref, task, state.targets[state.step], state);
+      const candidates = this.reservableWorkers(ref, task, state.targets[state.step], state, snapshot);
       if (candidates.length === 0) continue;
       candidates.sort(
         (a, b) =>
           (this.lastReservedAt.get(this.key(ref, a.sid)) ?? 0) - (this.lastReservedAt.get(this.key(ref, b.sid)) ?? 0),
       );
       this.reserve(ref, task, candidates[0]);
+      const key = `${candidates[0].sid}/${task.taskChannelUniqueName}`;
+      snapshot.used.set(key, (snapshot.used.get(key) ?? 0) + 1);
     }
+  }
+
+  /** What a pass reads once: workers, queues, available activities, capacity used per worker and channel. */
+  private snapshot(ref: WorkspaceRef, tasks: RouterTask[] = this.port.tasks(ref)): AssignmentSnapshot {
+    const channelOf = new Map(tasks.map((t) => [t.sid, t.taskChannelUniqueName]));
+    // Keyed by `${workerSid}/${channel}`: reservations holding capacity.
+    const used = new Map<string, number>();
+    for (const r of this.port.reservations(ref)) {
+      if (!CAPACITY_HOLDING.has(r.status)) continue;
+      const key = `${r.workerSid}/${channelOf.get(r.taskSid) ?? "default"}`;
+      used.set(key, (used.get(key) ?? 0) + 1);
+    }
+    return {
+      workers: this.port.workers(ref),
+      queues: this.port.queues(ref),
+      available: new Set(
+        this.port
+          .activities(ref)
+          .filter((a) => a.available)
+          .map((a) => a.sid),
+      ),
+      used,
+    };
   }
 
   /** Eligible workers of a step who are available and have capacity for the task's channel. */
@@ -406,29 +442,15 @@ export class AssignmentEngine {
     task: RouterTask,
     target: WorkflowTarget,
     state: TaskRouting,
+    snapshot: AssignmentSnapshot = this.snapshot(ref),
   ): RouterWorker[] {
-    const queue = findTargetQueue(target, this.port.queues(ref));
+    const queue = findTargetQueue(target, snapshot.queues);
     if (!queue) return [];
-    const available = new Set(
-      this.port
-        .activities(ref)
-        .filter((a) => a.available)
-        .map((a) => a.sid),
-    );
-    const reservations = this.port.reservations(ref);
-    const tasks = new Map(this.port.tasks(ref).map((t) => [t.sid, t]));
-    const eligible = eligibleWorkers(target, queue, task.attributes, this.port.workers(ref));
-    return eligible.filter((worker) => {
-      if (!available.has(worker.activitySid) || state.declinedBy.has(worker.sid)) return false;
-      const channel = task.taskChannelUniqueName;
+    const channel = task.taskChannelUniqueName;
+    return eligibleWorkers(target, queue, task.attributes, snapshot.workers).filter((worker) => {
+      if (!snapshot.available.has(worker.activitySid) || state.declinedBy.has(worker.sid)) return false;
       const capacity = worker.channelCapacity?.[channel] ?? defaultChannelCapacity(channel);
-      const used = reservations.filter(
-        (r) =>
-          r.workerSid === worker.sid &&
-          CAPACITY_HOLDING.has(r.status) &&
-          tasks.get(r.taskSid)?.taskChannelUniqueName === channel,
-      ).length;
-      return used < capacity;
+      return (snapshot.used.get(`${worker.sid}/${channel}`) ?? 0) < capacity;
     });
   }
 

@@ -58,16 +58,39 @@ function maybe<T>(lookup: () => T): T | undefined {
   }
 }
 
+const EMPTY_WORKFLOW: WorkflowConfiguration = { task_routing: { filters: [] } };
+
+// Parsed attribute and configuration JSON by its text: every assignment pass reads every task, so
+// parsing once per distinct text keeps large workspaces cheap. Bounded; values are never mutated.
+const parsedJson = new Map<string, Record<string, unknown>>();
+const parsedWorkflows = new Map<string, WorkflowConfiguration>();
+const PARSE_CACHE_LIMIT = 10_000;
+
 function parseObject(json: string): Record<string, unknown> {
+  const cached = parsedJson.get(json);
+  if (cached) return cached;
+  let parsed: Record<string, unknown> = {};
   try {
     const value: unknown = JSON.parse(json);
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    if (value && typeof value === "object" && !Array.isArray(value)) parsed = value as Record<string, unknown>;
   } catch {
-    return {};
+    // Not an object: routes as {} (the backend refuses such attributes anyway).
   }
+  if (parsedJson.size >= PARSE_CACHE_LIMIT) parsedJson.clear();
+  parsedJson.set(json, parsed);
+  return parsed;
 }
 
-const EMPTY_WORKFLOW: WorkflowConfiguration = { task_routing: { filters: [] } };
+function parseWorkflow(configuration: string): WorkflowConfiguration {
+  let config = parsedWorkflows.get(configuration);
+  if (!config) {
+    // A configuration the backend accepted but the engine cannot read routes nothing (never throws here).
+    config = maybe(() => parseWorkflowConfiguration(configuration)) ?? EMPTY_WORKFLOW;
+    if (parsedWorkflows.size >= PARSE_CACHE_LIMIT) parsedWorkflows.clear();
+    parsedWorkflows.set(configuration, config);
+  }
+  return config;
+}
 
 export class RestTaskRouterPort implements TaskRouterPort {
   constructor(
@@ -115,12 +138,10 @@ export class RestTaskRouterPort implements TaskRouterPort {
   workflow(ref: WorkspaceRef, workflowSid: string): RouterWorkflow | undefined {
     const wf = maybe(() => this.backend(ref.accountSid)?.fetchWorkflow(ref.workspaceSid, workflowSid));
     if (!wf) return undefined;
-    // A configuration the backend accepted but the engine cannot read routes nothing (never throws here).
-    const configuration = maybe(() => parseWorkflowConfiguration(wf.configuration)) ?? EMPTY_WORKFLOW;
     return {
       sid: wf.sid,
       friendlyName: wf.friendlyName,
-      configuration,
+      configuration: parseWorkflow(wf.configuration),
       taskReservationTimeout: wf.taskReservationTimeout,
     };
   }
