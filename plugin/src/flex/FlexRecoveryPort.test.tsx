@@ -192,7 +192,7 @@ describe("Flex adapter with the real @twilio/flex-ui", () => {
     );
   });
 
-  it("registers the worker leg from Flex's conference state, and unregisters + ends on hangup", async () => {
+  it("registers the worker leg from Flex's conference state, and ends the conference on hangup", async () => {
     s.posts.length = 0;
     const reservation = trReservation("WRcall", "accepted", TaskChannel.voice, {});
     s.worker.reservations.set(reservation.sid, reservation);
@@ -223,7 +223,6 @@ describe("Flex adapter with the real @twilio/flex-ui", () => {
     ]);
     await Actions.invokeAction("HangupCall", { task });
     expect(s.posts.slice(1).map((p) => p.url.replace("https://fcr-1234-dev.twil.io", ""))).toEqual([
-      FunctionRoute.unregisterWorker,
       FunctionRoute.endConference,
     ]);
     expect(s.actions.some((a) => a.name === "HangupCall")).toBe(true); // Flex went on with the hangup

@@ -107,25 +107,31 @@ export class RecoveryController {
     };
   }
 
-  /** `beforeHangupCall`: a graceful end; unregister first so the leave is not taken for a drop. */
+  /**
+   * `beforeHangupCall`: a graceful end, told to the functions before the leg leaves so the leave is
+   * not taken for a drop. With two or fewer live participants `flex/end-conference` does both (it
+   * unregisters this leg in the same write and ends the conference, which we kept alive with
+   * endConferenceOnExit=false); it only accepts a registered caller, so it must not follow an
+   * unregister. With a third party still there, only this leg is unregistered.
+   */
   async beforeHangup(reservationSid: string): Promise<void> {
     const registration = this.registrations.get(reservationSid);
     if (!registration) return;
     this.registrations.delete(reservationSid);
     const conference = this.conferences.get(reservationSid);
     const live = conference ? liveParticipantCount(conference) : 0;
+    if (live <= 2) {
+      await this.bounded("end conference on hangup", () =>
+        this.port.functions.endConference({ conferenceSid: registration.conferenceSid }),
+      );
+      return;
+    }
     await this.bounded("unregister on hangup", () =>
       this.port.functions.unregisterWorker({
         conferenceSid: registration.conferenceSid,
         workerCallSid: registration.callSid,
       }),
     );
-    // We turned endConferenceOnExit off for this leg, so with nobody else left, end the conference ourselves.
-    if (live <= 2) {
-      await this.bounded("end conference on hangup", () =>
-        this.port.functions.endConference({ conferenceSid: registration.conferenceSid }),
-      );
-    }
   }
 
   /** `beforeTransferTask`: a cold transfer hands the customer on, so this leg's leave is graceful. */
