@@ -144,7 +144,7 @@ async function handle(twin: Twin, req: IncomingMessage, res: ServerResponse): Pr
       if (twin.validator) {
         const contentType = (req.headers["content-type"] ?? "").toLowerCase();
         const body = parsed.json !== undefined ? parsed.json : parsed.form;
-        const problem = twin.validator.checkRequest(found.match.route, contentType, body);
+        const problem = twin.validator.checkRequest(found.match.route, contentType, body, query);
         if (problem) throw new TwilioError(400, 20001, problem);
       }
       return await found.match.route.handler({

@@ -115,4 +115,18 @@ describe("the validating layer", () => {
     expect(v.stats.requestsRejected).toBe(2);
     expect(v.stats.failures).toEqual([]);
   });
+
+  it("checks query strings against the operation's query parameters", () => {
+    const v = new SpecValidator();
+    const listTasks = ALL_ROUTES.find(
+      (x) =>
+        x.host === "taskrouter.twilio.com" && x.path === "/v1/Workspaces/{WorkspaceSid}/Tasks" && x.method === "GET",
+    )!;
+    expect(
+      v.checkRequest(listTasks, "", undefined, { Priority: "5", AssignmentStatus: ["pending", "reserved"] }),
+    ).toBeNull();
+    expect(v.checkRequest(listTasks, "", undefined, { Priority: "high" })).toMatch(/Invalid query parameter Priority/);
+    expect(v.checkRequest(listTasks, "", undefined, { WorkflowSid: "nope" })).toMatch(/WorkflowSid/);
+    expect(v.stats.queriesChecked).toBe(3);
+  });
 });

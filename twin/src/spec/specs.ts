@@ -16,6 +16,7 @@ export const SPEC_FILES: Record<string, string> = {
 
 export interface OpenApiOperation {
   operationId?: string;
+  parameters?: { name: string; in: string; required?: boolean; schema?: unknown }[];
   requestBody?: { content?: Record<string, { schema?: unknown }> };
   responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 }

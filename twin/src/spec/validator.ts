@@ -33,6 +33,8 @@ export interface ValidationStats {
   requestsChecked: number;
   /** Requests answered 400 because their body broke the spec's request schema (the caller's bug, not the twin's). */
   requestsRejected: number;
+  /** Query strings checked against the operation's query parameters. */
+  queriesChecked: number;
   /** Requests without a body schema to check against (GET, DELETE, documented exceptions). */
   requestsWithoutSchema: number;
   responsesServed: number;
@@ -194,6 +196,7 @@ export class SpecValidator {
   readonly stats: ValidationStats = {
     requestsChecked: 0,
     requestsRejected: 0,
+    queriesChecked: 0,
     requestsWithoutSchema: 0,
     responsesServed: 0,
     responsesChecked: 0,
@@ -227,8 +230,13 @@ export class SpecValidator {
    * Checks a request body; returns a Twilio-style 400 message or null. A rejected request is the
    * caller's mistake, answered as Twilio would (400), and counted, not listed among `failures`.
    */
-  checkRequest(route: Route, contentType: string, body: unknown): string | null {
+  checkRequest(route: Route, contentType: string, body: unknown, query: Record<string, unknown> = {}): string | null {
     const op = route.notInSpec ? null : specOperation(route.host, route.path, route.method);
+    const queryProblem = op ? this.checkQuery(route, op, query) : null;
+    if (queryProblem) {
+      this.stats.requestsRejected++;
+      return queryProblem;
+    }
     const media = op?.requestBody?.content ? Object.keys(op.requestBody.content)[0] : undefined;
     if (!op || !media) {
       this.stats.requestsWithoutSchema++;
@@ -253,6 +261,31 @@ export class SpecValidator {
     }
     const name = first?.instancePath.split("/")[1] ?? "body";
     return `Invalid parameter ${name}: ${first?.message ?? "does not match the spec"}`;
+  }
+
+  /** Checks the query string against the operation's `in: query` parameters (PageSize, filters...). */
+  private checkQuery(route: Route, op: OpenApiOperation, query: Record<string, unknown>): string | null {
+    const names = Object.keys(query);
+    if (names.length === 0) return null;
+    const cacheKey = `query ${route.method} ${route.host} ${route.path}`;
+    let fn = this.compiled.get(cacheKey);
+    if (fn === undefined) {
+      fn = null;
+      const properties: Record<string, unknown> = {};
+      const base = `/paths/${escapePointer(route.path)}/${route.method.toLowerCase()}/parameters`;
+      (op.parameters ?? []).forEach((p, i) => {
+        if (p.in === "query" && p.schema) properties[p.name] = { $ref: `${route.host}#${base}/${i}/schema` };
+      });
+      if (Object.keys(properties).length > 0 && this.ensureSpec(this.requestAjv, route.host)) {
+        fn = this.requestAjv.compile({ type: "object", properties });
+      }
+      this.compiled.set(cacheKey, fn);
+    }
+    this.stats.queriesChecked++;
+    if (!fn || fn(structuredClone(query))) return null;
+    const first = fn.errors?.[0];
+    const name = first?.instancePath.split("/")[1] ?? "query";
+    return `Invalid query parameter ${name}: ${first?.message ?? "does not match the spec"}`;
   }
 
   /** Checks a response; returns an error text or null. Counts every response it sees. */
