@@ -24,6 +24,8 @@ function pluginVersion(settings: Settings): string {
 /** Builds the stack from config; throws SettingsError (all problems at once) on bad config. */
 export function recoveryProgram(source: ConfigSource, env: NodeJS.ProcessEnv, stackName: string): RecoveryStack {
   const settings = loadSettings(source, env, stackName);
+  // Hashes are taken here, while the program is evaluated: reading local files touches no account,
+  // and a missing build fails before anything is planned.
   const functionsDir = fromRoot(settings.functionsBuildDir);
   const pluginDir = fromRoot(settings.pluginBuildDir);
   return new RecoveryStack("flex-call-recovery", {

@@ -166,6 +166,8 @@ export class RecoveryStack extends pulumi.ComponentResource {
       child,
     );
 
+    // The reconnect task must reach the agent it names whatever the customer's own routing says,
+    // so "Direct to agent" goes first in every voice workflow the customer's calls use.
     const patches = args.voiceWorkflowSids.map(
       (workflowSid) =>
         new WorkflowFilterPatch(
@@ -181,6 +183,7 @@ export class RecoveryStack extends pulumi.ComponentResource {
       child,
     );
 
+    // The functions sign agents' Sync tokens with this key (the auth token is never handed out).
     const apiKey = new ApiKey(`${name}-sync-key`, { friendlyName: `${name} functions (Sync tokens)` }, child);
 
     const fn = args.functions;
@@ -216,6 +219,7 @@ export class RecoveryStack extends pulumi.ComponentResource {
       child,
     );
 
+    // Batching on: the handler accepts arrays of CloudEvents, and fewer requests under load.
     const sink = new EventSink(
       `${name}-task-events-sink`,
       {
@@ -239,7 +243,8 @@ export class RecoveryStack extends pulumi.ComponentResource {
       child,
     );
 
-    new FlexUiAttribute(
+    // One plugin bundle serves every stack: it finds this stack's functions through ui_attributes.
+    const pluginSettings = new FlexUiAttribute(
       `${name}-plugin-settings`,
       {
         key: PLUGIN_SETTINGS_KEY,
@@ -262,10 +267,11 @@ export class RecoveryStack extends pulumi.ComponentResource {
             changelog: pulumi.interpolate`flex-call-recovery ${args.plugin.version}`,
           },
           // Released after its settings exist, so the first load finds them.
-          { parent: this, dependsOn: [functions] },
+          { parent: this, dependsOn: [pluginSettings] },
         )
       : null;
 
+    // Null rather than absent when the plugin part is off: outputs keep one shape per stack.
     this.workspaceSid = workspace.sid;
     this.recoveryPingQueueSid = pingQueue.sid;
     this.recoveryPingWorkflowSid = pingWorkflow.sid;

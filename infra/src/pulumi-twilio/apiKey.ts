@@ -59,6 +59,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async delete(id) {
+    // Revokes the key: the functions' Sync tokens stop working, as they should once the stack is gone.
     await callApi(`delete API Key ${id}`, (client) => client.keys(id).remove());
   },
 };

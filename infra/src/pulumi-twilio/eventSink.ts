@@ -50,6 +50,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
     const sink = await callApi(`create Event Sink "${inputs.description}"`, (client) =>
       client.events.v1.sinks.create({
         description: inputs.description,
+        // The consumer is a Function over HTTPS, so the sink is always a webhook.
         sinkType: "webhook",
         sinkConfiguration: inputs.sinkConfiguration,
       }),
@@ -61,6 +62,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   async read(id, props: ResolvedOutputs) {
     try {
       const sink = await callApi(`fetch Event Sink ${id}`, (client) => client.events.v1.sinks(id).fetch());
+      // Twilio echoes the configuration loosely typed (method case, booleans as strings): normalize.
       const config = sink.sinkConfiguration as Record<string, unknown>;
       const outs = {
         ...props,
@@ -90,6 +92,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(id, olds: ResolvedOutputs, news: ResolvedInputs) {
+    // The only field Twilio updates on a sink.
     if (olds.description !== news.description) {
       await callApi(`update Event Sink ${id}`, (client) =>
         client.events.v1.sinks(id).update({ description: news.description }),
@@ -99,6 +102,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async delete(id) {
+    // The subscription depends on the sink, so Pulumi has deleted it by now.
     await callApi(`delete Event Sink ${id}`, (client) => client.events.v1.sinks(id).remove());
   },
 };

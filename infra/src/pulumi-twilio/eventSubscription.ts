@@ -50,6 +50,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
       client.events.v1.subscriptions.create({
         description: inputs.description,
         sinkSid: inputs.sinkSid,
+        // Exactly Twilio's two fields per type, whatever else the input object carries.
         types: inputs.types.map((t) => ({ type: t.type, schema_version: t.schema_version })),
       }),
     );
@@ -87,6 +88,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(id, olds: ResolvedOutputs, news: ResolvedInputs) {
+    // Only the description can change in place (diff replaced everything else).
     if (olds.description !== news.description) {
       await callApi(`update Event Subscription ${id}`, (client) =>
         client.events.v1.subscriptions(id).update({ description: news.description }),

@@ -41,6 +41,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
       const outs = { ...inputs, sid: svc.sid, adopted: true, actualAclEnabled: svc.aclEnabled };
       return { id: svc.sid, outs: outs satisfies ResolvedOutputs };
     }
+    // ACLs on: an agent's token (minted by the functions) reads only the documents granted to it.
     const svc = await callApi(`create Sync Service "${inputs.friendlyName}"`, (client) =>
       client.sync.v1.services.create({ friendlyName: inputs.friendlyName, aclEnabled: inputs.aclEnabled }),
     );

@@ -28,6 +28,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   configure: configureCredentials,
 
   async check(_olds, news: ResolvedInputs) {
+    // Twilio validates the expression itself; during preview values may be unknown, so no parsing here.
     return { inputs: news };
   },
 
@@ -42,6 +43,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async read(id, props: ResolvedOutputs) {
+    // What Twilio has, not what we last sent: `pulumi refresh` shows edits made in the console.
     try {
       const queue = await callApi(`fetch TaskQueue ${id}`, (client) =>
         client.taskrouter.v1.workspaces(props.workspaceSid).taskQueues(id).fetch(),
@@ -70,6 +72,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(id, olds: ResolvedOutputs, news: ResolvedInputs) {
+    // A provider-version bump alone writes nothing.
     if (olds.friendlyName !== news.friendlyName || olds.targetWorkers !== news.targetWorkers) {
       await callApi(`update TaskQueue ${id}`, (client) =>
         client.taskrouter.v1
@@ -82,6 +85,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async delete(id, props: ResolvedOutputs) {
+    // Twilio refuses while tasks are still queued; the error names the queue and the status.
     await callApi(`delete TaskQueue ${id}`, (client) =>
       client.taskrouter.v1.workspaces(props.workspaceSid).taskQueues(id).remove(),
     );
