@@ -8,9 +8,12 @@ import { PROJECT_ROOT } from "../program";
 import { deployOffline, destroyOffline, type OfflineState } from "./deployOffline";
 import { seedFlexAccount } from "./seedFlexAccount";
 
-// The twin's default account (twin/src/twin.ts), used unless --account-sid/--auth-token say otherwise.
-const TWIN_ACCOUNT_SID = "AC00000000000000000000000000000007";
-const TWIN_AUTH_TOKEN = "twinAuthToken0123456789abcdefABC";
+// The twin's default account, used unless --account-sid/--auth-token say otherwise (offline tooling,
+// so the dev-dependency on the twin is fine here).
+import {
+  DEFAULT_ACCOUNT_SID as TWIN_ACCOUNT_SID,
+  DEFAULT_AUTH_TOKEN as TWIN_AUTH_TOKEN,
+} from "@flex-call-recovery/twin";
 
 function args(name: string): string[] {
   const out: string[] = [];
