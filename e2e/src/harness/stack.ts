@@ -2,7 +2,7 @@
 // deployed into it by the infra's offline deploy (real providers), the functions under twilio-run
 // behind the hosting edge, the twin delivering the environment's webhooks (https://<domain>/…)
 // to that edge. Tests, the demo and the bench all start it here.
-import { FunctionEnv, TASK_EVENT_SUBSCRIPTION_TYPES } from "@flex-call-recovery/vocabulary";
+import { FunctionEnv } from "@flex-call-recovery/vocabulary";
 import { ManualClock, startTwin, twilioClientForTwin, type Clock, type RunningTwin } from "@flex-call-recovery/twin";
 import { attachEngine, type TwinEngine } from "@flex-call-recovery/twin/src/engine/integration";
 import { deployOffline, type OfflineState } from "@flex-call-recovery/infra/src/offline/deployOffline";
@@ -10,7 +10,6 @@ import { seedFlexAccount, type SeededFlexAccount } from "@flex-call-recovery/inf
 import type twilio from "twilio";
 import { startEdge, type Edge, type EdgeRequest } from "./edge";
 import { ensureFunctionsBuild, functionRoutes, startFunctions, type FunctionsServer } from "./functionsServer";
-import { routeWebhooks } from "./webhookRouting";
 
 export interface StackOptions {
   /** Virtual time for the twin (and the agents' plugins): nothing waits for real seconds. Default true. */
@@ -136,9 +135,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     stopping.unshift(() => edge.stop());
 
-    // The environment's domain resolves to the edge for every webhook the twin sends.
-    routeWebhooks(engine, { [domain]: edge.url });
-    await registerEventSinks(sdk, engine, twin.accountSid);
+    // The environment's domain resolves to the edge for every webhook the twin sends (status
+    // callbacks, AnnounceUrl, the Event Streams sink the infra created); signed over the public URL.
+    engine.webhooks.routeHost(domain, edge.url);
 
     const setFaults: Stack["setFaults"] = (faults) =>
       engine.faults.configure({
@@ -189,31 +188,5 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   } catch (error) {
     for (const stop of stopping.splice(0)) await Promise.resolve(stop()).catch(() => undefined);
     throw error;
-  }
-}
-
-/**
- * Gives the engine the Event Streams sinks the infra deployed (read back over REST), unless the
- * engine already reads them from the twin's Event Streams backend.
- */
-async function registerEventSinks(sdk: twilio.Twilio, engine: TwinEngine, accountSid: string): Promise<void> {
-  if (engine.sinks.list(accountSid).length > 0) return;
-  const sinks = await sdk.events.v1.sinks.list();
-  const subscriptions = await sdk.events.v1.subscriptions.list();
-  for (const sink of sinks) {
-    const configuration = sink.sinkConfiguration as { destination?: string; batch_events?: boolean };
-    if (sink.sinkType !== "webhook" || !configuration.destination) continue;
-    const types = new Set<string>();
-    for (const subscription of subscriptions.filter((s) => s.sinkSid === sink.sid)) {
-      const events = await sdk.events.v1.subscriptions(subscription.sid).subscribedEvents.list();
-      for (const event of events) types.add(event.type);
-    }
-    engine.sinks.add(accountSid, {
-      sinkSid: sink.sid,
-      destination: configuration.destination,
-      method: "POST",
-      batchEvents: configuration.batch_events ?? true,
-      types: types.size > 0 ? types : new Set(TASK_EVENT_SUBSCRIPTION_TYPES),
-    });
   }
 }

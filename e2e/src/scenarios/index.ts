@@ -230,8 +230,9 @@ export const SCENARIOS: Scenario[] = [
     async run(world) {
       const alice = await world.login("Alice");
       const call = await connectedCall(world, alice);
-      alice.refreshPage(1);
-      await world.advance(1000);
+      // The page is reloading when the agent presses reload again.
+      alice.refreshPage(3);
+      await world.advance(2000);
       alice.refreshPage(RELOAD_SECONDS);
       await expectReconnected(world, call, alice, { targeted: true });
       world.check("exactly one recovery ping", pingTasks(world).length === 1, `${pingTasks(world).length}`);

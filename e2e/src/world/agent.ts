@@ -34,6 +34,8 @@ export class Agent {
   /** Tasks that reached this agent by a transfer (Flex marks them), by task SID. */
   readonly incomingTransfers = new Map<string, "WARM" | "COLD">();
   readonly registrations: RegisterWorkerRequest[] = [];
+  /** Counts page unloads, so only the last reload's timer brings the page back. */
+  private pageGeneration = 0;
 
   constructor(
     private readonly world: World,
@@ -92,6 +94,7 @@ export class Agent {
 
   /** The page goes away (refresh, crash): nothing of this plugin runs any more. */
   unloadPage(): void {
+    this.pageGeneration++;
     this.plugin?.controller.dispose();
     this.plugin = null;
   }
@@ -217,7 +220,9 @@ export class Agent {
     if (!accepted) throw new Error(`${this.name}: not on a call`);
     this.world.note(this.name, "Twilio", "clicks Hangup", "person");
     await this.world.track(this.plugin!.hangup(accepted.sid));
-    this.world.stack.engine.agents.hangup(this.accountSid, this.workerSid);
+    await this.world.settle();
+    // The plugin may have ended the conference already; Flex's own hangup then has nothing left to do.
+    if (this.leg()) this.world.stack.engine.agents.hangup(this.accountSid, this.workerSid);
   }
 
   /** Transfers the call (the plugin's beforeTransferTask first). */
@@ -252,7 +257,9 @@ export class Agent {
     this.world.note(this.name, "Twilio", `refreshes the page (back in ${downSeconds} s)`, "person");
     this.unloadPage();
     this.world.stack.engine.agents.refreshPage(this.accountSid, this.workerSid, downSeconds);
+    const generation = this.pageGeneration;
     this.world.clockTimer(downSeconds * 1000, () => {
+      if (generation !== this.pageGeneration) return; // refreshed again meanwhile
       this.world.note(this.name, this.name, "page loaded again", "ui");
       this.loadPage();
     });
