@@ -498,6 +498,28 @@ describe("voice and Flex behaviour over REST", () => {
   });
 });
 
+describe("agents", () => {
+  it("get Flex tokens the twin's iam validates, log in and out", async () => {
+    const f = await flexWorkspace();
+    const agent = (await control("POST", "/agents", { friendlyName: "dana", workspaceSid: f.ws.sid })).body;
+    const response = await fetch(`${twin.baseUrl}/iam.twilio.com/v1/Accounts/${twin.accountSid}/Tokens/validate`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Basic ${Buffer.from(`${twin.accountSid}:${twin.authToken}`).toString("base64")}`,
+      },
+      body: JSON.stringify({ token: agent.token }),
+    });
+    const validated = (await response.json()) as Record<string, unknown>;
+    expect(validated).toMatchObject({ valid: true, worker_sid: agent.workerSid });
+    expect((await f.w.workers(agent.workerSid).fetch()).activitySid).toBe(f.available.sid);
+    await control("POST", `/agents/${agent.workerSid}/logout`);
+    expect((await f.w.workers(agent.workerSid).fetch()).activitySid).toBe(f.offline.sid);
+    expect((await control("POST", `/agents/${agent.workerSid}/hangup`)).status).toBe(409);
+    expect((await control("GET", "/agents/WKnope")).status).toBe(404);
+  });
+});
+
 describe("fault injection over HTTP", () => {
   it("answers the configured share of calls with 429/500/503 and adds latency", async () => {
     expect(
