@@ -45,9 +45,17 @@ export function twinBaseUrl(): string | null {
 }
 
 /**
+ * `https://<host>/<path>` → `<base>/<host>/<path>`: the vocabulary's `toTwinUrl` mapping, repeated
+ * here because provider code may not import our TypeScript modules (a test keeps them equal).
+ */
+export function twinUrl(base: string, uri: string): string {
+  const original = new URL(uri);
+  return `${base}/${original.host}${original.pathname}${original.search}`;
+}
+
+/**
  * A `twilio` client with auto-retry on 429. With the twin's base URL set, every request goes to
- * `<base>/<twilio host>/<path>` (the vocabulary's `toTwinUrl` mapping, repeated here because
- * provider code may not import our TypeScript modules).
+ * `<base>/<twilio host>/<path>` (`twinUrl`).
  */
 export function twilioClient(): Twilio {
   const twilio = require("twilio") as typeof import("twilio");
@@ -58,8 +66,7 @@ export function twilioClient(): Twilio {
   if (!base) return twilio(accountSid, authToken, { httpClient: new twilio.RequestClient(retry) });
   class TwinRequestClient extends twilio.RequestClient {
     override request<TData>(opts: import("twilio/lib/base/RequestClient").RequestOptions<TData>) {
-      const original = new URL(opts.uri);
-      return super.request<TData>({ ...opts, uri: `${base}/${original.host}${original.pathname}${original.search}` });
+      return super.request<TData>({ ...opts, uri: twinUrl(base as string, opts.uri) });
     }
   }
   // No keep-alive towards the twin: idle sockets would hold its server open at the end of a run.
@@ -82,6 +89,7 @@ export function serverlessClient(): TwilioServerlessApiClient {
       hooks: {
         beforeRequest: [
           (options: { url: URL }) => {
+            // got sends options.url as mutated here; the result equals twinUrl(base, url).
             const host = options.url.host;
             options.url.protocol = target.protocol;
             options.url.host = target.host;
