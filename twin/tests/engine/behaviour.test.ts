@@ -341,14 +341,14 @@ describe("voice and Flex behaviour over REST", () => {
     const twiml = `<Response><Enqueue workflowSid="${f.voice.sid}"><Task>{}</Task></Enqueue></Response>`;
     const call = (await control("POST", "/calls", { twiml })).body;
     const [reservation] = await f.w.workers(bob.sid).reservations.list();
-    // The spec's enum for this parameter has no `modify` (start end join leave mute hold speaker).
+    // Twilio's spec enum for this parameter lacks `modify`; the twin accepts it (its documented errata).
     const updated = await f.w
       .workers(bob.sid)
       .reservations(reservation.sid)
       .update({
         instruction: "conference",
         conferenceStatusCallback: `${receiver.baseUrl}/conference-status`,
-        conferenceStatusCallbackEvent: ["start", "end", "join", "leave"] as any,
+        conferenceStatusCallbackEvent: [...CONFERENCE_STATUS_CALLBACK_EVENTS] as any,
       });
     expect(updated.reservationStatus).toBe("accepted");
     const conference = JSON.parse((await f.w.tasks(reservation.taskSid).fetch()).attributes)[TaskAttribute.conference];
@@ -359,6 +359,7 @@ describe("voice and Flex behaviour over REST", () => {
       "participant-join",
       "conference-start",
       "participant-join",
+      "participant-modify",
     ]);
   });
 
