@@ -6,6 +6,7 @@ import { handler as registerWorker } from "../src/functions/flex/register-worker
 import { FakeTwilio, type LoggedRequest } from "./support/fakeTwilio";
 import { callHandler, contextFor, installRuntime, PING_WORKFLOW_SID, removeRuntime } from "./support/runtime";
 import {
+  addAgent,
   agentDropped,
   ORIGINAL_ATTRIBUTES,
   registerBody,
@@ -87,9 +88,15 @@ describe("conference-status-handler", () => {
     const dropped = agentDropped(call);
     fake.hold();
     const both = Promise.all([callHandler(handler, context, dropped), callHandler(handler, context, dropped)]);
-    // Both read the same revision, then both try to write with it: Sync lets one through.
-    const reads = await fake.waitForPending(2);
-    expect(reads.map((r) => r.method)).toEqual(["GET", "GET"]);
+    // Both read the same revision (beside the participants), then both try to write with it:
+    // Sync lets one through.
+    const reads = await fake.waitForPending(4);
+    expect(reads.map((r) => `${r.method} ${r.host}`).sort()).toEqual([
+      "GET api.twilio.com",
+      "GET api.twilio.com",
+      "GET sync.twilio.com",
+      "GET sync.twilio.com",
+    ]);
     fake.release();
     const writes = await fake.waitForPending(2);
     expect(writes.map((r) => [r.method, r.ifMatch])).toEqual([
@@ -104,7 +111,7 @@ describe("conference-status-handler", () => {
     expect(fake.log.filter((r) => r.method === "POST" && /Conferences\/\w+\.json$/.test(r.path))).toHaveLength(1);
   });
 
-  it("reaches the ping in 3 dependent round trips: read → claim → (announce ∥ mark ∥ ping)", async () => {
+  it("reaches the ping in 3 dependent round trips: read ∥ participants → claim → announce ∥ mark ∥ ping", async () => {
     const call = await registered();
     fake.hold();
     const dropped = agentDropped(call);
@@ -114,14 +121,17 @@ describe("conference-status-handler", () => {
         (r) => `${r.method} ${r.host}${r.path.replace(/\/[A-Z]{2}[0-9a-f]{32}|\/recovery-CF[0-9a-f]{32}/g, "/{sid}")}`,
       );
     const waves: string[][] = [];
-    for (const count of [1, 1, 3]) {
+    for (const count of [2, 1, 3]) {
       waves.push(describe(await fake.waitForPending(count)).sort());
       fake.release();
     }
     fake.release(true);
     expect((await answer).statusCode).toBe(200);
     expect(waves).toEqual([
-      ["GET sync.twilio.com/v1/Services/{sid}/Documents/{sid}"],
+      [
+        "GET api.twilio.com/2010-04-01/Accounts/{sid}/Conferences/{sid}/Participants.json",
+        "GET sync.twilio.com/v1/Services/{sid}/Documents/{sid}",
+      ],
       ["POST sync.twilio.com/v1/Services/{sid}/Documents/{sid}"],
       [
         "GET taskrouter.twilio.com/v1/Workspaces/{sid}/Tasks/{sid}",
@@ -159,6 +169,25 @@ describe("conference-status-handler", () => {
     expect(redelivered.statusCode).toBe(200);
     expect(pingCreations().filter((r) => r.status === 201)).toHaveLength(1);
     expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.pinging);
+  });
+
+  it("does not recover when another agent is already on the call, registered or not", async () => {
+    const call = await registered();
+    addAgent(fake, call, "Bob"); // joined (warm transfer), registration not landed yet
+    fake.conferences.get(call.conferenceSid)!.participants.delete(call.agent.callSid);
+    const answer = await callHandler(handler, context, agentDropped(call));
+    expect(answer.body).toMatchObject({ note: "another agent is on the call" });
+    expect(pingCreations()).toHaveLength(0);
+    expect(stateOf(call).workers).toEqual({});
+  });
+
+  it("closes the dropped agent's reservation instead of recovering when the customer is gone", async () => {
+    const call = await registered();
+    fake.tasks.get(call.taskSid)!.reservations.set(call.agent.reservationSid, "wrapping");
+    fake.conferences.get(call.conferenceSid)!.participants.clear(); // customer's leave not handled yet
+    await callHandler(handler, context, agentDropped(call));
+    expect(pingCreations()).toHaveLength(0);
+    expect(fake.tasks.get(call.taskSid)!.reservations.get(call.agent.reservationSid)).toBe("completed");
   });
 
   it("sets a registered worker's endConferenceOnExit back to false, not the customer's", async () => {

@@ -7,7 +7,7 @@ import {
   type RecoveryPingAttributes,
 } from "@flex-call-recovery/vocabulary";
 import { decide, enqueueTwiml, factActions, reconnectAttributes } from "../src/recovery/core";
-import type { Action, Decision, RecoveryConfig, RecoveryEvent } from "../src/recovery/types";
+import type { Action, ConferenceParticipant, Decision, RecoveryConfig, RecoveryEvent } from "../src/recovery/types";
 
 const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
 const CONF = sid("CF", 1);
@@ -57,12 +57,18 @@ const register = (agent: typeof AGENT_A): RecoveryEvent => ({
   taskAttributes: ORIGINAL_ATTRIBUTES,
   identity: agent.workerName.toLowerCase(),
 });
-const leave = (callSid: string, callStatus = "completed", reason = "participant_hung_up"): RecoveryEvent => ({
+const leave = (
+  callSid: string,
+  callStatus = "completed",
+  reason = "participant_hung_up",
+  participants: ConferenceParticipant[] | null = null,
+): RecoveryEvent => ({
   ...base(),
   kind: "participantLeave",
   callSid,
   callStatus,
   reason,
+  participants,
 });
 const modify = (callSid: string, endConferenceOnExit: boolean): RecoveryEvent => ({
   ...base(),
@@ -171,7 +177,42 @@ describe("recovery core: participant events", () => {
       ["announce", "createPing", "markTaskDisconnected"],
       RecoveryStatus.pinging,
     ],
-    ["customer already gone", () => [register(AGENT_A), leave(CUSTOMER), leave(AGENT_A.callSid)], [], null],
+    [
+      "customer already gone: no recovery, the dropped agent's call is closed",
+      () => [register(AGENT_A), leave(CUSTOMER), leave(AGENT_A.callSid)],
+      ["completeReservation"],
+      null,
+    ],
+    [
+      "customer gone per the live participants (their leave not handled yet)",
+      () => [register(AGENT_A), leave(AGENT_A.callSid, "completed", "participant_hung_up", [])],
+      ["completeReservation"],
+      null,
+    ],
+    [
+      "another agent already on the call, not yet registered (warm transfer race)",
+      () => [
+        register(AGENT_A),
+        leave(AGENT_A.callSid, "completed", "participant_hung_up", [
+          { callSid: CUSTOMER, label: "customer", endConferenceOnExit: true },
+          { callSid: AGENT_B.callSid, label: "worker", endConferenceOnExit: false },
+        ]),
+      ],
+      [],
+      null,
+    ],
+    [
+      "last worker drops, the live participants confirm the customer is there",
+      () => [
+        register(AGENT_A),
+        leave(AGENT_A.callSid, "completed", "participant_hung_up", [
+          { callSid: CUSTOMER, label: "customer", endConferenceOnExit: true },
+          { callSid: THIRD_PARTY, label: "external", endConferenceOnExit: false },
+        ]),
+      ],
+      ["announce", "createPing", "markTaskDisconnected"],
+      RecoveryStatus.pinging,
+    ],
     ["conference already ended", () => [register(AGENT_A), conferenceEnd(), leave(AGENT_A.callSid)], [], null],
     [
       "worker leaves because the conference is ending",

@@ -4,7 +4,10 @@ import "@twilio-labs/serverless-runtime-types";
 import type { ServerlessEventObject, ServerlessFunctionSignature } from "@twilio-labs/serverless-runtime-types/types";
 import type { FunctionContext } from "../config";
 import { answerError, jsonResponse } from "../http/response";
-import { failures, handleEvent, servicesFor } from "../recovery/run";
+import type { ConferenceParticipant } from "../recovery/types";
+import { failures, handleEvent, servicesFor, type Services } from "../recovery/run";
+import type { StoredState } from "../state/store";
+import { describeError, isNotFound } from "../twilio/errors";
 import { parseConferenceStatus } from "../webhooks/conferenceStatus";
 
 type Env = Record<string, string | undefined>;
@@ -15,6 +18,23 @@ type Event = Record<string, unknown> & {
   CallSid?: string;
   SequenceNumber?: string;
 };
+
+/** The conference's live participants; null when they cannot be listed (decide on the state alone). */
+async function liveParticipants(services: Services, conferenceSid: string): Promise<ConferenceParticipant[] | null> {
+  try {
+    const participants = await services.client.conferences(conferenceSid).participants.list();
+    return participants.map((p) => ({
+      callSid: p.callSid,
+      label: p.label ?? null,
+      endConferenceOnExit: p.endConferenceOnExit,
+    }));
+  } catch (error) {
+    // An ended conference has nobody left; anything else: unknown.
+    if (isNotFound(error)) return [];
+    console.log(`[${conferenceSid}] listing participants failed: ${describeError(error)}`);
+    return null;
+  }
+}
 
 export const handler: ServerlessFunctionSignature<Env, ServerlessEventObject<Event>> = async (
   context,
@@ -32,7 +52,15 @@ export const handler: ServerlessFunctionSignature<Env, ServerlessEventObject<Eve
     const conferenceSid = event.ConferenceSid as string;
     // Calls made for this one callback share its id (ConferenceSid:SequenceNumber).
     const services = servicesFor(context as FunctionContext, "eventId" in parsed ? parsed.eventId : conferenceSid);
-    const handled = await handleEvent(services, conferenceSid, parsed);
+    let firstRead: Promise<StoredState | null> | undefined;
+    let withFacts = parsed;
+    if (parsed.kind === "participantLeave") {
+      // Who is still on the call, listed beside the state read: same round trip.
+      firstRead = services.store.read(conferenceSid);
+      const participants = await liveParticipants(services, conferenceSid);
+      withFacts = { ...parsed, participants };
+    }
+    const handled = await handleEvent(services, conferenceSid, withFacts, firstRead);
     const failed = failures(handled);
     if (failed.length > 0) {
       callback(null, jsonResponse(500, { success: false, message: `${operation}: ${failed.length} action(s) failed` }));

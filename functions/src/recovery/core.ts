@@ -239,13 +239,28 @@ function decideParticipantLeave(
   const worker = state.workers[event.callSid];
   if (!worker) return keep("not a registered worker leg");
   const removed = remember(withoutWorker(state, event.callSid), event.eventId);
-  if (state.customerGone || state.conferenceEnded) return write(removed, "worker left after the customer");
   if (event.reason !== null && CONFERENCE_ENDING_REASONS.includes(event.reason)) {
     return write(removed, "worker left with the conference ending");
   }
   // A dropped browser ends the worker's call; a call that goes on was moved on purpose.
   if (event.callStatus === CALL_IN_PROGRESS) return write(removed, "worker leg moved, call still up");
+  const live = event.participants;
+  const customerGone =
+    state.customerGone ||
+    state.conferenceEnded ||
+    (live !== null && !live.some((p) => p.callSid === state.customerCallSid));
+  if (customerGone) {
+    // Nothing to recover; close the call for the agent whose browser is gone, as a recovery
+    // abandoned by the customer would (the same end whichever leave is handled first).
+    return write(removed, "worker dropped after the customer left", [
+      { kind: "completeReservation", taskSid: worker.taskSid, reservationSid: worker.reservationSid },
+    ]);
+  }
   if (Object.keys(removed.workers).length > 0) return write(removed, "another registered worker covers");
+  // An agent joining (a warm transfer) covers even before their registration lands.
+  if (live?.some((p) => p.callSid !== event.callSid && p.label === ParticipantLabel.worker)) {
+    return write(removed, "another agent is on the call");
+  }
   if (isRecoveryInProgress(state)) return write(removed, "recovery already running");
   return claimRecovery(remember(state, event.eventId), worker, event.time, config, now);
 }

@@ -36,6 +36,12 @@ export type RecoveryEvent =
       /** `ParticipantCallStatus`; `in-progress` means the call lives on elsewhere (redirected). */
       callStatus: string | null;
       reason: string | null;
+      /**
+       * Who is still in the conference, listed beside the state read (null when unknown): the
+       * live truth about the customer and other agents, even before their webhooks or
+       * registrations have landed.
+       */
+      participants: ConferenceParticipant[] | null;
     })
   | { kind: "conferenceEnd"; conferenceSid: string; eventId: string }
   | {

@@ -66,6 +66,8 @@ export function parseConferenceStatus(event: Record<string, unknown>, now: strin
       kind: "participantLeave",
       callStatus: optionalString(event, "ParticipantCallStatus"),
       reason: optionalString(event, "ReasonParticipantLeft"),
+      // Filled in by the handler, which lists them beside the state read.
+      participants: null,
     };
   }
   return {
