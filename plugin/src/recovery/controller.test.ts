@@ -183,6 +183,40 @@ describe("call set-up", () => {
   });
 });
 
+describe("reconnect follow-up", () => {
+  it("moves third parties only after this leg's registration answered", async () => {
+    // The functions accept a move only from a worker registered in the new conference.
+    const { a, functions } = agent();
+    let answerRegistration: (value: { success: true }) => void = () => undefined;
+    const register = functions.registerWorker.bind(functions);
+    functions.registerWorker = (body: unknown) => {
+      void register(body);
+      return new Promise((resolve) => (answerRegistration = resolve));
+    };
+    a.pushReservation(reconnectReservation());
+    await a.settle();
+    a.setConference(RECONNECT, NEW_CONF, [myLeg("CAme-new"), customerLeg]);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.registerWorker)).toHaveLength(1);
+    expect(functions.callsTo(FunctionRoute.moveParticipants)).toEqual([]);
+    answerRegistration({ success: true });
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.moveParticipants)).toEqual([
+      { fromConferenceSid: OLD_CONF, toConferenceSid: NEW_CONF },
+    ]);
+  });
+
+  it("does not move third parties when the registration failed", async () => {
+    const { a, functions } = agent();
+    functions.registerWorker = () => Promise.reject({ status: 403, success: false, message: "no" });
+    a.pushReservation(reconnectReservation());
+    await a.settle();
+    a.setConference(RECONNECT, NEW_CONF, [myLeg("CAme-new"), customerLeg]);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.moveParticipants)).toEqual([]);
+  });
+});
+
 describe("graceful ends", () => {
   it("hangup with two live legs: ends the conference, which unregisters the leg in the same write", async () => {
     // flex/end-conference only accepts a registered caller: an unregister before it made it answer 403

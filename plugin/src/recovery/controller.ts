@@ -341,7 +341,7 @@ export class RecoveryController {
     if (this.registeredLegs.has(key)) return;
     this.registeredLegs.add(key);
     this.registrations.set(reservation.sid, { conferenceSid: conference.conferenceSid, callSid: legs.worker.callSid });
-    this.port.functions
+    const registered = this.port.functions
       .registerWorker({
         conferenceSid: conference.conferenceSid,
         taskSid: reservation.taskSid,
@@ -352,13 +352,18 @@ export class RecoveryController {
         workerCallSid: legs.worker.callSid,
         customerCallSid: legs.customer.callSid,
       })
-      .catch((error) => {
-        // The call goes on; it just cannot be recovered if this browser drops.
-        this.port.log.error(`call recovery: register-worker failed for ${reservation.sid}`, error);
-        this.port.notify({ template: StringTemplates.RegisterFailed, kind: "warning", params: {} });
-      });
+      .then(
+        () => true,
+        (error) => {
+          // The call goes on; it just cannot be recovered if this browser drops.
+          this.port.log.error(`call recovery: register-worker failed for ${reservation.sid}`, error);
+          this.port.notify({ template: StringTemplates.RegisterFailed, kind: "warning", params: {} });
+          return false;
+        },
+      );
     const role = classifyReservation(reservation, this.port.workerSid);
-    if (role.kind === "reconnect") this.reconnected(reservation, conference, role.mine, role.droppedReservationSid);
+    if (role.kind === "reconnect")
+      this.reconnected(reservation, conference, role.mine, role.droppedReservationSid, registered);
   }
 
   private reconnected(
@@ -366,15 +371,21 @@ export class RecoveryController {
     conference: ConferenceView,
     mine: boolean,
     droppedReservationSid: string | null,
+    registered: Promise<boolean>,
   ): void {
     if (this.reconnectsHandled.has(reservation.sid)) return;
     this.reconnectsHandled.add(reservation.sid);
     const attributes = reservation.attributes;
     const fromConferenceSid = attributes[TaskAttribute.disconnectedConferenceSid];
     if (typeof fromConferenceSid === "string" && fromConferenceSid !== conference.conferenceSid) {
-      this.port.functions
-        .moveParticipants({ fromConferenceSid, toConferenceSid: conference.conferenceSid })
-        .catch((error) => this.port.log.error(`call recovery: moving third parties failed`, error));
+      // flex/move-participants accepts only a worker registered in the new conference: move once
+      // this leg's registration is in (found end to end: sent together, the move lost the race → 403).
+      void registered.then((ok) => {
+        if (!ok) return;
+        this.port.functions
+          .moveParticipants({ fromConferenceSid, toConferenceSid: conference.conferenceSid })
+          .catch((error) => this.port.log.error(`call recovery: moving third parties failed`, error));
+      });
     }
     this.port.selectTask(reservation.sid);
     const recovery = droppedReservationSid ? this.recoveries.get(droppedReservationSid) : undefined;
