@@ -70,9 +70,9 @@ export class Agent {
           world.note(this.name, "Functions", `flex/register-worker ${request.conferenceSid.slice(0, 8)}…`, "api");
           return functions.registerWorker(request);
         },
-        unregisterWorker: (request) => functions.unregisterWorker(request),
-        endConference: (request) => functions.endConference(request),
-        moveParticipants: (request) => functions.moveParticipants(request),
+        unregisterWorker: (request) => this.call("flex/unregister-worker", functions.unregisterWorker(request)),
+        endConference: (request) => this.call("flex/end-conference", functions.endConference(request)),
+        moveParticipants: (request) => this.call("flex/move-participants", functions.moveParticipants(request)),
         syncToken: () => functions.syncToken(),
       },
       watchState: pollingWatchState((conferenceSid) => Promise.resolve(this.readState(conferenceSid)), clock, 250),
@@ -90,6 +90,17 @@ export class Agent {
     this.plugins.push(plugin);
     plugin.start();
     this.feedConferences();
+  }
+
+  /** Notes a function call and its outcome on the timeline. */
+  private call<T>(what: string, answer: Promise<T>): Promise<T> {
+    this.world.note(this.name, "Functions", what, "api");
+    answer.then(
+      (body) => this.world.note("Functions", this.name, `${what} → ${JSON.stringify(body).slice(0, 120)}`, "api"),
+      (error: unknown) =>
+        this.world.note("Functions", this.name, `${what} failed: ${JSON.stringify(error).slice(0, 160)}`, "api"),
+    );
+    return answer;
   }
 
   /** The page goes away (refresh, crash): nothing of this plugin runs any more. */
