@@ -103,11 +103,33 @@ test("plugin: uploaded, registered and released with the active plugins; no-chan
   const drifted = await flexPluginReleaseProvider.read!(created.id, outs);
   expect(drifted.props).toMatchObject({ releasedVersion: null });
   expect(await flexPluginReleaseProvider.diff!(created.id, drifted.props, inputs)).toMatchObject({ changes: true });
+  mark = logMark(ctx.twin);
   const rereleased = await flexPluginReleaseProvider.update!(created.id, drifted.props, inputs);
+  // The registered version's files are deployed already: only a configuration and a release are written.
+  expect(writesSince(ctx.twin, mark).map((w) => w.replace(/\/[A-Z]{2}[0-9a-f]{32}/g, "/{sid}"))).toEqual([
+    "POST flex-api.twilio.com/v1/PluginService/Configurations",
+    "POST flex-api.twilio.com/v1/PluginService/Releases",
+  ]);
   expect(rereleased.outs).toMatchObject({ pluginVersionSid: outs.pluginVersionSid, releasedVersion: "1.0.0" });
 
+  // A new version: uploaded next to the old one, registered, released in its place.
+  const bumped = { ...inputs, version: "1.0.1" };
+  expect(await flexPluginReleaseProvider.diff!(created.id, rereleased.outs!, bumped)).toMatchObject({
+    changes: true,
+    replaces: [],
+  });
+  const upgraded = (await flexPluginReleaseProvider.update!(created.id, rereleased.outs!, bumped)).outs!;
+  expect(upgraded.pluginVersionSid).not.toBe(outs.pluginVersionSid);
+  const nowActive = await ctx.sdk.flexApi.v1.pluginReleases("Active").fetch();
+  const nowReleased = await ctx.sdk.flexApi.v1.pluginConfigurations(nowActive.configurationSid).plugins.list();
+  expect(nowReleased.map((p) => p.pluginVersionSid).sort()).toEqual(
+    [otherVersion.sid, upgraded.pluginVersionSid].sort(),
+  );
+  const allAssets = await ctx.sdk.serverless.v1.services(pluginsService.sid).assets.list();
+  expect(allAssets.filter((a) => a.friendlyName.includes("/1.0.1/"))).toHaveLength(2);
+
   mark = logMark(ctx.twin);
-  await flexPluginReleaseProvider.delete!(created.id, rereleased.outs!);
+  await flexPluginReleaseProvider.delete!(created.id, upgraded);
   expect(writesSince(ctx.twin, mark).map((w) => w.replace(/\/[A-Z]{2}[0-9a-f]{32}/g, "/{sid}"))).toEqual([
     "POST flex-api.twilio.com/v1/PluginService/Configurations",
     "POST flex-api.twilio.com/v1/PluginService/Releases",
