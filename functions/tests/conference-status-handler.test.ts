@@ -202,10 +202,14 @@ describe("conference-status-handler", () => {
     expect(participants.get(call.customerCallSid)!.endConferenceOnExit).toBe(true);
   });
 
-  it("deletes the state at conference-end", async () => {
+  it("deletes the state once the conference has ended and its registered legs have left", async () => {
     const call = await registered();
     await callHandler(handler, context, statusCallback(call, "conference-end"));
+    expect(stateOf(call)?.conferenceEnded).toBe(true);
+    const kicked = { ...agentDropped(call), ReasonParticipantLeft: "moderator_ended_conference" };
+    await callHandler(handler, context, kicked);
     expect(stateOf(call)).toBeUndefined();
+    expect(pingCreations()).toHaveLength(0);
   });
 
   it.each<[string, (call: Call) => Record<string, string>, string]>([

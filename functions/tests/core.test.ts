@@ -213,7 +213,12 @@ describe("recovery core: participant events", () => {
       ["announce", "createPing", "markTaskDisconnected"],
       RecoveryStatus.pinging,
     ],
-    ["conference already ended", () => [register(AGENT_A), conferenceEnd(), leave(AGENT_A.callSid)], [], null],
+    [
+      "conference already ended",
+      () => [register(AGENT_A), conferenceEnd(), leave(AGENT_A.callSid, "completed", "conference_ended_via_api")],
+      [],
+      null,
+    ],
     [
       "worker leaves because the conference is ending",
       () => [register(AGENT_A), leave(AGENT_A.callSid, "completed", "conference_ended_via_api")],
@@ -331,8 +336,24 @@ describe("recovery core: participant events", () => {
     expect(decision.actions).toEqual([{ kind: "cancelTask", taskSid: PING, reason: "customer left during recovery" }]);
   });
 
+  it("conference-end before a registered leg's leave keeps the document until that leave", () => {
+    const ended = play([register(AGENT_A), leave(CUSTOMER), conferenceEnd()]);
+    expect(ended.state?.conferenceEnded).toBe(true);
+    const last = play([register(AGENT_A), leave(CUSTOMER), conferenceEnd(), leave(AGENT_A.callSid)]);
+    expect(last.decision.change).toEqual({ kind: "delete" });
+    expect(kinds(last.decision.actions)).toEqual(["completeReservation"]);
+    const kicked = play([
+      register(AGENT_A),
+      conferenceEnd(),
+      leave(AGENT_A.callSid, "completed", "moderator_ended_conference"),
+    ]);
+    expect(kicked.decision).toMatchObject({ change: { kind: "delete" }, actions: [] });
+  });
+
   it("conference-end without a recovery deletes the document; during one it keeps it", () => {
-    expect(play([register(AGENT_A), conferenceEnd()]).decision.change).toEqual({ kind: "delete" });
+    expect(play([register(AGENT_A), unregister(AGENT_A), conferenceEnd()]).decision.change).toEqual({
+      kind: "delete",
+    });
     const during = play([...pinging(), pingAccepted("in-progress"), conferenceEnd()]);
     expect(during.state?.conferenceEnded).toBe(true);
     expect(during.state?.recovery?.status).toBe(RecoveryStatus.reconnecting);

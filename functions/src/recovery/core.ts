@@ -319,7 +319,13 @@ export function decide(
     case "participantLeave": {
       if (!state) return keep("no state for this conference");
       if (state.seenEventIds.includes(event.eventId)) return keep("duplicate event");
-      return decideParticipantLeave(event, state, config, now);
+      const decision = decideParticipantLeave(event, state, config, now);
+      // The last registered leg of an ended conference has left: nothing will need the document.
+      const next = decision.change.kind === "write" ? decision.change.state : null;
+      if (next?.conferenceEnded && Object.keys(next.workers).length === 0 && !isRecoveryInProgress(next)) {
+        return { ...decision, change: { kind: "delete" } };
+      }
+      return decision;
     }
 
     case "conferenceEnd": {
@@ -334,6 +340,12 @@ export function decide(
         // The customer is in the queue; the document still drives the recovery and the dialog.
         if (state.conferenceEnded) return keep("conference already ended");
         return write({ ...state, conferenceEnded: true }, "conference ended, recovery continues");
+      }
+      if (Object.keys(state.workers).length > 0) {
+        // Callbacks are unordered: a registered leg's leave may still come, and deciding it needs
+        // the document; its leave deletes it.
+        if (state.conferenceEnded) return keep("conference already ended");
+        return write({ ...state, conferenceEnded: true }, "conference ended, waiting for the workers' leaves");
       }
       return { change: { kind: "delete" }, actions: [], note: "conference ended" };
     }
