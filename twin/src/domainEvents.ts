@@ -7,7 +7,16 @@ import type { PluginRelease } from "./flex/backend";
 import type { Build, Deployment } from "./serverless/backend";
 import type { SyncDocument, SyncService } from "./sync/backend";
 import type { Call, Conference, Participant } from "./voice/backend";
-import type { Activity, Reservation, Task, TaskQueue, Worker, Workflow, Workspace } from "./taskrouter/backend";
+import type {
+  Activity,
+  Reservation,
+  Task,
+  TaskQueue,
+  Worker,
+  WorkerChannel,
+  Workflow,
+  Workspace,
+} from "./taskrouter/backend";
 
 interface Base {
   accountSid: string;
@@ -28,6 +37,8 @@ export interface TwinEventMap {
   /** `previousActivitySid` differs from `worker.activitySid` when the activity changed. */
   workerUpdated: Base & { worker: Worker; previousActivitySid: string; params: Record<string, unknown> };
   workerDeleted: Base & { worker: Worker };
+  /** A worker's capacity or availability on one task channel changed. */
+  workerChannelUpdated: Base & { workerChannel: WorkerChannel };
   taskCreated: Base & { task: Task };
   /** `params` are the update's parameters as sent (AssignmentStatus, Reason, Attributes...). */
   taskUpdated: Base & { task: Task; previousStatus: Task["assignmentStatus"]; params: Record<string, unknown> };

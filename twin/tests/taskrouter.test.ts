@@ -108,6 +108,26 @@ describe("TaskRouter activities, channels, workers", () => {
     expect((await tr().workspaces(ws.sid).workers.list()).length).toBe(4);
   });
 
+  it("lists, fetches (by SID or channel name) and updates a worker's channels", async () => {
+    const ws = await newWorkspace("worker-channels");
+    const worker = await tr().workspaces(ws.sid).workers.create({ friendlyName: "carol" });
+    const channels = await tr().workspaces(ws.sid).workers(worker.sid).workerChannels.list();
+    expect(channels.map((c) => c.taskChannelUniqueName)).toEqual(["default", "voice", "chat", "sms", "video", "email"]);
+    expect(channels[0].sid).toMatch(/^WC/);
+    expect(channels[1].configuredCapacity).toBe(1);
+    const chat = await tr().workspaces(ws.sid).workers(worker.sid).workerChannels("chat").update({ capacity: 3 });
+    expect(chat.configuredCapacity).toBe(3);
+    expect(chat.availableCapacityPercentage).toBe(100);
+    expect(
+      (await tr().workspaces(ws.sid).workers(worker.sid).workerChannels(chat.sid).fetch()).configuredCapacity,
+    ).toBe(3);
+    expect(h.twin.store.taskrouter.configuredCapacity(ws.sid, worker.sid, "chat")).toBe(3);
+    expect(h.twin.store.taskrouter.configuredCapacity(ws.sid, worker.sid, "voice")).toBeUndefined();
+    const off = await tr().workspaces(ws.sid).workers(worker.sid).workerChannels("chat").update({ available: false });
+    expect(off.available).toBe(false);
+    expect(h.twin.store.taskrouter.configuredCapacity(ws.sid, worker.sid, "chat")).toBe(0);
+  });
+
   it("rejects worker attributes that are not JSON", async () => {
     const ws = await newWorkspace("bad-attrs");
     const err = await restError(() =>

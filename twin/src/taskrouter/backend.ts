@@ -112,6 +112,22 @@ export interface Reservation extends Dated {
   reservationStatus: ReservationStatus;
 }
 
+/** A worker's settings for one task channel (Twilio keeps one per worker and channel). */
+export interface WorkerChannel {
+  sid: string;
+  workspaceSid: string;
+  workerSid: string;
+  taskChannelSid: string;
+  /** Set through the REST update; null = never set (Twilio's default, 1, is what is shown). */
+  capacity: number | null;
+  available: boolean;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+/** Twilio's default configured capacity of a worker channel. */
+export const DEFAULT_WORKER_CHANNEL_CAPACITY = 1;
+
 /** What a workspace holds; maps are keyed by SID and keep insertion (creation) order. */
 interface WorkspaceState {
   workspace: Workspace;
@@ -123,6 +139,8 @@ interface WorkspaceState {
   tasks: Map<string, Task>;
   /** Reservations by reservation SID (WR...). */
   reservations: Map<string, Reservation>;
+  /** Worker channels by worker SID, then task channel SID; made on first use. */
+  workerChannels: Map<string, Map<string, WorkerChannel>>;
 }
 
 /** Activities Twilio creates in every new workspace. */
@@ -258,6 +276,7 @@ export class TaskRouterBackend {
       workflows: new Map(),
       tasks: new Map(),
       reservations: new Map(),
+      workerChannels: new Map(),
     });
     this.emit("workspaceCreated", { accountSid: this.ctx.accountSid, workspace });
     return workspace;
@@ -483,6 +502,7 @@ export class TaskRouterBackend {
     const state = this.ws(workspaceSid);
     const worker = this.fetchWorker(workspaceSid, sid);
     state.workers.delete(sid);
+    state.workerChannels.delete(sid);
     this.emit("workerDeleted", { accountSid: this.ctx.accountSid, worker });
   }
 
@@ -494,6 +514,78 @@ export class TaskRouterBackend {
   activityName(workspaceSid: string, activitySid: string | null): string | null {
     if (!activitySid) return null;
     return this.workspaces.get(workspaceSid)?.activities.get(activitySid)?.friendlyName ?? null;
+  }
+
+  // ---- Worker channels ----
+
+  /** The worker's channel records, one per task channel of the workspace (made on first use). */
+  listWorkerChannel(workspaceSid: string, workerSid: string): WorkerChannel[] {
+    const state = this.ws(workspaceSid);
+    this.fetchWorker(workspaceSid, workerSid);
+    let byChannel = state.workerChannels.get(workerSid);
+    if (!byChannel) state.workerChannels.set(workerSid, (byChannel = new Map()));
+    for (const channel of state.taskChannels.values()) {
+      if (!byChannel.has(channel.sid)) {
+        byChannel.set(channel.sid, {
+          sid: newSid("WC"),
+          workspaceSid,
+          workerSid,
+          taskChannelSid: channel.sid,
+          capacity: null,
+          available: true,
+          dateCreated: channel.dateCreated,
+          dateUpdated: channel.dateCreated,
+        });
+      }
+    }
+    return [...byChannel.values()].filter((wc) => state.taskChannels.has(wc.taskChannelSid));
+  }
+
+  /** By WC SID, or by the task channel's SID or unique name (Twilio accepts both). */
+  fetchWorkerChannel(workspaceSid: string, workerSid: string, sid: string): WorkerChannel {
+    const channels = this.listWorkerChannel(workspaceSid, workerSid);
+    const taskChannel = [...this.ws(workspaceSid).taskChannels.values()].find(
+      (c) => c.sid === sid || c.uniqueName === sid,
+    );
+    const found = channels.find((wc) => wc.sid === sid || wc.taskChannelSid === taskChannel?.sid);
+    if (!found) throw new NotFoundError(`/Workspaces/${workspaceSid}/Workers/${workerSid}/Channels/${sid}`);
+    return found;
+  }
+
+  updateWorkerChannel(
+    workspaceSid: string,
+    workerSid: string,
+    sid: string,
+    input: { capacity?: number; available?: boolean },
+  ): WorkerChannel {
+    const channel = this.fetchWorkerChannel(workspaceSid, workerSid, sid);
+    if (input.capacity !== undefined && (input.capacity < 0 || input.capacity > 50)) {
+      throw new InvalidParameterError("Capacity must be between 0 and 50");
+    }
+    if (input.capacity !== undefined) channel.capacity = input.capacity;
+    if (input.available !== undefined) channel.available = input.available;
+    channel.dateUpdated = this.now();
+    this.emit("workerChannelUpdated", { accountSid: this.ctx.accountSid, workerChannel: channel });
+    return channel;
+  }
+
+  /** Tasks of the channel the worker holds (accepted or wrapping reservations), for `assigned_tasks`. */
+  assignedTasks(channel: WorkerChannel): number {
+    const state = this.ws(channel.workspaceSid);
+    return [...state.reservations.values()].filter(
+      (r) =>
+        r.workerSid === channel.workerSid &&
+        (r.reservationStatus === "accepted" || r.reservationStatus === "wrapping") &&
+        state.tasks.get(r.taskSid)?.taskChannelSid === channel.taskChannelSid,
+    ).length;
+  }
+
+  /** The capacity set over REST for a worker and channel (unique name), or undefined when never set. */
+  configuredCapacity(workspaceSid: string, workerSid: string, channelUniqueName: string): number | undefined {
+    const channel = [...this.ws(workspaceSid).taskChannels.values()].find((c) => c.uniqueName === channelUniqueName);
+    const record = channel ? this.ws(workspaceSid).workerChannels.get(workerSid)?.get(channel.sid) : undefined;
+    if (!record) return undefined;
+    return record.available ? (record.capacity ?? undefined) : 0;
   }
 
   // ---- Task queues ----

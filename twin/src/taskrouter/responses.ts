@@ -6,6 +6,7 @@ import { optionalBool, optionalInt, optionalList, optionalString, Params, requir
 import { created, noContent, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
 import { paramsRecord } from "../util";
+import { DEFAULT_WORKER_CHANNEL_CAPACITY } from "./backend";
 import type {
   Activity,
   Reservation,
@@ -16,6 +17,7 @@ import type {
   TaskRouterBackend,
   TaskStatus,
   Worker,
+  WorkerChannel,
   Workflow,
   Workspace,
 } from "./backend";
@@ -649,4 +651,49 @@ export function updateWorkerReservation(req: TwinRequest): TwinResponse {
     paramsRecord(req.form),
   );
   return ok(serializeReservation(tr(req), acct(req), r, "worker"));
+}
+
+function serializeWorkerChannel(tr: TaskRouterBackend, accountSid: string, wc: WorkerChannel): Record<string, unknown> {
+  const capacity = wc.capacity ?? DEFAULT_WORKER_CHANNEL_CAPACITY;
+  const assigned = tr.assignedTasks(wc);
+  return {
+    account_sid: accountSid,
+    assigned_tasks: assigned,
+    available: wc.available,
+    available_capacity_percentage: capacity > 0 ? Math.max(0, Math.floor((100 * (capacity - assigned)) / capacity)) : 0,
+    configured_capacity: capacity,
+    date_created: iso(wc.dateCreated),
+    date_updated: iso(wc.dateUpdated),
+    sid: wc.sid,
+    task_channel_sid: wc.taskChannelSid,
+    task_channel_unique_name: tr.fetchTaskChannel(wc.workspaceSid, wc.taskChannelSid).uniqueName,
+    worker_sid: wc.workerSid,
+    workspace_sid: wc.workspaceSid,
+    url: `${wsUrl(wc.workspaceSid)}/Workers/${wc.workerSid}/Channels/${wc.sid}`,
+  };
+}
+
+export function listWorkerChannel(req: TwinRequest): TwinResponse {
+  const { WorkerSid } = req.params;
+  return ok(
+    pageV1(tr(req).listWorkerChannel(WS(req), WorkerSid), {
+      listUrl: `${wsUrl(WS(req))}/Workers/${WorkerSid}/Channels`,
+      key: "channels",
+      query: req.query,
+      serialize: (wc) => serializeWorkerChannel(tr(req), acct(req), wc),
+    }),
+  );
+}
+
+export function fetchWorkerChannel(req: TwinRequest): TwinResponse {
+  const wc = tr(req).fetchWorkerChannel(WS(req), req.params.WorkerSid, req.params.Sid);
+  return ok(serializeWorkerChannel(tr(req), acct(req), wc));
+}
+
+export function updateWorkerChannel(req: TwinRequest): TwinResponse {
+  const wc = tr(req).updateWorkerChannel(WS(req), req.params.WorkerSid, req.params.Sid, {
+    capacity: optionalInt(req.form, "Capacity"),
+    available: optionalBool(req.form, "Available"),
+  });
+  return ok(serializeWorkerChannel(tr(req), acct(req), wc));
 }
