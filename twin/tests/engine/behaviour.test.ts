@@ -117,6 +117,15 @@ async function flexWorkspace(options: { eventCallbackUrl?: string } = {}) {
   return { ws, w, available, offline, everyone, pingQueue, voice, ping, worker };
 }
 
+async function restError(fn: () => Promise<unknown>): Promise<any> {
+  try {
+    await fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the call to fail");
+}
+
 async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${twin.baseUrl}/_twin${path}`, {
     method,
@@ -574,22 +583,21 @@ describe("fault injection over HTTP", () => {
     // The create counted as the first write: 199 updates pass in the window, then 429s.
     expect(results.filter((s) => s === 200)).toHaveLength(199);
     expect(results.slice(-2)).toEqual([429, 429]);
-    // Another object is not throttled; the hot one recovers when its window passes.
+    const hot = client.sync.v1.services(service.sid).documents(doc.sid);
+    // Another object is not throttled.
     await client.sync.v1
       .services(service.sid)
       .documents(other.sid)
       .update({ data: { n: 1 } });
-    clock.advance(10_001);
-    await client.sync.v1
-      .services(service.sid)
-      .documents(doc.sid)
-      .update({ data: { n: 202 } });
-    expect(engine.faults.counters.throttledSyncWrites).toBe(2);
-    // Switched off, the same burst passes.
+    // Switched off, the hot object takes writes again; switched on, it waits for its window to pass.
     expect((await control("POST", "/faults", { syncWriteLimit: false })).status).toBe(200);
-    for (let n = 0; n < 250; n++)
-      await client.sync.v1.services(service.sid).documents(other.sid).update({ data: { n } });
-  });
+    await hot.update({ data: { n: 202 } });
+    expect((await control("POST", "/faults", { syncWriteLimit: true })).status).toBe(200);
+    expect((await restError(() => hot.update({ data: { n: 203 } }))).code).toBe(54009);
+    clock.advance(10_001);
+    await hot.update({ data: { n: 204 } });
+    expect(engine.faults.counters.throttledSyncWrites).toBe(3);
+  }, 20_000);
 
   it("duplicates and reorders webhook deliveries", async () => {
     const f = await flexWorkspace();
