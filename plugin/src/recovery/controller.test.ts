@@ -454,6 +454,35 @@ describe("recovery of this agent's dropped call", () => {
   });
 });
 
+describe("customer hangs up after the ping was accepted", () => {
+  it("closes the dialog once the dropped reservation completed and the state document is gone", async () => {
+    const { a } = agent();
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));
+    await reloadDuringRecovery(a);
+    a.pushReservation(pingReservation());
+    await a.settle();
+    expect(a.port.accepted).toEqual([PING]);
+    // The functions find the customer gone: they complete the dropped reservation and delete the document.
+    a.updateReservation(DROPPED, { status: "completed" });
+    await a.settle();
+    a.port.pushState(OLD_CONF, null);
+    await a.settle();
+    expect(a.port.dialog).toBeNull();
+  });
+
+  it("closes at once when the document was already gone when the dropped reservation completed", async () => {
+    const { a } = agent();
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));
+    await reloadDuringRecovery(a);
+    a.pushReservation(pingReservation());
+    await a.settle();
+    a.port.pushState(OLD_CONF, null);
+    a.updateReservation(DROPPED, { status: "completed" });
+    await a.settle();
+    expect(a.port.dialog).toBeNull();
+  });
+});
+
 describe("another agent's reconnect", () => {
   it("is not auto-accepted; once connected: registered, third parties moved, notice with name and seconds, selected", async () => {
     const { a, functions } = agent();

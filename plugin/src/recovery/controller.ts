@@ -35,6 +35,10 @@ interface Recovery {
   dialogOpen: boolean;
   pingReservationSid: string | null;
   pingAccepted: boolean;
+  /** The dropped reservation completed while the dialog waits for the customer to come back. */
+  droppedEnded: boolean;
+  /** Whether the state document has been seen at all (its later absence then means it was deleted). */
+  stateSeen: boolean;
   stallTimer: unknown;
   noticeTimer: unknown;
   unsubscribe: Unsubscribe | null;
@@ -203,6 +207,8 @@ export class RecoveryController {
         dialogOpen: true,
         pingReservationSid: null,
         pingAccepted: false,
+        droppedEnded: false,
+        stateSeen: false,
         stallTimer: null,
         noticeTimer: null,
         unsubscribe: null,
@@ -255,11 +261,17 @@ export class RecoveryController {
       recovery.pingAccepted &&
       recovery.status !== RecoveryStatus.requeued &&
       recovery.status !== RecoveryStatus.abandoned;
-    if (customerComingBack && recovery.dialogOpen) {
+    if (customerComingBack && recovery.dialogOpen && !this.stateDeleted(recovery)) {
+      recovery.droppedEnded = true;
       this.progressed(recovery);
       return;
     }
     this.finish(recovery);
+  }
+
+  /** The functions delete the state document when the call is over: a recovery whose document went is over. */
+  private stateDeleted(recovery: Recovery): boolean {
+    return recovery.stateSeen && recovery.status === null && recovery.lastUpdate === null;
   }
 
   private follow(recovery: Recovery): void {
@@ -283,9 +295,16 @@ export class RecoveryController {
   private stateChanged(recovery: Recovery, state: ConferenceState | null): void {
     const status = state?.recovery?.status ?? null;
     const updated = state?.recovery?.updatedTime ?? null;
+    if (state !== null) recovery.stateSeen = true;
     if (status === recovery.status && updated === recovery.lastUpdate) return;
     recovery.status = status;
     recovery.lastUpdate = updated;
+    // Document deleted after the dropped reservation completed: the customer hung up mid-recovery
+    // (found end to end, scenario 7: the dialog waited for a reconnect that could not come).
+    if (state === null && recovery.droppedEnded && recovery.stateSeen) {
+      this.finish(recovery);
+      return;
+    }
     this.progressed(recovery);
   }
 
