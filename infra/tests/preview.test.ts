@@ -1,0 +1,31 @@
+// Evaluating the program (what `pulumi preview` does) touches no account: every lookup and
+// write lives in a provider method, none in the program or an apply().
+import * as pulumi from "@pulumi/pulumi";
+import { recoveryProgram } from "../src/program";
+import { baseConfig } from "./mockRuntime";
+import { useTwin } from "./twinHarness";
+
+const ctx = useTwin();
+
+test("a preview of the whole program makes no request to Twilio", async () => {
+  const registered: string[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push(args.type);
+        return { id: `${args.name}-id`, state: { ...args.inputs, sid: `${args.name}-sid`, domain: "d.twil.io" } };
+      },
+      call: (args) => args.inputs,
+    },
+    "flex-call-recovery",
+    "dev",
+    true, // preview
+  );
+  const config = baseConfig({ "flex-call-recovery:voiceWorkflowSids": `WW${"1".repeat(32)}` });
+  recoveryProgram({ get: (k) => config[k] }, {}, "dev");
+  // Outputs stay unknown in a preview, so wait for the registrations themselves.
+  for (let i = 0; i < 100 && registered.length < 12; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  // The component and its 11 resources (one voice workflow configured).
+  expect(registered.length).toBe(12);
+  expect(ctx.twin.requestLog.list()).toEqual([]);
+});
