@@ -199,26 +199,38 @@ export const SCENARIOS: Scenario[] = [
       const alice = await world.login("Alice");
       const call = await connectedCall(world, alice);
       if (moment === "before-ping") {
-        // Both leave at once: the customer's hangup lands before the worker leg's leave is handled.
-        world.customerHangsUp(call.customer);
+        // Both leave in the same instant: the two leave callbacks race the ping's creation.
         alice.refreshPage(RELOAD_SECONDS);
-      } else {
-        alice.refreshPage(moment === "during-ping" ? 30 : RELOAD_SECONDS);
-        await world.until(() => pingTasks(world).length > 0, WAIT_MS);
-        if (moment === "after-accept") {
-          await world.until(() => reservationStatus(world, pingReservation(world) ?? "") !== "pending", WAIT_MS);
-        }
         world.customerHangsUp(call.customer);
+      } else if (moment === "during-ping") {
+        alice.refreshPage(30);
+        await world.until(() => pingTasks(world).length > 0, WAIT_MS);
+        world.customerHangsUp(call.customer);
+      } else {
+        // The customer hangs up the moment Alice's plugin accepts the ping, while the functions
+        // handle that acceptance (before the customer is re-enqueued).
+        const off = world.stack.twin.events.on("reservationUpdated", ({ reservation }) => {
+          const ping = pingTasks(world)[0];
+          if (ping && reservation.taskSid === ping.sid && reservation.reservationStatus === "accepted") {
+            off();
+            setImmediate(() => world.customerHangsUp(call.customer));
+          }
+        });
+        alice.refreshPage(RELOAD_SECONDS);
       }
       await world.advance(40_000);
       world.check("no re-enqueue", reconnectTasks(world, call.customer).length === 0);
       const ping = pingTasks(world)[0];
       if (ping)
         world.check("ping finished", ["completed", "canceled"].includes(ping.assignmentStatus), ping.assignmentStatus);
+      // Completed by the recovery's clean-up; or, when the customer's leave won the race and no
+      // recovery started, left to Alice's normal wrap-up (not marked for a reconnect).
+      const dropped = reservationStatus(world, call.reservationSid);
+      const marked = followedByReconnect(taskOf(world, call.taskSid));
       world.check(
-        "dropped reservation completed",
-        reservationStatus(world, call.reservationSid) === "completed",
-        reservationStatus(world, call.reservationSid),
+        marked ? "dropped reservation completed" : "no recovery started: a normal wrap-up",
+        dropped === "completed" || (!marked && dropped === "wrapping"),
+        `${dropped}, marked ${marked}`,
       );
       world.check("Alice's dialog closed", (alice.plugin?.port.dialog ?? null) === null);
       world.check("state document gone", !stateDocumentExists(world, call.conferenceSid));

@@ -23,6 +23,9 @@ import {
 } from "@flex-call-recovery/vocabulary";
 import type { World } from "./world";
 
+/** Reservation statuses Flex lists. */
+const LIVE: ReadonlySet<string> = new Set(["pending", "accepted", "wrapping"]);
+
 export class Agent {
   /** The running plugin, or null while the page is not loaded. */
   plugin: TestAgent | null = null;
@@ -82,7 +85,8 @@ export class Agent {
     });
     this.fed = new Map();
     this.conferencesFed = new Map();
-    for (const view of this.reservationViews()) {
+    // A (re)loaded Flex lists only live reservations; ended ones are history.
+    for (const view of this.reservationViews().filter((r) => LIVE.has(r.status))) {
       plugin.pushReservation(view, { emit: false });
       this.fed.set(view.sid, JSON.stringify(view));
     }
@@ -119,6 +123,8 @@ export class Agent {
       const key = JSON.stringify(view);
       if (this.fed.get(view.sid) === key) continue;
       const known = this.fed.has(view.sid);
+      // Flex learns of a reservation when it is created; one that ended unseen never shows up.
+      if (!known && !LIVE.has(view.status)) continue;
       this.fed.set(view.sid, key);
       if (known) plugin.updateReservation(view.sid, view);
       else plugin.pushReservation(view);
