@@ -2,8 +2,9 @@
 // drives routing, voice and Flex behaviour, delivers Event Streams and workspace callbacks,
 // installs the fault-injection middleware, and adds the people-playing control routes under
 // /_twin/ (agents, customers, faults, webhooks, event sinks). `attachEngine(twin)` does it all.
-import { FLEX_WORKSPACE_NAME } from "@flex-call-recovery/vocabulary";
+import { FLEX_WORKSPACE_NAME, TaskAttribute } from "@flex-call-recovery/vocabulary";
 import { ControlError, type ControlRequest, type ControlResponse } from "../control/api";
+import { TwilioError } from "../http/errors";
 import { ManualClock } from "../clock";
 import type { Participant } from "../voice/backend";
 import type { Twin } from "../twin";
@@ -241,6 +242,27 @@ export class TwinEngine {
         }
         // Flex's accept: TaskRouter's conference instruction (accepts a pending reservation too).
         if (params.Instruction === "conference") {
+          // TaskRouter's errors for a conference instruction it cannot carry out.
+          const justAccepted = reservation.reservationStatus === "accepted" && previousStatus === "pending";
+          if (reservation.reservationStatus !== "pending" && !justAccepted) {
+            throw new TwilioError(400, 40136, `Reservation ${reservation.sid} is no longer pending`);
+          }
+          const task = this.taskrouterPort.task(r, reservation.taskSid);
+          const callSid = task?.attributes[TaskAttribute.callSid];
+          const call =
+            typeof callSid === "string"
+              ? this.twin
+                  .account(accountSid)
+                  ?.voice.allCalls()
+                  .find((c) => c.sid === callSid)
+              : undefined;
+          if (!call || call.status !== "in-progress" || task?.assignmentStatus === "canceled") {
+            throw new TwilioError(
+              400,
+              40144,
+              "Reservation is no longer Pending - the caller hung up or the task was canceled",
+            );
+          }
           if (reservation.reservationStatus === "pending") {
             this.assignment.updateReservation(r, reservation.sid, "accepted");
           }

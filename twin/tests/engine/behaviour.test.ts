@@ -372,6 +372,21 @@ describe("voice and Flex behaviour over REST", () => {
     ]);
   });
 
+  it("refuses the conference instruction once the caller hung up (40144) or the reservation is gone (40136)", async () => {
+    const f = await flexWorkspace();
+    const bob = await f.worker("bob");
+    const twiml = `<Response><Enqueue workflowSid="${f.voice.sid}"><Task>{}</Task></Enqueue></Response>`;
+    const call = (await control("POST", "/calls", { twiml })).body;
+    const [reservation] = await f.w.workers(bob.sid).reservations.list();
+    await control("POST", `/calls/${call.callSid}/hangup`);
+    // The caller left the queue: the task was canceled and its reservation with it.
+    expect((await f.w.tasks(reservation.taskSid).fetch()).assignmentStatus).toBe("canceled");
+    const refused = await restError(() =>
+      f.w.workers(bob.sid).reservations(reservation.sid).update({ instruction: "conference" }),
+    );
+    expect([refused.status, refused.code]).toEqual([400, 40136]);
+  });
+
   it("accepting creates the conference with labelled legs; status callbacks carry the documented parameters, signed", async () => {
     const c = await acceptedCall();
     expect(c.task.assignmentStatus).toBe("assigned");
