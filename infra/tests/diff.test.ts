@@ -150,6 +150,14 @@ describe("replace only what Twilio cannot update", () => {
     });
   });
 
+  test("serverless deployment: check refuses a variable over Twilio's 450 bytes, and leaves unknowns alone", async () => {
+    const inputs = { serviceName: "s", environmentSuffix: "dev", sourceDir: "/d", sourceHash: "h", runtime: "node22" };
+    const tooLong = await serverlessDeploymentProvider.check!({}, { ...inputs, variables: { A: "x".repeat(451) } });
+    expect(tooLong.failures).toEqual([{ property: "variables", reason: expect.stringMatching(/^A is longer/) }]);
+    const unknown = await serverlessDeploymentProvider.check!({}, { ...inputs, variables: UNKNOWN });
+    expect(unknown.failures).toEqual([]);
+  });
+
   test("plugin: a changed bundle under an already registered version is refused by check", async () => {
     const olds = { pluginName: "p", version: "1.0.0", bundleHash: "a" };
     const checked = await flexPluginReleaseProvider.check!(olds, { ...olds, bundleHash: "b" });

@@ -110,7 +110,9 @@ const provider: pulumi.dynamic.ResourceProvider = {
 
   async check(_olds, news: ResolvedInputs) {
     const failures: pulumi.dynamic.CheckFailure[] = [];
-    for (const [name, value] of Object.entries(news.variables ?? {})) {
+    // During preview the whole map may still be unknown (a string): nothing to judge yet.
+    const variables = typeof news.variables === "object" && news.variables !== null ? news.variables : {};
+    for (const [name, value] of Object.entries(variables)) {
       // Twilio caps a variable value at 450 bytes (pitfall 9).
       if (typeof value === "string" && Buffer.byteLength(value) > 450) {
         failures.push({ property: "variables", reason: `${name} is longer than Twilio's 450 bytes` });
