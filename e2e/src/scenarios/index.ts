@@ -298,9 +298,3 @@ export const SCENARIOS: Scenario[] = [
     },
   },
 ];
-
-function pingReservation(world: World): string | undefined {
-  const ping = pingTasks(world)[0];
-  if (!ping) return undefined;
-  return world.stack.engine.taskrouterPort.reservations(world.ref).find((r) => r.taskSid === ping.sid)?.sid;
-}
