@@ -285,6 +285,9 @@ export class TwinEngine {
           this.assignment.workerActivityChanged(r, worker.sid, previousActivitySid);
         else this.assignment.workerUpdated(r);
       }),
+      on("workerChannelUpdated", ({ accountSid, workerChannel }) => {
+        if (!skip()) this.assignment.workerUpdated(ref(accountSid, workerChannel.workspaceSid));
+      }),
       on("taskQueueCreated", ({ accountSid, taskQueue }) => {
         if (!skip()) this.assignment.workerUpdated(ref(accountSid, taskQueue.workspaceSid));
       }),

@@ -121,12 +121,24 @@ export class RestTaskRouterPort implements TaskRouterPort {
     }));
   }
   workers(ref: WorkspaceRef): RouterWorker[] {
-    return (maybe(() => this.backend(ref.accountSid)?.listWorker(ref.workspaceSid)) ?? []).map((w) => ({
-      sid: w.sid,
-      friendlyName: w.friendlyName,
-      attributes: parseObject(w.attributes),
-      activitySid: w.activitySid,
-    }));
+    const backend = this.backend(ref.accountSid);
+    if (!backend) return [];
+    const channels = (maybe(() => backend.listTaskChannel(ref.workspaceSid)) ?? []).map((c) => c.uniqueName);
+    return (maybe(() => backend.listWorker(ref.workspaceSid)) ?? []).map((w) => {
+      // Capacity set over the Worker Channels API (0 when the channel is unavailable); else the engine's default.
+      const channelCapacity: Record<string, number> = {};
+      for (const channel of channels) {
+        const configured = backend.configuredCapacity(ref.workspaceSid, w.sid, channel);
+        if (configured !== undefined) channelCapacity[channel] = configured;
+      }
+      return {
+        sid: w.sid,
+        friendlyName: w.friendlyName,
+        attributes: parseObject(w.attributes),
+        activitySid: w.activitySid,
+        channelCapacity,
+      };
+    });
   }
   queues(ref: WorkspaceRef): RouterQueue[] {
     return (maybe(() => this.backend(ref.accountSid)?.listTaskQueue(ref.workspaceSid)) ?? []).map((q) => ({

@@ -302,6 +302,20 @@ describe("TaskRouter behaviour over REST", () => {
     expect(validateRequest(twin.authToken, String(post.headers["x-twilio-signature"]), publicUrl, params)).toBe(true);
   });
 
+  it("uses the capacity set through the Worker Channels API", async () => {
+    const f = await flexWorkspace();
+    const alice = await f.worker("alice");
+    const chats = [];
+    for (let i = 0; i < 3; i++)
+      chats.push(await f.w.tasks.create({ workflowSid: f.voice.sid, taskChannel: "chat", attributes: "{}" }));
+    expect((await f.w.workers(alice.sid).reservations.list()).length).toBe(3);
+    await f.w.workers(alice.sid).workerChannels("voice").update({ available: false });
+    await f.w.tasks.create({ workflowSid: f.voice.sid, taskChannel: TaskChannel.voice, attributes: "{}" });
+    expect((await f.w.workers(alice.sid).reservations.list()).length).toBe(3);
+    await f.w.workers(alice.sid).workerChannels("voice").update({ available: true, capacity: 2 });
+    expect((await f.w.workers(alice.sid).reservations.list()).length).toBe(4);
+  });
+
   it("posts events form-encoded and signed to the workspace EventCallbackUrl", async () => {
     const f = await flexWorkspace({ eventCallbackUrl: `${receiver.baseUrl}/workspace-events` });
     await f.w.tasks.create({ workflowSid: f.voice.sid, attributes: "{}" });
