@@ -648,9 +648,12 @@ function conferenceEndText(reason: ReasonConferenceEnded, ending: VoiceParticipa
       return "Conference ended via API";
     case "last-participant-left":
     case "last-participant-kicked":
-      return `Last participant ${ending?.callSid ?? ""} left the conference`.replace("  ", " ");
+      return reason === "last-participant-kicked"
+        ? "Last participant was removed"
+        : "Last participant left the conference";
     default:
-      return `Participant ${ending?.callSid ?? ""} with endConferenceOnExit left the conference`;
+      // Twilio's wording, e.g. "Participant CA… with endConferenceOnExit left the conference".
+      return `Participant ${ending?.callSid ?? "unknown"} with endConferenceOnExit ${reason.endsWith("kicked") ? "was removed from" : "left"} the conference`;
   }
 }
 

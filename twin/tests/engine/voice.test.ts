@@ -248,6 +248,7 @@ describe("voice and Flex orchestration", () => {
   });
 
   it("ends a conference when its last participant leaves", async () => {
+    // A conference whose first participant subscribes hold and announcement events.
     const { callSid } = await h.agents.customerCalls(ACCOUNT, {
       from: "+1",
       to: "+2",
@@ -296,6 +297,65 @@ describe("voice and Flex orchestration", () => {
     expect(h.store.reservation(h.ref, c.reservation.sid)?.status).toBe("wrapping");
     h.agents.complete(ACCOUNT, c.alice.workerSid, c.reservation.sid);
     expect(h.store.tasks(h.ref)[0].assignmentStatus).toBe("completed");
+  });
+
+  it("reports hold/unhold and kicks, and an announcement that fails", async () => {
+    const c = await connectedCall();
+    const conference = c.conferenceSid;
+    await h.webhooks.idle();
+    receiver.requests.length = 0;
+    h.voice.updateParticipant(ACCOUNT, conference, c.customerCallSid, { hold: true });
+    h.voice.updateParticipant(ACCOUNT, conference, c.customerCallSid, { hold: false });
+    // hold is not among the subscribed events (start end join leave modify): nothing is sent.
+    await h.webhooks.idle();
+    expect(callbacks(receiver)).toEqual([]);
+    // A conference whose first participant subscribes hold and announcement events.
+    const { callSid } = await h.agents.customerCalls(ACCOUNT, {
+      from: "+1",
+      to: "+2",
+      twiml: `<Response><Dial><Conference statusCallback="${statusCallback}" statusCallbackEvent="start end join leave hold announcement" endConferenceOnExit="true">room2</Conference></Dial></Response>`,
+    });
+    const other = h.agents.customerCalls(ACCOUNT, {
+      from: "+3",
+      to: "+2",
+      twiml: `<Response><Dial><Conference>room2</Conference></Dial></Response>`,
+    });
+    const otherCall = (await other).callSid;
+    const room2 = h.voice.placeOf(ACCOUNT, callSid);
+    if (room2.kind !== "conference") throw new Error("not in a conference");
+    h.voice.updateParticipant(ACCOUNT, room2.conferenceSid, otherCall, { hold: true });
+    receiver.answer({ status: 404 });
+    await h.voice.announce(ACCOUNT, room2.conferenceSid, `${receiver.baseUrl}/missing`);
+    receiver.answer({ status: 200 });
+    h.voice.removeParticipant(ACCOUNT, room2.conferenceSid, callSid);
+    await h.webhooks.idle();
+    const received = callbacks(receiver).filter((p) => p.ConferenceSid === room2.conferenceSid);
+    expect(received.map((p) => p.StatusCallbackEvent)).toEqual([
+      "participant-join",
+      "conference-start",
+      "participant-join",
+      "participant-hold",
+      "announcement-fail",
+      "participant-leave",
+      "participant-leave",
+      "conference-end",
+    ]);
+    expect(received[4]).toMatchObject({
+      AnnounceUrl: `${receiver.baseUrl}/missing`,
+      ReasonAnnouncementFailed: expect.stringMatching(/404/),
+    });
+    expect(received[5]).toMatchObject({
+      CallSid: callSid,
+      ReasonParticipantLeft: "participant_updated_via_api",
+      ParticipantCallStatus: "in-progress",
+    });
+    expect(received[6]).toMatchObject({ CallSid: otherCall, ReasonParticipantLeft: "moderator_ended_conference" });
+    expect(received[7]).toMatchObject({
+      ReasonConferenceEnded: "participant-with-end-conference-on-exit-kicked",
+      CallSidEndingConference: callSid,
+    });
+    expect(h.voiceStore.call(ACCOUNT, callSid)?.status).toBe("completed");
+    expect(h.voiceStore.call(ACCOUNT, otherCall)?.status).toBe("completed");
   });
 
   it("warm-transfers to another agent who joins the same conference", async () => {
