@@ -28,6 +28,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** Form, JSON or multipart, by Content-Type; a malformed JSON body is a 400 answered after auth. */
 async function parseBody(req: IncomingMessage, raw: Buffer): Promise<ParsedBody> {
   const type = (req.headers["content-type"] ?? "").toLowerCase();
   if (raw.length === 0) return { form: {}, json: undefined, files: [] };
@@ -46,6 +47,7 @@ async function parseBody(req: IncomingMessage, raw: Buffer): Promise<ParsedBody>
   return { form: parseForm(raw.toString("utf8")), json: undefined, files: [] };
 }
 
+// Twilio authenticates every call with HTTP Basic: account SID + auth token, or API key + secret.
 function parseBasicAuth(header: string | undefined): { username: string; password: string } | null {
   const match = /^Basic\s+(.+)$/i.exec(header ?? "");
   if (!match) return null;
@@ -59,6 +61,7 @@ function headerValue(req: IncomingMessage, name: string): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
+/** 204 and empty answers carry no body; everything else is JSON unless a handler set its own type. */
 function send(res: ServerResponse, response: TwinResponse): void {
   const headers: Record<string, string> = { ...response.headers };
   const hasBody = response.body !== undefined && response.status !== 204;
@@ -71,6 +74,7 @@ function send(res: ServerResponse, response: TwinResponse): void {
   else res.end(JSON.stringify(response.body));
 }
 
+// What middleware and the request log see of the body: the JSON object, or the form.
 function bodyRecord(parsed: ParsedBody): Record<string, unknown> {
   if (parsed.json && typeof parsed.json === "object" && !Array.isArray(parsed.json)) {
     return parsed.json as Record<string, unknown>;
@@ -203,6 +207,7 @@ async function handle(twin: Twin, req: IncomingMessage, res: ServerResponse): Pr
   });
 }
 
+/** The /_twin/ control API: no Twilio auth, no middleware, no spec validation, JSON or form bodies. */
 async function handleControl(
   twin: Twin,
   req: IncomingMessage,

@@ -48,6 +48,7 @@ export class EventStreamsBackend {
 
   // ---- Sinks ----
 
+  /** Webhook sinks need an http(s) destination; the twin delivers to it (engine), Twilio would too. */
   createSink(input: { description: string; sinkType: SinkType; sinkConfiguration: Record<string, unknown> }): Sink {
     if (input.sinkType === "webhook") {
       const destination = input.sinkConfiguration.destination;
@@ -71,12 +72,14 @@ export class EventStreamsBackend {
     return sink;
   }
 
+  /** Unknown SIDs are 20404, as everywhere. */
   fetchSink(sid: string): Sink {
     const sink = this.sinks.get(sid);
     if (!sink) throw new NotFoundError(`/v1/Sinks/${sid}`);
     return sink;
   }
 
+  /** `InUse` means "some subscription points at it". */
   listSink(filter: { inUse?: boolean; status?: string } = {}): Sink[] {
     return [...this.sinks.values()].filter(
       (s) =>
@@ -85,6 +88,7 @@ export class EventStreamsBackend {
     );
   }
 
+  /** Only the description can change; the sink type and configuration are fixed on Twilio. */
   updateSink(sid: string, input: { description: string }): Sink {
     const sink = this.fetchSink(sid);
     sink.description = input.description;
@@ -92,6 +96,7 @@ export class EventStreamsBackend {
     return sink;
   }
 
+  /** Twilio refuses to delete a sink subscriptions still use. */
   deleteSink(sid: string): void {
     this.fetchSink(sid);
     if (this.isInUse(sid)) throw new SinkInUseError(sid);
@@ -104,12 +109,14 @@ export class EventStreamsBackend {
 
   // ---- Subscriptions ----
 
+  /** Subscriptions may only point at active sinks. */
   private activeSink(sid: string): Sink {
     const sink = this.fetchSink(sid);
     if (sink.status !== "active") throw new SinkNotActiveError(sid, sink.status);
     return sink;
   }
 
+  /** At least one type; the types map keeps one schema version per type. */
   createSubscription(input: { description: string; sinkSid: string; types: SubscribedEvent[] }): Subscription {
     this.activeSink(input.sinkSid);
     if (input.types.length === 0) throw new InvalidParameterError("Types must list at least one event type");
@@ -133,10 +140,12 @@ export class EventStreamsBackend {
     return subscription;
   }
 
+  /** Filterable by sink, as Twilio's `SinkSid` query. */
   listSubscription(filter: { sinkSid?: string } = {}): Subscription[] {
     return [...this.subscriptions.values()].filter((s) => filter.sinkSid === undefined || s.sinkSid === filter.sinkSid);
   }
 
+  /** Moving a subscription to another sink needs that sink active too. */
   updateSubscription(sid: string, input: { description?: string; sinkSid?: string }): Subscription {
     const subscription = this.fetchSubscription(sid);
     if (input.sinkSid !== undefined) {
@@ -149,6 +158,7 @@ export class EventStreamsBackend {
     return subscription;
   }
 
+  /** Deleting a subscription stops deliveries at once (the engine reads subscribersOf per event). */
   deleteSubscription(sid: string): void {
     this.fetchSubscription(sid);
     this.subscriptions.delete(sid);
@@ -156,10 +166,12 @@ export class EventStreamsBackend {
 
   // ---- Subscribed events ----
 
+  /** In the order the types were subscribed. */
   listSubscribedEvent(subscriptionSid: string): SubscribedEvent[] {
     return [...this.fetchSubscription(subscriptionSid).types.values()];
   }
 
+  /** Addressed by type name, not by SID (subscribed events have none). */
   fetchSubscribedEvent(subscriptionSid: string, type: string): SubscribedEvent {
     const found = this.fetchSubscription(subscriptionSid).types.get(type);
     if (!found) throw new NotFoundError(`/v1/Subscriptions/${subscriptionSid}/SubscribedEvents/${type}`);
@@ -175,12 +187,14 @@ export class EventStreamsBackend {
     return input;
   }
 
+  /** Only the schema version can change. */
   updateSubscribedEvent(subscriptionSid: string, type: string, schemaVersion: number | undefined): SubscribedEvent {
     const event = this.fetchSubscribedEvent(subscriptionSid, type);
     if (schemaVersion !== undefined) event.schemaVersion = schemaVersion;
     return event;
   }
 
+  /** A subscription keeps at least one type (Twilio refuses to empty it). */
   deleteSubscribedEvent(subscriptionSid: string, type: string): void {
     this.fetchSubscribedEvent(subscriptionSid, type);
     const subscription = this.fetchSubscription(subscriptionSid);

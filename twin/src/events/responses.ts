@@ -10,6 +10,7 @@ import { InvalidEventsParameterError } from "./errors";
 
 const BASE = "https://events.twilio.com/v1";
 
+/** `sink_configuration` is returned as the object the client sent (destination, method, batch_events). */
 function serializeSink(s: Sink): Record<string, unknown> {
   const url = `${BASE}/Sinks/${s.sid}`;
   return {
@@ -25,6 +26,7 @@ function serializeSink(s: Sink): Record<string, unknown> {
   };
 }
 
+// Subscriptions do not list their types inline: they are the SubscribedEvents sub-resource.
 function serializeSubscription(accountSid: string, s: Subscription): Record<string, unknown> {
   const url = `${BASE}/Subscriptions/${s.sid}`;
   return {
@@ -58,6 +60,7 @@ const acct = (req: TwinRequest): string => req.account.accountSid;
 
 const SINK_TYPES: SinkType[] = ["kinesis", "webhook", "segment", "email"];
 
+/** SinkConfiguration is JSON text in the form; it must be an object. */
 function sinkConfiguration(params: Params): Record<string, unknown> {
   const text = requiredString(params, "SinkConfiguration");
   try {
@@ -84,6 +87,7 @@ function typesParam(params: Params): SubscribedEvent[] {
   });
 }
 
+// ---- sinks ----
 export function createSink(req: TwinRequest): TwinResponse {
   const sinkType = requiredString(req.form, "SinkType");
   if (!SINK_TYPES.includes(sinkType as SinkType)) {
@@ -120,6 +124,7 @@ export function deleteSink(req: TwinRequest): TwinResponse {
   return noContent();
 }
 
+// ---- subscriptions: the sink must be active ----
 export function createSubscription(req: TwinRequest): TwinResponse {
   const subscription = ev(req).createSubscription({
     description: requiredString(req.form, "Description"),
@@ -158,6 +163,7 @@ export function deleteSubscription(req: TwinRequest): TwinResponse {
   return noContent();
 }
 
+// ---- subscribed events, addressed by their type name ----
 export function listSubscribedEvent(req: TwinRequest): TwinResponse {
   const sid = req.params.SubscriptionSid;
   return ok(

@@ -84,6 +84,7 @@ export class FlexBackend {
 
   // ---- Plugins ----
 
+  /** Unique names are unique per account; the friendly name defaults to it. */
   createPlugin(input: { uniqueName: string; friendlyName?: string; description?: string }): Plugin {
     if ([...this.plugins.values()].some((p) => p.uniqueName === input.uniqueName)) {
       throw new DuplicatePluginError(`Plugin ${input.uniqueName}`);
@@ -109,10 +110,12 @@ export class FlexBackend {
     return found;
   }
 
+  /** Creation order, archived ones included (as Twilio lists them). */
   listPlugin(): Plugin[] {
     return [...this.plugins.values()];
   }
 
+  /** Unique names are immutable; only descriptive fields change. */
   updatePlugin(sid: string, input: { friendlyName?: string; description?: string }): Plugin {
     const plugin = this.fetchPlugin(sid);
     if (input.friendlyName !== undefined) plugin.friendlyName = input.friendlyName;
@@ -121,6 +124,7 @@ export class FlexBackend {
     return plugin;
   }
 
+  /** Archiving a plugin archives its versions too: they can no longer join a configuration. */
   updatePluginArchive(sid: string): Plugin {
     const plugin = this.fetchPlugin(sid);
     plugin.archived = true;
@@ -131,6 +135,7 @@ export class FlexBackend {
 
   // ---- Plugin versions ----
 
+  /** Versions are semantic, unique per plugin, and private by default (Flex loads them with a token). */
   createPluginVersion(
     pluginSid: string,
     input: { version: string; pluginUrl: string; changelog?: string; private?: boolean },
@@ -166,23 +171,27 @@ export class FlexBackend {
     return found;
   }
 
+  /** Oldest first. */
   listPluginVersions(pluginSid: string): PluginVersion[] {
     const plugin = this.fetchPlugin(pluginSid);
     return [...this.versions.values()].filter((v) => v.pluginSid === plugin.sid);
   }
 
+  /** An archived version stays in configurations that have it, but no new one may use it. */
   updatePluginVersionArchive(pluginSid: string, sid: string): PluginVersion {
     const version = this.fetchPluginVersion(pluginSid, sid);
     version.archived = true;
     return version;
   }
 
+  /** For the configured-plugin view. */
   pluginOfVersion(version: PluginVersion): Plugin | undefined {
     return this.plugins.get(version.pluginSid);
   }
 
   // ---- Configurations ----
 
+  /** Every version must exist and not be archived; phase defaults to 3 as the Flex CLI sends. */
   createPluginConfiguration(input: {
     name: string;
     description?: string;
@@ -206,16 +215,19 @@ export class FlexBackend {
     return configuration;
   }
 
+  /** Configurations are immutable once created (only archiving changes them). */
   fetchPluginConfiguration(sid: string): PluginConfiguration {
     const found = this.configurations.get(sid);
     if (!found) throw new NotFoundError(`/v1/PluginService/Configurations/${sid}`);
     return found;
   }
 
+  /** Creation order. */
   listPluginConfiguration(): PluginConfiguration[] {
     return [...this.configurations.values()];
   }
 
+  /** An archived configuration cannot be released again. */
   updatePluginConfigurationArchive(sid: string): PluginConfiguration {
     const configuration = this.fetchPluginConfiguration(sid);
     configuration.archived = true;
@@ -235,6 +247,7 @@ export class FlexBackend {
 
   // ---- Releases ----
 
+  /** Releasing a configuration makes it the active one (the newest release). */
   createPluginRelease(configurationSid: string): PluginRelease {
     const configuration = this.fetchPluginConfiguration(configurationSid);
     if (configuration.archived) throw new ArchivedError(`Configuration ${configuration.sid}`);
@@ -258,6 +271,7 @@ export class FlexBackend {
 
   // ---- Flex configuration ----
 
+  /** The account's one Flex configuration. */
   fetchConfiguration(): FlexConfiguration {
     return this.configuration;
   }

@@ -18,6 +18,7 @@ import { InvalidFlexParameterError } from "./errors";
 const BASE = "https://flex-api.twilio.com/v1";
 const PS = `${BASE}/PluginService`;
 
+/** The archive answer uses a schema without `links`, hence the flag. */
 function serializePlugin(accountSid: string, p: Plugin, withLinks = true): Record<string, unknown> {
   const url = `${PS}/Plugins/${p.sid}`;
   const body: Record<string, unknown> = {
@@ -53,6 +54,7 @@ function serializeVersion(accountSid: string, v: PluginVersion, archiveShape = f
   return body;
 }
 
+// As for plugins, the archive answer has no `links`.
 function serializeConfiguration(accountSid: string, c: PluginConfiguration, withLinks = true): Record<string, unknown> {
   const url = `${PS}/Configurations/${c.sid}`;
   const body: Record<string, unknown> = {
@@ -68,6 +70,7 @@ function serializeConfiguration(accountSid: string, c: PluginConfiguration, with
   return body;
 }
 
+// A release only points at its configuration; releases are immutable.
 function serializeRelease(accountSid: string, r: PluginRelease): Record<string, unknown> {
   return {
     sid: r.sid,
@@ -138,6 +141,7 @@ const acct = (req: TwinRequest): string => req.account.accountSid;
 
 // ---- plugins ----
 
+// ---- plugins: addressed by SID or unique name ----
 export function createPlugin(req: TwinRequest): TwinResponse {
   const p = flex(req).createPlugin({
     uniqueName: requiredString(req.form, "UniqueName"),
@@ -172,6 +176,7 @@ export function updatePluginArchive(req: TwinRequest): TwinResponse {
 
 // ---- versions ----
 
+// ---- versions: semantic versions, unique per plugin ----
 export function createPluginVersion(req: TwinRequest): TwinResponse {
   const v = flex(req).createPluginVersion(req.params.PluginSid, {
     version: requiredString(req.form, "Version"),
@@ -242,6 +247,7 @@ export function updatePluginConfigurationArchive(req: TwinRequest): TwinResponse
   return ok(serializeConfiguration(acct(req), flex(req).updatePluginConfigurationArchive(req.params.Sid), false));
 }
 
+/** The configured-plugin view joins configuration, version and plugin, as Twilio's answer does. */
 function configuredPlugins(req: TwinRequest) {
   return flex(req)
     .listConfiguredPlugin(req.params.ConfigurationSid)
@@ -285,6 +291,7 @@ export function fetchConfiguredPlugin(req: TwinRequest): TwinResponse {
 
 // ---- releases ----
 
+// ---- releases: listed newest first; `Releases/Active` is the newest ----
 export function createPluginRelease(req: TwinRequest): TwinResponse {
   return created(
     serializeRelease(acct(req), flex(req).createPluginRelease(requiredString(req.form, "ConfigurationId"))),
@@ -306,6 +313,7 @@ export function listPluginRelease(req: TwinRequest): TwinResponse {
 
 // ---- Flex configuration ----
 
+// ---- the Flex configuration (one per account) ----
 export function fetchConfiguration(req: TwinRequest): TwinResponse {
   return ok(serializeFlexConfiguration(acct(req), flex(req).fetchConfiguration()));
 }

@@ -20,10 +20,12 @@ export class KeysBackend {
 
   constructor(private readonly ctx: BackendContext) {}
 
+  /** 2010 errors name the full .json path. */
   private notFound(sid: string): NotFoundError {
     return new NotFoundError(`/2010-04-01/Accounts/${this.ctx.accountSid}/Keys/${sid}.json`);
   }
 
+  /** The only answer that carries the secret (NewKey in the spec). */
   createNewKey(input: { friendlyName?: string }): ApiKey {
     const now = this.ctx.clock.now();
     const key: ApiKey = {
@@ -37,16 +39,19 @@ export class KeysBackend {
     return key;
   }
 
+  /** Never exposes the secret. */
   fetchKey(sid: string): ApiKey {
     const key = this.keys.get(sid);
     if (!key) throw this.notFound(sid);
     return key;
   }
 
+  /** Creation order. */
   listKey(): ApiKey[] {
     return [...this.keys.values()];
   }
 
+  /** Only the friendly name can change; rotating means a new key. */
   updateKey(sid: string, input: { friendlyName?: string }): ApiKey {
     const key = this.fetchKey(sid);
     if (input.friendlyName !== undefined) key.friendlyName = input.friendlyName;
@@ -54,6 +59,7 @@ export class KeysBackend {
     return key;
   }
 
+  /** A deleted key stops authenticating at once. */
   deleteKey(sid: string): void {
     this.fetchKey(sid);
     this.keys.delete(sid);

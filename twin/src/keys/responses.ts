@@ -20,6 +20,7 @@ export function createNewKey(req: TwinRequest): TwinResponse {
   return created({ ...serializeKey(key), secret: key.secret });
 }
 
+// Every later read leaves the secret out: Twilio shows it once.
 export function fetchKey(req: TwinRequest): TwinResponse {
   return ok(serializeKey(req.account.keys.fetchKey(req.params.Sid)));
 }

@@ -110,6 +110,7 @@ export class ServerlessBackend {
     return this.ctx.clock.now();
   }
 
+  /** Services are addressable by SID or unique name (serverless-api and the console use both). */
   private svc(sidOrName: string): ServiceState {
     const state =
       this.services.get(sidOrName) ?? [...this.services.values()].find((s) => s.service.uniqueName === sidOrName);
@@ -125,6 +126,7 @@ export class ServerlessBackend {
 
   // ---- Services ----
 
+  /** Unique names are unique per account; include_credentials defaults to true as on Twilio. */
   createService(input: {
     uniqueName: string;
     friendlyName: string;
@@ -162,10 +164,12 @@ export class ServerlessBackend {
     return this.svc(sidOrName).service;
   }
 
+  /** Creation order. */
   listService(): ServerlessService[] {
     return [...this.services.values()].map((s) => s.service);
   }
 
+  /** The unique name (and so the domain base) cannot change. */
   updateService(
     sid: string,
     input: { friendlyName?: string; includeCredentials?: boolean; uiEditable?: boolean },
@@ -178,12 +182,14 @@ export class ServerlessBackend {
     return service;
   }
 
+  /** Removes everything in it: environments, functions, builds. */
   deleteService(sid: string): void {
     this.services.delete(this.svc(sid).service.sid);
   }
 
   // ---- Environments ----
 
+  /** Unique names per service; the domain is the service's base plus the optional suffix. */
   createEnvironment(serviceSid: string, input: { uniqueName: string; domainSuffix?: string }): Environment {
     const state = this.svc(serviceSid);
     if ([...state.environments.values()].some((e) => e.uniqueName === input.uniqueName)) {
@@ -214,6 +220,7 @@ export class ServerlessBackend {
     return [...this.svc(serviceSid).environments.values()];
   }
 
+  /** Its variables go with it; its deployments stay in the history. */
   deleteEnvironment(serviceSid: string, sid: string): void {
     const state = this.svc(serviceSid);
     this.fetchEnvironment(serviceSid, sid);
@@ -223,6 +230,7 @@ export class ServerlessBackend {
 
   // ---- Functions and assets ----
 
+  /** Functions and assets: the named shell that versions are uploaded into. */
   private createResource(serviceSid: string, kind: Resource["kind"], friendlyName: string): Resource {
     const state = this.svc(serviceSid);
     const now = this.now();
@@ -238,6 +246,7 @@ export class ServerlessBackend {
     return resource;
   }
 
+  /** A function SID looked up as an asset (or the reverse) is not found. */
   private fetchResource(serviceSid: string, kind: Resource["kind"], sid: string): Resource {
     const state = this.svc(serviceSid);
     const found = state.resources.get(sid);
@@ -296,6 +305,7 @@ export class ServerlessBackend {
 
   // ---- Versions (created by the serverless-upload multipart endpoints) ----
 
+  /** Paths start with "/"; Visibility is public, protected or private, as Twilio checks. */
   createVersion(
     serviceSid: string,
     kind: Resource["kind"],
@@ -323,6 +333,7 @@ export class ServerlessBackend {
     return version;
   }
 
+  /** Versions are immutable; they are addressed under their function or asset. */
   fetchVersion(serviceSid: string, kind: Resource["kind"], resourceSid: string, sid: string): ResourceVersion {
     const state = this.svc(serviceSid);
     const found = state.versions.get(sid);
@@ -339,12 +350,14 @@ export class ServerlessBackend {
     return [...this.svc(serviceSid).versions.values()].filter((v) => v.kind === kind && v.resourceSid === resourceSid);
   }
 
+  /** Any version of the service by SID (build answers list them). */
   version(serviceSid: string, sid: string): ResourceVersion | undefined {
     return this.svc(serviceSid).versions.get(sid);
   }
 
   // ---- Builds ----
 
+  /** Every version must exist and be of the right kind; node18 is the default runtime. */
   createBuild(
     serviceSid: string,
     input: {
@@ -389,6 +402,7 @@ export class ServerlessBackend {
     return this.now().getTime() >= build.completesAt.getTime() ? "completed" : "building";
   }
 
+  /** Status is computed on read (buildStatus). */
   fetchBuild(serviceSid: string, sid: string): Build {
     return this.item(this.svc(serviceSid).builds, sid, `/Services/${serviceSid}/Builds/${sid}`);
   }
@@ -397,6 +411,7 @@ export class ServerlessBackend {
     return [...this.svc(serviceSid).builds.values()];
   }
 
+  /** A build an environment serves cannot be deleted. */
   deleteBuild(serviceSid: string, sid: string): void {
     const state = this.svc(serviceSid);
     this.fetchBuild(serviceSid, sid);
@@ -408,6 +423,7 @@ export class ServerlessBackend {
 
   // ---- Deployments ----
 
+  /** Deploying makes the build the environment's live one (build_sid). */
   createDeployment(serviceSid: string, environmentSid: string, buildSid: string | undefined): Deployment {
     const state = this.svc(serviceSid);
     const environment = this.fetchEnvironment(serviceSid, environmentSid);
@@ -443,6 +459,7 @@ export class ServerlessBackend {
     return found;
   }
 
+  /** The environment's deployment history, oldest first. */
   listDeployment(serviceSid: string, environmentSid: string): Deployment[] {
     this.fetchEnvironment(serviceSid, environmentSid);
     return [...this.svc(serviceSid).deployments.values()].filter((d) => d.environmentSid === environmentSid);
@@ -450,6 +467,7 @@ export class ServerlessBackend {
 
   // ---- Variables ----
 
+  /** Keys are unique per environment; values are plain text (Twilio does not hide them). */
   createVariable(serviceSid: string, environmentSid: string, input: { key: string; value: string }): Variable {
     const state = this.svc(serviceSid);
     this.fetchEnvironment(serviceSid, environmentSid);
@@ -483,6 +501,7 @@ export class ServerlessBackend {
     return [...this.svc(serviceSid).variables.values()].filter((v) => v.environmentSid === environmentSid);
   }
 
+  /** Key and value may both change. */
   updateVariable(
     serviceSid: string,
     environmentSid: string,

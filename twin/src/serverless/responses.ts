@@ -20,6 +20,7 @@ import { InvalidUploadError } from "./errors";
 const BASE = "https://serverless.twilio.com/v1";
 const svcUrl = (sid: string): string => `${BASE}/Services/${sid}`;
 
+/** `domain_base` is the prefix every environment's domain starts with. */
 function serializeService(accountSid: string, s: ServerlessService): Record<string, unknown> {
   const url = svcUrl(s.sid);
   return {
@@ -42,6 +43,7 @@ function serializeService(accountSid: string, s: ServerlessService): Record<stri
   };
 }
 
+// build_sid is null until the first deployment.
 function serializeEnvironment(accountSid: string, e: Environment): Record<string, unknown> {
   const url = `${svcUrl(e.serviceSid)}/Environments/${e.sid}`;
   return {
@@ -59,10 +61,12 @@ function serializeEnvironment(accountSid: string, e: Environment): Record<string
   };
 }
 
+// Functions and assets share one record shape; the URL segment tells them apart.
 function resourceUrl(r: { serviceSid: string; kind: Resource["kind"] }, sid: string): string {
   return `${svcUrl(r.serviceSid)}/${r.kind === "function" ? "Functions" : "Assets"}/${sid}`;
 }
 
+// The links name the versions list under its own key for each kind.
 function serializeResource(accountSid: string, r: Resource): Record<string, unknown> {
   const url = resourceUrl(r, r.sid);
   return {
@@ -165,6 +169,7 @@ const SVC = (req: TwinRequest): string => req.params.ServiceSid;
 
 // ---- services ----
 
+// ---- services: unique names are unique per account (409) ----
 export function createService(req: TwinRequest): TwinResponse {
   const s = sls(req).createService({
     uniqueName: requiredString(req.form, "UniqueName"),
@@ -206,6 +211,7 @@ export function deleteService(req: TwinRequest): TwinResponse {
 
 // ---- environments ----
 
+// ---- environments: the domain comes from the service's domain_base and the suffix ----
 export function createEnvironment(req: TwinRequest): TwinResponse {
   const e = sls(req).createEnvironment(SVC(req), {
     uniqueName: requiredString(req.form, "UniqueName"),
@@ -236,6 +242,7 @@ export function deleteEnvironment(req: TwinRequest): TwinResponse {
 
 // ---- functions and assets ----
 
+// ---- functions and assets: the records only; content arrives as versions ----
 export function createFunction(req: TwinRequest): TwinResponse {
   return created(
     serializeResource(acct(req), sls(req).createFunction(SVC(req), requiredString(req.form, "FriendlyName"))),
@@ -291,6 +298,7 @@ export function deleteAsset(req: TwinRequest): TwinResponse {
 
 // ---- versions ----
 
+/** The multipart upload: Path, Visibility and a `Content` file part, as serverless-api and the Console send. */
 function upload(req: TwinRequest, kind: Resource["kind"], resourceSid: string): TwinResponse {
   const file = req.files.find((f) => f.field === "Content");
   if (!file) throw new InvalidUploadError("Missing required parameter Content (a file part) in the multipart body");
@@ -368,6 +376,7 @@ function dependenciesParam(text: string | undefined): { name: string; version: s
   }
 }
 
+/** CreateBuild: answers "building"; later reads see "completed" (backend). */
 export function createBuild(req: TwinRequest): TwinResponse {
   const b = sls(req).createBuild(SVC(req), {
     functionVersions: optionalList(req.form, "FunctionVersions"),
@@ -407,6 +416,7 @@ export function fetchBuildStatus(req: TwinRequest): TwinResponse {
 
 // ---- deployments ----
 
+/** CreateDeployment: only a completed build can go live; it becomes the environment's build_sid. */
 export function createDeployment(req: TwinRequest): TwinResponse {
   const d = sls(req).createDeployment(SVC(req), req.params.EnvironmentSid, optionalString(req.form, "BuildSid"));
   return created(serializeDeployment(acct(req), d));
@@ -429,6 +439,7 @@ export function listDeployment(req: TwinRequest): TwinResponse {
 
 // ---- variables ----
 
+// ---- variables: keys are unique per environment ----
 export function createVariable(req: TwinRequest): TwinResponse {
   const v = sls(req).createVariable(SVC(req), req.params.EnvironmentSid, {
     key: requiredString(req.form, "Key"),

@@ -8,6 +8,7 @@ const SVC = "/v1/Services/{ServiceSid}";
 const ENV = `${SVC}/Environments/{EnvironmentSid}`;
 
 export const serverlessRoutes: Route[] = routeTable("serverless.twilio.com", [
+  // Services, environments (one domain each), functions and assets.
   ["GET", "/v1/Services", r.listService],
   ["POST", "/v1/Services", r.createService],
   ["GET", "/v1/Services/{Sid}", r.fetchService],
@@ -22,6 +23,7 @@ export const serverlessRoutes: Route[] = routeTable("serverless.twilio.com", [
   ["GET", `${SVC}/Functions/{Sid}`, r.fetchFunction],
   ["POST", `${SVC}/Functions/{Sid}`, r.updateFunction],
   ["DELETE", `${SVC}/Functions/{Sid}`, r.deleteFunction],
+  // Versions are read here; they are created on serverless-upload (below).
   ["GET", `${SVC}/Functions/{FunctionSid}/Versions`, r.listFunctionVersion],
   ["GET", `${SVC}/Functions/{FunctionSid}/Versions/{Sid}`, r.fetchFunctionVersion],
   ["GET", `${SVC}/Functions/{FunctionSid}/Versions/{Sid}/Content`, r.fetchFunctionVersionContent],
@@ -32,6 +34,7 @@ export const serverlessRoutes: Route[] = routeTable("serverless.twilio.com", [
   ["DELETE", `${SVC}/Assets/{Sid}`, r.deleteAsset],
   ["GET", `${SVC}/Assets/{AssetSid}/Versions`, r.listAssetVersion],
   ["GET", `${SVC}/Assets/{AssetSid}/Versions/{Sid}`, r.fetchAssetVersion],
+  // Builds bundle versions; deployments put a build live in an environment.
   ["GET", `${SVC}/Builds`, r.listBuild],
   ["POST", `${SVC}/Builds`, r.createBuild],
   ["GET", `${SVC}/Builds/{Sid}`, r.fetchBuild],
@@ -40,6 +43,7 @@ export const serverlessRoutes: Route[] = routeTable("serverless.twilio.com", [
   ["GET", `${ENV}/Deployments`, r.listDeployment],
   ["POST", `${ENV}/Deployments`, r.createDeployment],
   ["GET", `${ENV}/Deployments/{Sid}`, r.fetchDeployment],
+  // Environment variables (what the functions read from context).
   ["GET", `${ENV}/Variables`, r.listVariable],
   ["POST", `${ENV}/Variables`, r.createVariable],
   ["GET", `${ENV}/Variables/{Sid}`, r.fetchVariable],

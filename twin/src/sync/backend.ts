@@ -83,6 +83,7 @@ export class SyncBackend {
     return this.ctx.clock.now();
   }
 
+  /** Services are addressable by SID or unique name (Flex's is "default"). */
   private svc(serviceSid: string): ServiceState {
     const state =
       this.services.get(serviceSid) ??
@@ -93,6 +94,7 @@ export class SyncBackend {
 
   // ---- Services ----
 
+  /** ACLs are off unless asked for; the unique name is optional but unique. */
   createService(input: Partial<Omit<SyncService, "sid" | "dateCreated" | "dateUpdated">>): SyncService {
     const now = this.now();
     const service: SyncService = {
@@ -121,10 +123,12 @@ export class SyncBackend {
     return this.svc(sid).service;
   }
 
+  /** Creation order. */
   listService(): SyncService[] {
     return [...this.services.values()].map((s) => s.service);
   }
 
+  /** The unique name is fixed once set. */
   updateService(
     sid: string,
     input: Partial<Omit<SyncService, "sid" | "uniqueName" | "dateCreated" | "dateUpdated">>,
@@ -134,6 +138,7 @@ export class SyncBackend {
     return service;
   }
 
+  /** Its documents' TTL timers go with it. */
   deleteService(sid: string): void {
     const state = this.svc(sid);
     for (const doc of state.documents.values()) this.clearExpiry(doc.sid);
@@ -142,15 +147,18 @@ export class SyncBackend {
 
   // ---- Documents ----
 
+  /** By SID or unique name, as Twilio's document paths accept both. */
   private document(state: ServiceState, sidOrName: string): SyncDocument | undefined {
     return state.documents.get(sidOrName) ?? [...state.documents.values()].find((d) => d.uniqueName === sidOrName);
   }
 
+  /** Sync measures the JSON text of the data. */
   private checkData(data: Record<string, unknown>): void {
     const size = Buffer.byteLength(JSON.stringify(data), "utf8");
     if (size > SYNC_LIMITS.documentBytes) throw new DataTooLargeError(size, SYNC_LIMITS.documentBytes);
   }
 
+  /** TTL 0 means "no expiry"; the maximum is a year. */
   private checkTtl(ttl: number | undefined): void {
     if (ttl !== undefined && (ttl < 0 || ttl > SYNC_LIMITS.maxTtlSeconds)) throw new InvalidTtlError(ttl);
   }
@@ -169,6 +177,7 @@ export class SyncBackend {
     this.writes.set(sid, recent);
   }
 
+  /** A TTL (re)starts from now on every write that sets one; expiry deletes the document and emits documentDeleted. */
   private setExpiry(state: ServiceState, doc: SyncDocument, ttl: number | undefined): void {
     if (ttl === undefined) return;
     this.clearExpiry(doc.sid);
@@ -189,12 +198,14 @@ export class SyncBackend {
     );
   }
 
+  /** Cancels a pending expiry on the clock. */
   private clearExpiry(sid: string): void {
     const handle = this.expiries.get(sid);
     if (handle) this.ctx.clock.clearTimer(handle);
     this.expiries.delete(sid);
   }
 
+  /** Revision starts at "0"; a unique name must be free in the service. */
   createDocument(
     serviceSid: string,
     input: { uniqueName?: string; data?: Record<string, unknown>; ttl?: number },
@@ -231,6 +242,7 @@ export class SyncBackend {
     return doc;
   }
 
+  /** Creation order. */
   listDocument(serviceSid: string): SyncDocument[] {
     return [...this.svc(serviceSid).documents.values()];
   }
@@ -259,6 +271,7 @@ export class SyncBackend {
     return doc;
   }
 
+  /** With If-Match, only the expected revision may be deleted. */
   deleteDocument(serviceSid: string, sidOrName: string, ifMatch?: string): void {
     const state = this.svc(serviceSid);
     const doc = this.fetchDocument(serviceSid, sidOrName);
@@ -272,12 +285,14 @@ export class SyncBackend {
 
   // ---- Document permissions ----
 
+  /** One entry per identity that was granted something. */
   listDocumentPermission(serviceSid: string, documentSid: string): DocumentPermission[] {
     const state = this.svc(serviceSid);
     const doc = this.fetchDocument(serviceSid, documentSid);
     return [...(state.permissions.get(doc.sid)?.values() ?? [])];
   }
 
+  /** Identities without an entry are not found (not "no rights"). */
   fetchDocumentPermission(serviceSid: string, documentSid: string, identity: string): DocumentPermission {
     const state = this.svc(serviceSid);
     const doc = this.fetchDocument(serviceSid, documentSid);
@@ -302,6 +317,7 @@ export class SyncBackend {
     return permission;
   }
 
+  /** Removing the entry takes away every right of that identity. */
   deleteDocumentPermission(serviceSid: string, documentSid: string, identity: string): void {
     const state = this.svc(serviceSid);
     const permission = this.fetchDocumentPermission(serviceSid, documentSid, identity);
@@ -316,6 +332,7 @@ export class SyncBackend {
     return state.permissions.get(doc.sid)?.get(identity)?.read ?? false;
   }
 
+  /** Stops every TTL timer of the account (twin stop or reset). */
   dispose(): void {
     for (const handle of this.expiries.values()) this.ctx.clock.clearTimer(handle);
     this.expiries.clear();

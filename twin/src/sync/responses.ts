@@ -10,6 +10,7 @@ import { InvalidDataError } from "./errors";
 
 const BASE = "https://sync.twilio.com/v1";
 
+// Sync services link to all four object kinds even though the twin serves documents only.
 function serializeService(accountSid: string, s: SyncService): Record<string, unknown> {
   const url = `${BASE}/Services/${s.sid}`;
   return {
@@ -35,6 +36,7 @@ function serializeService(accountSid: string, s: SyncService): Record<string, un
   };
 }
 
+/** `data` is an object (not text) in Sync answers, unlike TaskRouter attributes. */
 function serializeDocument(accountSid: string, d: SyncDocument): Record<string, unknown> {
   const url = `${BASE}/Services/${d.serviceSid}/Documents/${d.sid}`;
   return {
@@ -53,6 +55,7 @@ function serializeDocument(accountSid: string, d: SyncDocument): Record<string, 
   };
 }
 
+// Identities may hold characters that need escaping in the URL.
 function serializePermission(accountSid: string, p: DocumentPermission): Record<string, unknown> {
   return {
     account_sid: accountSid,
@@ -69,6 +72,7 @@ function serializePermission(accountSid: string, p: DocumentPermission): Record<
 const sync = (req: TwinRequest): SyncBackend => req.account.sync;
 const acct = (req: TwinRequest): string => req.account.accountSid;
 
+/** Fields create and update share (UniqueName is create-only). */
 function serviceInput(params: Params) {
   return {
     friendlyName: optionalString(params, "FriendlyName"),
@@ -192,6 +196,7 @@ export function fetchDocumentPermission(req: TwinRequest): TwinResponse {
   return ok(serializePermission(acct(req), sync(req).fetchDocumentPermission(ServiceSid, DocumentSid, Identity)));
 }
 
+/** Read, Write and Manage are all required by Twilio; the update is an upsert. */
 export function updateDocumentPermission(req: TwinRequest): TwinResponse {
   const { ServiceSid, DocumentSid, Identity } = req.params;
   const flag = (name: string): boolean => {

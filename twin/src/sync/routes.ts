@@ -5,16 +5,19 @@ import * as r from "./responses";
 const DOCS = "/v1/Services/{ServiceSid}/Documents";
 
 export const syncRoutes = routeTable("sync.twilio.com", [
+  // Services ({Sid} may be the unique name, e.g. "default").
   ["GET", "/v1/Services", r.listService],
   ["POST", "/v1/Services", r.createService],
   ["GET", "/v1/Services/{Sid}", r.fetchService],
   ["POST", "/v1/Services/{Sid}", r.updateService],
   ["DELETE", "/v1/Services/{Sid}", r.deleteService],
+  // Documents ({Sid} may be the unique name). Lists, maps and streams are not served.
   ["GET", DOCS, r.listDocument],
   ["POST", DOCS, r.createDocument],
   ["GET", `${DOCS}/{Sid}`, r.fetchDocument],
   ["POST", `${DOCS}/{Sid}`, r.updateDocument],
   ["DELETE", `${DOCS}/{Sid}`, r.deleteDocument],
+  // Per-identity permissions, enforced by Sync when the service has ACLs on.
   ["GET", `${DOCS}/{DocumentSid}/Permissions`, r.listDocumentPermission],
   ["GET", `${DOCS}/{DocumentSid}/Permissions/{Identity}`, r.fetchDocumentPermission],
   ["POST", `${DOCS}/{DocumentSid}/Permissions/{Identity}`, r.updateDocumentPermission],

@@ -200,6 +200,7 @@ export class TaskRouterBackend {
     return this.ctx.clock.now();
   }
 
+  /** Every resource lives in a workspace; an unknown workspace is a 20404 for all of them. */
   private ws(workspaceSid: string): WorkspaceState {
     const state = this.workspaces.get(workspaceSid);
     if (!state) throw new NotFoundError(`/Workspaces/${workspaceSid}`);
@@ -216,6 +217,7 @@ export class TaskRouterBackend {
 
   // ---- Workspaces ----
 
+  /** Friendly names are unique per account; a new workspace gets Twilio's default activities and channels. */
   createWorkspace(input: {
     friendlyName: string;
     eventCallbackUrl?: string;
@@ -282,16 +284,19 @@ export class TaskRouterBackend {
     return workspace;
   }
 
+  /** By SID only (Twilio has no unique name for workspaces). */
   fetchWorkspace(sid: string): Workspace {
     return this.ws(sid).workspace;
   }
 
+  /** Filterable by friendly name, how the infra finds "Flex Task Assignment". */
   listWorkspace(filter: { friendlyName?: string } = {}): Workspace[] {
     return [...this.workspaces.values()]
       .map((s) => s.workspace)
       .filter((w) => filter.friendlyName === undefined || w.friendlyName === filter.friendlyName);
   }
 
+  /** Default and timeout activities must exist in the workspace. */
   updateWorkspace(
     sid: string,
     input: Partial<
@@ -317,6 +322,7 @@ export class TaskRouterBackend {
     return state.workspace;
   }
 
+  /** Everything in it goes too. */
   deleteWorkspace(sid: string): void {
     const state = this.ws(sid);
     this.workspaces.delete(sid);
@@ -325,6 +331,7 @@ export class TaskRouterBackend {
 
   // ---- Activities ----
 
+  /** Friendly names are unique per workspace; new activities are unavailable unless said. */
   createActivity(workspaceSid: string, input: { friendlyName: string; available?: boolean }): Activity {
     const state = this.ws(workspaceSid);
     for (const a of state.activities.values()) {
@@ -348,6 +355,7 @@ export class TaskRouterBackend {
     return this.get(this.ws(workspaceSid).activities, sid, `/Workspaces/${workspaceSid}/Activities/${sid}`);
   }
 
+  /** Filterable by name and availability. */
   listActivity(workspaceSid: string, filter: { friendlyName?: string; available?: boolean } = {}): Activity[] {
     return [...this.ws(workspaceSid).activities.values()].filter(
       (a) =>
@@ -356,12 +364,14 @@ export class TaskRouterBackend {
     );
   }
 
+  /** Only the friendly name can change (availability is fixed on Twilio). */
   updateActivity(workspaceSid: string, sid: string, input: { friendlyName?: string }): Activity {
     const activity = this.fetchActivity(workspaceSid, sid);
     Object.assign(activity, stripUndefined(input), { dateUpdated: this.now() });
     return activity;
   }
 
+  /** Twilio refuses to delete an activity that is a default, a timeout activity, or has workers in it. */
   deleteActivity(workspaceSid: string, sid: string): void {
     const state = this.ws(workspaceSid);
     this.fetchActivity(workspaceSid, sid);
@@ -376,6 +386,7 @@ export class TaskRouterBackend {
 
   // ---- Task channels ----
 
+  /** Unique names are unique per workspace. */
   createTaskChannel(
     workspaceSid: string,
     input: { friendlyName: string; uniqueName: string; channelOptimizedRouting?: boolean },
@@ -407,10 +418,12 @@ export class TaskRouterBackend {
     return found;
   }
 
+  /** Twilio's defaults first, in creation order. */
   listTaskChannel(workspaceSid: string): TaskChannel[] {
     return [...this.ws(workspaceSid).taskChannels.values()];
   }
 
+  /** The unique name cannot change. */
   updateTaskChannel(
     workspaceSid: string,
     sid: string,
@@ -421,6 +434,7 @@ export class TaskRouterBackend {
     return channel;
   }
 
+  /** Refused while live tasks use the channel. */
   deleteTaskChannel(workspaceSid: string, sid: string): void {
     const state = this.ws(workspaceSid);
     const channel = this.fetchTaskChannel(workspaceSid, sid);
@@ -433,6 +447,7 @@ export class TaskRouterBackend {
 
   // ---- Workers ----
 
+  /** A new worker starts in the workspace's default activity (Offline) unless ActivitySid says otherwise. */
   createWorker(
     workspaceSid: string,
     input: { friendlyName: string; attributes?: string; activitySid?: string },
@@ -461,10 +476,12 @@ export class TaskRouterBackend {
     return worker;
   }
 
+  /** By SID only. */
   fetchWorker(workspaceSid: string, sid: string): Worker {
     return this.get(this.ws(workspaceSid).workers, sid, `/Workspaces/${workspaceSid}/Workers/${sid}`);
   }
 
+  /** Filters as Twilio's: activity (SID or name), availability, friendly name. */
   listWorker(
     workspaceSid: string,
     filter: { activitySid?: string; activityName?: string; available?: boolean; friendlyName?: string } = {},
@@ -481,6 +498,7 @@ export class TaskRouterBackend {
     });
   }
 
+  /** `dateStatusChanged` moves only when the activity really changes. */
   updateWorker(
     workspaceSid: string,
     sid: string,
@@ -498,6 +516,7 @@ export class TaskRouterBackend {
     return worker;
   }
 
+  /** Its channel settings go with it. */
   deleteWorker(workspaceSid: string, sid: string): void {
     const state = this.ws(workspaceSid);
     const worker = this.fetchWorker(workspaceSid, sid);
@@ -511,6 +530,7 @@ export class TaskRouterBackend {
     return this.ws(worker.workspaceSid).activities.get(worker.activitySid)?.available ?? false;
   }
 
+  /** Null for a missing or unset activity (serialisers show null). */
   activityName(workspaceSid: string, activitySid: string | null): string | null {
     if (!activitySid) return null;
     return this.workspaces.get(workspaceSid)?.activities.get(activitySid)?.friendlyName ?? null;
@@ -552,6 +572,7 @@ export class TaskRouterBackend {
     return found;
   }
 
+  /** Capacity 0..50; an unavailable channel takes no new tasks. */
   updateWorkerChannel(
     workspaceSid: string,
     workerSid: string,
@@ -590,6 +611,7 @@ export class TaskRouterBackend {
 
   // ---- Task queues ----
 
+  /** Reservation/assignment activities must exist; MaxReservedWorkers is 1..50 as on Twilio. */
   createTaskQueue(
     workspaceSid: string,
     input: {
@@ -633,16 +655,19 @@ export class TaskRouterBackend {
     }
   }
 
+  /** By SID only. */
   fetchTaskQueue(workspaceSid: string, sid: string): TaskQueue {
     return this.get(this.ws(workspaceSid).taskQueues, sid, `/Workspaces/${workspaceSid}/TaskQueues/${sid}`);
   }
 
+  /** Filterable by friendly name, how the infra finds "Recovery Ping". */
   listTaskQueue(workspaceSid: string, filter: { friendlyName?: string } = {}): TaskQueue[] {
     return [...this.ws(workspaceSid).taskQueues.values()].filter(
       (q) => filter.friendlyName === undefined || q.friendlyName === filter.friendlyName,
     );
   }
 
+  /** Target workers may change at any time; the engine re-evaluates on taskQueueUpdated. */
   updateTaskQueue(
     workspaceSid: string,
     sid: string,
@@ -665,6 +690,7 @@ export class TaskRouterBackend {
     return queue;
   }
 
+  /** A queue a workflow still routes to cannot be deleted (Twilio answers 400 too). */
   deleteTaskQueue(workspaceSid: string, sid: string): void {
     const state = this.ws(workspaceSid);
     const queue = this.fetchTaskQueue(workspaceSid, sid);
@@ -679,6 +705,7 @@ export class TaskRouterBackend {
 
   // ---- Workflows ----
 
+  /** Parses the configuration and checks every queue it names exists; deeper checks are the engine's (workflow.ts). */
   private checkConfiguration(state: WorkspaceState, configuration: string): void {
     const parsed = parseJsonText(configuration, "Configuration") as Partial<WorkflowConfiguration> | null;
     if (!parsed || typeof parsed !== "object" || !parsed.task_routing || typeof parsed.task_routing !== "object") {
@@ -689,6 +716,7 @@ export class TaskRouterBackend {
     }
   }
 
+  /** Names are unique per workspace; the reservation timeout defaults to 120 s as on Twilio. */
   createWorkflow(
     workspaceSid: string,
     input: {
@@ -728,16 +756,19 @@ export class TaskRouterBackend {
     }
   }
 
+  /** By SID only. */
   fetchWorkflow(workspaceSid: string, sid: string): Workflow {
     return this.get(this.ws(workspaceSid).workflows, sid, `/Workspaces/${workspaceSid}/Workflows/${sid}`);
   }
 
+  /** Filterable by friendly name. */
   listWorkflow(workspaceSid: string, filter: { friendlyName?: string } = {}): Workflow[] {
     return [...this.ws(workspaceSid).workflows.values()].filter(
       (wf) => filter.friendlyName === undefined || wf.friendlyName === filter.friendlyName,
     );
   }
 
+  /** A new configuration is checked like a new workflow's; the engine re-routes on workflowUpdated. */
   updateWorkflow(
     workspaceSid: string,
     sid: string,
@@ -761,6 +792,7 @@ export class TaskRouterBackend {
     return workflow;
   }
 
+  /** Refused while it has live tasks. */
   deleteWorkflow(workspaceSid: string, sid: string): void {
     const state = this.ws(workspaceSid);
     const workflow = this.fetchWorkflow(workspaceSid, sid);
@@ -774,6 +806,7 @@ export class TaskRouterBackend {
 
   // ---- Tasks ----
 
+  /** The task is pending and unqueued; the engine routes it on `taskCreated`. */
   createTask(
     workspaceSid: string,
     input: {
@@ -826,10 +859,12 @@ export class TaskRouterBackend {
     return task;
   }
 
+  /** By SID only. */
   fetchTask(workspaceSid: string, sid: string): Task {
     return this.get(this.ws(workspaceSid).tasks, sid, `/Workspaces/${workspaceSid}/Tasks/${sid}`);
   }
 
+  /** Filters as Twilio's list does; AssignmentStatus may name several statuses. */
   listTask(
     workspaceSid: string,
     filter: {
@@ -902,6 +937,7 @@ export class TaskRouterBackend {
     return task;
   }
 
+  /** Deleting a task drops its reservations with it. */
   deleteTask(workspaceSid: string, sid: string): void {
     const state = this.ws(workspaceSid);
     const task = this.fetchTask(workspaceSid, sid);
@@ -912,6 +948,7 @@ export class TaskRouterBackend {
 
   // ---- Reservations ----
 
+  /** Filterable by status and worker, as Twilio's. */
   listTaskReservation(
     workspaceSid: string,
     taskSid: string,
@@ -926,6 +963,7 @@ export class TaskRouterBackend {
     );
   }
 
+  /** A reservation of another task is not found under this one. */
   fetchTaskReservation(workspaceSid: string, taskSid: string, sid: string): Reservation {
     const r = this.ws(workspaceSid).reservations.get(sid);
     if (!r || r.taskSid !== taskSid)
@@ -933,6 +971,7 @@ export class TaskRouterBackend {
     return r;
   }
 
+  /** The worker's view of the same reservations. */
   listWorkerReservation(
     workspaceSid: string,
     workerSid: string,
@@ -946,6 +985,7 @@ export class TaskRouterBackend {
     );
   }
 
+  /** A reservation of another worker is not found under this one. */
   fetchWorkerReservation(workspaceSid: string, workerSid: string, sid: string): Reservation {
     const r = this.ws(workspaceSid).reservations.get(sid);
     if (!r || r.workerSid !== workerSid) {
@@ -1043,10 +1083,12 @@ export class TaskRouterBackend {
     return this.workspaces.get(workspaceSid)?.reservations.get(sid);
   }
 
+  /** All reservations of a workspace, for the engine. */
   reservationsOf(workspaceSid: string): Reservation[] {
     return [...this.ws(workspaceSid).reservations.values()];
   }
 
+  /** Lookups for serialisers and the engine; undefined when gone. */
   taskChannelOf(task: Task): TaskChannel | undefined {
     return this.workspaces.get(task.workspaceSid)?.taskChannels.get(task.taskChannelSid);
   }

@@ -25,6 +25,7 @@ import type {
 const BASE = "https://taskrouter.twilio.com/v1";
 const wsUrl = (ws: string): string => `${BASE}/Workspaces/${ws}`;
 
+/** A parameter limited to Twilio's enum values; anything else is a 400 before the backend sees it. */
 function enumParam<T extends string>(params: Params, name: string, allowed: readonly T[]): T | undefined {
   const value = optionalString(params, name);
   if (value === undefined) return undefined;
@@ -34,6 +35,7 @@ function enumParam<T extends string>(params: Params, name: string, allowed: read
   return value as T;
 }
 
+/** ISO 8601 dates (VirtualStartTime); an unparsable one is a 400, not NaN in the store. */
 function dateParam(params: Params, name: string): Date | undefined {
   const value = optionalString(params, name);
   if (value === undefined) return undefined;
@@ -44,6 +46,7 @@ function dateParam(params: Params, name: string): Date | undefined {
 
 // ---- serialisers (every property of Twilio's schema; null where Twilio sends null) ----
 
+/** Activity names are looked up at answer time: renaming an activity shows in its workspace at once. */
 function serializeWorkspace(tr: TaskRouterBackend, accountSid: string, w: Workspace): Record<string, unknown> {
   const url = wsUrl(w.sid);
   return {
@@ -76,6 +79,7 @@ function serializeWorkspace(tr: TaskRouterBackend, accountSid: string, w: Worksp
   };
 }
 
+// Activities link only to their workspace; `available` decides whether workers in it get tasks.
 function serializeActivity(accountSid: string, a: Activity): Record<string, unknown> {
   return {
     account_sid: accountSid,
@@ -90,6 +94,7 @@ function serializeActivity(accountSid: string, a: Activity): Record<string, unkn
   };
 }
 
+// channel_optimized_routing is null until a client sets it, as on Twilio.
 function serializeTaskChannel(accountSid: string, c: TaskChannel): Record<string, unknown> {
   return {
     account_sid: accountSid,
@@ -105,6 +110,7 @@ function serializeTaskChannel(accountSid: string, c: TaskChannel): Record<string
   };
 }
 
+/** `available` is derived from the current activity, never stored, so it cannot drift. */
 function serializeWorker(tr: TaskRouterBackend, accountSid: string, w: Worker): Record<string, unknown> {
   const url = `${wsUrl(w.workspaceSid)}/Workers/${w.sid}`;
   return {
@@ -129,6 +135,7 @@ function serializeWorker(tr: TaskRouterBackend, accountSid: string, w: Worker): 
   };
 }
 
+// The activity links are null when the queue has no reservation/assignment activity.
 function serializeTaskQueue(tr: TaskRouterBackend, accountSid: string, q: TaskQueue): Record<string, unknown> {
   const url = `${wsUrl(q.workspaceSid)}/TaskQueues/${q.sid}`;
   return {
@@ -161,6 +168,7 @@ function serializeTaskQueue(tr: TaskRouterBackend, accountSid: string, q: TaskQu
   };
 }
 
+/** `configuration` is the JSON text exactly as the client sent it (the infra compares it semantically). */
 function serializeWorkflow(accountSid: string, wf: Workflow): Record<string, unknown> {
   const url = `${wsUrl(wf.workspaceSid)}/Workflows/${wf.sid}`;
   return {
@@ -185,6 +193,7 @@ function serializeWorkflow(accountSid: string, wf: Workflow): Record<string, unk
   };
 }
 
+/** `age` is seconds since creation on the twin's clock; `attributes` stays the client's JSON text. */
 function serializeTask(tr: TaskRouterBackend, accountSid: string, now: Date, t: Task): Record<string, unknown> {
   const url = `${wsUrl(t.workspaceSid)}/Tasks/${t.sid}`;
   const queue = tr.taskQueueOf(t);
@@ -259,6 +268,7 @@ const tr = (req: TwinRequest): TaskRouterBackend => req.account.taskrouter;
 const acct = (req: TwinRequest): string => req.account.accountSid;
 const WS = (req: TwinRequest): string => req.params.WorkspaceSid;
 
+// ---- workspaces: new ones get Offline/Available/Unavailable and Twilio's default channels (backend) ----
 export function createWorkspace(req: TwinRequest): TwinResponse {
   const w = tr(req).createWorkspace({
     friendlyName: requiredString(req.form, "FriendlyName"),
@@ -304,6 +314,7 @@ export function deleteWorkspace(req: TwinRequest): TwinResponse {
   return noContent();
 }
 
+// ---- activities ----
 export function createActivity(req: TwinRequest): TwinResponse {
   const a = tr(req).createActivity(WS(req), {
     friendlyName: requiredString(req.form, "FriendlyName"),
@@ -341,6 +352,7 @@ export function deleteActivity(req: TwinRequest): TwinResponse {
   return noContent();
 }
 
+// ---- task channels: fetch/update/delete accept the SID or the unique name ----
 export function createTaskChannel(req: TwinRequest): TwinResponse {
   const c = tr(req).createTaskChannel(WS(req), {
     friendlyName: requiredString(req.form, "FriendlyName"),
@@ -378,6 +390,7 @@ export function deleteTaskChannel(req: TwinRequest): TwinResponse {
   return noContent();
 }
 
+// ---- workers: the update also carries the request's params to the engine (workerUpdated) ----
 export function createWorker(req: TwinRequest): TwinResponse {
   const w = tr(req).createWorker(WS(req), {
     friendlyName: requiredString(req.form, "FriendlyName"),
@@ -427,6 +440,7 @@ export function deleteWorker(req: TwinRequest): TwinResponse {
   return noContent();
 }
 
+/** Fields create and update share; FriendlyName is required only on create. */
 function taskQueueInput(params: Params) {
   return {
     targetWorkers: optionalString(params, "TargetWorkers"),
@@ -474,6 +488,7 @@ export function deleteTaskQueue(req: TwinRequest): TwinResponse {
   return noContent();
 }
 
+// ---- workflows: the backend checks the configuration names known queues ----
 export function createWorkflow(req: TwinRequest): TwinResponse {
   const wf = tr(req).createWorkflow(WS(req), {
     friendlyName: requiredString(req.form, "FriendlyName"),
@@ -519,6 +534,7 @@ export function deleteWorkflow(req: TwinRequest): TwinResponse {
 
 const TASK_STATUSES = ["pending", "reserved", "assigned", "canceled", "completed", "wrapping"] as const;
 
+/** CreateTask: routing is the engine's (taskCreated); the answer is the pending task, as Twilio's is. */
 export function createTask(req: TwinRequest): TwinResponse {
   const t = tr(req).createTask(WS(req), {
     workflowSid: optionalString(req.form, "WorkflowSid"),
@@ -561,6 +577,7 @@ export function listTask(req: TwinRequest): TwinResponse {
   );
 }
 
+/** UpdateTask: only canceled/wrapping/completed may be set by a client; the rest is the engine's. */
 export function updateTask(req: TwinRequest): TwinResponse {
   const t = tr(req).updateTask(
     WS(req),
@@ -594,6 +611,7 @@ const RESERVATION_STATUSES = [
   "completed",
 ] as const;
 
+// ---- reservations: the same resource under the task and under the worker; only `url` differs ----
 export function listTaskReservation(req: TwinRequest): TwinResponse {
   const items = tr(req).listTaskReservation(WS(req), req.params.TaskSid, {
     reservationStatus: optionalString(req.query, "ReservationStatus"),
@@ -614,6 +632,7 @@ export function fetchTaskReservation(req: TwinRequest): TwinResponse {
   return ok(serializeReservation(tr(req), acct(req), r, "task"));
 }
 
+/** The whole form goes to the engine: Instruction=conference and its options decide what accepting does. */
 export function updateTaskReservation(req: TwinRequest): TwinResponse {
   const r = tr(req).fetchTaskReservation(WS(req), req.params.TaskSid, req.params.Sid);
   tr(req).updateReservation(

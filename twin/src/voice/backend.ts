@@ -72,12 +72,14 @@ export class VoiceBackend {
 
   // ---- Calls ----
 
+  /** By SID; the 404 names the 2010 path. */
   fetchCall(sid: string): Call {
     const call = this.calls.get(sid);
     if (!call) throw new NotFoundError(`/2010-04-01/Accounts/${this.ctx.accountSid}/Calls/${sid}.json`);
     return call;
   }
 
+  /** Newest first, as Twilio lists calls. */
   listCall(filter: { status?: string; to?: string; from?: string; parentCallSid?: string } = {}): Call[] {
     // Twilio lists calls newest first.
     return [...this.calls.values()]
@@ -126,6 +128,7 @@ export class VoiceBackend {
     return call;
   }
 
+  /** Deleting a call removes only its record (Twilio allows it for finished calls). */
   deleteCall(sid: string): void {
     this.fetchCall(sid);
     this.calls.delete(sid);
@@ -133,12 +136,14 @@ export class VoiceBackend {
 
   // ---- Conferences ----
 
+  /** By SID (Twilio has no lookup by friendly name here; the list filters by it). */
   fetchConference(sid: string): Conference {
     const conference = this.conferences.get(sid);
     if (!conference) throw new NotFoundError(`/2010-04-01/Accounts/${this.ctx.accountSid}/Conferences/${sid}.json`);
     return conference;
   }
 
+  /** Newest first, filterable by status and friendly name. */
   listConference(filter: { status?: string; friendlyName?: string } = {}): Conference[] {
     return [...this.conferences.values()]
       .filter(
@@ -174,6 +179,7 @@ export class VoiceBackend {
 
   // ---- Participants ----
 
+  /** The conference's participants by call SID (the conference must exist). */
   private participantsOf(conferenceSid: string): Map<string, Participant> {
     this.fetchConference(conferenceSid);
     let map = this.participants.get(conferenceSid);
@@ -181,6 +187,7 @@ export class VoiceBackend {
     return map;
   }
 
+  /** Join order; filterable by muted, hold, coaching and label. */
   listParticipant(
     conferenceSid: string,
     filter: { muted?: boolean; hold?: boolean; coaching?: boolean; label?: string } = {},
@@ -206,6 +213,7 @@ export class VoiceBackend {
     return found;
   }
 
+  /** Only fields that really change are recorded in the event's `changed`. */
   updateParticipant(
     conferenceSid: string,
     callSidOrLabel: string,
@@ -246,6 +254,7 @@ export class VoiceBackend {
 
   // ---- Engine-facing methods (Twilio creates these objects as calls happen) ----
 
+  /** Engine-facing: a call as the network would create it (inbound by default, in progress). */
   createCall(input: {
     from: string;
     to: string;
@@ -287,6 +296,7 @@ export class VoiceBackend {
     return call;
   }
 
+  /** Engine-facing: conferences start "init" until someone joins. */
   createConference(input: { friendlyName: string; status?: ConferenceStatus; region?: string }): Conference {
     const now = this.now();
     const conference: Conference = {
@@ -322,6 +332,7 @@ export class VoiceBackend {
     return conference;
   }
 
+  /** Engine-facing: a call joins a conference (connected by default). */
   addParticipant(
     conferenceSid: string,
     input: Partial<Omit<Participant, "conferenceSid" | "dateCreated" | "dateUpdated">> & { callSid: string },
@@ -347,6 +358,7 @@ export class VoiceBackend {
     return participant;
   }
 
+  /** Every call of the account, for the engine. */
   allCalls(): Call[] {
     return [...this.calls.values()];
   }

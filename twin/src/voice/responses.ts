@@ -11,6 +11,7 @@ import { InvalidUrlError } from "./errors";
 
 const accountUri = (accountSid: string): string => `/2010-04-01/Accounts/${accountSid}`;
 
+/** Twilio sends duration as a string of whole seconds, and price fields as null until billed. */
 function serializeCall(accountSid: string, c: Call): Record<string, unknown> {
   const base = `${accountUri(accountSid)}/Calls/${c.sid}`;
   const durationSeconds =
@@ -54,6 +55,7 @@ function serializeCall(accountSid: string, c: Call): Record<string, unknown> {
   };
 }
 
+// reason_conference_ended stays null until the conference ends (see the spec errata).
 function serializeConference(accountSid: string, c: Conference): Record<string, unknown> {
   const base = `${accountUri(accountSid)}/Conferences/${c.sid}`;
   return {
@@ -75,6 +77,7 @@ function serializeConference(accountSid: string, c: Conference): Record<string, 
   };
 }
 
+// The participant URI uses the call SID even when the client addressed it by label.
 function serializeParticipant(accountSid: string, p: Participant): Record<string, unknown> {
   return {
     account_sid: accountSid,
@@ -98,6 +101,7 @@ function serializeParticipant(accountSid: string, p: Participant): Record<string
 const voice = (req: TwinRequest): VoiceBackend => req.account.voice;
 const acct = (req: TwinRequest): string => req.account.accountSid;
 
+/** Url/AnnounceUrl must be absolute URLs (21205 otherwise). */
 function urlParam(params: Params, name: string): string | undefined {
   const value = optionalString(params, name);
   if (value === undefined) return undefined;
@@ -109,6 +113,7 @@ function urlParam(params: Params, name: string): string | undefined {
   return value;
 }
 
+// Twilio accepts only GET or POST for callback methods.
 function methodParam(params: Params, name: string): string | undefined {
   const value = optionalString(params, name);
   if (value !== undefined && !["GET", "POST"].includes(value.toUpperCase())) {
@@ -138,6 +143,7 @@ export function listCall(req: TwinRequest): TwinResponse {
   );
 }
 
+/** UpdateCall: Twiml or Url redirects a live call; Status canceled|completed ends it (21218 for other values). */
 export function updateCall(req: TwinRequest): TwinResponse {
   const status = optionalString(req.form, "Status");
   if (status !== undefined && status !== "canceled" && status !== "completed") {
@@ -176,6 +182,7 @@ export function listConference(req: TwinRequest): TwinResponse {
   );
 }
 
+/** UpdateConference: only Status=completed ends it; AnnounceUrl plays to everyone (the engine fetches it). */
 export function updateConference(req: TwinRequest): TwinResponse {
   const status = optionalString(req.form, "Status");
   if (status !== undefined && status !== "completed") {
@@ -210,6 +217,7 @@ export function fetchParticipant(req: TwinRequest): TwinResponse {
   return ok(serializeParticipant(acct(req), voice(req).fetchParticipant(req.params.ConferenceSid, req.params.CallSid)));
 }
 
+/** UpdateParticipant: the event names the fields that changed so the engine fires `participant-modify` only then. */
 export function updateParticipant(req: TwinRequest): TwinResponse {
   const participant = voice(req).updateParticipant(req.params.ConferenceSid, req.params.CallSid, {
     endConferenceOnExit: optionalBool(req.form, "EndConferenceOnExit"),
