@@ -7,6 +7,7 @@ import { fromTwinPath, TWIN_CORRELATION_HEADER } from "@flex-call-recovery/vocab
 import { CONTROL_PREFIX, ControlError } from "./control/api";
 import { AuthenticationError, MethodNotAllowedError, NotFoundError, toErrorBody, TwilioError } from "./http/errors";
 import { parseMultipart } from "./http/multipart";
+import { newSid } from "./http/sids";
 import { Params, parseForm } from "./http/params";
 import { productHost, TwinResponse, UploadedFile, type HttpMethod } from "./http/router";
 import type { RequestInfo } from "./hooks";
@@ -187,6 +188,10 @@ async function handle(twin: Twin, req: IncomingMessage, res: ServerResponse): Pr
     }
   }
 
+  // Headers Twilio puts on every API answer: a request id, and the Basic challenge on a 401.
+  response = { ...response, headers: { "Twilio-Request-Id": newSid("RQ"), ...response.headers } };
+  if (response.status === 401)
+    response.headers = { ...response.headers, "WWW-Authenticate": 'Basic realm="Twilio API"' };
   send(res, response);
   const errorBody = response.status >= 400 ? (response.body as { code?: unknown } | undefined) : undefined;
   twin.requestLog.record({

@@ -10,6 +10,9 @@ const h = useTwin();
 
 describe("authentication", () => {
   it("answers a missing Authorization header with 401 / 20003 in Twilio's body", async () => {
+    const response = await fetch(`${h.twin.baseUrl}/taskrouter.twilio.com/v1/Workspaces`);
+    expect(response.headers.get("www-authenticate")).toBe('Basic realm="Twilio API"');
+    expect(response.headers.get("twilio-request-id")).toMatch(/^RQ[0-9a-f]{32}$/);
     const { status, body } = await raw(h.twin, "GET", "taskrouter.twilio.com/v1/Workspaces", { auth: null });
     expect(status).toBe(401);
     expect(body).toEqual({
