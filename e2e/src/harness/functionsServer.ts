@@ -1,38 +1,14 @@
-// The functions as Twilio would run them, offline: functions/build (built if missing or older
-// than its sources) served by twilio-run's programmatic local runtime, in this process.
+// The functions as Twilio would run them, offline: functions/build served by twilio-run's
+// programmatic local runtime, in this process.
 // twilio-run's own entry (`createLocalDevelopmentServer` with `forkProcess: false`) gives a
 // server we can close; its CLI would replace process.env with a .env file.
-import { spawnSync } from "child_process";
-import { existsSync, readdirSync, statSync } from "fs";
+import { readdirSync, statSync } from "fs";
 import type { Server } from "http";
 import type { AddressInfo } from "net";
 import { join } from "path";
+import { REPO_ROOT } from "./builds";
 
-export const REPO_ROOT = join(__dirname, "..", "..", "..");
 export const FUNCTIONS_BUILD_DIR = join(REPO_ROOT, "functions", "build");
-const FUNCTIONS_SRC_DIR = join(REPO_ROOT, "functions", "src");
-
-function newestMtime(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  return readdirSync(dir).reduce((newest, name) => {
-    const path = join(dir, name);
-    const stat = statSync(path);
-    return Math.max(newest, stat.isDirectory() ? newestMtime(path) : stat.mtimeMs);
-  }, 0);
-}
-
-/** Builds functions/build with the functions' own build script when it is missing or stale. */
-export function ensureFunctionsBuild(log: (line: string) => void = () => undefined): string {
-  const built = newestMtime(join(FUNCTIONS_BUILD_DIR, "functions"));
-  if (built > 0 && built >= newestMtime(FUNCTIONS_SRC_DIR)) return FUNCTIONS_BUILD_DIR;
-  log("building functions (npm run build -w functions)…");
-  const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), join("scripts", "build.ts")], {
-    cwd: join(REPO_ROOT, "functions"),
-    encoding: "utf8",
-  });
-  if (result.status !== 0) throw new Error(`build functions: exit ${result.status}: ${result.stderr || result.stdout}`);
-  return FUNCTIONS_BUILD_DIR;
-}
 
 /** The Serverless paths of the build (`/conference-status-handler` …) with their visibility. */
 export function functionRoutes(buildDir = FUNCTIONS_BUILD_DIR): { path: string; access: string }[] {

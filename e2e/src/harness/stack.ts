@@ -9,7 +9,8 @@ import { deployOffline, type OfflineState } from "@flex-call-recovery/infra/src/
 import { seedFlexAccount, type SeededFlexAccount } from "@flex-call-recovery/infra/src/offline/seedFlexAccount";
 import type twilio from "twilio";
 import { startEdge, type Edge, type EdgeRequest } from "./edge";
-import { ensureFunctionsBuild, functionRoutes, startFunctions, type FunctionsServer } from "./functionsServer";
+import { ensureBuilds } from "./builds";
+import { FUNCTIONS_BUILD_DIR, functionRoutes, startFunctions, type FunctionsServer } from "./functionsServer";
 
 export interface StackOptions {
   /** Virtual time for the twin (and the agents' plugins): nothing waits for real seconds. Default true. */
@@ -82,8 +83,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stopping.unshift(() => engine.dispose());
     const sdk = twilioClientForTwin(twin);
 
-    log("building the functions if needed…");
-    const buildDir = ensureFunctionsBuild(log);
+    ensureBuilds(log);
+    const buildDir = FUNCTIONS_BUILD_DIR;
 
     log("deploying the stack into the twin (infra offline deploy, real providers)…");
     const seeded = await seedFlexAccount(twin.baseUrl, twin.accountSid, twin.authToken);

@@ -174,6 +174,8 @@ export class World {
 
   /** Ends the scenario: calls hung up, agents logged out, listeners removed. */
   async close(): Promise<void> {
+    // The clean-up is not part of the story: stop recording first.
+    for (const off of this.unsubscribe.splice(0)) off();
     const voice = this.stack.twin.store.voice;
     for (const callSid of this.customers) {
       try {
@@ -187,7 +189,6 @@ export class World {
     await this.settle().catch(() => undefined);
     for (const agent of this.agents) agent.logout();
     await this.settle().catch(() => undefined);
-    for (const off of this.unsubscribe.splice(0)) off();
   }
 
   private webhookArrived(path: string, body: unknown): void {

@@ -1,0 +1,127 @@
+// `npm run demo [-- --scenario NAME] [--latency MS] [--faults RATE] [--seed N]`: the project's main
+// job on a machine with no Twilio account. Starts the twin, deploys the stack into it, serves the
+// functions under twilio-run, logs agents in (the plugin's controller drives each one) and plays
+// the scenarios with a live timeline; ends with a summary table, the HTML report's path and
+// `demo: N passed, M failed` (exit code 1 when a scenario failed).
+import { mkdirSync, writeFileSync } from "fs";
+import { cpus } from "os";
+import { join, relative } from "path";
+import { REPO_ROOT } from "../harness/builds";
+import { startStack } from "../harness/stack";
+import { renderHtmlReport } from "../report/html";
+import { formatTimelineLine, type ScenarioRecord } from "../report/timeline";
+import { SCENARIOS } from "../scenarios";
+import { runScenario } from "../scenarios/runner";
+
+export interface DemoOptions {
+  scenario: string | null;
+  latencyMs: number;
+  faultRate: number;
+  seed: number;
+}
+
+export function parseDemoArgs(argv: string[]): DemoOptions {
+  const value = (name: string): string | undefined => {
+    const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
+    if (i < 0) return undefined;
+    return argv[i].includes("=") ? argv[i].slice(name.length + 1) : argv[i + 1];
+  };
+  const number = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new Error(`${name} must be a number from ${min} to ${max} (got "${raw}")`);
+    return n;
+  };
+  const scenario = value("--scenario") ?? null;
+  if (scenario !== null && !SCENARIOS.some((s) => s.name === scenario)) {
+    throw new Error(`--scenario: unknown "${scenario}"; one of ${SCENARIOS.map((s) => s.name).join(", ")}`);
+  }
+  return {
+    scenario,
+    latencyMs: number("--latency", 0, 0, 5000),
+    faultRate: number("--faults", 0, 0, 0.9),
+    seed: number("--seed", 1, 0, 2 ** 31),
+  };
+}
+
+function table(records: ScenarioRecord[]): string {
+  const nameWidth = Math.max(8, ...records.map((r) => r.name.length));
+  const lines = [`  ${"scenario".padEnd(nameWidth)}  result  time     checks`];
+  for (const r of records) {
+    const checks = r.entries.filter((e) => e.kind === "check");
+    const ok = checks.filter((e) => e.ok).length;
+    lines.push(
+      `  ${r.name.padEnd(nameWidth)}  ${(r.passed ? "passed" : "FAILED").padEnd(6)}  ${`${(r.durationMs / 1000).toFixed(2)} s`.padEnd(7)}  ${ok}/${checks.length}`,
+    );
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const options = parseDemoArgs(process.argv.slice(2));
+  const started = Date.now();
+  const say = (line: string) => console.log(line);
+  say("flex-call-recovery demo — the whole recovery offline (no Twilio account needed)");
+  say(
+    `options: scenario ${options.scenario ?? "all"}, latency ${options.latencyMs} ms, faults ${options.faultRate}, seed ${options.seed}`,
+  );
+  const stack = await startStack({
+    latencyMs: options.latencyMs,
+    faultRate: options.faultRate,
+    seed: options.seed,
+    log: (line) => say(`• ${line}`),
+  });
+  const records: ScenarioRecord[] = [];
+  try {
+    say(`• functions served at ${stack.functionsUrl} as https://${stack.domain}; twin at ${stack.twin.baseUrl}`);
+    const chosen = SCENARIOS.filter((s) => options.scenario === null || s.name === options.scenario);
+    for (const [i, scenario] of chosen.entries()) {
+      say(`\n▶ [${i + 1}/${chosen.length}] ${scenario.name}: ${scenario.title}`);
+      const record = await runScenario(stack, scenario, {
+        faultRate: options.faultRate,
+        latencyMs: options.latencyMs,
+        onEntry: (entry) => say(formatTimelineLine(entry)),
+      });
+      records.push(record);
+      say(
+        `${record.passed ? "✔ passed" : "✘ FAILED"} ${scenario.name} in ${(record.durationMs / 1000).toFixed(2)} s${record.failure ? `: ${record.failure}` : ""}`,
+      );
+    }
+  } finally {
+    await stack.stop();
+  }
+  const passed = records.filter((r) => r.passed).length;
+  const failed = records.length - passed;
+  const reportDir = join(REPO_ROOT, "reports");
+  mkdirSync(reportDir, { recursive: true });
+  const reportPath = join(reportDir, `demo-${new Date().toISOString().replace(/[:.]/g, "-")}.html`);
+  writeFileSync(
+    reportPath,
+    renderHtmlReport(
+      {
+        title: "flex-call-recovery — offline demo",
+        details: {
+          date: new Date().toISOString(),
+          machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
+          scenario: options.scenario ?? "all",
+          "latency (ms)": options.latencyMs,
+          "fault rate": options.faultRate,
+          seed: options.seed,
+        },
+      },
+      records,
+    ),
+  );
+  say(`\nsummary (${((Date.now() - started) / 1000).toFixed(1)} s in all)`);
+  say(table(records));
+  say(`\nHTML report: ${relative(REPO_ROOT, reportPath)}`);
+  say(`demo: ${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 || records.length === 0 ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  console.error(`demo: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
