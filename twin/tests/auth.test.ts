@@ -128,6 +128,10 @@ describe("control API", () => {
       accountSid: h.twin.accountSid,
     });
     expect(requests[0].endMs as number).toBeGreaterThanOrEqual(requests[0].startMs as number);
+    const since = await fetch(
+      `${h.twin.baseUrl}/_twin/requests?since=${String(requests[0].seq)}&correlationId=test-42`,
+    );
+    expect(((await since.json()) as { requests: unknown[] }).requests).toEqual([]);
   });
 
   it("resets state", async () => {

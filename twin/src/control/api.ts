@@ -86,9 +86,13 @@ export function addCoreControlRoutes(api: ControlApi): void {
     return { status: 204 };
   });
 
+  // ?correlationId= keeps one caller's calls; ?since=<seq> only those after a mark (benchmarks).
   api.add("GET", "/requests", ({ twin, query }) => {
     const correlationId = typeof query.correlationId === "string" ? query.correlationId : undefined;
-    const entries = twin.requestLog.list((e) => correlationId === undefined || e.correlationId === correlationId);
+    const since = typeof query.since === "string" ? Number(query.since) : 0;
+    const entries = twin.requestLog.list(
+      (e) => (correlationId === undefined || e.correlationId === correlationId) && e.seq > since,
+    );
     return { body: { requests: entries } };
   });
 
