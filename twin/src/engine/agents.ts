@@ -49,8 +49,6 @@ export interface Agent {
   online: boolean;
   /** Never coming back (closed the browser for good). */
   gone: boolean;
-  /** Reservations the UI showed after its last (re)load: what a reloaded Flex sees. */
-  seenAfterReload: RouterReservation[];
 }
 
 export interface AgentView {
@@ -105,7 +103,6 @@ export class AgentDirector {
       token: this.bridge.issueFlexToken(accountSid, workerSid, identity),
       online: true,
       gone: false,
-      seenAfterReload: [],
     };
     this.agents.set(`${accountSid}/${workerSid}`, agent);
     if (input.available ?? true) this.bridge.setAvailable(accountSid, workspaceSid, workerSid, true);
@@ -223,9 +220,8 @@ export class AgentDirector {
     const timer = this.clock.setTimer(downSeconds * 1000, () => {
       this.timers.delete(timer);
       if (agent.gone) return;
+      // Back: the view lists the live reservations, as a reloaded Flex does.
       agent.online = true;
-      agent.seenAfterReload = this.liveReservations(agent);
-      // The reloaded UI applies its rule to any conference it is still in.
     });
     this.timers.add(timer);
   }

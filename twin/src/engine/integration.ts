@@ -71,6 +71,7 @@ export class SinkRegistry {
 /** Turns an engine error ("op: 409 detail") into the control API's status. */
 function controlError(error: unknown): never {
   if (error instanceof ControlError) throw error;
+  if (error instanceof TwilioError) throw new ControlError(error.status, error.message);
   const message = error instanceof Error ? error.message : String(error);
   const status = /: (4\d\d) /.exec(message)?.[1];
   throw status ? new ControlError(Number(status), message) : error;
@@ -487,7 +488,12 @@ export class TwinEngine {
       }
       return this.agents.transfer(a, w, { workflowSid, mode });
     });
-    agentAction("/refresh", (r, a, w) => this.agents.refreshPage(a, w, Number(r.body.downSeconds ?? 5)));
+    agentAction("/refresh", (r, a, w) => {
+      const downSeconds = Number(r.body.downSeconds ?? 5);
+      if (!Number.isFinite(downSeconds) || downSeconds < 0)
+        throw new ControlError(400, "refresh: downSeconds must be ≥ 0");
+      return this.agents.refreshPage(a, w, downSeconds);
+    });
     agentAction("/disconnect", (_r, a, w) => this.agents.disconnectForever(a, w));
 
     api.add(

@@ -556,6 +556,8 @@ describe("agents", () => {
     expect((await f.w.workers(agent.workerSid).fetch()).activitySid).toBe(f.offline.sid);
     expect((await control("POST", `/agents/${agent.workerSid}/hangup`)).status).toBe(409);
     expect((await control("GET", "/agents/WKnope")).status).toBe(404);
+    expect((await control("GET", "/calls/CAnope")).status).toBe(404);
+    expect((await control("POST", `/agents/${agent.workerSid}/refresh`, { downSeconds: "soon" })).status).toBe(400);
   });
 });
 
