@@ -48,6 +48,12 @@ describe("Sync documents", () => {
     expect((await page.nextPage())!.instances.length).toBe(1);
     await sync().services(s.sid).documents(doc.sid).remove();
     expect((await restError(() => sync().services(s.sid).documents("CF123").fetch())).code).toBe(20404);
+    // The unique name is free again, and a taken one is refused (54301).
+    const again = await sync().services(s.sid).documents.create({ uniqueName: "CF123", data: {} });
+    expect((await sync().services(s.sid).documents("CF123").fetch()).sid).toBe(again.sid);
+    const taken = await restError(() => sync().services(s.sid).documents.create({ uniqueName: "CF123" }));
+    expect(taken.status).toBe(409);
+    expect(taken.code).toBe(54301);
   });
 
   it("answers a stale If-Match with 54103 / HTTP 412 and changes nothing", async () => {

@@ -63,6 +63,8 @@ interface ServiceState {
   service: SyncService;
   // Documents by SID (ET...).
   documents: Map<string, SyncDocument>;
+  // Document SIDs by unique name: one lookup per request even with thousands of conferences (P3).
+  documentsByName: Map<string, string>;
   // Permissions by document SID, then identity.
   permissions: Map<string, Map<string, DocumentPermission>>;
 }
@@ -113,7 +115,12 @@ export class SyncBackend {
     if (service.uniqueName && [...this.services.values()].some((s) => s.service.uniqueName === service.uniqueName)) {
       throw new UniqueNameTakenError(service.uniqueName);
     }
-    this.services.set(service.sid, { service, documents: new Map(), permissions: new Map() });
+    this.services.set(service.sid, {
+      service,
+      documents: new Map(),
+      documentsByName: new Map(),
+      permissions: new Map(),
+    });
     this.ctx.events.emit("syncServiceCreated", { accountSid: this.ctx.accountSid, service });
     return service;
   }
@@ -149,7 +156,8 @@ export class SyncBackend {
 
   /** By SID or unique name, as Twilio's document paths accept both. */
   private document(state: ServiceState, sidOrName: string): SyncDocument | undefined {
-    return state.documents.get(sidOrName) ?? [...state.documents.values()].find((d) => d.uniqueName === sidOrName);
+    const byName = state.documentsByName.get(sidOrName);
+    return state.documents.get(sidOrName) ?? (byName ? state.documents.get(byName) : undefined);
   }
 
   /** Sync measures the JSON text of the data. */
@@ -191,11 +199,17 @@ export class SyncBackend {
       this.ctx.clock.setTimer(ttl * 1000, () => {
         this.expiries.delete(doc.sid);
         if (state.documents.get(doc.sid) !== doc) return;
-        state.documents.delete(doc.sid);
+        this.forget(state, doc);
         state.permissions.delete(doc.sid);
         this.ctx.events.emit("documentDeleted", { accountSid: this.ctx.accountSid, document: doc, expired: true });
       }),
     );
+  }
+
+  /** Drops a document from the service's maps (delete or expiry). */
+  private forget(state: ServiceState, doc: SyncDocument): void {
+    state.documents.delete(doc.sid);
+    if (doc.uniqueName !== null) state.documentsByName.delete(doc.uniqueName);
   }
 
   /** Cancels a pending expiry on the clock. */
@@ -230,6 +244,7 @@ export class SyncBackend {
       dateUpdated: now,
     };
     state.documents.set(doc.sid, doc);
+    if (doc.uniqueName !== null) state.documentsByName.set(doc.uniqueName, doc.sid);
     this.recordWrite(doc.sid);
     this.setExpiry(state, doc, input.ttl);
     this.ctx.events.emit("documentCreated", { accountSid: this.ctx.accountSid, document: doc });
@@ -278,7 +293,7 @@ export class SyncBackend {
     if (ifMatch !== undefined && ifMatch !== doc.revision)
       throw new RevisionMismatchError(doc.sid, ifMatch, doc.revision);
     this.clearExpiry(doc.sid);
-    state.documents.delete(doc.sid);
+    this.forget(state, doc);
     state.permissions.delete(doc.sid);
     this.ctx.events.emit("documentDeleted", { accountSid: this.ctx.accountSid, document: doc, expired: false });
   }
