@@ -2,7 +2,7 @@
 // defaulted and validated in one place. Every problem is reported at once, naming the key.
 import {
   DEFAULT_FLEX_ORIGINS,
-  DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
+  PING_RESERVATION_TIMEOUT_MARGIN_SECONDS,
   DEFAULT_PING_TIMEOUT_SECONDS,
   DEFAULT_PLUGIN_SETTINGS,
   DEFAULT_RECONNECT_PRIORITY,
@@ -130,17 +130,28 @@ export function loadSettings(source: ConfigSource, env: NodeJS.ProcessEnv, stack
     );
   }
 
+  const pingTimeoutSeconds = int("pingTimeoutSeconds", DEFAULT_PING_TIMEOUT_SECONDS, 1, 1209600);
+  // Shorter than the ping's TTL, so an agent who never answers times out to the TimeoutActivity
+  // (Offline) before the customer is re-enqueued (see PING_RESERVATION_TIMEOUT_MARGIN_SECONDS).
+  const pingReservationTimeoutSeconds = int(
+    "pingReservationTimeoutSeconds",
+    Math.max(1, pingTimeoutSeconds - PING_RESERVATION_TIMEOUT_MARGIN_SECONDS),
+    1,
+    86400,
+  );
+  if (pingReservationTimeoutSeconds >= pingTimeoutSeconds) {
+    problems.push(
+      `${key("pingReservationTimeoutSeconds")} must be shorter than ${key("pingTimeoutSeconds")} ` +
+        `(${pingReservationTimeoutSeconds} >= ${pingTimeoutSeconds}): otherwise an agent who never answers the ping stays Available and gets the customer back`,
+    );
+  }
+
   const settings: Settings = {
     workspaceSid: optional("workspaceSid", SID("WS"), "must be a Workspace SID (WS + 32 hex)"),
     syncServiceSid: optional("syncServiceSid", SID("IS"), "must be a Sync Service SID (IS + 32 hex)"),
     voiceWorkflowSids: list("voiceWorkflowSids", [], SID("WW"), "Workflow SIDs (WW + 32 hex)"),
-    pingReservationTimeoutSeconds: int(
-      "pingReservationTimeoutSeconds",
-      DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
-      1,
-      86400,
-    ),
-    pingTimeoutSeconds: int("pingTimeoutSeconds", DEFAULT_PING_TIMEOUT_SECONDS, 1, 1209600),
+    pingReservationTimeoutSeconds,
+    pingTimeoutSeconds,
     reconnectPriority: int("reconnectPriority", DEFAULT_RECONNECT_PRIORITY, 0, 2147483647),
     announceText: str(
       "announceText",

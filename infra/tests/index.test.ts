@@ -5,7 +5,7 @@ import { baseConfig, runProgram, valueOf } from "./mockRuntime";
 
 test("index.ts reads the stack config and exports every output", async () => {
   await runProgram(baseConfig()); // installs the mocks
-  pulumi.runtime.setAllConfig(baseConfig({ "flex-call-recovery:pingReservationTimeoutSeconds": "20" }), [
+  pulumi.runtime.setAllConfig(baseConfig({ "flex-call-recovery:pingReservationTimeoutSeconds": "12" }), [
     "twilio:authToken",
   ]);
   let entry: Record<string, pulumi.Output<unknown>> = {};

@@ -65,7 +65,7 @@ test("first run creates every resource with its real provider", async () => {
   const voice = JSON.parse((await ws.workflows(seeded.voiceWorkflowSid).fetch()).configuration);
   expect(voice.task_routing.filters[0].filter_friendly_name).toBe(DIRECT_TO_AGENT_FILTER_NAME);
   const ping = await ws.workflows(result.outputs.recoveryPingWorkflowSid as string).fetch();
-  expect(ping.taskReservationTimeout).toBe(15);
+  expect(ping.taskReservationTimeout).toBe(10);
   const flex = await ctx.sdk.flexApi.v1.configuration().fetch();
   expect(flex.uiAttributes[PLUGIN_SETTINGS_KEY]).toMatchObject({ serverlessDomain: result.outputs.functionsDomain });
 });
@@ -97,7 +97,7 @@ test("with a refresh first, a no-change run reads every resource and still write
 
 test("a changed reservation timeout updates only the ping workflow", async () => {
   const mark = logMark(ctx.twin);
-  const result = await deployOffline(options({ pingReservationTimeoutSeconds: "20" }));
+  const result = await deployOffline(options({ pingReservationTimeoutSeconds: "12" }));
   expect(result.steps.filter((s) => s.step !== "same").map((s) => `${s.step} ${s.type}`)).toEqual(["update Workflow"]);
   expect(writesSince(ctx.twin, mark)).toEqual([
     `POST taskrouter.twilio.com/v1/Workspaces/${seeded.workspaceSid}/Workflows/${result.outputs.recoveryPingWorkflowSid}`,
@@ -107,7 +107,7 @@ test("a changed reservation timeout updates only the ping workflow", async () =>
 test("another functions environment redeploys there and replaces the sink and subscription (new domain)", async () => {
   const old = Object.values(state.resources);
   const previous = (type: string) => old.find((r) => r.type.endsWith(`:${type}`))!;
-  const result = await deployOffline(options({ pingReservationTimeoutSeconds: "20", functionsEnvironment: "demo" }));
+  const result = await deployOffline(options({ pingReservationTimeoutSeconds: "12", functionsEnvironment: "demo" }));
   expect(
     result.steps
       .filter((s) => s.step !== "same")

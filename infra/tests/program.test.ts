@@ -71,12 +71,12 @@ describe("recovery stack under the mock runtime", () => {
     expect(RECOVERY_PING_QUEUE_TARGET_WORKERS).toBe("1 == 1");
   });
 
-  test("the ping workflow routes to the dropped agent only, with a 15 s reservation timeout by default", async () => {
+  test("the ping workflow routes to the dropped agent only, its reservation timeout 5 s under the 15 s ping TTL by default", async () => {
     const run = await runProgram(baseConfig());
     const queueSid = run.one("TaskQueue").state.sid;
     const workflow = run.one("Workflow").inputs;
     expect(workflow.friendlyName).toBe(RECOVERY_PING_WORKFLOW_NAME);
-    expect(workflow.taskReservationTimeout).toBe(15);
+    expect(workflow.taskReservationTimeout).toBe(10);
     expect(workflow.configuration).toEqual({
       task_routing: {
         filters: [
@@ -94,8 +94,22 @@ describe("recovery stack under the mock runtime", () => {
   });
 
   test("the reservation timeout is configurable", async () => {
-    const run = await runProgram(baseConfig({ "flex-call-recovery:pingReservationTimeoutSeconds": "30" }));
-    expect(run.one("Workflow").inputs.taskReservationTimeout).toBe(30);
+    const run = await runProgram(baseConfig({ "flex-call-recovery:pingReservationTimeoutSeconds": "12" }));
+    expect(run.one("Workflow").inputs.taskReservationTimeout).toBe(12);
+    const longer = await runProgram(baseConfig({ "flex-call-recovery:pingTimeoutSeconds": "40" }));
+    expect(longer.one("Workflow").inputs.taskReservationTimeout).toBe(35);
+  });
+
+  test("a reservation timeout not shorter than the ping TTL is refused", () => {
+    // Only a timed-out reservation moves the agent to Offline; canceled by the TTL first, a gone agent
+    // stays Available and gets the customer back (found end to end, scenario 2).
+    const config = baseConfig({
+      "flex-call-recovery:pingReservationTimeoutSeconds": "15",
+      "flex-call-recovery:pingTimeoutSeconds": "15",
+    });
+    expect(() => recoveryProgram({ get: (k) => config[k] }, {}, "dev")).toThrow(
+      /pingReservationTimeoutSeconds must be shorter than flex-call-recovery:pingTimeoutSeconds/,
+    );
   });
 
   test("puts Direct to agent first in each configured voice workflow", async () => {

@@ -15,6 +15,13 @@ export const PING_FILTER_EXPRESSION = `${TaskAttribute.disconnectedWorkerSid} !=
 export const PING_KNOWN_WORKER = `task.${TaskAttribute.disconnectedWorkerSid}`;
 /** Seconds a worker has to accept a reservation of the ping (the workflow's TaskReservationTimeout). */
 export const DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS = 15;
+/**
+ * A deployed ping workflow's reservation timeout is this much shorter than the ping's TTL (and must
+ * be shorter). Only a reservation that times out moves its worker to the workspace's
+ * TimeoutActivity; when the TTL cancels the ping first, an agent whose browser is gone for good
+ * stays Available and the re-enqueued customer (and every next call) is routed back to them.
+ */
+export const PING_RESERVATION_TIMEOUT_MARGIN_SECONDS = 5;
 
 /** First filter of every voice workflow: a reconnect task goes back to the agent it names. */
 export const DIRECT_TO_AGENT_FILTER_NAME = "Direct to agent";
