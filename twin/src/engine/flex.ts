@@ -7,6 +7,7 @@
 // - whenever two or fewer participants are live, Flex sets the worker leg's endConferenceOnExit back
 //   to true (a participant-modify callback follows), as long as the agent's Flex UI is loaded.
 import { ParticipantLabel, TaskAttribute } from "@flex-call-recovery/vocabulary";
+import type { Clock, TimerHandle } from "./clockPort";
 import type { RouterReservation, RouterTask, RouterWorker } from "./taskRouterPort";
 import type { VoiceEngine, VoiceEvent } from "./voice";
 
@@ -65,12 +66,23 @@ export interface FlexOrchestratorOptions {
   taskrouter: FlexTaskRouterBridge;
   /** Whether the agent's Flex UI is loaded (the endConferenceOnExit reset runs in the UI). */
   isClientOnline?: (accountSid: string, workerSid: string) => boolean;
+  /**
+   * How long after a join/leave the UI's endConferenceOnExit reset lands (the UI's reaction time),
+   * on the twin's clock; 0 = at once. A delay lets the reset arrive after the recovery registered
+   * the leg, as it can on a real account.
+   */
+  resetDelayMs?: number;
+  /** Needed when `resetDelayMs` > 0. */
+  clock?: Clock;
 }
 
 export class FlexOrchestrator {
   private readonly voice: VoiceEngine;
   private readonly taskrouter: FlexTaskRouterBridge;
   private readonly isClientOnline: (accountSid: string, workerSid: string) => boolean;
+  private readonly resetDelayMs: number;
+  private readonly clock: Clock | undefined;
+  private readonly timers = new Set<TimerHandle>();
   // Worker legs by `${accountSid}/${callSid}`.
   private readonly workerLegs = new Map<string, WorkerLeg>();
   private readonly unsubscribe: () => void;
@@ -79,11 +91,16 @@ export class FlexOrchestrator {
     this.voice = options.voice;
     this.taskrouter = options.taskrouter;
     this.isClientOnline = options.isClientOnline ?? (() => true);
+    this.resetDelayMs = options.resetDelayMs ?? 0;
+    this.clock = options.clock;
+    if (this.resetDelayMs > 0 && !this.clock) throw new Error("FlexOrchestrator: resetDelayMs needs a clock");
     this.unsubscribe = this.voice.onEvent((event) => this.onVoiceEvent(event));
   }
 
   dispose(): void {
     this.unsubscribe();
+    for (const timer of this.timers) this.clock?.clearTimer(timer);
+    this.timers.clear();
   }
 
   /**
@@ -179,9 +196,20 @@ export class FlexOrchestrator {
     }
   }
 
+  /** The UI's reset after a join/leave, at once or after its reaction time. */
+  private scheduleReset(accountSid: string, conferenceSid: string): void {
+    if (this.resetDelayMs <= 0 || !this.clock) return this.enforceEndConferenceOnExit(accountSid, conferenceSid);
+    const clock = this.clock;
+    const timer = clock.setTimer(this.resetDelayMs, () => {
+      this.timers.delete(timer);
+      this.enforceEndConferenceOnExit(accountSid, conferenceSid);
+    });
+    this.timers.add(timer);
+  }
+
   private onVoiceEvent(event: VoiceEvent): void {
     if (event.kind === "participant-join") {
-      this.enforceEndConferenceOnExit(event.accountSid, event.conferenceSid);
+      this.scheduleReset(event.accountSid, event.conferenceSid);
     } else if (event.kind === "participant-leave") {
       const key = `${event.accountSid}/${event.participant.callSid}`;
       const leg = this.workerLegs.get(key);
@@ -193,7 +221,7 @@ export class FlexOrchestrator {
           this.taskrouter.updateReservation(leg.accountSid, leg.workspaceSid, leg.reservationSid, "wrapping");
         }
       }
-      if (!event.conferenceEnding) this.enforceEndConferenceOnExit(event.accountSid, event.conferenceSid);
+      if (!event.conferenceEnding) this.scheduleReset(event.accountSid, event.conferenceSid);
     }
   }
 }

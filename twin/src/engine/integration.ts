@@ -39,6 +39,8 @@ export interface EngineOptions {
    * the local runtime), signed over the public URL as Twilio would sign it.
    */
   webhookRoutes?: Record<string, string>;
+  /** Flex UI's reaction time before it re-sets the worker leg's endConferenceOnExit (ms, twin clock; default 0). */
+  flexResetDelayMs?: number;
 }
 
 /**
@@ -164,6 +166,8 @@ export class TwinEngine {
       voice: this.voice,
       taskrouter: restFlexBridge(port),
       isClientOnline: (accountSid, workerSid) => director?.isOnline(accountSid, workerSid) ?? true,
+      resetDelayMs: options.flexResetDelayMs,
+      clock: twin.clock,
     });
     director = new AgentDirector(restAgentsBridge(twin, port), this.voice, this.flex, twin.clock);
     this.agents = director;

@@ -1,5 +1,6 @@
 import { validateRequest } from "twilio/lib/webhooks/webhooks";
 import { CONFERENCE_STATUS_CALLBACK_EVENTS, ParticipantLabel, TaskAttribute } from "@flex-call-recovery/vocabulary";
+import { FlexOrchestrator } from "../../src/engine/flex";
 import { parseTwiml, TwimlParseError } from "../../src/engine/twiml";
 import { ACCOUNT, createHarness, TOKEN } from "./helpers/harness";
 import { startReceiver, type Receiver } from "./helpers/receiver";
@@ -285,6 +286,32 @@ describe("voice and Flex orchestration", () => {
       ["participant-leave", third, "false"],
       ["participant-modify", c.workerCallSid, "true"],
     ]);
+  });
+
+  it("can let Flex's reset land after the recovery registered the leg (UI reaction time)", async () => {
+    h.flex.dispose();
+    const late = new FlexOrchestrator({
+      voice: h.voice,
+      taskrouter: h.flexBridge,
+      resetDelayMs: 800,
+      clock: h.clock,
+    });
+    try {
+      const alice = h.agents.createAgent(ACCOUNT, h.ref.workspaceSid, { friendlyName: "alice" });
+      await h.agents.customerCalls(ACCOUNT, { from: "+1", to: "+2", twiml: enqueue(h.workflow.sid) });
+      const [reservation] = h.agents.view(ACCOUNT, alice.workerSid).reservations;
+      const legs = late.acceptVoiceReservation(ACCOUNT, h.ref.workspaceSid, reservation.sid, {
+        conferenceStatusCallback: statusCallback,
+        conferenceStatusCallbackEvent: [...CONFERENCE_STATUS_CALLBACK_EVENTS],
+      });
+      const worker = () =>
+        h.voice.participants(ACCOUNT, legs.conferenceSid).find((p) => p.callSid === legs.workerCallSid);
+      expect(worker()?.endConferenceOnExit).toBe(false);
+      h.clock.advance(800);
+      expect(worker()?.endConferenceOnExit).toBe(true);
+    } finally {
+      late.dispose();
+    }
   });
 
   it("holds the customer, and a graceful hangup wraps the task", async () => {

@@ -120,6 +120,7 @@ export function createHarness() {
     voiceStore,
     voice,
     flex,
+    flexBridge,
     agents: director,
     createTask,
     dispose,
