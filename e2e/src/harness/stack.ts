@@ -46,6 +46,8 @@ export interface Stack {
   seeded: SeededFlexAccount;
   outputs: Record<string, unknown>;
   deployState: OfflineState;
+  /** The stack config the deploy ran with (a redeploy passes the same). */
+  deployConfig: Record<string, string>;
   /** The deployed environment's domain. */
   domain: string;
   /** The environment the functions run with (as Twilio injects it, plus the twin's URL). */
@@ -89,13 +91,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     log("deploying the stack into the twin (infra offline deploy, real providers)…");
     const seeded = await seedFlexAccount(twin.baseUrl, twin.accountSid, twin.authToken);
     const deployState: OfflineState = { resources: {} };
+    const deployConfig = { voiceWorkflowSids: JSON.stringify([seeded.voiceWorkflowSid]), ...options.config };
     const deployed = await deployOffline({
       twinBaseUrl: twin.baseUrl,
       accountSid: twin.accountSid,
       authToken: twin.authToken,
       state: deployState,
       stackName: "offline",
-      config: { voiceWorkflowSids: JSON.stringify([seeded.voiceWorkflowSid]), ...options.config },
+      config: deployConfig,
     });
     const outputs = deployed.outputs;
     const domain = String(outputs.functionsDomain);
@@ -164,6 +167,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       seeded,
       outputs,
       deployState,
+      deployConfig,
       domain,
       functionsEnv,
       functionsUrl: edge.url,

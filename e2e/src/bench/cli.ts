@@ -1,0 +1,136 @@
+// `npm run bench [-- --latency MS] [--max N]`: the figures of DESIGN §7 on the offline stack, printed
+// as a table and written to bench/results.json with the machine and options they were taken with.
+// Figures, not assertions: compare ratios within one run, never absolute times across runs.
+import { mkdirSync, writeFileSync } from "fs";
+import { cpus, totalmem } from "os";
+import { join, relative } from "path";
+import { spawnSync } from "child_process";
+import { REPO_ROOT } from "../harness/builds";
+import { startStack } from "../harness/stack";
+import { largestUnthrottled, lifecycleWrites, measureP1, measureP2, measureP5 } from "./measures";
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const options = {
+    /** Latency added to every Twilio call for P1 and P2 (DESIGN §7 says 50 ms for P2). */
+    latencyMs: arg("--latency", 50),
+    /** Largest number of concurrent conferences P3 tries. */
+    p3Max: arg("--max", 4000),
+    /** Calls of P3 arrive evenly over this window; each lasts 2 minutes, so all overlap. */
+    p3ArrivalWindowSeconds: 60,
+    p3LifecycleSeconds: 120,
+    clock: "virtual (twin ManualClock); Twilio latency and HTTP are real",
+  };
+  const log = (line: string) => console.log(line);
+  log("flex-call-recovery bench — figures, not assertions");
+
+  log("• P4: plugin bundle (plugin/scripts/size.ts)…");
+  const sizes = pluginSizes();
+  const main = sizes[0];
+  const syncChunk = sizes.find((r) => /\.sync\.js$/.test(r.file));
+
+  const stack = await startStack({ log: (line) => log(`• ${line}`) });
+  try {
+    log("• P5: no-change redeploy…");
+    const p5 = await measureP5(stack);
+    log(`• P1: round trips participant-leave → ping (${options.latencyMs} ms per Twilio call)…`);
+    const p1 = await measureP1(stack, options.latencyMs);
+    log(`• P2: drop → bridged back (${options.latencyMs} ms per Twilio call)…`);
+    const p2 = await measureP2(stack, options.latencyMs);
+    log("• P3: one call's Sync writes, then concurrent replays with the write limit on…");
+    const template = await lifecycleWrites(stack);
+    const p3 = await largestUnthrottled(template, "per-conference", options.p3Max);
+    const p3Global = await largestUnthrottled(template, "global", options.p3Max);
+
+    const results = {
+      P1: p1.roundTrips,
+      P2_s: Number(p2.seconds.toFixed(3)),
+      P3: p3,
+      P3_global_map: p3Global,
+      P4_bytes: main.gzipped,
+      P4_sync_chunk_bytes: syncChunk?.gzipped ?? null,
+      P5: p5.writes,
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? "unknown",
+        memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+        node: process.version,
+        platform: process.platform,
+      },
+      options,
+      detail: {
+        P1_calls: p1.calls,
+        P2_drop_handling_s: Number(p2.dropHandlingSeconds.toFixed(3)),
+        P2_after_reload_s: Number(p2.afterReloadSeconds.toFixed(3)),
+        P3_writes_per_call: template.length,
+        P3_note: P3_NOTE,
+        P4_rows: sizes,
+        P5_requests: p5.requests,
+        P5_steps: p5.steps,
+      },
+      date: new Date().toISOString(),
+    };
+    const rows: [string, string, string, string][] = [
+      ["P1", "dependent Twilio round trips, participant-leave → ping created", String(results.P1), "≤ 3"],
+      ["P2", `drop → bridged back minus reload, ${options.latencyMs} ms/call`, `${results.P2_s} s`, "≤ 0.4 s"],
+      [
+        "P3",
+        "concurrent conferences, zero throttled Sync writes",
+        p3 >= options.p3Max ? `≥ ${p3}` : String(p3),
+        "≥ 1000",
+      ],
+      ["P3 baseline", "same, single global map layout", String(p3Global), "—"],
+      ["P4", "plugin main bundle, min+gzip", `${results.P4_bytes} B`, "≤ 15 KB"],
+      ["P4 sync chunk", "lazy twilio-sync chunk, min+gzip", `${results.P4_sync_chunk_bytes} B`, "—"],
+      ["P5", "Twilio writes of a no-change redeploy", String(results.P5), "= 0"],
+    ];
+    const width = [13, 62, 10, 8];
+    log("");
+    log(["figure", "what", "value", "target"].map((h, i) => h.padEnd(width[i])).join("  "));
+    for (const row of rows) log(row.map((c, i) => c.padEnd(width[i])).join("  "));
+    log(
+      `\nmachine: ${results.machine.cpus} × ${results.machine.cpuModel}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}`,
+    );
+    const out = join(REPO_ROOT, "bench", "results.json");
+    mkdirSync(join(REPO_ROOT, "bench"), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    log(`written: ${relative(REPO_ROOT, out)}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+interface SizeRow {
+  label: string;
+  file: string;
+  raw: number;
+  minified: number;
+  gzipped: number;
+}
+
+/** The plugin's own size script (it rebuilds plugin/build): one row per output, the main bundle first. */
+function pluginSizes(): SizeRow[] {
+  const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), join("scripts", "size.ts"), "--json"], {
+    cwd: join(REPO_ROOT, "plugin"),
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`plugin size script: exit ${result.status}: ${result.stderr}`);
+  const line = result.stdout.trim().split("\n").at(-1) ?? "[]";
+  return JSON.parse(line) as SizeRow[];
+}
+
+const P3_NOTE =
+  "P3 replays, against the twin's Sync (20 writes/s per object over a 10 s window), the Sync writes the functions made " +
+  "in one measured call lifecycle (connected, page reload at 30 s, recovered, hangup at 120 s), for N calls arriving " +
+  "evenly over 60 s; per-conference = one document per conference (the design), global = every write to one object.";
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
