@@ -604,14 +604,15 @@ export class AssignmentEngine {
       full.queueEnteredAt = this.routing.get(this.key(ref, full.task.sid))?.queueEnteredAt ?? null;
     }
     if (full.task && !full.workflow) full.workflow = this.port.workflow(ref, full.task.workflowSid);
+    const id = newEventId();
     const event: TaskRouterEvent = {
-      id: newEventId(),
+      id,
       name,
       accountSid: ref.accountSid,
       workspaceSid: ref.workspaceSid,
       resourceSid,
       timestamp: now,
-      payload: buildPayload(name, ref.accountSid, now, full, extra),
+      payload: { sid: id, ...buildPayload(name, ref.accountSid, now, full, extra) },
     };
     for (const listener of [...this.listeners]) listener(event);
   }

@@ -15,6 +15,8 @@ export interface EventSinkTarget {
   batchEvents: boolean;
   /** Subscribed CloudEvent types (`com.twilio.taskrouter.task.canceled` ...). */
   types: ReadonlySet<string>;
+  /** Schema version subscribed per type (the dataschema's last segment); 1 when absent. */
+  schemaVersions?: ReadonlyMap<string, number>;
 }
 
 /** Where Event Streams state lives (the twin's events backend, or a test's list). */
@@ -32,16 +34,40 @@ export interface CloudEvent {
   dataschema: string;
   datacontenttype: "application/json";
   time: string;
-  data: { name: string; payload: Record<string, unknown> };
+  /** The envelope of Twilio's examples (https://www.twilio.com/docs/events/event-types/taskrouter/task). */
+  data: {
+    sid: string;
+    /** PascalCase event name, e.g. `ReservationAccepted`. */
+    name: string;
+    account_sid: string;
+    timestamp: string;
+    level: "INFO";
+    /** Resource group: `task`, `reservation`, `worker`, `task-queue`, `workflow`. */
+    group: string;
+    product_name: "TaskRouter";
+    /** The workspace's friendly name. */
+    publisher: string;
+    publisher_metadata: string;
+    payload_type: "application/json";
+    payload: Record<string, unknown>;
+  };
 }
 
-/** Schema URL Event Streams gives TaskRouter events (schema version 1). */
-export const TASKROUTER_DATASCHEMA = "https://events-schemas.twilio.com/TaskRouter.WDSEvent/1";
+/** Schema URL of TaskRouter events, without the version (`/<schema_version>` follows). */
+export const TASKROUTER_DATASCHEMA = "https://events-schemas.twilio.com/TaskRouter.WDSEvent";
 /** Most events one batched request carries. */
 export const MAX_BATCH = 100;
 
-/** The CloudEvent Event Streams sends for a TaskRouter event. */
-export function toCloudEvent(event: TaskRouterEvent): CloudEvent {
+/** `reservation.accepted` → `ReservationAccepted`, `task-queue.entered` → `TaskQueueEntered`. */
+function pascalName(name: string): string {
+  return name
+    .split(/[.-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+}
+
+/** The CloudEvent Event Streams sends for a TaskRouter event (schema version as subscribed). */
+export function toCloudEvent(event: TaskRouterEvent, schemaVersion = 1): CloudEvent {
   const payload = event.payload;
   // `source` names the resource the event is about, under its workspace.
   let source = `/v1/Workspaces/${event.workspaceSid}`;
@@ -54,10 +80,22 @@ export function toCloudEvent(event: TaskRouterEvent): CloudEvent {
     type: cloudEventType(event.name),
     source,
     id: event.id,
-    dataschema: TASKROUTER_DATASCHEMA,
+    dataschema: `${TASKROUTER_DATASCHEMA}/${schemaVersion}`,
     datacontenttype: "application/json",
     time: event.timestamp.toISOString(),
-    data: { name: event.name, payload },
+    data: {
+      sid: event.id,
+      name: pascalName(event.name),
+      account_sid: event.accountSid,
+      timestamp: event.timestamp.toISOString(),
+      level: "INFO",
+      group: event.name.slice(0, event.name.lastIndexOf(".")),
+      product_name: "TaskRouter",
+      publisher: typeof payload.workspace_name === "string" ? payload.workspace_name : "",
+      publisher_metadata: "{}",
+      payload_type: "application/json",
+      payload,
+    },
   };
 }
 
@@ -88,7 +126,9 @@ export class EventStreamsDelivery {
     for (const event of events) byAccount.set(event.accountSid, [...(byAccount.get(event.accountSid) ?? []), event]);
     for (const [accountSid, accountEvents] of byAccount) {
       for (const sink of this.port.sinks(accountSid)) {
-        const matching = accountEvents.map(toCloudEvent).filter((c) => sink.types.has(c.type));
+        const matching = accountEvents
+          .filter((e) => sink.types.has(cloudEventType(e.name)))
+          .map((e) => toCloudEvent(e, sink.schemaVersions?.get(cloudEventType(e.name)) ?? 1));
         const size = sink.batchEvents ? MAX_BATCH : 1;
         for (let i = 0; i < matching.length; i += size) {
           this.dispatcher.send(accountSid, {

@@ -606,7 +606,9 @@ function restSinks(twin: Twin, accountSid: string): EventSinkTarget[] {
     .filter((sink) => sink.sinkType === "webhook" && typeof sink.sinkConfiguration.destination === "string")
     .map((sink) => {
       const config = sink.sinkConfiguration;
-      const types = new Set(backend.listSubscription({ sinkSid: sink.sid }).flatMap((s) => [...s.types.keys()]));
+      const subscribed = backend.listSubscription({ sinkSid: sink.sid }).flatMap((s) => [...s.types.values()]);
+      const types = new Set(subscribed.map((t) => t.type));
+      const schemaVersions = new Map(subscribed.map((t) => [t.type, t.schemaVersion]));
       return {
         sinkSid: sink.sid,
         destination: String(config.destination),
@@ -614,6 +616,7 @@ function restSinks(twin: Twin, accountSid: string): EventSinkTarget[] {
         // Twilio's sink_configuration carries batch_events as a boolean (or its string).
         batchEvents: config.batch_events === true || config.batch_events === "true",
         types,
+        schemaVersions,
       };
     });
 }

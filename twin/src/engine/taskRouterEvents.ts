@@ -90,7 +90,8 @@ export function buildPayload(
   const payload: Record<string, unknown> = {
     eventtype: name,
     account_sid: accountSid,
-    timestamp: now.getTime(),
+    // ISO-8601, as in Twilio's Event Streams examples for TaskRouter.
+    timestamp: now.toISOString(),
     description: DESCRIPTIONS[name] ?? name,
   };
   const { workspace, task, workflow, queue, worker, activity, reservation } = subjects;
@@ -107,17 +108,20 @@ export function buildPayload(
     payload.task_assignment_status = task.assignmentStatus;
     payload.task_channel_unique_name = task.taskChannelUniqueName;
     payload.task_age = Math.max(0, Math.floor((now.getTime() - task.dateCreated.getTime()) / 1000));
-    payload.task_date_created = Math.floor(task.dateCreated.getTime() / 1000);
+    payload.task_date_created = task.dateCreated.toISOString();
     payload.task_timeout = task.timeout;
     payload.workflow_sid = task.workflowSid;
-    if (task.reason !== null) payload.task_canceled_reason = task.reason;
+    if (task.assignmentStatus === "canceled" && task.reason !== null) payload.task_canceled_reason = task.reason;
+    if (task.assignmentStatus === "completed") {
+      payload.task_completed_reason = task.reason ?? "All reservations were completed";
+    }
   }
   if (workflow) payload.workflow_name = workflow.friendlyName;
   if (queue) {
     payload.task_queue_sid = queue.sid;
     payload.task_queue_name = queue.friendlyName;
     payload.task_queue_target_expression = queue.targetWorkers;
-    if (subjects.queueEnteredAt) payload.task_queue_entered_date = Math.floor(subjects.queueEnteredAt.getTime() / 1000);
+    if (subjects.queueEnteredAt) payload.task_queue_entered_date = subjects.queueEnteredAt.toISOString();
   }
   if (worker) {
     payload.worker_sid = worker.sid;

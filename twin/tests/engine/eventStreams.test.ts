@@ -119,7 +119,23 @@ describe("Event Streams delivery", () => {
       TaskRouterEventType.taskCanceled,
     ]);
     expect(body[1].source).toBe("/v1/Workspaces/WS1/Tasks/WT1/Reservations/WR1");
+    // The envelope of Twilio's Event Streams examples.
+    expect(body[1]).toMatchObject({
+      dataschema: "https://events-schemas.twilio.com/TaskRouter.WDSEvent/1",
+      data: { name: "ReservationAccepted", group: "reservation", product_name: "TaskRouter", level: "INFO" },
+    });
+    expect(body[0].data.name).toBe("TaskQueueEntered");
     expect(body[2].data.payload.task_canceled_reason).toBe("Task TTL Exceeded");
+  });
+
+  it("names the subscribed schema version in dataschema", async () => {
+    sinks[0] = { ...sinks[0], schemaVersions: new Map([[TaskRouterEventType.taskCanceled, 2]]) };
+    delivery.publish(event("task.canceled"));
+    delivery.flush();
+    await dispatcher.idle();
+    expect(JSON.parse(receiver.requests[0].body)[0].dataschema).toBe(
+      "https://events-schemas.twilio.com/TaskRouter.WDSEvent/2",
+    );
   });
 
   it("sends one event per request to a sink without batching", async () => {
