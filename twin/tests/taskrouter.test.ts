@@ -180,6 +180,37 @@ describe("TaskRouter queues, workflows, tasks, reservations", () => {
     expect(await tr().workspaces(ws.sid).taskQueues.list()).toEqual([]);
   });
 
+  it("versions tasks: ETag on answers, If-Match on update and delete (412 when stale)", async () => {
+    const ws = await newWorkspace("task-versions");
+    const q = await tr().workspaces(ws.sid).taskQueues.create({ friendlyName: "q" });
+    const wf = await tr()
+      .workspaces(ws.sid)
+      .workflows.create({ friendlyName: "wf", configuration: config(q.sid) });
+    const task = await tr().workspaces(ws.sid).tasks.create({ workflowSid: wf.sid, attributes: "{}" });
+    const path = `taskrouter.twilio.com/v1/Workspaces/${ws.sid}/Tasks/${task.sid}`;
+    const first = await fetch(`${h.twin.baseUrl}/${path}`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${h.twin.accountSid}:${h.twin.authToken}`).toString("base64")}` },
+    });
+    const etag = first.headers.get("etag")!;
+    expect(etag).toBe("0");
+    await tr()
+      .workspaces(ws.sid)
+      .tasks(task.sid)
+      .update({ attributes: JSON.stringify({ a: 1 }), ifMatch: etag });
+    const stale = await restError(() =>
+      tr()
+        .workspaces(ws.sid)
+        .tasks(task.sid)
+        .update({ attributes: JSON.stringify({ a: 2 }), ifMatch: etag }),
+    );
+    expect(stale.status).toBe(412);
+    expect(stale.message).toContain("If-Match");
+    expect(JSON.parse((await tr().workspaces(ws.sid).tasks(task.sid).fetch()).attributes)).toEqual({ a: 1 });
+    const del = await raw(h.twin, "DELETE", path, { headers: { "If-Match": "0" } });
+    expect(del.status).toBe(412);
+    expect((await raw(h.twin, "DELETE", path, { headers: { "If-Match": "1" } })).status).toBe(204);
+  });
+
   it("rejects a workflow configuration naming an unknown queue", async () => {
     const ws = await newWorkspace("bad-config");
     const err = await restError(() =>

@@ -13,6 +13,7 @@ import {
   InvalidTransitionError,
   InvalidWorkflowConfigurationError,
   NotFoundError,
+  TaskVersionMismatchError,
 } from "./errors";
 
 export type TaskStatus = "pending" | "reserved" | "assigned" | "canceled" | "completed" | "wrapping";
@@ -101,6 +102,8 @@ export interface Task extends Dated {
   taskQueueEnteredDate: Date | null;
   virtualStartTime: Date;
   routingTarget: string | null;
+  /** Version for ETag / If-Match (Twilio's optimistic concurrency on tasks); bumps on every change. */
+  revision: number;
   ignoreCapacity: boolean | null;
 }
 
@@ -851,6 +854,7 @@ export class TaskRouterBackend {
       virtualStartTime: input.virtualStartTime ?? now,
       routingTarget: input.routingTarget ?? null,
       ignoreCapacity: input.ignoreCapacity ?? null,
+      revision: 0,
       dateCreated: now,
       dateUpdated: now,
     };
@@ -906,8 +910,10 @@ export class TaskRouterBackend {
       virtualStartTime?: Date;
     },
     params: Record<string, unknown> = {},
+    ifMatch?: string,
   ): Task {
     const task = this.fetchTask(workspaceSid, sid);
+    checkTaskVersion(task, ifMatch);
     if (input.attributes !== undefined) checkAttributes(input.attributes);
     const status = input.assignmentStatus;
     if (status !== undefined && status !== task.assignmentStatus) {
@@ -931,16 +937,17 @@ export class TaskRouterBackend {
         taskChannelSid: channelSid,
         virtualStartTime: input.virtualStartTime,
       }),
-      { dateUpdated: this.now() },
+      { dateUpdated: this.now(), revision: task.revision + 1 },
     );
     this.emit("taskUpdated", { accountSid: this.ctx.accountSid, task, previousStatus, params });
     return task;
   }
 
   /** Deleting a task drops its reservations with it. */
-  deleteTask(workspaceSid: string, sid: string): void {
+  deleteTask(workspaceSid: string, sid: string, ifMatch?: string): void {
     const state = this.ws(workspaceSid);
     const task = this.fetchTask(workspaceSid, sid);
+    checkTaskVersion(task, ifMatch);
     state.tasks.delete(sid);
     for (const [rid, r] of state.reservations) if (r.taskSid === sid) state.reservations.delete(rid);
     this.emit("taskDeleted", { accountSid: this.ctx.accountSid, task });
@@ -1074,6 +1081,7 @@ export class TaskRouterBackend {
       task.taskQueueEnteredDate = extra.taskQueueSid ? now : null;
     }
     task.dateUpdated = now;
+    task.revision++;
     this.emit("taskUpdated", { accountSid: this.ctx.accountSid, task, previousStatus, params: {} });
     return task;
   }
@@ -1103,6 +1111,13 @@ export class TaskRouterBackend {
 
   workerOf(reservation: Reservation): Worker | undefined {
     return this.workspaces.get(reservation.workspaceSid)?.workers.get(reservation.workerSid);
+  }
+}
+
+/** With If-Match, the task must still be at that version (412 otherwise, as Twilio documents). */
+function checkTaskVersion(task: Task, ifMatch: string | undefined): void {
+  if (ifMatch !== undefined && ifMatch !== String(task.revision)) {
+    throw new TaskVersionMismatchError(task.sid, ifMatch, String(task.revision));
   }
 }
 

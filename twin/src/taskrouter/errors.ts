@@ -33,3 +33,10 @@ export class InUseError extends TwilioError {
     super(400, 20001, message);
   }
 }
+
+/** If-Match named another version of the task: HTTP 412 (documented); the error code is UNCONFIRMED. */
+export class TaskVersionMismatchError extends TwilioError {
+  constructor(sid: string, expected: string, actual: string) {
+    super(412, 20001, `Task ${sid} is at version ${actual}, not ${expected} (If-Match)`);
+  }
+}

@@ -532,6 +532,21 @@ export function deleteWorkflow(req: TwinRequest): TwinResponse {
   return noContent();
 }
 
+/** Task answers carry the version as ETag, for If-Match on the next update. */
+function taskAnswer(status: number, req: TwinRequest, t: Task): TwinResponse {
+  return {
+    status,
+    body: serializeTask(tr(req), acct(req), req.account.clock.now(), t),
+    headers: { ETag: String(t.revision) },
+  };
+}
+
+function ifMatch(req: TwinRequest): string | undefined {
+  const value = req.headers["if-match"];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text?.replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
+}
+
 const TASK_STATUSES = ["pending", "reserved", "assigned", "canceled", "completed", "wrapping"] as const;
 
 /** CreateTask: routing is the engine's (taskCreated); the answer is the pending task, as Twilio's is. */
@@ -546,12 +561,11 @@ export function createTask(req: TwinRequest): TwinResponse {
     ignoreCapacity: optionalBool(req.form, "IgnoreCapacity"),
     virtualStartTime: dateParam(req.form, "VirtualStartTime"),
   });
-  return created(serializeTask(tr(req), acct(req), req.account.clock.now(), t));
+  return taskAnswer(201, req, t);
 }
 
 export function fetchTask(req: TwinRequest): TwinResponse {
-  const t = tr(req).fetchTask(WS(req), req.params.Sid);
-  return ok(serializeTask(tr(req), acct(req), req.account.clock.now(), t));
+  return taskAnswer(200, req, tr(req).fetchTask(WS(req), req.params.Sid));
 }
 
 export function listTask(req: TwinRequest): TwinResponse {
@@ -591,12 +605,13 @@ export function updateTask(req: TwinRequest): TwinResponse {
       virtualStartTime: dateParam(req.form, "VirtualStartTime"),
     },
     paramsRecord(req.form),
+    ifMatch(req),
   );
-  return ok(serializeTask(tr(req), acct(req), req.account.clock.now(), t));
+  return taskAnswer(200, req, t);
 }
 
 export function deleteTask(req: TwinRequest): TwinResponse {
-  tr(req).deleteTask(WS(req), req.params.Sid);
+  tr(req).deleteTask(WS(req), req.params.Sid, ifMatch(req));
   return noContent();
 }
 
