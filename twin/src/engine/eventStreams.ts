@@ -135,6 +135,7 @@ export class EventStreamsDelivery {
             url: sink.destination,
             method: sink.method,
             purpose: `event-streams ${sink.sinkSid}`,
+            retry: true,
             body: { kind: "json", json: JSON.stringify(matching.slice(i, i + size)) },
           });
         }
@@ -154,6 +155,8 @@ export class EventStreamsDelivery {
     this.dispatcher.send(event.accountSid, {
       url: callback.url,
       purpose: "workspace-event-callback",
+      // TaskRouter does not retry EventCallbackUrl posts.
+      retry: false,
       body: { kind: "form", params: eventCallbackParams(event) },
     });
   }

@@ -576,6 +576,8 @@ export class VoiceEngine {
       url: settings.url,
       method: settings.method === "GET" ? "GET" : "POST",
       purpose: "conference-status",
+      // Voice callbacks are not retried unless the URL has a connection override (#rc=).
+      retry: false,
       body: {
         kind: "form",
         params: {

@@ -20,6 +20,23 @@ export interface WebhookRequest {
   body: WebhookBody;
   /** What this is, for the delivery log (e.g. `conference-status`, `event-streams`). */
   purpose: string;
+  /**
+   * Retry a failed delivery (Event Streams: at-least-once). Voice callbacks are retried only when
+   * the URL asks with a connection override (`#rc=<retries>`), as on Twilio.
+   */
+  retry?: boolean;
+}
+
+/**
+ * Splits Twilio's connection overrides off a URL (`https://x/y#rc=2&ct=1000`): the fragment is never
+ * sent, so it is neither requested nor signed. Returns the URL without it and the retry count asked.
+ */
+export function connectionOverrides(url: string): { url: string; retries: number | null } {
+  const hash = url.indexOf("#");
+  if (hash < 0) return { url, retries: null };
+  const rc = new URLSearchParams(url.slice(hash + 1)).get("rc");
+  const retries = rc !== null && /^\d+$/.test(rc) ? Number(rc) : null;
+  return { url: url.slice(0, hash), retries };
 }
 
 export interface WebhookAttempt {
@@ -116,6 +133,8 @@ export class WebhookDispatcher {
   // A delivery held back by the reorder fault, per destination URL: released after the next one.
   private readonly held = new Map<string, Held>();
   private readonly log: WebhookAttempt[] = [];
+  // Attempts allowed per delivery id when its URL carried `#rc=` (retries + 1).
+  private readonly attemptsOverride = new Map<number, number>();
   // Public host (e.g. `svc-1234-dev.twil.io`) → local base URL the request is sent to instead.
   private readonly routes = new Map<string, string>();
 
@@ -150,7 +169,14 @@ export class WebhookDispatcher {
   }
 
   /** Fire-and-forget delivery with retries (and injected duplicates / reordering). */
-  send(accountSid: string, request: WebhookRequest): number {
+  send(accountSid: string, asked: WebhookRequest): number {
+    const overrides = connectionOverrides(asked.url);
+    const request: WebhookRequest = {
+      ...asked,
+      url: overrides.url,
+      retry: overrides.retries !== null ? overrides.retries > 0 : asked.retry,
+    };
+    if (overrides.retries !== null) this.attemptsOverride.set(this.nextDeliveryId, overrides.retries + 1);
     const deliveryId = this.nextDeliveryId++;
     const start = (duplicate: boolean) => this.attempt(accountSid, request, deliveryId, 1, duplicate);
     const sendAll = () => {
@@ -177,7 +203,8 @@ export class WebhookDispatcher {
   }
 
   /** One signed request whose answer the caller needs (AnnounceUrl, TwiML fetch); no retries. */
-  async fetch(accountSid: string, request: WebhookRequest): Promise<WebhookAnswer> {
+  async fetch(accountSid: string, asked: WebhookRequest): Promise<WebhookAnswer> {
+    const request = { ...asked, url: connectionOverrides(asked.url).url };
     const signed = signWebhook(this.authTokenFor(accountSid), request);
     const deliveryId = this.nextDeliveryId++;
     const promise = this.httpRequest(request.method ?? "POST", signed.url, signed.headers, signed.payload);
@@ -233,7 +260,8 @@ export class WebhookDispatcher {
   }
 
   private retry(accountSid: string, request: WebhookRequest, deliveryId: number, attempt: number, duplicate: boolean) {
-    if (attempt >= this.maxAttempts) return;
+    const maxAttempts = this.attemptsOverride.get(deliveryId) ?? this.maxAttempts;
+    if (request.retry === false || attempt >= maxAttempts) return;
     const timer = this.clock.setTimer(this.retryBaseMs * 2 ** (attempt - 1), () => {
       this.retryTimers.delete(timer);
       this.attempt(accountSid, request, deliveryId, attempt + 1, duplicate);

@@ -166,6 +166,29 @@ describe("Event Streams delivery", () => {
     expect(receiver.requests).toHaveLength(3);
   });
 
+  it("retries voice callbacks only when the URL asks with #rc, and signs the URL without the fragment", async () => {
+    receiver.answer({ status: 500 });
+    const body = { kind: "form" as const, params: { A: "1" } };
+    dispatcher.send(ACCOUNT, { url: `${receiver.baseUrl}/plain`, purpose: "conference-status", retry: false, body });
+    dispatcher.send(ACCOUNT, {
+      url: `${receiver.baseUrl}/asked#rc=2&ct=500`,
+      purpose: "conference-status",
+      retry: false,
+      body,
+    });
+    await dispatcher.idle();
+    for (let i = 0; i < 5; i++) {
+      clock.advance(60_000);
+      await dispatcher.idle();
+    }
+    expect(receiver.requests.filter((r) => r.path === "/plain")).toHaveLength(1);
+    const asked = receiver.requests.filter((r) => r.path === "/asked");
+    expect(asked).toHaveLength(3);
+    expect(
+      validateRequest(TOKEN, String(asked[0].headers["x-twilio-signature"]), `${receiver.baseUrl}/asked`, { A: "1" }),
+    ).toBe(true);
+  });
+
   it("duplicates deliveries when the duplicate fault fires", async () => {
     faults.configure({ seed: 9, duplicateWebhookRate: 1 });
     delivery.publish(event("task.canceled"));
