@@ -42,6 +42,11 @@ export class World {
         arrived: (request) => this.webhookArrived(request.path, request.body),
         answered: (request) => this.webhookAnswered(request),
       }),
+      // Flex hears of reservation changes at once (its websocket): the agents' plugins are told as
+      // soon as TaskRouter changes, not when the whole world has come to rest.
+      stack.twin.events.on("reservationCreated", () => this.pushToAgents()),
+      stack.twin.events.on("reservationUpdated", () => this.pushToAgents()),
+      stack.twin.events.on("participantCreated", () => this.pushToAgents()),
       stack.twin.requestLog.onRecord((entry) => {
         // Only the functions' calls carry a correlation id (the driver acts in-process).
         if (entry.host === null || entry.correlationId === null || entry.host === "iam.twilio.com") return;
@@ -84,6 +89,18 @@ export class World {
     this.entries.push(entry);
     this.onEntry(entry);
     return ok;
+  }
+
+  private pushScheduled = false;
+
+  /** Syncs every agent's plugin on the next turn (after the change that triggered it completed). */
+  private pushToAgents(): void {
+    if (this.pushScheduled) return;
+    this.pushScheduled = true;
+    setImmediate(() => {
+      this.pushScheduled = false;
+      for (const agent of this.agents) agent.sync();
+    });
   }
 
   /** Keeps track of work started outside the twin (the plugins' function calls) until it settles. */
