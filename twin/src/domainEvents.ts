@@ -78,6 +78,8 @@ export interface TwinEventMap {
   buildCreated: Base & { build: Build };
   deploymentCreated: Base & { deployment: Deployment };
   sinkCreated: Base & { sink: Sink };
+  /** Sinks/{Sid}/Test: deliver a test event carrying `testId` to the sink (Validate needs it back). */
+  sinkTestRequested: Base & { sink: Sink; testId: string };
   subscriptionCreated: Base & { subscription: Subscription };
   /** Its description, sink or event types changed. */
   subscriptionUpdated: Base & { subscription: Subscription };

@@ -67,6 +67,36 @@ describe("Event Streams", () => {
     expect((await restError(() => events().sinks(sink.sid).fetch())).status).toBe(404);
   });
 
+  it("validates a non-webhook sink through Test and Validate before subscriptions may use it", async () => {
+    const sink = await events().sinks.create({
+      description: "stream",
+      sinkType: "kinesis",
+      sinkConfiguration: {
+        arn: "arn:aws:kinesis:us-east-1:111111111111:stream/test",
+        role_arn: "arn:aws:iam::1:role/r",
+        external_id: "x",
+      },
+    });
+    expect(sink.status).toBe("initialized");
+    const types = [{ type: "com.twilio.taskrouter.task.canceled", schema_version: 1 }];
+    const early = await restError(() => events().subscriptions.create({ description: "d", sinkSid: sink.sid, types }));
+    expect(early.status).toBe(400);
+    expect(early.message).toContain("active");
+    const testIds: string[] = [];
+    const off = h.twin.events.on("sinkTestRequested", (e) => testIds.push(e.testId));
+    expect((await events().sinks(sink.sid).sinkTest.create()).result).toBe("submitted");
+    off();
+    expect((await events().sinks(sink.sid).fetch()).status).toBe("validating");
+    expect((await restError(() => events().sinks(sink.sid).sinkValidate.create({ testId: "TEwrong" }))).status).toBe(
+      400,
+    );
+    expect((await events().sinks(sink.sid).sinkValidate.create({ testId: testIds[0] })).result).toBe("valid");
+    expect((await events().sinks(sink.sid).fetch()).status).toBe("active");
+    expect((await events().subscriptions.create({ description: "d", sinkSid: sink.sid, types })).sinkSid).toBe(
+      sink.sid,
+    );
+  });
+
   it("refuses a subscription to an unknown sink", async () => {
     const err = await restError(() =>
       events().subscriptions.create({

@@ -15,6 +15,8 @@ export interface Sink {
   /** For webhooks: { destination, method, batch_events }. */
   sinkConfiguration: Record<string, unknown>;
   status: SinkStatus;
+  /** The test event id of the last Sinks/{Sid}/Test, which Validate must name. */
+  pendingTestId: string | null;
   dateCreated: Date;
   dateUpdated: Date;
 }
@@ -64,6 +66,7 @@ export class EventStreamsBackend {
       sinkConfiguration: input.sinkConfiguration,
       // Webhook sinks need no validation round; others start "initialized" until Validate.
       status: input.sinkType === "webhook" ? "active" : "initialized",
+      pendingTestId: null,
       dateCreated: now,
       dateUpdated: now,
     };
@@ -105,6 +108,32 @@ export class EventStreamsBackend {
 
   private isInUse(sinkSid: string): boolean {
     return [...this.subscriptions.values()].some((s) => s.sinkSid === sinkSid);
+  }
+
+  /**
+   * Sinks/{Sid}/Test: Twilio sends the sink a test event carrying a test id; the engine delivers it
+   * on `sinkTestRequested`. A sink not yet active moves to "validating".
+   */
+  createSinkTest(sid: string): { testId: string } {
+    const sink = this.fetchSink(sid);
+    const testId = newSid("TE");
+    sink.pendingTestId = testId;
+    if (sink.status !== "active") sink.status = "validating";
+    sink.dateUpdated = this.now();
+    this.ctx.events.emit("sinkTestRequested", { accountSid: this.ctx.accountSid, sink, testId });
+    return { testId };
+  }
+
+  /** Sinks/{Sid}/Validate: the test id the sink received proves it works; the sink becomes active. */
+  createSinkValidate(sid: string, testId: string): "valid" {
+    const sink = this.fetchSink(sid);
+    if (!sink.pendingTestId || sink.pendingTestId !== testId) {
+      throw new InvalidParameterError(`TestId ${testId} is not the last test sent to sink ${sid}`);
+    }
+    sink.pendingTestId = null;
+    sink.status = "active";
+    sink.dateUpdated = this.now();
+    return "valid";
   }
 
   // ---- Subscriptions ----

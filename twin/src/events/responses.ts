@@ -125,6 +125,16 @@ export function deleteSink(req: TwinRequest): TwinResponse {
 }
 
 // ---- subscriptions: the sink must be active ----
+/** The answer says only that the test event was submitted; its id reaches the sink, not the caller. */
+export function createSinkTest(req: TwinRequest): TwinResponse {
+  ev(req).createSinkTest(req.params.Sid);
+  return created({ result: "submitted" });
+}
+
+export function createSinkValidate(req: TwinRequest): TwinResponse {
+  return created({ result: ev(req).createSinkValidate(req.params.Sid, requiredString(req.form, "TestId")) });
+}
+
 export function createSubscription(req: TwinRequest): TwinResponse {
   const subscription = ev(req).createSubscription({
     description: requiredString(req.form, "Description"),

@@ -11,6 +11,8 @@ export const eventStreamsRoutes = routeTable("events.twilio.com", [
   ["GET", "/v1/Sinks/{Sid}", r.fetchSink],
   ["POST", "/v1/Sinks/{Sid}", r.updateSink],
   ["DELETE", "/v1/Sinks/{Sid}", r.deleteSink],
+  ["POST", "/v1/Sinks/{Sid}/Test", r.createSinkTest],
+  ["POST", "/v1/Sinks/{Sid}/Validate", r.createSinkValidate],
   // Subscriptions: which event types go to which sink.
   ["GET", "/v1/Subscriptions", r.listSubscription],
   ["POST", "/v1/Subscriptions", r.createSubscription],
