@@ -2,7 +2,7 @@
 // parts' own build scripts when missing or older than their sources (a clean clone has neither).
 // Test files run in parallel jest workers, so building is serialised with a lock directory.
 import { spawnSync } from "child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 
@@ -84,4 +84,26 @@ export function ensureBuilds(log: (line: string) => void = () => undefined): str
     });
   }
   return built;
+}
+
+/**
+ * A private copy of plugin/build for this process to deploy: the plugin's own tests rebuild
+ * plugin/build (remove, then write) and may run at the same time in another jest worker.
+ */
+export function pluginBuildSnapshot(): { dir: string; remove(): void } {
+  const root = mkdtempSync(join(tmpdir(), "flex-call-recovery-plugin-"));
+  const dir = join(root, "build");
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      cpSync(join(REPO_ROOT, "plugin", "build"), dir, { recursive: true });
+      if (readdirSync(dir).length === 0) throw new Error("plugin/build is empty");
+      break;
+    } catch (error) {
+      if (attempt >= 5) throw new Error(`copy plugin/build: ${(error as Error).message}`);
+      sleep(200 * attempt);
+      if (stale(ARTEFACTS[1])) ensureBuilds();
+    }
+  }
+  return { dir, remove: () => rmSync(root, { recursive: true, force: true }) };
 }

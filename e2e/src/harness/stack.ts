@@ -9,7 +9,7 @@ import { deployOffline, type OfflineState } from "@flex-call-recovery/infra/src/
 import { seedFlexAccount, type SeededFlexAccount } from "@flex-call-recovery/infra/src/offline/seedFlexAccount";
 import type twilio from "twilio";
 import { startEdge, type Edge, type EdgeRequest } from "./edge";
-import { ensureBuilds } from "./builds";
+import { ensureBuilds, pluginBuildSnapshot } from "./builds";
 import { FUNCTIONS_BUILD_DIR, functionRoutes, startFunctions, type FunctionsServer } from "./functionsServer";
 
 export interface StackOptions {
@@ -87,11 +87,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     ensureBuilds(log);
     const buildDir = FUNCTIONS_BUILD_DIR;
+    const pluginBuild = pluginBuildSnapshot();
+    stopping.push(() => pluginBuild.remove());
 
     log("deploying the stack into the twin (infra offline deploy, real providers)…");
     const seeded = await seedFlexAccount(twin.baseUrl, twin.accountSid, twin.authToken);
     const deployState: OfflineState = { resources: {} };
-    const deployConfig = { voiceWorkflowSids: JSON.stringify([seeded.voiceWorkflowSid]), ...options.config };
+    const deployConfig = {
+      voiceWorkflowSids: JSON.stringify([seeded.voiceWorkflowSid]),
+      pluginBuildDir: pluginBuild.dir,
+      ...options.config,
+    };
     const deployed = await deployOffline({
       twinBaseUrl: twin.baseUrl,
       accountSid: twin.accountSid,
