@@ -30,3 +30,25 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
   await twin.listen(options.port ?? 0, options.host ?? "127.0.0.1");
   return twin;
 }
+
+// Record types of the per-account store, for code that reads the backends directly (engine, tests).
+export type {
+  Activity,
+  Reservation,
+  ReservationStatus,
+  Task,
+  TaskChannel,
+  TaskQueue,
+  TaskStatus,
+  Worker,
+  WorkerChannel,
+  Workflow,
+  Workspace,
+} from "./taskrouter/backend";
+export type { DocumentPermission, SyncDocument, SyncService } from "./sync/backend";
+export type { Call, CallStatus, Conference, ConferenceStatus, Participant, ParticipantStatus } from "./voice/backend";
+export type { Build, Deployment, Environment, ServerlessService, Variable } from "./serverless/backend";
+export type { Sink, SubscribedEvent, Subscription } from "./events/backend";
+export type { Plugin, PluginConfiguration, PluginRelease, PluginVersion } from "./flex/backend";
+export type { FlexToken } from "./iam/backend";
+export type { ApiKey } from "./keys/backend";
