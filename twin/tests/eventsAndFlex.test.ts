@@ -61,7 +61,12 @@ describe("Event Streams", () => {
     expect((await events().sinks.list({ inUse: true })).map((s) => s.sid)).toEqual([sink.sid]);
 
     // A sink in use cannot go; after its subscription is gone it can.
-    expect((await restError(() => events().sinks(sink.sid).remove())).status).toBe(400);
+    const inUse = await restError(() => events().sinks(sink.sid).remove());
+    expect([inUse.status, inUse.code, inUse.message]).toEqual([
+      400,
+      20001,
+      `Sink ${sink.sid} is in use by a subscription`,
+    ]);
     await events().subscriptions(sub.sid).remove();
     await events().sinks(sink.sid).remove();
     expect((await restError(() => events().sinks(sink.sid).fetch())).status).toBe(404);
@@ -128,13 +133,10 @@ describe("Flex Plugins API", () => {
       .pluginVersions.create({ version: "1.1.0", pluginUrl: "https://example.twil.io/plugins/p/1.1.0/bundle.js" });
     expect((await flex().plugins(plugin.sid).pluginVersions.list()).map((v) => v.version)).toEqual(["1.0.0", "1.1.0"]);
     expect((await flex().plugins(plugin.sid).pluginVersions(v1.sid).fetch()).pluginUrl).toContain("1.0.0");
-    expect(
-      (
-        await restError(() =>
-          flex().plugins(plugin.sid).pluginVersions.create({ version: "1.0.0", pluginUrl: "https://x" }),
-        )
-      ).status,
-    ).toBe(409);
+    const dup = await restError(() =>
+      flex().plugins(plugin.sid).pluginVersions.create({ version: "1.0.0", pluginUrl: "https://x" }),
+    );
+    expect([dup.status, dup.message]).toEqual([409, "Version 1.0.0 of plugin-call-recovery already exists"]);
 
     const c1 = await flex().pluginConfigurations.create({
       name: "first",

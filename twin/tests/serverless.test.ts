@@ -128,7 +128,12 @@ describe("Serverless resources through the SDK", () => {
     );
     expect((await sls().services(svc.sid).environments(env.sid).deployments.list()).length).toBe(1);
     // A deployed build cannot be deleted.
-    expect((await restError(() => sls().services(svc.sid).builds(build.sid).remove())).status).toBe(400);
+    const live = await restError(() => sls().services(svc.sid).builds(build.sid).remove());
+    expect([live.status, live.code, live.message]).toEqual([
+      400,
+      20001,
+      `Build ${build.sid} is deployed to an environment`,
+    ]);
 
     const v = await sls().services(svc.sid).environments(env.sid).variables.create({ key: "A", value: "1" });
     expect((await sls().services(svc.sid).environments(env.sid).variables(v.sid).update({ value: "2" })).value).toBe(

@@ -174,7 +174,9 @@ describe("TaskRouter queues, workflows, tasks, reservations", () => {
     expect(wf2.taskReservationTimeout).toBe(20);
     expect((await tr().workspaces(ws.sid).workflows.list({ friendlyName: "Recovery Ping" })).length).toBe(1);
     // A queue a workflow routes to cannot go.
-    expect((await restError(() => tr().workspaces(ws.sid).taskQueues(q.sid).remove())).status).toBe(400);
+    const inUse = await restError(() => tr().workspaces(ws.sid).taskQueues(q.sid).remove());
+    expect([inUse.status, inUse.code]).toEqual([400, 20001]);
+    expect(inUse.message).toBe(`Cannot delete TaskQueue ${q.sid}: workflow ${wf.sid} routes to it`);
     await tr().workspaces(ws.sid).workflows(wf.sid).remove();
     await tr().workspaces(ws.sid).taskQueues(q.sid).remove();
     expect(await tr().workspaces(ws.sid).taskQueues.list()).toEqual([]);
@@ -278,13 +280,18 @@ describe("TaskRouter queues, workflows, tasks, reservations", () => {
         .reservations(reservation.sid)
         .update({ reservationStatus: "rejected" }),
     );
-    expect(again.status).toBe(400);
+    expect([again.status, again.code, again.message]).toEqual([
+      400,
+      20001,
+      `Cannot change Reservation ${reservation.sid} from accepted to rejected`,
+    ]);
 
     // Cancel a pending task; completing a pending one is refused.
     const t2 = await tr().workspaces(ws.sid).tasks.create({ workflowSid: wf.sid, attributes: "{}" });
-    expect(
-      (await restError(() => tr().workspaces(ws.sid).tasks(t2.sid).update({ assignmentStatus: "completed" }))).status,
-    ).toBe(400);
+    const early = await restError(() =>
+      tr().workspaces(ws.sid).tasks(t2.sid).update({ assignmentStatus: "completed" }),
+    );
+    expect([early.status, early.message]).toEqual([400, `Cannot change Task ${t2.sid} from pending to completed`]);
     const canceled = await tr()
       .workspaces(ws.sid)
       .tasks(t2.sid)

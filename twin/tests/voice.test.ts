@@ -53,7 +53,8 @@ describe("Voice conferences and participants", () => {
     const ended = await api().conferences(conf.sid).update({ status: "completed" });
     expect(ended.status).toBe("completed");
     expect(ended.reasonConferenceEnded).toBe("conference-ended-via-api");
-    expect((await restError(() => api().conferences(conf.sid).update({ status: "completed" }))).status).toBe(400);
+    const over = await restError(() => api().conferences(conf.sid).update({ status: "completed" }));
+    expect([over.status, over.code, over.message]).toEqual([400, 20001, `Conference ${conf.sid} is not active`]);
   });
 
   it("lists, fetches (by call SID or label), updates and removes participants", async () => {
