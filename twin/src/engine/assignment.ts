@@ -262,6 +262,14 @@ export class AssignmentEngine {
     this.assign(ref);
   }
 
+  /** A task was deleted through the API: its timers stop and freed capacity is reassigned. */
+  taskDeleted(ref: WorkspaceRef, taskSid: string): void {
+    const state = this.routing.get(this.key(ref, taskSid));
+    if (state) this.finishRouting(ref, taskSid, state);
+    // Its reservations went with it; their timers find nothing when they fire.
+    this.assign(ref);
+  }
+
   /** Stops every timer (the twin is shutting down or resetting). */
   dispose(): void {
     for (const state of this.routing.values()) {

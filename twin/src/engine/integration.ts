@@ -236,6 +236,9 @@ export class TwinEngine {
         if (params.Attributes !== undefined) this.assignment.taskAttributesUpdated(r, task.sid);
         else if (params.Priority !== undefined) this.assignment.assign(r);
       }),
+      on("taskDeleted", ({ accountSid, task }) => {
+        if (!skip()) this.assignment.taskDeleted(ref(accountSid, task.workspaceSid), task.sid);
+      }),
       on("reservationUpdated", ({ accountSid, reservation, previousStatus, params }) => {
         if (skip()) return;
         const r = ref(accountSid, reservation.workspaceSid);
@@ -289,6 +292,10 @@ export class TwinEngine {
         if (worker.activitySid !== previousActivitySid)
           this.assignment.workerActivityChanged(r, worker.sid, previousActivitySid);
         else this.assignment.workerUpdated(r);
+      }),
+      on("workflowUpdated", ({ accountSid, workflow }) => {
+        // Waiting tasks keep their step (as on Twilio); a new configuration applies to new tasks.
+        if (!skip()) this.assignment.workerUpdated(ref(accountSid, workflow.workspaceSid));
       }),
       on("workerChannelUpdated", ({ accountSid, workerChannel }) => {
         if (!skip()) this.assignment.workerUpdated(ref(accountSid, workerChannel.workspaceSid));

@@ -271,6 +271,24 @@ describe("TaskRouter behaviour over REST", () => {
     expect(await f.w.tasks(older.sid).reservations.list()).toHaveLength(0);
   });
 
+  it("frees a worker when a reserved task is deleted", async () => {
+    const f = await flexWorkspace();
+    const alice = await f.worker("alice");
+    const first = await f.w.tasks.create({
+      workflowSid: f.voice.sid,
+      taskChannel: TaskChannel.voice,
+      attributes: "{}",
+    });
+    const second = await f.w.tasks.create({
+      workflowSid: f.voice.sid,
+      taskChannel: TaskChannel.voice,
+      attributes: "{}",
+    });
+    expect(await f.w.tasks(second.sid).reservations.list()).toHaveLength(0);
+    await f.w.tasks(first.sid).remove();
+    expect((await f.w.tasks(second.sid).reservations.list()).map((r) => r.workerSid)).toEqual([alice.sid]);
+  });
+
   it("delivers to sinks and subscriptions created through the Event Streams API", async () => {
     const f = await flexWorkspace();
     const sink = await client.events.v1.sinks.create({
