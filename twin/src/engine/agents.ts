@@ -37,6 +37,8 @@ export interface AgentsBridge {
     input: { workflowSid: string; attributes: Record<string, unknown>; priority?: number; taskChannel: string },
   ): { taskSid: string };
   taskAttributes(accountSid: string, workspaceSid: string, taskSid: string): Record<string, unknown> | undefined;
+  /** Whether the worker still exists (a twin reset or a delete removes it). */
+  workerExists(accountSid: string, workspaceSid: string, workerSid: string): boolean;
 }
 
 export interface Agent {
@@ -267,10 +269,16 @@ export class AgentDirector {
 
   agentsOf(accountSid: string): AgentView[] {
     return [...this.agents.values()]
-      .filter((a) => a.accountSid === accountSid)
+      .filter((a) => a.accountSid === accountSid && this.exists(a))
       .map((a) => this.view(accountSid, a.workerSid));
   }
 
+  /** Forgets agents whose worker is gone (after a twin reset); true if the agent is still there. */
+  private exists(agent: Agent): boolean {
+    if (this.bridge.workerExists(agent.accountSid, agent.workspaceSid, agent.workerSid)) return true;
+    this.agents.delete(`${agent.accountSid}/${agent.workerSid}`);
+    return false;
+  }
   dispose(): void {
     for (const timer of this.timers) this.clock.clearTimer(timer);
     this.timers.clear();
@@ -299,7 +307,7 @@ export class AgentDirector {
 
   private require(accountSid: string, workerSid: string): Agent {
     const agent = this.agents.get(`${accountSid}/${workerSid}`);
-    if (!agent) throw new Error(`agent ${workerSid}: 404 not an agent of the twin`);
+    if (!agent || !this.exists(agent)) throw new Error(`agent ${workerSid}: 404 not an agent of the twin`);
     return agent;
   }
 

@@ -434,5 +434,7 @@ export function restAgentsBridge(twin: Twin, port: RestTaskRouterPort): AgentsBr
       }).sid,
     }),
     taskAttributes: (accountSid, workspaceSid, sid) => port.task({ accountSid, workspaceSid }, sid)?.attributes,
+    workerExists: (accountSid, workspaceSid, workerSid) =>
+      maybe(() => twin.account(accountSid)?.taskrouter.fetchWorker(workspaceSid, workerSid)) !== undefined,
   };
 }

@@ -575,6 +575,10 @@ describe("agents", () => {
     expect((await control("POST", `/agents/${agent.workerSid}/hangup`)).status).toBe(409);
     expect((await control("GET", "/agents/WKnope")).status).toBe(404);
     expect((await control("GET", "/calls/CAnope")).status).toBe(404);
+    // After a twin reset the agent is gone with its worker.
+    await control("POST", "/reset");
+    expect((await control("GET", "/agents")).body.agents).toEqual([]);
+    expect((await control("GET", `/agents/${agent.workerSid}`)).status).toBe(404);
     expect((await control("POST", `/agents/${agent.workerSid}/refresh`, { downSeconds: "soon" })).status).toBe(400);
   });
 });

@@ -97,6 +97,7 @@ export function createHarness() {
     issueFlexToken: (_a, workerSid) => `flex-token-${workerSid}`,
     createTask: (_a, _w, input) => ({ taskSid: createTask(input).sid }),
     taskAttributes: (_a, _w, sid) => store.task(ref, sid)?.attributes,
+    workerExists: (_a, _w, workerSid) => store.workers(ref).some((w) => w.sid === workerSid),
   };
   director = new AgentDirector(agentsBridge, voice, flex, clock);
   const dispose = async () => {
