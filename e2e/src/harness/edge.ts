@@ -31,13 +31,15 @@ export interface EdgeOptions {
   /** Paths of protected functions (`/conference-status-handler` …). */
   protectedPaths: string[];
   /** Called when a request passed the edge, before the function runs. */
-  onArrival?: (request: { method: string; path: string; body: unknown }) => void;
+  onArrival?: (request: { method: string; path: string; body: unknown; copy: boolean }) => void;
   /** Called when a request was answered. */
   onRequest?: (request: EdgeRequest) => void;
 }
 
 export interface Edge {
   url: string;
+  /** Extra copies of every webhook (protected path) sent on to the functions at the same time. */
+  setWebhookCopies(copies: number): void;
   stop(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export function signatureValid(
 
 export async function startEdge(options: EdgeOptions): Promise<Edge> {
   const upstream = new URL(options.upstream);
+  let copies = 0;
   const server: Server = createServer((req, res) => {
     const startMs = performance.now();
     void readBody(req).then((raw) => {
@@ -125,31 +128,37 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
           return;
         }
       }
-      options.onArrival?.({ method: req.method ?? "GET", path, body: parseBody(contentType, raw) });
       const headers = { ...req.headers, host: upstream.host, "content-length": String(raw.length) };
-      const forward = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: url, headers, agent: false },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          const kept: Buffer[] = [];
-          let keptBytes = 0;
-          answer.on("data", (chunk: Buffer) => {
-            if (keptBytes < 4096) kept.push(chunk);
-            keptBytes += chunk.length;
-            res.write(chunk);
-          });
-          answer.on("end", () => {
-            res.end();
-            record(answer.statusCode ?? 502, false, Buffer.concat(kept).toString("utf8").slice(0, 4096));
-          });
-        },
-      );
-      forward.on("error", (error) => {
-        res.writeHead(502, { "content-type": "text/plain" });
-        res.end(`edge: functions unreachable: ${error.message}`);
-        record(502, false);
-      });
-      forward.end(raw);
+      // Sends the request on to twilio-run; `res` null for an extra copy (its answer is dropped).
+      const forwardOnce = (target: typeof res | null, copy: boolean) => {
+        options.onArrival?.({ method: req.method ?? "GET", path, body: parseBody(contentType, raw), copy });
+        const forward = httpRequest(
+          { host: upstream.hostname, port: upstream.port, method: req.method, path: url, headers, agent: false },
+          (answer) => {
+            target?.writeHead(answer.statusCode ?? 502, answer.headers);
+            const kept: Buffer[] = [];
+            let keptBytes = 0;
+            answer.on("data", (chunk: Buffer) => {
+              if (keptBytes < 4096) kept.push(chunk);
+              keptBytes += chunk.length;
+              target?.write(chunk);
+            });
+            answer.on("end", () => {
+              target?.end();
+              record(answer.statusCode ?? 502, false, Buffer.concat(kept).toString("utf8").slice(0, 4096));
+            });
+          },
+        );
+        forward.on("error", (error) => {
+          target?.writeHead(502, { "content-type": "text/plain" });
+          target?.end(`edge: functions unreachable: ${error.message}`);
+          record(502, false);
+        });
+        forward.end(raw);
+      };
+      forwardOnce(res, false);
+      // At-least-once delivery: a webhook may arrive again while the first copy is being handled.
+      if (options.protectedPaths.includes(path)) for (let i = 0; i < copies; i++) forwardOnce(null, true);
     });
   });
   server.keepAliveTimeout = 1000;
@@ -160,6 +169,9 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    setWebhookCopies: (n) => {
+      copies = Math.max(0, Math.min(5, Math.floor(n)));
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -32,7 +32,7 @@ export interface StackOptions {
 }
 
 export interface EdgeListener {
-  arrived?(request: { method: string; path: string; body: unknown }): void;
+  arrived?(request: { method: string; path: string; body: unknown; copy: boolean }): void;
   answered?(request: EdgeRequest): void;
 }
 
@@ -58,6 +58,8 @@ export interface Stack {
   /** Calls `listener` when a request reaches the functions and when it is answered; returns the unsubscribe function. */
   onEdgeRequest(listener: EdgeListener): () => void;
   /** Twilio API error injection, applied after the deploy. */
+  /** Every webhook reaches the functions `1 + copies` times (at-least-once delivery). */
+  setWebhookCopies(copies: number): void;
   setFaults(faults: {
     errorRate?: number;
     latencyMs?: number;
@@ -183,6 +185,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         return () => edgeListeners.delete(listener);
       },
       setFaults,
+      setWebhookCopies: (copies) => edge.setWebhookCopies(copies),
       async flexToken(workerSid, identity) {
         const response = await fetch(`${twin.baseUrl}/_twin/flex-tokens`, {
           method: "POST",

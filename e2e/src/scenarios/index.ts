@@ -253,13 +253,25 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "webhooks-thrice",
     title: "9. Every webhook three times and out of order → one ping, one re-enqueue",
-    faults: { duplicateWebhookRate: 1, reorderWebhookRate: 0.5 },
+    // The twin holds half of its deliveries back so the next one to the same URL overtakes them; every
+    // delivery then reaches the functions three times at once.
+    faults: { reorderWebhookRate: 0.5 },
+    webhookCopies: 2,
     async run(world) {
       const alice = await world.login("Alice");
       const call = await connectedCall(world, alice);
+      const delivered = world.stack.edgeRequests.length;
       alice.refreshPage(RELOAD_SECONDS);
       await expectReconnected(world, call, alice, { targeted: true });
       world.check("exactly one recovery ping", pingTasks(world).length === 1, `${pingTasks(world).length}`);
+      const leaves = world.stack.edgeRequests
+        .slice(delivered)
+        .filter((r) => (r.body as Record<string, unknown> | null)?.StatusCallbackEvent === "participant-leave");
+      world.check(
+        "every webhook arrived three times",
+        leaves.length > 0 && leaves.length % 3 === 0,
+        `${leaves.length} leave deliveries`,
+      );
     },
   },
   {
@@ -267,32 +279,67 @@ export const SCENARIOS: Scenario[] = [
     title: "10. 20 % of Twilio calls answer 429/5xx → the recovery completes",
     faults: { errorRate: 0.2 },
     async run(world) {
+      const injected = () =>
+        Object.values(world.stack.engine.faults.counters.injectedErrors).reduce((a, b) => a + b, 0);
+      const before = injected();
       const alice = await world.login("Alice");
       const call = await connectedCall(world, alice);
       alice.refreshPage(RELOAD_SECONDS);
       await expectReconnected(world, call, alice, { targeted: true });
-      const counters = world.stack.engine.faults.counters as unknown as Record<string, number>;
-      world.note("Scenario", undefined, `faults injected: ${JSON.stringify(counters)}`, "note");
+      world.check("exactly one recovery ping", pingTasks(world).length === 1, `${pingTasks(world).length}`);
+      world.check("Twilio errors were injected", injected() > before, `${injected() - before} injected`);
+      world.note("Scenario", undefined, `${injected() - before} Twilio answers were 429/500/503`, "note");
     },
   },
   {
     name: "concurrent-writers",
     title: "11. A transfer registering while the last leg drops → no lost update",
+    faults: { latencyMs: 20 },
     async run(world) {
       const alice = await world.login("Alice");
       const bob = await world.login("Bob");
       const call = await connectedCall(world, alice);
       await alice.transfer("WARM", bob);
       await world.settle();
-      // Bob's accept (and his register-worker) and Alice's drop race each other.
       const offer = bob.reservation("pending");
       if (!offer) throw new Error("Bob was not offered the transfer");
-      alice.refreshPage(RELOAD_SECONDS);
-      await bob.acceptInTwin(offer.sid);
-      await world.settle();
+      // The interleaving that loses an update without revisions: Bob's register-worker has read the
+      // state and is about to write it when Alice's leg drops; the leave's handler reads the same
+      // revision before Bob's write lands, so its own write must meet a revision conflict.
+      const stack = world.stack;
+      const log = () => stack.twin.requestLog.list();
+      let armed = true;
+      let conflicts = 0;
+      const offLog = stack.twin.requestLog.onRecord((e) => {
+        if (e.operation === "updateDocument" && e.status === 412) conflicts++;
+      });
+      const offHook = stack.twin.hooks.use(async (request, next) => {
+        const registering = request.correlationId?.startsWith("register-worker:") ?? false;
+        if (!armed || !registering || request.route?.operation !== "updateDocument") return next();
+        armed = false;
+        const mark = log().at(-1)?.seq ?? 0;
+        alice.refreshPage(RELOAD_SECONDS);
+        const leaveRead = () =>
+          log().some(
+            (e) =>
+              e.seq > mark && e.operation === "fetchDocument" && (e.correlationId ?? "").startsWith(call.conferenceSid),
+          );
+        for (let waited = 0; !leaveRead() && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+        return next();
+      });
+      try {
+        await bob.acceptInTwin(offer.sid);
+        await world.settle();
+      } finally {
+        offHook();
+        offLog();
+      }
+      world.check("the race happened (Alice dropped during Bob's registration)", !armed);
+      world.check("a write met a revision conflict and was re-decided", conflicts > 0, `${conflicts} conflicts`);
       const state = bob.readState(call.conferenceSid);
       const workers = Object.values(state?.workers ?? {}).map((w) => w.workerSid);
       world.check("Bob's registration survived", workers.includes(bob.workerSid), JSON.stringify(workers));
+      world.check("Alice's leave survived (her leg is no longer registered)", !workers.includes(alice.workerSid));
       world.check("no recovery (Bob covers)", pingTasks(world).length === 0, `${pingTasks(world).length}`);
       world.check("Bob is with the customer", together(world, call.customer, bob));
     },

@@ -15,10 +15,11 @@ export interface RunOptions {
 export async function runScenario(stack: Stack, scenario: Scenario, options: RunOptions = {}): Promise<ScenarioRecord> {
   stack.setFaults({
     errorRate: scenario.faults?.errorRate ?? options.faultRate ?? 0,
-    latencyMs: options.latencyMs,
+    latencyMs: scenario.faults?.latencyMs ?? options.latencyMs,
     duplicateWebhookRate: scenario.faults?.duplicateWebhookRate ?? 0,
     reorderWebhookRate: scenario.faults?.reorderWebhookRate ?? 0,
   });
+  stack.setWebhookCopies(scenario.webhookCopies ?? 0);
   const world = new World(stack, options.onEntry);
   let failure: string | undefined;
   try {
@@ -28,6 +29,7 @@ export async function runScenario(stack: Stack, scenario: Scenario, options: Run
     world.check(`scenario ran to the end`, false, failure);
   }
   stack.setFaults({ latencyMs: options.latencyMs });
+  stack.setWebhookCopies(0);
   await world.close();
   const failed = world.checks.filter((c) => !c.ok);
   return {

@@ -6,6 +6,8 @@ export interface Scenario {
   name: string;
   title: string;
   /** Twilio-side faults while the scenario runs. */
-  faults?: { errorRate?: number; duplicateWebhookRate?: number; reorderWebhookRate?: number };
+  faults?: { errorRate?: number; duplicateWebhookRate?: number; reorderWebhookRate?: number; latencyMs?: number };
+  /** Extra copies of every webhook the functions receive (the edge sends them on at once). */
+  webhookCopies?: number;
   run(world: World): Promise<void>;
 }

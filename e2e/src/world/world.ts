@@ -39,7 +39,7 @@ export class World {
     this.earlierTasks = new Set(stack.engine.taskrouterPort.tasks(this.ref).map((t) => t.sid));
     this.unsubscribe.push(
       stack.onEdgeRequest({
-        arrived: (request) => this.webhookArrived(request.path, request.body),
+        arrived: (request) => this.webhookArrived(request.path, request.body, request.copy),
         answered: (request) => this.webhookAnswered(request),
       }),
       // Flex hears of reservation changes at once (its websocket): the agents' plugins are told as
@@ -208,16 +208,17 @@ export class World {
     await this.settle().catch(() => undefined);
   }
 
-  private webhookArrived(path: string, body: unknown): void {
+  private webhookArrived(path: string, body: unknown, copy: boolean): void {
+    const again = copy ? " (again)" : "";
     const fields = body as Record<string, unknown> | unknown[] | null;
     if (path === FunctionRoute.conferenceStatusHandler && fields && !Array.isArray(fields)) {
       const label = fields.ParticipantLabel ? ` (${String(fields.ParticipantLabel)})` : "";
-      this.note("Twilio", "Functions", `${String(fields.StatusCallbackEvent)}${label}`, "webhook");
+      this.note("Twilio", "Functions", `${String(fields.StatusCallbackEvent)}${label}${again}`, "webhook");
     } else if (path === FunctionRoute.taskEventHandler && Array.isArray(fields)) {
       const types = fields.map((e) =>
         String((e as { type?: string }).type ?? "?").replace("com.twilio.taskrouter.", ""),
       );
-      this.note("Twilio", "Functions", `Event Streams [${types.join(", ")}]`, "webhook");
+      this.note("Twilio", "Functions", `Event Streams [${types.join(", ")}]${again}`, "webhook");
     } else if (path === FunctionRoute.announce) {
       this.note("Twilio", "Functions", "AnnounceUrl fetch", "webhook");
     }
