@@ -1,7 +1,7 @@
 // The twin is held to Twilio's OpenAPI description: every route it serves is a path + method of
 // the official spec (two documented exceptions), and the validating layer really rejects answers
 // that break the spec.
-import { ALL_ROUTES } from "../src";
+import { ALL_ROUTES, startTwin } from "../src";
 import type { Route } from "../src";
 import { SpecValidator } from "../src/spec/validator";
 import { loadSpec, SPEC_FILES } from "../src/spec/specs";
@@ -128,5 +128,19 @@ describe("the validating layer", () => {
     expect(v.checkRequest(listTasks, "", undefined, { Priority: "high" })).toMatch(/Invalid query parameter Priority/);
     expect(v.checkRequest(listTasks, "", undefined, { WorkflowSid: "nope" })).toMatch(/WorkflowSid/);
     expect(v.stats.queriesChecked).toBe(3);
+  });
+});
+
+describe("the validating layer is on by default under jest", () => {
+  it("starts every twin with a validator unless told otherwise", async () => {
+    const on = await startTwin();
+    const off = await startTwin({ validateAgainstSpec: false });
+    try {
+      expect(on.validator).not.toBeNull();
+      expect(off.validator).toBeNull();
+    } finally {
+      await on.stop();
+      await off.stop();
+    }
   });
 });
