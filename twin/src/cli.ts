@@ -1,4 +1,5 @@
 // `npm run twin -- --port N`: starts the twin and prints its base URL and credentials.
+import { attachEngine } from "./engine";
 import { startTwin } from "./index";
 
 function argValue(name: string): string | undefined {
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   // A Flex account unless --blank: what the infra adopts on a real one.
   const flexAccount = !process.argv.includes("--blank");
   const twin = await startTwin({ port, host, flexAccount, validateAgainstSpec: process.env.TWIN_VALIDATE === "1" });
+  // Behaviour on: routing, conferences, callbacks, Event Streams, agents and faults (src/engine).
+  const engine = attachEngine(twin);
   console.log(`Twilio twin listening on ${twin.baseUrl}`);
   console.log(`TWILIO_API_BASE_URL=${twin.baseUrl}`);
   console.log(`ACCOUNT_SID=${twin.accountSid}`);
@@ -20,8 +23,11 @@ async function main(): Promise<void> {
     console.log(`WORKSPACE_SID=${twin.flexSeed.workspaceSid}`);
     console.log(`SYNC_SERVICE_SID=${twin.flexSeed.syncServiceSid}`);
   }
-  console.log(`Control API: ${twin.baseUrl}/_twin/ (POST /_twin/reset, GET /_twin/requests, POST /_twin/flex-tokens)`);
+  console.log(
+    `Control API: ${twin.baseUrl}/_twin/ (POST /_twin/reset, GET /_twin/requests, POST /_twin/flex-tokens; agents, calls, faults: twin/src/engine/README.md)`,
+  );
   const shutdown = (): void => {
+    engine.dispose();
     void twin.stop().then(() => process.exit(0));
   };
   process.on("SIGINT", shutdown);
