@@ -13,7 +13,7 @@ const functionsDir = join(root, "src", "functions");
 export const BUILD_DIR = join(root, "build");
 
 /** Packages the Serverless build installs from npm; everything else is bundled. */
-const REGISTRY_DEPENDENCIES = ["twilio", "twilio-flex-token-validator"];
+const REGISTRY_DEPENDENCIES = ["twilio"];
 
 function handlerFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -36,7 +36,7 @@ const post = (route: string, body: Record<string, string>, json = false) =>
 describe("functions/build under twilio-run", () => {
   it("is a Serverless project whose dependencies are registry packages only", () => {
     const pkg = JSON.parse(readFileSync(join(OUT, "package.json"), "utf8"));
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(["twilio", "twilio-flex-token-validator"]);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(["twilio"]);
     const bundle = readFileSync(join(OUT, "functions", "conference-status-handler.protected.js"), "utf8");
     expect(bundle).not.toContain('require("@flex-call-recovery/vocabulary")');
   });

@@ -13,7 +13,12 @@ import type {
   TwilioResponse,
 } from "@twilio-labs/serverless-runtime-types/types";
 import { allowedOrigins, type FunctionContext } from "../config";
-import { FlexTokenRejected, validateFlexToken, type FlexTokenResult } from "../twilio/client";
+import {
+  FlexTokenCheckUnavailable,
+  FlexTokenRejected,
+  validateFlexToken,
+  type FlexTokenResult,
+} from "../twilio/client";
 import { answerError, errorResponse } from "./response";
 
 /** What Twilio puts into `event` next to the body's fields (headers are lower-cased). */
@@ -56,7 +61,8 @@ function preflightResponse(headers: Record<string, string>): TwilioResponse {
 
 /**
  * Wraps a Flex-facing endpoint as a Serverless handler. `operation` names it in errors and logs.
- * Missing token → 401; token Twilio rejects → 403; origin not allowed → 403.
+ * Missing token → 401; token Twilio rejects → 403; origin not allowed → 403; Twilio unable to check
+ * the token (429/5xx after retries) → 503, which the plugin retries.
  */
 export function flexHandler(
   operation: string,
@@ -85,6 +91,10 @@ export function flexHandler(
       try {
         tokenResult = await validateFlexToken(context, token);
       } catch (error) {
+        if (error instanceof FlexTokenCheckUnavailable) {
+          callback(null, errorResponse(503, `${operation}: ${error.message}`, cors));
+          return;
+        }
         if (!(error instanceof FlexTokenRejected)) throw error;
         callback(null, errorResponse(403, `${operation}: Flex token rejected: ${error.message}`, cors));
         return;

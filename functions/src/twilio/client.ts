@@ -5,7 +5,6 @@
 import { FunctionEnv, TWIN_CORRELATION_HEADER, toTwinUrl } from "@flex-call-recovery/vocabulary";
 import twilio from "twilio";
 import type BaseRequestClient from "twilio/lib/base/RequestClient";
-import { validator as validateFlexTokenAtTwilio } from "twilio-flex-token-validator";
 import { optionalSetting, requiredSetting, type FunctionContext } from "../config";
 
 /** Retries of a request Twilio answered 429 (jittered exponential backoff inside the SDK). */
@@ -93,35 +92,52 @@ export interface FlexTokenResult {
   realm_user_id?: string;
 }
 
-/** The token was rejected (or could not be checked): the caller answers 403. */
+/** Twilio answered that the token is not valid (or not of this account): the caller answers 403. */
 export class FlexTokenRejected extends Error {}
 
+/** Twilio could not say (429/5xx or unreachable, after retries): the caller answers 503, the plugin retries. */
+export class FlexTokenCheckUnavailable extends Error {}
+
 /**
- * Validates a Flex token with Twilio's iam service through `twilio-flex-token-validator`. The
- * library only speaks to iam.twilio.com, so with a twin configured the same request (POST
- * `/v1/Accounts/{sid}/Tokens/validate`, basic auth, `{token}`) goes to the twin instead.
+ * Validates a Flex token with Twilio's iam service: POST `/v1/Accounts/{sid}/Tokens/validate`, basic
+ * auth, `{token}` — the request `twilio-flex-token-validator` makes. We make it ourselves because that
+ * library turns Twilio's 429/5xx into the same rejection as an invalid token, so a passing hiccup of
+ * iam would be a 403 that no client retries and the call could not be recovered (found end to end
+ * with 20 % of Twilio calls failing). Here 429, 5xx and network errors are retried with backoff, and
+ * reported as "unavailable" (503) when they persist; only an answer about the token rejects it.
+ * With a twin configured the request goes to the twin.
  */
 export async function validateFlexToken(context: FunctionContext, token: string): Promise<FlexTokenResult> {
   const accountSid = requiredSetting(context, FunctionEnv.accountSid);
   const authToken = requiredSetting(context, FunctionEnv.authToken);
   const base = twinBaseUrl(context);
-  try {
-    if (!base) return (await validateFlexTokenAtTwilio(token, accountSid, authToken)) as FlexTokenResult;
-    const url = toTwinUrl(base, `https://iam.twilio.com/v1/Accounts/${accountSid}/Tokens/validate`);
-    const response = await fetch(url, {
-      method: "POST",
-      headers: {
-        authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ token }),
-    });
-    const result = (await response.json()) as FlexTokenResult & { message?: string };
-    if (!result.valid) throw new FlexTokenRejected(result.message ?? `token validation: HTTP ${response.status}`);
-    return result;
-  } catch (error) {
-    if (error instanceof FlexTokenRejected) throw error;
-    // The library rejects with a bare string message.
-    throw new FlexTokenRejected(typeof error === "string" ? error : (error as Error).message);
+  const iamUrl = `https://iam.twilio.com/v1/Accounts/${accountSid}/Tokens/validate`;
+  const url = base ? toTwinUrl(base, iamUrl) : iamUrl;
+  for (let attempt = 0; ; attempt++) {
+    let transient: string;
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: {
+          authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`,
+          "content-type": "application/json",
+          "cache-control": "no-cache",
+        },
+        body: JSON.stringify({ token }),
+      });
+      const result = (await response.json().catch(() => ({}))) as Partial<FlexTokenResult> & { message?: string };
+      if (response.status !== 429 && response.status < 500) {
+        if (response.ok && result.valid === true) return result as FlexTokenResult;
+        throw new FlexTokenRejected(result.message ?? `token validation: HTTP ${response.status}`);
+      }
+      transient = `Twilio answered HTTP ${response.status}`;
+    } catch (error) {
+      if (error instanceof FlexTokenRejected) throw error;
+      transient = `Twilio unreachable (${(error as Error).message})`;
+    }
+    if (attempt >= SERVER_ERROR_RETRIES) {
+      throw new FlexTokenCheckUnavailable(`token validation: ${transient} ${attempt + 1} times`);
+    }
+    await sleep(BACKOFF_MS * 2 ** attempt * (0.5 + Math.random()));
   }
 }
