@@ -7,3 +7,4 @@ export * from "./functions";
 export * from "./pluginSettings";
 export * from "./twin";
 export * from "./flexApi";
+export * from "./workflowConfiguration";

@@ -1,38 +1,14 @@
-// TaskRouter Workflow (`/v1/Workspaces/{ws}/Workflows`). The configuration is typed here and sent
+// TaskRouter Workflow (`/v1/Workspaces/{ws}/Workflows`). The configuration is typed (vocabulary) and sent
 // as JSON; diff compares it canonically (key order and whitespace never count as a change,
 // pitfall 2). The parent workspace cannot change in place: a new one replaces the workflow.
 import * as pulumi from "@pulumi/pulumi";
 import { callApi, configureCredentials, isNotFound, valueChanged } from "./client";
+// The configuration document is typed once, in the vocabulary (the twin evaluates the same type).
+import type { WorkflowConfiguration } from "@flex-call-recovery/vocabulary";
 
 const PROVIDER_VERSION = "1";
 
-/** One routing step of a filter (Twilio's `targets[]`). */
-export interface WorkflowTarget {
-  queue: string;
-  /** Worker expression, evaluated per worker of the queue. */
-  expression?: string;
-  /** Known Worker routing: a task attribute path holding the worker SID, e.g. `task.x`. */
-  known_worker_sid?: string;
-  priority?: number;
-  timeout?: number;
-  /** Twilio's skip_if expression; absent means "do not skip". */
-  skip_if?: string;
-}
-
-export interface WorkflowFilter {
-  filter_friendly_name: string;
-  /** Task expression that selects the tasks this filter routes. */
-  expression: string;
-  targets: WorkflowTarget[];
-}
-
-/** Twilio's workflow configuration document. */
-export interface WorkflowConfiguration {
-  task_routing: {
-    filters: WorkflowFilter[];
-    default_filter?: { queue: string };
-  };
-}
+export type { WorkflowConfiguration, WorkflowFilter, WorkflowTarget } from "@flex-call-recovery/vocabulary";
 
 export interface WorkflowArgs {
   workspaceSid: pulumi.Input<string>;

@@ -6,33 +6,9 @@
 // = `task.<attr>`), a timeout, a priority and `skip_if`.
 import { evaluateExpression, validateExpression } from "./expressions";
 
-export interface WorkflowTarget {
-  /** TaskQueue SID (Twilio also resolves a queue friendly name; we accept both). */
-  queue: string;
-  expression?: string;
-  known_worker_sid?: string;
-  known_worker_friendly_name?: string;
-  /** Seconds in this step before moving to the next target. */
-  timeout?: number;
-  /** Overrides the task's priority while in this step. */
-  priority?: number;
-  /** Evaluated with `workers.available` (eligible workers able to take the task now); true → skip the step. */
-  skip_if?: string;
-  order_by?: string;
-}
-
-export interface WorkflowFilter {
-  filter_friendly_name: string;
-  expression: string;
-  targets: WorkflowTarget[];
-}
-
-export interface WorkflowConfiguration {
-  task_routing: {
-    filters: WorkflowFilter[];
-    default_filter?: { queue: string };
-  };
-}
+// The configuration document is typed once, in the vocabulary (the infra builds the same type).
+import type { WorkflowConfiguration, WorkflowTarget } from "@flex-call-recovery/vocabulary";
+export type { WorkflowConfiguration, WorkflowFilter, WorkflowTarget } from "@flex-call-recovery/vocabulary";
 
 /** Thrown for a configuration Twilio would reject; the REST layer answers 400 with it. */
 export class WorkflowConfigurationError extends Error {
