@@ -7,7 +7,8 @@ import { answerError, jsonResponse } from "../http/response";
 import type { ConferenceParticipant } from "../recovery/types";
 import { failures, handleEvent, servicesFor, type Services } from "../recovery/run";
 import type { StoredState } from "../state/store";
-import { describeError, isNotFound } from "../twilio/errors";
+import { listConferenceParticipants } from "../twilio/conference";
+import { describeError } from "../twilio/errors";
 import { parseConferenceStatus } from "../webhooks/conferenceStatus";
 
 type Env = Record<string, string | undefined>;
@@ -22,15 +23,8 @@ type Event = Record<string, unknown> & {
 /** The conference's live participants; null when they cannot be listed (decide on the state alone). */
 async function liveParticipants(services: Services, conferenceSid: string): Promise<ConferenceParticipant[] | null> {
   try {
-    const participants = await services.client.conferences(conferenceSid).participants.list();
-    return participants.map((p) => ({
-      callSid: p.callSid,
-      label: p.label ?? null,
-      endConferenceOnExit: p.endConferenceOnExit,
-    }));
+    return await listConferenceParticipants(services.client, conferenceSid);
   } catch (error) {
-    // An ended conference has nobody left; anything else: unknown.
-    if (isNotFound(error)) return [];
     console.log(`[${conferenceSid}] listing participants failed: ${describeError(error)}`);
     return null;
   }

@@ -7,9 +7,10 @@ import type { ServerlessFunctionSignature } from "@twilio-labs/serverless-runtim
 import { TaskAttribute, type RecoveryPingAttributes } from "@flex-call-recovery/vocabulary";
 import { recoveryConfig, type FunctionContext } from "../config";
 import { answerError, jsonResponse } from "../http/response";
-import type { ConferenceParticipant, RecoveryEvent } from "../recovery/types";
+import type { RecoveryEvent } from "../recovery/types";
 import { failures, handleEvent, servicesFor, type Services } from "../recovery/run";
 import type { StoredState } from "../state/store";
+import { listConferenceParticipants } from "../twilio/conference";
 import { isNotFound } from "../twilio/errors";
 import { meaningOf, parseEventStreamsBatch, type TaskRouterEvent } from "../webhooks/eventStreams";
 
@@ -22,21 +23,6 @@ async function callStatus(services: Services, callSid: string | null): Promise<s
     return (await services.client.calls(callSid).fetch()).status;
   } catch (error) {
     if (isNotFound(error)) return null;
-    throw error;
-  }
-}
-
-/** Everyone still in a conference (none when it has ended). */
-async function participantsOf(services: Services, conferenceSid: string): Promise<ConferenceParticipant[]> {
-  try {
-    const participants = await services.client.conferences(conferenceSid).participants.list();
-    return participants.map((p) => ({
-      callSid: p.callSid,
-      label: p.label ?? null,
-      endConferenceOnExit: p.endConferenceOnExit,
-    }));
-  } catch (error) {
-    if (isNotFound(error)) return [];
     throw error;
   }
 }
@@ -75,7 +61,7 @@ async function handleTaskEvent(
     const [read, guessedStatus, participants] = await Promise.all([
       firstRead.catch(() => null),
       callStatus(services, typeof guess === "string" ? guess : null),
-      participantsOf(services, conferenceSid),
+      listConferenceParticipants(services.client, conferenceSid),
     ]);
     const customerCallSid = read?.state.customerCallSid ?? null;
     const status = customerCallSid === guess ? guessedStatus : await callStatus(services, customerCallSid);

@@ -9,6 +9,7 @@ import { BadRequest, sidParam } from "../../http/response";
 import { thirdParties } from "../../recovery/core";
 import type { ConferenceParticipant } from "../../recovery/types";
 import { servicesFor } from "../../recovery/run";
+import { listConferenceParticipants } from "../../twilio/conference";
 import { isNotFound } from "../../twilio/errors";
 
 /** TwiML that puts a call into the named conference as the participant it was. */
@@ -37,14 +38,7 @@ export const handler = flexHandler("move-participants", async ({ context, body, 
   const [from, to, participants, target] = await Promise.all([
     store.read(request.fromConferenceSid),
     store.read(request.toConferenceSid),
-    client
-      .conferences(request.fromConferenceSid)
-      .participants.list()
-      .catch((error: unknown) => {
-        // An ended conference has nobody left to move.
-        if (isNotFound(error)) return [];
-        throw error;
-      }),
+    listConferenceParticipants(client, request.fromConferenceSid),
     client
       .conferences(request.toConferenceSid)
       .fetch()
@@ -60,14 +54,7 @@ export const handler = flexHandler("move-participants", async ({ context, body, 
   if (!from?.state.recovery) {
     throw new BadRequest(`conference ${request.fromConferenceSid} has no recovery to move participants from`, 404);
   }
-  const moving = thirdParties(
-    participants.map((p) => ({
-      callSid: p.callSid,
-      label: p.label ?? null,
-      endConferenceOnExit: p.endConferenceOnExit,
-    })),
-    from.state,
-  );
+  const moving = thirdParties(participants, from.state);
   await Promise.all(
     moving.map((participant) =>
       client.calls(participant.callSid).update({ twiml: joinConferenceTwiml(target.friendlyName, participant) }),
