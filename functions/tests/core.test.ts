@@ -358,8 +358,16 @@ describe("recovery core: participant events", () => {
     expect(during.state?.conferenceEnded).toBe(true);
     expect(during.state?.recovery?.status).toBe(RecoveryStatus.reconnecting);
     const whilePinging = play([...pinging(), conferenceEnd()]);
-    expect(whilePinging.state?.recovery?.status).toBe(RecoveryStatus.abandoned);
+    expect(whilePinging.decision.change).toEqual({ kind: "delete" });
     expect(kinds(whilePinging.decision.actions)).toEqual(["cancelTask", "completeReservation"]);
+  });
+
+  it("customer hangs up during the ping: the same end whichever of leave and conference-end comes first", () => {
+    // Out of order (conference-end first) the document used to stay behind until its TTL.
+    const leaveFirst = play([...pinging(), leave(CUSTOMER), conferenceEnd()]);
+    const endFirst = play([...pinging(), conferenceEnd(), leave(CUSTOMER)]);
+    expect(leaveFirst.state).toBeNull();
+    expect(endFirst.state).toBeNull();
   });
 });
 

@@ -332,9 +332,13 @@ export function decide(
       if (!state) return keep("no state for this conference");
       if (state.recovery?.status === RecoveryStatus.pinging) {
         // Only the customer was left while pinging: the conference ends when they leave.
-        return abandon(state, now, "conference ended during the ping", cancelWaitingPing(state.recovery), {
+        const abandoned = abandon(state, now, "conference ended during the ping", cancelWaitingPing(state.recovery), {
           conferenceEnded: true,
         });
+        // Nothing will need the document any more: delete it, as when the customer's leave comes
+        // first (callbacks are unordered; the end must not depend on their order — found end to end).
+        if (Object.keys(state.workers).length === 0) return { ...abandoned, change: { kind: "delete" } };
+        return abandoned;
       }
       if (isRecoveryInProgress(state)) {
         // The customer is in the queue; the document still drives the recovery and the dialog.
