@@ -40,6 +40,8 @@ export interface Edge {
   url: string;
   /** Extra copies of every webhook (protected path) sent on to the functions at the same time. */
   setWebhookCopies(copies: number): void;
+  /** Requests (and copies) still being answered. */
+  inFlight(): number;
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export function signatureValid(
 export async function startEdge(options: EdgeOptions): Promise<Edge> {
   const upstream = new URL(options.upstream);
   let copies = 0;
+  let inFlight = 0;
   const server: Server = createServer((req, res) => {
     const startMs = performance.now();
     void readBody(req).then((raw) => {
@@ -131,6 +134,12 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       const headers = { ...req.headers, host: upstream.host, "content-length": String(raw.length) };
       // Sends the request on to twilio-run; `res` null for an extra copy (its answer is dropped).
       const forwardOnce = (target: typeof res | null, copy: boolean) => {
+        inFlight++;
+        let done = false;
+        const finish = () => {
+          if (!done) inFlight--;
+          done = true;
+        };
         options.onArrival?.({ method: req.method ?? "GET", path, body: parseBody(contentType, raw), copy });
         const forward = httpRequest(
           { host: upstream.hostname, port: upstream.port, method: req.method, path: url, headers, agent: false },
@@ -146,6 +155,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
             answer.on("end", () => {
               target?.end();
               record(answer.statusCode ?? 502, false, Buffer.concat(kept).toString("utf8").slice(0, 4096));
+              finish();
             });
           },
         );
@@ -153,6 +163,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
           target?.writeHead(502, { "content-type": "text/plain" });
           target?.end(`edge: functions unreachable: ${error.message}`);
           record(502, false);
+          finish();
         });
         forward.end(raw);
       };
@@ -169,6 +180,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    inFlight: () => inFlight,
     setWebhookCopies: (n) => {
       copies = Math.max(0, Math.min(5, Math.floor(n)));
     },

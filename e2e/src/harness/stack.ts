@@ -60,6 +60,8 @@ export interface Stack {
   /** Twilio API error injection, applied after the deploy. */
   /** Every webhook reaches the functions `1 + copies` times (at-least-once delivery). */
   setWebhookCopies(copies: number): void;
+  /** Requests the functions are still answering (webhook copies included). */
+  functionsInFlight(): number;
   setFaults(faults: {
     errorRate?: number;
     latencyMs?: number;
@@ -186,6 +188,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       setFaults,
       setWebhookCopies: (copies) => edge.setWebhookCopies(copies),
+      functionsInFlight: () => edge.inFlight(),
       async flexToken(workerSid, identity) {
         const response = await fetch(`${twin.baseUrl}/_twin/flex-tokens`, {
           method: "POST",

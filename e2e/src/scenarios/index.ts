@@ -264,13 +264,20 @@ export const SCENARIOS: Scenario[] = [
       alice.refreshPage(RELOAD_SECONDS);
       await expectReconnected(world, call, alice, { targeted: true });
       world.check("exactly one recovery ping", pingTasks(world).length === 1, `${pingTasks(world).length}`);
-      const leaves = world.stack.edgeRequests
-        .slice(delivered)
-        .filter((r) => (r.body as Record<string, unknown> | null)?.StatusCallbackEvent === "participant-leave");
+      // Each distinct callback reached the functions at least three times (the twin's own retries of
+      // a failed delivery only add copies).
+      const copies = new Map<string, number>();
+      for (const request of world.stack.edgeRequests.slice(delivered)) {
+        const body = request.body as Record<string, unknown> | null;
+        if (body?.StatusCallbackEvent !== "participant-leave") continue;
+        const key = JSON.stringify(body);
+        copies.set(key, (copies.get(key) ?? 0) + 1);
+      }
+      const counts = [...copies.values()];
       world.check(
         "every webhook arrived three times",
-        leaves.length > 0 && leaves.length % 3 === 0,
-        `${leaves.length} leave deliveries`,
+        counts.length > 0 && counts.every((n) => n >= 3),
+        `leave deliveries per callback: ${counts.join(", ")}`,
       );
     },
   },
@@ -322,7 +329,10 @@ export const SCENARIOS: Scenario[] = [
         const leaveRead = () =>
           log().some(
             (e) =>
-              e.seq > mark && e.operation === "fetchDocument" && (e.correlationId ?? "").startsWith(call.conferenceSid),
+              e.seq > mark &&
+              e.operation === "fetchDocument" &&
+              e.status === 200 &&
+              (e.correlationId ?? "").startsWith(call.conferenceSid),
           );
         for (let waited = 0; !leaveRead() && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
         return next();
@@ -335,7 +345,13 @@ export const SCENARIOS: Scenario[] = [
         offLog();
       }
       world.check("the race happened (Alice dropped during Bob's registration)", !armed);
-      world.check("a write met a revision conflict and was re-decided", conflicts > 0, `${conflicts} conflicts`);
+      // Without injected errors the interleaving is exact and must show the conflict; with them,
+      // retries move the requests around and only the outcome below is a property of the product.
+      if (world.stack.engine.faults.current().errorRate === 0) {
+        world.check("a write met a revision conflict and was re-decided", conflicts > 0, `${conflicts} conflicts`);
+      } else {
+        world.note("Scenario", undefined, `${conflicts} revision conflicts under injected errors`, "note");
+      }
       const state = bob.readState(call.conferenceSid);
       const workers = Object.values(state?.workers ?? {}).map((w) => w.workerSid);
       world.check("Bob's registration survived", workers.includes(bob.workerSid), JSON.stringify(workers));

@@ -157,6 +157,14 @@ export class World {
         await Promise.allSettled([...this.pending]);
         continue;
       }
+      // Webhook copies the edge sent on by itself are not the twin's to wait for.
+      if (this.stack.functionsInFlight() > 0) {
+        for (let waited = 0; this.stack.functionsInFlight() > 0; waited += 5) {
+          if (waited > 30_000) throw new Error("settle: the functions did not answer within 30 s");
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        continue;
+      }
       let changed = false;
       for (const agent of this.agents) changed = agent.sync() || changed;
       await new Promise((resolve) => setImmediate(resolve));
