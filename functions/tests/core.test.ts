@@ -350,6 +350,21 @@ describe("recovery core: participant events", () => {
     expect(kicked.decision).toMatchObject({ change: { kind: "delete" }, actions: [] });
   });
 
+  it("an agent's leave after an end request Twilio failed ends the conference; a leave caused by the end does not", () => {
+    const endRequest: RecoveryEvent = { kind: "endConference", conferenceSid: CONF, workerCallSid: AGENT_A.callSid };
+    const requested = play([register(AGENT_A), endRequest]);
+    expect(requested.state?.endRequestedBy).toBe(AGENT_A.workerSid);
+    expect(requested.state?.workers).toEqual({});
+    const leftAlone = play([register(AGENT_A), endRequest, leave(AGENT_A.callSid)]);
+    expect(leftAlone.decision.actions).toEqual([{ kind: "endConference", conferenceSid: CONF }]);
+    const ended = play([
+      register(AGENT_A),
+      endRequest,
+      leave(AGENT_A.callSid, "completed", "conference_ended_via_api"),
+    ]);
+    expect(ended.decision.actions).toEqual([]);
+  });
+
   it("conference-end without a recovery deletes the document; during one it keeps it", () => {
     expect(play([register(AGENT_A), unregister(AGENT_A), conferenceEnd()]).decision.change).toEqual({
       kind: "delete",

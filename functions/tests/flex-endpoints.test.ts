@@ -196,6 +196,24 @@ describe("flex/unregister-worker and flex/end-conference", () => {
     expect(stateOf(call)!.workers).toEqual({});
   });
 
+  it("lets the agent repeat an end Twilio failed (the first request already unregistered them)", async () => {
+    // Found end to end with 20 % faults: the retry met 403 and the customer stayed alone in the conference.
+    const call = seedCall(fake);
+    await callHandler(registerWorker, context, registerBody(call));
+    const conference = (r: { host: string; path: string; method: string }) =>
+      r.method === "POST" && /\/Conferences\/CF\w+\.json$/.test(r.path);
+    for (let i = 0; i < 4; i++) fake.failNext(conference, 500);
+    const body = { Token: call.agent.token, conferenceSid: call.conferenceSid };
+    const failed = await callHandler(endConference, context, body);
+    expect(failed.statusCode).toBe(500);
+    expect(fake.conferences.get(call.conferenceSid)!.status).toBe("in-progress");
+    const repeated = await callHandler(endConference, context, body);
+    expect(repeated.statusCode).toBe(200);
+    expect(fake.conferences.get(call.conferenceSid)!.status).toBe("completed");
+    const bob = addAgent(fake, call, "Bob");
+    expect((await callHandler(endConference, context, { ...body, Token: bob.token })).statusCode).toBe(403);
+  });
+
   it("refuses to end a conference the caller is not registered on, or an unknown one", async () => {
     const call = seedCall(fake);
     const bob = addAgent(fake, call, "Bob");

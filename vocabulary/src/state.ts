@@ -65,6 +65,13 @@ export interface ConferenceState {
   /** Registered worker legs, keyed by the worker's participant call SID. */
   workers: Record<string, RegisteredWorker>;
   recovery: RecoveryState | null;
+  /**
+   * Worker SID of the agent who asked (`flex/end-conference`) to end the conference, until it has
+   * ended: their leg is unregistered by that request, yet they may repeat it when Twilio failed the
+   * first time, and their leg's later leave ends the conference rather than leave the customer alone.
+   * Absent in documents written before the field existed.
+   */
+  endRequestedBy?: string | null;
   /** Last event ids handled (bounded), so a redelivered webhook has no second effect. */
   seenEventIds: string[];
 }

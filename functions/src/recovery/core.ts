@@ -237,7 +237,23 @@ function decideParticipantLeave(
   }
 
   const worker = state.workers[event.callSid];
-  if (!worker) return keep("not a registered worker leg");
+  if (!worker) {
+    // An agent asked to end the conference and Twilio failed every try: now that a leg has left
+    // with the customer still there and nobody registered, end it rather than leave them alone.
+    const endingAnyway =
+      state.endRequestedBy &&
+      !state.conferenceEnded &&
+      !state.customerGone &&
+      Object.keys(state.workers).length === 0 &&
+      (event.reason === null || !CONFERENCE_ENDING_REASONS.includes(event.reason)) &&
+      (event.participants === null || event.participants.some((p) => p.callSid === state.customerCallSid));
+    if (endingAnyway) {
+      return keep("ending the conference the agent asked to end", [
+        { kind: "endConference", conferenceSid: state.conferenceSid },
+      ]);
+    }
+    return keep("not a registered worker leg");
+  }
   const removed = remember(withoutWorker(state, event.callSid), event.eventId);
   if (event.reason !== null && CONFERENCE_ENDING_REASONS.includes(event.reason)) {
     return write(removed, "worker left with the conference ending");
@@ -405,9 +421,12 @@ export function decide(
 
     case "endConference": {
       const action: Action = { kind: "endConference", conferenceSid: event.conferenceSid };
-      // Unregister first, so the leave that follows is a graceful one.
-      if (state && event.workerCallSid && state.workers[event.workerCallSid]) {
-        return write(withoutWorker(state, event.workerCallSid), "conference ended by the agent", [action]);
+      // Unregister first, so the leave that follows is a graceful one; remember who asked, so a
+      // request Twilio failed can be repeated and the leg's leave can still end the conference.
+      const leg = state && event.workerCallSid ? state.workers[event.workerCallSid] : undefined;
+      if (state && leg && event.workerCallSid) {
+        const next = { ...withoutWorker(state, event.workerCallSid), endRequestedBy: leg.workerSid };
+        return write(next, "conference ended by the agent", [action]);
       }
       return keep("conference ended by the agent", [action]);
     }

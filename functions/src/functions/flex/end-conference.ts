@@ -15,11 +15,15 @@ export const handler = flexHandler("end-conference", async ({ context, body, tok
   const services = servicesFor(context, `end-conference:${request.conferenceSid}`);
   const committed = await transact(services.store, request.conferenceSid, (state) => {
     if (!state) throw new BadRequest(`unknown conference ${request.conferenceSid} (never registered)`, 404);
-    // Only an agent registered on this conference may end it.
+    // Only an agent registered on this conference may end it — or repeat their own request, which
+    // unregistered them, when Twilio failed to end the conference the first time.
     const leg = Object.values(state.workers).find((worker) => worker.workerSid === token.worker_sid);
-    if (!leg) throw new BadRequest(`the caller is not a registered worker of ${request.conferenceSid}`, 403);
+    const repeating = !leg && token.worker_sid !== undefined && state.endRequestedBy === token.worker_sid;
+    if (!leg && !repeating) {
+      throw new BadRequest(`the caller is not a registered worker of ${request.conferenceSid}`, 403);
+    }
     return decide(
-      { kind: "endConference", conferenceSid: request.conferenceSid, workerCallSid: leg.callSid },
+      { kind: "endConference", conferenceSid: request.conferenceSid, workerCallSid: leg?.callSid ?? null },
       state,
       services.config,
       services.now(),
