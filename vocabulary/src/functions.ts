@@ -43,6 +43,15 @@ export const DEFAULT_FLEX_ORIGINS = ["https://flex.twilio.com"];
 /** Conference status callback events the plugin subscribes (DESIGN §2 step 1). */
 export const CONFERENCE_STATUS_CALLBACK_EVENTS = ["start", "end", "join", "leave", "modify"] as const;
 
+/**
+ * Twilio's connection overrides on the conference status callback URL (a fragment, never sent nor
+ * signed): voice callbacks are not retried by default, so a callback the functions answer 5xx (a
+ * Twilio call failed even after their own retries) would be lost, and with it the recovery; ask for
+ * up to 3 retries on connection failures, timeouts and 5xx.
+ * https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides
+ */
+export const CONFERENCE_STATUS_CALLBACK_OVERRIDES = "#rc=3&rp=ct,rt,5xx";
+
 /** Participant labels Flex gives conference legs. */
 export const ParticipantLabel = { customer: "customer", worker: "worker" } as const;
 

@@ -8,6 +8,7 @@ import ReactDOM from "react-dom";
 import { act } from "react-dom/test-utils";
 import { Actions, Notifications } from "@twilio/flex-ui";
 import {
+  CONFERENCE_STATUS_CALLBACK_OVERRIDES,
   FOLLOWED_BY_RECONNECT,
   FunctionRoute,
   PLUGIN_SETTINGS_KEY,
@@ -185,7 +186,7 @@ describe("Flex adapter with the real @twilio/flex-ui", () => {
     expect(accepted?.payload.conferenceOptions).toEqual(
       expect.objectContaining({
         endConferenceOnCustomerExit: true,
-        conferenceStatusCallback: `https://fcr-1234-dev.twil.io${FunctionRoute.conferenceStatusHandler}`,
+        conferenceStatusCallback: `https://fcr-1234-dev.twil.io${FunctionRoute.conferenceStatusHandler}${CONFERENCE_STATUS_CALLBACK_OVERRIDES}`,
         conferenceStatusCallbackMethod: "POST",
         conferenceStatusCallbackEvent: "start,end,join,leave,modify",
       }),

@@ -3,6 +3,7 @@
 // Inputs are the methods below (the adapter calls them on Flex events); outputs go through the port.
 import {
   CONFERENCE_STATUS_CALLBACK_EVENTS,
+  CONFERENCE_STATUS_CALLBACK_OVERRIDES,
   FunctionRoute,
   RecoveryStatus,
   TaskAttribute,
@@ -105,7 +106,8 @@ export class RecoveryController {
     const domain = this.port.settings.serverlessDomain;
     if (!isVoice(reservation) || !domain) return null;
     return {
-      conferenceStatusCallback: `https://${domain}${FunctionRoute.conferenceStatusHandler}`,
+      // With connection overrides: Twilio retries a callback the functions could not handle (5xx).
+      conferenceStatusCallback: `https://${domain}${FunctionRoute.conferenceStatusHandler}${CONFERENCE_STATUS_CALLBACK_OVERRIDES}`,
       conferenceStatusCallbackMethod: "POST",
       conferenceStatusCallbackEvent: CONFERENCE_STATUS_CALLBACK_EVENTS.join(","),
     };

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page, type Route } from "playwright-core";
 import {
+  CONFERENCE_STATUS_CALLBACK_OVERRIDES,
   FOLLOWED_BY_RECONNECT,
   FunctionRoute,
   PLUGIN_NAME,
@@ -184,7 +185,7 @@ describe("built plugin in Chromium", () => {
     const accepts = await page.evaluate(() => window.harness.record.actions.filter((a) => a.name === "AcceptTask"));
     expect(accepts.map((a) => a.sid)).toEqual([PING, RECONNECT]);
     expect(accepts[1].conferenceOptions).toMatchObject({
-      conferenceStatusCallback: `${FUNCTIONS}${FunctionRoute.conferenceStatusHandler}`,
+      conferenceStatusCallback: `${FUNCTIONS}${FunctionRoute.conferenceStatusHandler}${CONFERENCE_STATUS_CALLBACK_OVERRIDES}`,
       conferenceStatusCallbackEvent: "start,end,join,leave,modify",
     });
 
