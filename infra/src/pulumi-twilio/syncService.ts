@@ -2,9 +2,9 @@
 // per-agent tokens and grant read access per document), or adopted by SID — an adopted service
 // (e.g. the account's Default Service) is read, never written, never deleted (pitfall 6).
 import * as pulumi from "@pulumi/pulumi";
-import { callApi, configureCredentials, isNotFound, valueChanged } from "./client";
+import { callApi, configureCredentials, containsUnknown, isNotFound, valueChanged } from "./client";
 
-const PROVIDER_VERSION = "1";
+const PROVIDER_VERSION = "2";
 
 export interface SyncServiceArgs {
   /** Adopt this existing service instead of creating one. */
@@ -27,17 +27,46 @@ interface ResolvedOutputs extends ResolvedInputs {
   actualAclEnabled: boolean;
 }
 
+/**
+ * The functions' Sync tokens grant the whole service and rely on per-document ACLs to confine an
+ * agent to the recoveries it may see. With ACLs off every agent could read and write every
+ * recovery document, so an adopted service must have them on.
+ */
+function adoptedAclProblem(sid: string, aclEnabled: boolean): string | null {
+  if (aclEnabled) return null;
+  return (
+    `adopted Sync Service ${sid} has ACLs off (acl_enabled=false): any agent's Sync token could read and write ` +
+    `every recovery document. Enable ACLs on it (POST /v1/Services/${sid} AclEnabled=true, or the console's ` +
+    `"ACL enabled"), or unset flex-call-recovery:syncServiceSid so the stack creates its own service with ACLs on`
+  );
+}
+
+async function fetchAdopted(sid: string) {
+  const svc = await callApi(`fetch Sync Service ${sid}`, (client) => client.sync.v1.services(sid).fetch());
+  const problem = adoptedAclProblem(sid, svc.aclEnabled);
+  if (problem) throw new Error(problem);
+  return svc;
+}
+
 const provider: pulumi.dynamic.ResourceProvider = {
   configure: configureCredentials,
 
   async check(_olds, news: ResolvedInputs) {
-    return { inputs: { ...news, adoptSid: news.adoptSid ?? null } };
+    const adoptSid = news.adoptSid ?? null;
+    // A read, not a write: preview already tells the user the adopted service is unfit.
+    if (adoptSid && !containsUnknown(adoptSid)) {
+      try {
+        await fetchAdopted(adoptSid);
+      } catch (err) {
+        return { inputs: { ...news, adoptSid }, failures: [{ property: "adoptSid", reason: (err as Error).message }] };
+      }
+    }
+    return { inputs: { ...news, adoptSid } };
   },
 
   async create(inputs: ResolvedInputs) {
     if (inputs.adoptSid) {
-      const sid = inputs.adoptSid;
-      const svc = await callApi(`fetch Sync Service ${sid}`, (client) => client.sync.v1.services(sid).fetch());
+      const svc = await fetchAdopted(inputs.adoptSid);
       const outs = { ...inputs, sid: svc.sid, adopted: true, actualAclEnabled: svc.aclEnabled };
       return { id: svc.sid, outs: outs satisfies ResolvedOutputs };
     }
@@ -52,6 +81,9 @@ const provider: pulumi.dynamic.ResourceProvider = {
   async read(id, props: ResolvedOutputs) {
     try {
       const svc = await callApi(`fetch Sync Service ${id}`, (client) => client.sync.v1.services(id).fetch());
+      // Refresh catches ACLs switched off on an adopted service since it was adopted.
+      const problem = props.adopted ? adoptedAclProblem(id, svc.aclEnabled) : null;
+      if (problem) throw new Error(problem);
       const outs = props.adopted
         ? { ...props, actualAclEnabled: svc.aclEnabled }
         : { ...props, friendlyName: svc.friendlyName, aclEnabled: svc.aclEnabled, actualAclEnabled: svc.aclEnabled };

@@ -41,11 +41,12 @@ describe("SyncService", () => {
     expect(await syncServiceProvider.read!(created.id, drifted.props)).toEqual({});
   });
 
-  test("adopted by SID: no writes, switching to created replaces, destroy leaves it", async () => {
-    const existing = await ctx.sdk.sync.v1.services.create({ friendlyName: "Default Service" });
+  test("adopted by SID (ACLs on): no writes, switching to created replaces, destroy leaves it", async () => {
+    const existing = await ctx.sdk.sync.v1.services.create({ friendlyName: "Default Service", aclEnabled: true });
     const mark = logMark(ctx.twin);
+    expect((await syncServiceProvider.check!({}, inputs(existing.sid))).failures).toBeUndefined();
     const adopted = await syncServiceProvider.create(inputs(existing.sid));
-    expect(adopted).toMatchObject({ id: existing.sid, outs: { adopted: true, actualAclEnabled: false } });
+    expect(adopted).toMatchObject({ id: existing.sid, outs: { adopted: true, actualAclEnabled: true } });
     expect(await syncServiceProvider.diff!(adopted.id, adopted.outs, inputs(existing.sid))).toMatchObject({
       changes: false,
     });
@@ -55,6 +56,23 @@ describe("SyncService", () => {
     await syncServiceProvider.delete!(adopted.id, adopted.outs);
     expect(writesSince(ctx.twin, mark)).toEqual([]);
     expect((await ctx.sdk.sync.v1.services(existing.sid).fetch()).friendlyName).toBe("Default Service");
+  });
+
+  test("adopting a service with ACLs off fails in check, create and read, saying how to fix it", async () => {
+    const open = await ctx.sdk.sync.v1.services.create({ friendlyName: "Default Service", aclEnabled: false });
+    const fix = /ACLs off.*Enable ACLs on it.*unset flex-call-recovery:syncServiceSid/s;
+    const checked = await syncServiceProvider.check!({}, inputs(open.sid));
+    expect(checked.failures).toEqual([{ property: "adoptSid", reason: expect.stringMatching(fix) }]);
+    await expect(syncServiceProvider.create(inputs(open.sid))).rejects.toThrow(fix);
+
+    // Adopted while ACLs were on, switched off later: refresh says so.
+    await ctx.sdk.sync.v1.services(open.sid).update({ aclEnabled: true });
+    const adopted = await syncServiceProvider.create(inputs(open.sid));
+    await ctx.sdk.sync.v1.services(open.sid).update({ aclEnabled: false });
+    await expect(syncServiceProvider.read!(open.sid, adopted.outs)).rejects.toThrow(fix);
+    // An unknown SID during preview is not looked up.
+    const preview = await syncServiceProvider.check!({}, inputs("04da6b54-80e4-46f7-96ec-b56ff0331ba9"));
+    expect(preview.failures).toBeUndefined();
   });
 });
 
