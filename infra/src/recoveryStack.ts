@@ -117,7 +117,6 @@ export class RecoveryStack extends pulumi.ComponentResource {
   public readonly recoveryPingWorkflowSid: pulumi.Output<string>;
   public readonly syncServiceSid: pulumi.Output<string>;
   public readonly syncApiKeySid: pulumi.Output<string>;
-  public readonly syncApiKeySecret: pulumi.Output<string>;
   public readonly functionsServiceSid: pulumi.Output<string>;
   public readonly functionsEnvironmentSid: pulumi.Output<string>;
   public readonly functionsBuildSid: pulumi.Output<string>;
@@ -277,7 +276,6 @@ export class RecoveryStack extends pulumi.ComponentResource {
     this.recoveryPingWorkflowSid = pingWorkflow.sid;
     this.syncServiceSid = sync.sid;
     this.syncApiKeySid = apiKey.sid;
-    this.syncApiKeySecret = pulumi.secret(apiKey.secret);
     this.functionsServiceSid = functions.sid;
     this.functionsEnvironmentSid = functions.environmentSid;
     this.functionsBuildSid = functions.buildSid;
@@ -297,7 +295,11 @@ export class RecoveryStack extends pulumi.ComponentResource {
     this.registerOutputs(this.outputs());
   }
 
-  /** The stack outputs by name (index.ts exports exactly these). */
+  /**
+   * The stack outputs by name (index.ts exports exactly these). No secret among them: the API key
+   * secret reaches only the functions' variables (as a Pulumi secret); an output would hand it to
+   * anyone who can run `pulumi stack output --show-secrets` or read a stack reference.
+   */
   outputs(): Record<string, pulumi.Output<unknown>> {
     return {
       workspaceSid: this.workspaceSid,
@@ -305,7 +307,6 @@ export class RecoveryStack extends pulumi.ComponentResource {
       recoveryPingWorkflowSid: this.recoveryPingWorkflowSid,
       syncServiceSid: this.syncServiceSid,
       syncApiKeySid: this.syncApiKeySid,
-      syncApiKeySecret: this.syncApiKeySecret,
       functionsServiceSid: this.functionsServiceSid,
       functionsEnvironmentSid: this.functionsEnvironmentSid,
       functionsBuildSid: this.functionsBuildSid,

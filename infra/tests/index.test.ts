@@ -19,7 +19,6 @@ test("index.ts reads the stack config and exports every output", async () => {
       "recoveryPingWorkflowSid",
       "syncServiceSid",
       "syncApiKeySid",
-      "syncApiKeySecret",
       "functionsServiceSid",
       "functionsEnvironmentSid",
       "functionsBuildSid",

@@ -219,7 +219,7 @@ describe("recovery stack under the mock runtime", () => {
     expect(run.outputs.pluginVersion).toBeNull();
   });
 
-  test("outputs every SID, the domain and every function URL; the key secret stays secret", async () => {
+  test("outputs every SID, the domain and every function URL; no output holds or is a secret", async () => {
     const run = await runProgram(baseConfig());
     expect(run.outputs).toMatchObject({
       workspaceSid: run.one("Workspace").state.sid,
@@ -233,8 +233,11 @@ describe("recovery stack under the mock runtime", () => {
       eventSubscriptionSid: run.one("EventSubscription").state.sid,
     });
     expect(Object.keys(run.outputs.functionUrls as object).sort()).toEqual(Object.values(FunctionRoute).sort());
-    expect(await isSecret(run.stack.syncApiKeySecret)).toBe(true);
     expect(await isSecret(run.stack.syncApiKeySid)).toBe(false);
+    // The API key secret reaches the functions' variables only (checked above), never an output.
+    const outputs = run.stack.outputs();
+    for (const [name, output] of Object.entries(outputs)) expect([name, await isSecret(output)]).toEqual([name, false]);
+    expect(JSON.stringify(run.outputs)).not.toContain(String(run.one("ApiKey").state.secret));
   });
 });
 

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     for (const s of result.steps) console.log(`  ${s.step.padEnd(7)} ${s.type.padEnd(20)} ${s.name} ${s.id}`);
     console.log("outputs:");
     for (const [k, v] of Object.entries(result.outputs)) {
-      console.log(`  ${k}: ${k === "syncApiKeySecret" ? "[secret]" : JSON.stringify(v)}`);
+      console.log(`  ${k}: ${JSON.stringify(v)}`);
     }
     const run = (await twinRequests(twinBaseUrl)).filter((r) => r.seq > mark2);
     const writes = run.filter((r) => r.method !== "GET");
