@@ -96,6 +96,21 @@ describe("Flex token and origin", () => {
   });
 });
 
+/** Another task's conference (named after that task), holding only its own customer. */
+function otherConference(call: Call): string {
+  const sid = fake.sid("CF");
+  const customer = fake.sid("CA");
+  fake.conferences.set(sid, {
+    sid,
+    friendlyName: fake.sid("WT"),
+    status: "in-progress",
+    participants: new Map([[customer, { callSid: customer, label: "customer", endConferenceOnExit: true }]]),
+  });
+  // The call's task names its own conference (Flex wrote it there).
+  expect(JSON.parse(fake.tasks.get(call.taskSid)!.attributes).conference.sid).toBe(call.conferenceSid);
+  return sid;
+}
+
 describe("flex/register-worker", () => {
   it("records the leg, clears its endConferenceOnExit and grants the agent read access", async () => {
     const call = seedCall(fake);
@@ -144,12 +159,92 @@ describe("flex/register-worker", () => {
       403,
       `worker WK${"9".repeat(32)} is not the caller`,
     ],
+    [
+      "another agent's reservation",
+      (call) => ({ ...registerBody(call), reservationSid: addAgent(fake, call, "Bob").reservationSid }),
+      403,
+      "is not the caller's",
+    ],
+    [
+      "a reservation that is no longer accepted",
+      (call) => {
+        fake.tasks.get(call.taskSid)!.reservations.set(call.agent.reservationSid, "completed");
+        return registerBody(call);
+      },
+      409,
+      "is completed, not accepted",
+    ],
+    [
+      "the customer's call as the worker leg",
+      (call) => ({ ...registerBody(call), workerCallSid: call.customerCallSid }),
+      400,
+      "workerCallSid and customerCallSid are the same call",
+    ],
+    [
+      "a worker leg labelled customer",
+      (call) => {
+        fake.conferences.get(call.conferenceSid)!.participants.get(call.agent.callSid)!.label = "customer";
+        return registerBody(call);
+      },
+      403,
+      "is the customer's leg",
+    ],
+    [
+      "another task's conference",
+      (call) => {
+        const other = otherConference(call);
+        return { ...registerBody(call), conferenceSid: other, customerCallSid: call.customerCallSid };
+      },
+      // Alice's leg is not in that conference.
+      400,
+      "unknown worker call",
+    ],
+    [
+      "a conference that is not the task's (leg moved there)",
+      (call) => {
+        const other = otherConference(call);
+        const legs = fake.conferences.get(call.conferenceSid)!.participants;
+        for (const leg of legs.values()) fake.conferences.get(other)!.participants.set(leg.callSid, leg);
+        return { ...registerBody(call), conferenceSid: other };
+      },
+      403,
+      "is not the conference of task",
+    ],
   ])("answers %s with a 4xx and changes nothing", async (_name, body, status, message) => {
     const call = seedCall(fake);
     const answer = await callHandler(registerWorker, context, body(call));
-    expect(answer).toMatchObject({ statusCode: status, body: { success: false, message } });
+    expect(answer).toMatchObject({
+      statusCode: status,
+      body: { success: false, message: expect.stringContaining(message) },
+    });
     expect(fake.writes().filter((r) => r.host !== "iam.twilio.com")).toHaveLength(0);
-    expect(stateOf(call)).toBeUndefined();
+    expect(fake.documents.size).toBe(0);
+  });
+
+  it("refuses to take over a leg another agent registered", async () => {
+    const call = seedCall(fake);
+    const bob = addAgent(fake, call, "Bob");
+    await callHandler(registerWorker, context, registerBody(call));
+    // Bob's own accepted reservation, but Alice's leg: the core keeps Alice as its owner.
+    const answer = await callHandler(registerWorker, context, {
+      ...registerBody(call, bob),
+      workerCallSid: call.agent.callSid,
+    });
+    expect(answer).toMatchObject({ statusCode: 403, body: { message: expect.stringContaining("another worker") } });
+    expect(stateOf(call)!.workers[call.agent.callSid].workerSid).toBe(call.agent.workerSid);
+  });
+
+  it("checks the request and reads the state in one parallel batch", async () => {
+    const call = seedCall(fake);
+    fake.hold();
+    const answer = callHandler(registerWorker, context, registerBody(call));
+    await fake.waitForPending(1); // the Flex token
+    fake.release();
+    const batch = await fake.waitForPending(6);
+    expect(batch.map((r) => r.method)).toEqual(Array(6).fill("GET"));
+    expect(batch.some((r) => r.host === "sync.twilio.com")).toBe(true);
+    fake.release(true);
+    expect((await answer).statusCode).toBe(200);
   });
 
   it("answers 500 without leaking credentials when Twilio fails unexpectedly", async () => {

@@ -372,6 +372,12 @@ export function decide(
 
     case "registerWorker": {
       const { request } = event;
+      const owner = state?.workers[request.workerCallSid];
+      if (owner && owner.workerSid !== request.workerSid) {
+        // A leg belongs to the agent who registered it; nobody else may take it over.
+        const message = `call ${request.workerCallSid} is registered to another worker`;
+        return { ...keep("leg registered to another worker"), refusal: { status: 403, message } };
+      }
       const worker: RegisteredWorker = {
         workerSid: request.workerSid,
         workerName: request.workerName,

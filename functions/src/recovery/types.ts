@@ -127,4 +127,6 @@ export interface Decision {
   actions: Action[];
   /** Why, for the log and for answers (e.g. "duplicate event", "recovery claimed"). */
   note: string;
+  /** The request must be refused (a Flex endpoint answers this status and message); nothing changes. */
+  refusal?: { status: number; message: string };
 }

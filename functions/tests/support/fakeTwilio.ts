@@ -26,6 +26,8 @@ export interface FakeTask {
   reason?: string;
   /** Reservation SID → status. */
   reservations: Map<string, string>;
+  /** Version for ETag / If-Match (bumps on every change), as Twilio's tasks carry. */
+  revision?: number;
 }
 export interface FakeParticipant {
   callSid: string;
@@ -68,6 +70,8 @@ export class FakeTwilio {
   readonly conferences = new Map<string, FakeConference>();
   /** Flex token → what iam answers for it. */
   readonly flexTokens = new Map<string, { worker_sid: string; identity: string }>();
+  /** Reservation SID → the worker it was offered to. */
+  readonly reservationWorkers = new Map<string, string>();
   readonly log: LoggedRequest[] = [];
   private server: Server | null = null;
   private holding = false;
@@ -265,7 +269,15 @@ export class FakeTwilio {
         if (status !== "wrapping" && status !== "accepted") return this.error(400, 20001, `reservation is ${status}`);
         task.reservations.set(m[2], p.ReservationStatus);
       }
-      return [200, { sid: m[2], task_sid: task.sid, reservation_status: task.reservations.get(m[2]) }];
+      return [
+        200,
+        {
+          sid: m[2],
+          task_sid: task.sid,
+          worker_sid: this.reservationWorkers.get(m[2]) ?? null,
+          reservation_status: task.reservations.get(m[2]),
+        },
+      ];
     }
     if (r.host === "taskrouter.twilio.com" && (m = /^\/v1\/Workspaces\/\w+\/Tasks\/(\w+)$/.exec(r.path))) {
       const task = this.tasks.get(m[1]);

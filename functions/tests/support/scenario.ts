@@ -38,6 +38,7 @@ export function addAgent(fake: FakeTwilio, call: Omit<Call, "agent">, name: stri
     endConferenceOnExit: true,
   });
   fake.tasks.get(call.taskSid)!.reservations.set(agent.reservationSid, "accepted");
+  fake.reservationWorkers.set(agent.reservationSid, agent.workerSid);
   fake.flexTokens.set(agent.token, { worker_sid: agent.workerSid, identity: agent.identity });
   return agent;
 }

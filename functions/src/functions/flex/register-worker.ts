@@ -3,7 +3,7 @@
 // nothing), then records the leg in the conference document, clears the leg's
 // endConferenceOnExit and lets the agent's Sync identity read the document.
 import type { OkResponse, RegisterWorkerRequest } from "@flex-call-recovery/vocabulary";
-import { parseTaskAttributes } from "@flex-call-recovery/vocabulary";
+import { ParticipantLabel, TaskAttribute, parseTaskAttributes } from "@flex-call-recovery/vocabulary";
 import { flexHandler } from "../../http/flex";
 import { BadRequest, sidParam, stringParam } from "../../http/response";
 import { handleEvent, servicesFor, throwOnFailure, type Services } from "../../recovery/run";
@@ -32,14 +32,36 @@ async function mustExist<T>(what: string, fetch: Promise<T>): Promise<T> {
   }
 }
 
-async function customerTaskAttributes(services: Services, request: RegisterWorkerRequest) {
-  const { client, performContext } = services;
+/** Reservation statuses in which a worker is on the call (registration follows the accept). */
+const REGISTRABLE_RESERVATION = "accepted";
+
+/** The conference SID Flex wrote into the task's attributes, if any. */
+function taskConferenceSid(attributes: Record<string, unknown>): string | null {
+  const conference = attributes[TaskAttribute.conference];
+  const sid = conference && typeof conference === "object" ? (conference as { sid?: unknown }).sid : undefined;
+  return typeof sid === "string" ? sid : null;
+}
+
+/**
+ * Checks the request against Twilio in one parallel batch (with the state read, which it
+ * returns for the transaction's first attempt): the task, the caller's own accepted reservation
+ * on it, the conference of that task, the worker leg (not the customer's) and the customer leg.
+ * Without these checks any agent could register their leg on someone else's conference.
+ */
+async function checkedFacts(services: Services, request: RegisterWorkerRequest) {
+  const { client, performContext, store } = services;
+  if (request.workerCallSid === request.customerCallSid) {
+    throw new BadRequest("workerCallSid and customerCallSid are the same call");
+  }
   const conference = client.conferences(request.conferenceSid);
-  const [task] = await Promise.all([
+  const task = client.taskrouter.v1.workspaces(performContext.workspaceSid).tasks(request.taskSid);
+  const [fetchedTask, reservation, fetchedConference, workerLeg, , read] = await Promise.all([
+    mustExist(`task ${request.taskSid}`, task.fetch()),
     mustExist(
-      `task ${request.taskSid}`,
-      client.taskrouter.v1.workspaces(performContext.workspaceSid).tasks(request.taskSid).fetch(),
+      `reservation ${request.reservationSid} of task ${request.taskSid}`,
+      task.reservations(request.reservationSid).fetch(),
     ),
+    mustExist(`conference ${request.conferenceSid}`, conference.fetch()),
     mustExist(
       `worker call ${request.workerCallSid} in conference ${request.conferenceSid}`,
       conference.participants(request.workerCallSid).fetch(),
@@ -48,13 +70,35 @@ async function customerTaskAttributes(services: Services, request: RegisterWorke
       `customer call ${request.customerCallSid} in conference ${request.conferenceSid}`,
       conference.participants(request.customerCallSid).fetch(),
     ),
+    store.read(request.conferenceSid),
   ]);
-  if (task.workflowSid !== request.workflowSid) {
+  if (fetchedTask.workflowSid !== request.workflowSid) {
     throw new BadRequest(`task ${request.taskSid} did not come through workflow ${request.workflowSid}`);
   }
-  const attributes = parseTaskAttributes(task.attributes);
+  if (reservation.workerSid !== request.workerSid) {
+    throw new BadRequest(`reservation ${request.reservationSid} is not the caller's`, 403);
+  }
+  if (reservation.reservationStatus !== REGISTRABLE_RESERVATION) {
+    throw new BadRequest(
+      `reservation ${request.reservationSid} is ${reservation.reservationStatus}, not accepted`,
+      409,
+    );
+  }
+  if (workerLeg.label === ParticipantLabel.customer) {
+    throw new BadRequest(`call ${request.workerCallSid} is the customer's leg, not a worker's`, 403);
+  }
+  const attributes = parseTaskAttributes(fetchedTask.attributes);
   if (!attributes) throw new BadRequest(`attributes of task ${request.taskSid} are not a JSON object`);
-  return attributes;
+  // Flex writes the conference into the task once it exists; before that, its name is the task SID.
+  const conferenceOfTask = taskConferenceSid(attributes);
+  const sameConference =
+    conferenceOfTask !== null
+      ? conferenceOfTask === request.conferenceSid
+      : fetchedConference.friendlyName === request.taskSid;
+  if (!sameConference) {
+    throw new BadRequest(`conference ${request.conferenceSid} is not the conference of task ${request.taskSid}`, 403);
+  }
+  return { attributes, read };
 }
 
 export const handler = flexHandler("register-worker", async ({ context, body, token }) => {
@@ -63,13 +107,15 @@ export const handler = flexHandler("register-worker", async ({ context, body, to
   if (token.worker_sid !== request.workerSid)
     throw new BadRequest(`worker ${request.workerSid} is not the caller`, 403);
   const services = servicesFor(context, `register-worker:${request.conferenceSid}`);
-  const taskAttributes = await customerTaskAttributes(services, request);
-  const handled = await handleEvent(services, request.conferenceSid, {
-    kind: "registerWorker",
-    request,
-    taskAttributes,
-    identity: token.identity ?? null,
-  });
+  const { attributes, read } = await checkedFacts(services, request);
+  const handled = await handleEvent(
+    services,
+    request.conferenceSid,
+    { kind: "registerWorker", request, taskAttributes: attributes, identity: token.identity ?? null },
+    Promise.resolve(read),
+  );
+  const refusal = handled.committed.decision.refusal;
+  if (refusal) throw new BadRequest(refusal.message, refusal.status);
   throwOnFailure(handled);
   const answer: OkResponse = { success: true };
   return { body: answer };
