@@ -341,9 +341,17 @@ describe("flex/move-participants", () => {
     await callHandler(conferenceStatus, context, agentDropped(old));
     // The customer is back with the same agent in a new conference, registered there.
     participants.delete(old.customerCallSid);
+    // The ping failed: another agent got the reconnect task (it names the dropped conference),
+    // before its acceptance reached the document (reconnectedWorkerSid still null).
     const next = seedCall(fake);
+    const nextTask = fake.tasks.get(next.taskSid)!;
+    nextTask.attributes = JSON.stringify({
+      ...JSON.parse(nextTask.attributes),
+      disconnectedConferenceSid: old.conferenceSid,
+    });
     fake.flexTokens.set(old.agent.token, { worker_sid: next.agent.workerSid, identity: next.agent.identity });
     await callHandler(registerWorker, context, registerBody(next));
+    expect(stateOf(old)!.recovery).toMatchObject({ droppedWorkerSid: old.agent.workerSid, reconnectedWorkerSid: null });
 
     fake.hold();
     const answer = callHandler(moveParticipants, context, {
@@ -368,6 +376,26 @@ describe("flex/move-participants", () => {
     expect(fake.calls.get(thirdParties[1].callSid)!.twiml).toContain(
       'endConferenceOnExit="true" participantLabel="external"',
     );
+  });
+
+  it("refuses an agent whose new conference has nothing to do with the recovery", async () => {
+    const old = seedCall(fake);
+    await callHandler(registerWorker, context, registerBody(old));
+    fake.conferences.get(old.conferenceSid)!.participants.delete(old.agent.callSid);
+    await callHandler(conferenceStatus, context, agentDropped(old));
+    expect(stateOf(old)!.recovery).not.toBeNull();
+    // Carol is registered on her own, unrelated call and tries to pull the old conference's parties.
+    const carolsCall = seedCall(fake);
+    fake.flexTokens.set("carol", { worker_sid: carolsCall.agent.workerSid, identity: "carol" });
+    await callHandler(registerWorker, context, registerBody(carolsCall));
+    const redirectsBefore = fake.log.filter((r) => r.method === "POST" && /\/Calls\//.test(r.path)).length;
+    const answer = await callHandler(moveParticipants, context, {
+      Token: "carol",
+      fromConferenceSid: old.conferenceSid,
+      toConferenceSid: carolsCall.conferenceSid,
+    });
+    expect(answer).toMatchObject({ statusCode: 403, body: { message: expect.stringContaining("does not concern") } });
+    expect(fake.log.filter((r) => r.method === "POST" && /\/Calls\//.test(r.path))).toHaveLength(redirectsBefore);
   });
 
   it("refuses callers not registered on the new conference", async () => {

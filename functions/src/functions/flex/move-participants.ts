@@ -2,13 +2,19 @@
 // in the dropped conference into the new one, all in parallel, each keeping its label and its
 // endConferenceOnExit. A call cannot be handed between conferences directly, so each third
 // party's call is redirected with `<Dial><Conference>` to the new conference's name.
-import type { MoveParticipantsRequest, MoveParticipantsResponse } from "@flex-call-recovery/vocabulary";
+import {
+  TaskAttribute,
+  parseTaskAttributes,
+  type ConferenceState,
+  type MoveParticipantsRequest,
+  type MoveParticipantsResponse,
+} from "@flex-call-recovery/vocabulary";
 import { twiml } from "twilio";
 import { flexHandler } from "../../http/flex";
 import { BadRequest, sidParam } from "../../http/response";
 import { thirdParties } from "../../recovery/core";
 import type { ConferenceParticipant } from "../../recovery/types";
-import { servicesFor } from "../../recovery/run";
+import { servicesFor, type Services } from "../../recovery/run";
 import { listConferenceParticipants } from "../../twilio/conference";
 import { isNotFound } from "../../twilio/errors";
 
@@ -23,6 +29,20 @@ export function joinConferenceTwiml(conferenceName: string, participant: Confere
     conferenceName,
   );
   return response.toString();
+}
+
+/** The conference the new conference's task recovers (its `disconnectedConferenceSid`), if any. */
+async function recoveredConference(services: Services, state: ConferenceState): Promise<unknown> {
+  // The document holds the task's attributes unless they did not fit; then fetch them (rare).
+  let attributes = state.taskAttributes;
+  if (!attributes) {
+    const task = await services.client.taskrouter.v1
+      .workspaces(services.performContext.workspaceSid)
+      .tasks(state.taskSid)
+      .fetch();
+    attributes = parseTaskAttributes(task.attributes);
+  }
+  return attributes?.[TaskAttribute.disconnectedConferenceSid];
 }
 
 export const handler = flexHandler("move-participants", async ({ context, body, token }) => {
@@ -51,8 +71,19 @@ export const handler = flexHandler("move-participants", async ({ context, body, 
   if (!to || !Object.values(to.state.workers).some((worker) => worker.workerSid === token.worker_sid)) {
     throw new BadRequest(`the caller is not a registered worker of ${request.toConferenceSid}`, 403);
   }
-  if (!from?.state.recovery) {
+  const recovery = from?.state.recovery;
+  if (!recovery) {
     throw new BadRequest(`conference ${request.fromConferenceSid} has no recovery to move participants from`, 404);
+  }
+  // ...and only the agent that recovery concerns: the dropped one, the one the customer reached,
+  // or — before the reconnect's acceptance is recorded (a failed ping reaches another agent) —
+  // the agent whose new conference's task says it recovers this one.
+  const concernsCaller =
+    recovery.droppedWorkerSid === token.worker_sid ||
+    recovery.reconnectedWorkerSid === token.worker_sid ||
+    (await recoveredConference(services, to.state)) === request.fromConferenceSid;
+  if (!concernsCaller) {
+    throw new BadRequest(`the recovery of ${request.fromConferenceSid} does not concern the caller`, 403);
   }
   const moving = thirdParties(participants, from.state);
   await Promise.all(
