@@ -7,6 +7,7 @@ import {
   TaskChannel,
   type ConferenceState,
 } from "@flex-call-recovery/vocabulary";
+import { ACCEPT_ATTEMPTS, ACCEPT_RETRY_BASE_MS } from "./controller";
 import {
   createTestAgent,
   FakeClock,
@@ -516,5 +517,71 @@ describe("pollingWatchState (for drivers without twilio-sync)", () => {
     expect(seen).toEqual([RecoveryStatus.pinging, RecoveryStatus.reconnecting]);
     unsubscribe();
     expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe("a failed auto-accept", () => {
+  function flakyAgent(failures: number) {
+    const clock = new FakeClock();
+    let left = failures;
+    const a = createTestAgent({
+      workerSid: ME,
+      workerName: "Alice",
+      clock,
+      functions: new FakeFunctions(),
+      onAccept: () => {
+        if (left-- > 0) throw new Error("AcceptTask failed: HTTP 503");
+      },
+    });
+    return { a, clock };
+  }
+
+  it("is retried with backoff on the same reservation while it is pending, then goes on", async () => {
+    const { a, clock } = flakyAgent(2);
+    a.pushReservation(reconnectReservation());
+    await a.settle();
+    expect(a.port.accepted).toEqual([RECONNECT]);
+    clock.advance(ACCEPT_RETRY_BASE_MS - 1);
+    await a.settle();
+    expect(a.port.accepted).toEqual([RECONNECT]); // backoff not over yet
+    clock.advance(1);
+    await a.settle();
+    expect(a.port.accepted).toEqual([RECONNECT, RECONNECT]);
+    clock.advance(2 * ACCEPT_RETRY_BASE_MS);
+    await a.settle();
+    expect(a.port.accepted).toEqual([RECONNECT, RECONNECT, RECONNECT]);
+    expect(a.port.reservations.get(RECONNECT)?.status).toBe("accepted");
+    a.setConference(RECONNECT, NEW_CONF, [myLeg("CAme-new"), customerLeg]);
+    await a.settle();
+    expect(a.port.noticeTexts).toEqual(["Reconnected"]);
+  });
+
+  it("gives up after ACCEPT_ATTEMPTS, but a later pending event of the same reservation accepts it again", async () => {
+    const { a, clock } = flakyAgent(ACCEPT_ATTEMPTS);
+    a.pushReservation(pingReservation());
+    await a.settle();
+    for (let i = 0; i < 10; i++) {
+      clock.advance(60_000);
+      await a.settle();
+    }
+    expect(a.port.accepted).toEqual(Array(ACCEPT_ATTEMPTS).fill(PING));
+    expect(a.port.logs.filter((l) => l.level === "error" && /accepting ping/.test(l.message))).toHaveLength(
+      ACCEPT_ATTEMPTS,
+    );
+    // Before the fix the SID stayed in `accepting` forever and this was ignored.
+    a.updateReservation(PING, { attributes: { ...pingReservation().attributes, note: "changed" } });
+    await a.settle();
+    expect(a.port.accepted).toHaveLength(ACCEPT_ATTEMPTS + 1);
+    expect(a.port.reservations.get(PING)?.status).toBe("accepted");
+  });
+
+  it("is not retried once the reservation is no longer pending", async () => {
+    const { a, clock } = flakyAgent(1);
+    a.pushReservation(reconnectReservation());
+    await a.settle();
+    a.updateReservation(RECONNECT, { status: "timeout" });
+    clock.advance(60_000);
+    await a.settle();
+    expect(a.port.accepted).toEqual([RECONNECT]);
   });
 });

@@ -15,6 +15,13 @@ import type { ConferenceView, DialogState, RecoveryPort, ReservationView, Unsubs
 
 /** How long a hangup or transfer waits for the functions before Flex goes ahead anyway. */
 export const GRACEFUL_END_DEADLINE_MS = 4000;
+/**
+ * Auto-accept tries a reservation at most this often while it is still pending (a Flex or
+ * TaskRouter hiccup must not leave the customer waiting for the reservation timeout).
+ */
+export const ACCEPT_ATTEMPTS = 3;
+/** Wait before the second try; doubled before each later one. */
+export const ACCEPT_RETRY_BASE_MS = 500;
 
 /** Conference options `beforeAcceptTask` adds to call tasks. */
 export interface ConferenceOptions {
@@ -54,6 +61,8 @@ export class RecoveryController {
   private readonly finished = new Set<string>();
   /** Reservations this controller accepted (or is accepting), so each is accepted once. */
   private readonly accepting = new Set<string>();
+  /** Scheduled retries of a failed accept, cleared on dispose. */
+  private readonly acceptRetries = new Set<unknown>();
   /** `${reservationSid}/${callSid}` legs registered, so each leg is registered once. */
   private readonly registeredLegs = new Set<string>();
   /** Latest registered leg per reservation, for hangup and transfer. */
@@ -191,6 +200,8 @@ export class RecoveryController {
       if (recovery.noticeTimer !== null) this.port.clock.clearTimeout(recovery.noticeTimer);
     }
     this.recoveries.clear();
+    for (const timer of this.acceptRetries) this.port.clock.clearTimeout(timer);
+    this.acceptRetries.clear();
   }
 
   // --- recovery of this agent's own dropped call -------------------------------------------
@@ -439,12 +450,25 @@ export class RecoveryController {
 
   // --- helpers --------------------------------------------------------------------------------
 
-  private accept(reservationSid: string, what: string, onAccepted: () => void): void {
-    if (this.accepting.has(reservationSid)) return;
+  private accept(reservationSid: string, what: string, onAccepted: () => void, attempt = 1): void {
+    if (this.disposed || this.accepting.has(reservationSid)) return;
     this.accepting.add(reservationSid);
     this.port.log.info(`call recovery: accepting ${what} ${reservationSid}`);
     this.port.acceptReservation(reservationSid).then(onAccepted, (error) => {
-      this.port.log.error(`call recovery: accepting ${what} ${reservationSid} failed`, error);
+      this.port.log.error(`call recovery: accepting ${what} ${reservationSid} failed (attempt ${attempt})`, error);
+      // Forget it, so a later "pending" event (or the retry below) may accept it again.
+      this.accepting.delete(reservationSid);
+      if (attempt >= ACCEPT_ATTEMPTS || this.disposed) return;
+      const timer = this.port.clock.setTimeout(
+        () => {
+          this.acceptRetries.delete(timer);
+          // Only while TaskRouter still offers it: accepted elsewhere, timed out or canceled ends the retries.
+          if (this.reservations.get(reservationSid)?.status !== "pending") return;
+          this.accept(reservationSid, what, onAccepted, attempt + 1);
+        },
+        ACCEPT_RETRY_BASE_MS * 2 ** (attempt - 1),
+      );
+      this.acceptRetries.add(timer);
     });
   }
 
