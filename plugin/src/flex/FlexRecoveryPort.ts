@@ -1,7 +1,7 @@
 // The Flex adapter: implements RecoveryPort on Flex's Actions, Manager and TaskRouter worker, and
 // feeds Flex's reservation and conference changes into the controller.
 import { Actions, Notifications } from "@twilio/flex-ui";
-import type { PluginSettings } from "@flex-call-recovery/vocabulary";
+import { type PluginSettings, TaskChannel } from "@flex-call-recovery/vocabulary";
 import type { RecoveryController } from "../recovery/controller";
 import { DEFAULT_STRINGS, renderTemplate, type StringTemplates } from "../recovery/strings";
 import { systemClock } from "../recovery/clock";
@@ -96,7 +96,7 @@ export class FlexRecoveryPort implements RecoveryPort {
     } catch (error) {
       const reservation = this.manager.workerClient?.reservations.get(reservationSid);
       // A ping carries no media: if Flex has not picked it up yet, TaskRouter can accept it directly.
-      if (!reservation || reservation.task.taskChannelUniqueName === "voice") throw error;
+      if (!reservation || reservation.task.taskChannelUniqueName === TaskChannel.voice) throw error;
       await reservation.accept();
     }
   }
