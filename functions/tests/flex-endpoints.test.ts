@@ -309,6 +309,23 @@ describe("flex/unregister-worker and flex/end-conference", () => {
     expect((await callHandler(endConference, context, { ...body, Token: bob.token })).statusCode).toBe(403);
   });
 
+  it("refuses (409) to end a conference another registered agent is still on, and keeps everyone", async () => {
+    const call = seedCall(fake);
+    const bob = addAgent(fake, call, "Bob");
+    await callHandler(registerWorker, context, registerBody(call));
+    await callHandler(registerWorker, context, registerBody(call, bob));
+    const answer = await callHandler(endConference, context, {
+      Token: call.agent.token,
+      conferenceSid: call.conferenceSid,
+    });
+    expect(answer).toMatchObject({
+      statusCode: 409,
+      body: { success: false, message: expect.stringContaining("other registered worker") },
+    });
+    expect(fake.conferences.get(call.conferenceSid)!.status).toBe("in-progress");
+    expect(Object.keys(stateOf(call)!.workers).sort()).toEqual([call.agent.callSid, bob.callSid].sort());
+  });
+
   it("refuses to end a conference the caller is not registered on, or an unknown one", async () => {
     const call = seedCall(fake);
     const bob = addAgent(fake, call, "Bob");
