@@ -13,6 +13,10 @@ import type { WorkflowConfiguration, WorkflowFilter } from "./pulumi-twilio/work
 /**
  * The Recovery Ping workflow: a ping task goes only to the agent who dropped (Known Worker), in
  * the ping queue (which holds every worker, so the known worker is always a member, error 40152).
+ * No `default_filter` (it is optional, a catch-all): one into the ping queue (`1 == 1`) would
+ * offer a ping that misses the filter expression to any agent, whose plugin ignores it, so the
+ * reservation times out and moves that innocent agent to Offline. Unmatched, the ping waits
+ * unrouted until its TTL, which the functions already treat as "agent unreachable".
  */
 export function pingWorkflowConfiguration(pingQueueSid: string): WorkflowConfiguration {
   return {
@@ -24,7 +28,6 @@ export function pingWorkflowConfiguration(pingQueueSid: string): WorkflowConfigu
           targets: [{ queue: pingQueueSid, known_worker_sid: PING_KNOWN_WORKER }],
         },
       ],
-      default_filter: { queue: pingQueueSid },
     },
   };
 }

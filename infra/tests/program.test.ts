@@ -86,7 +86,6 @@ describe("recovery stack under the mock runtime", () => {
             targets: [{ queue: queueSid, known_worker_sid: PING_KNOWN_WORKER }],
           },
         ],
-        default_filter: { queue: queueSid },
       },
     });
     expect(PING_FILTER_EXPRESSION).toBe("disconnectedWorkerSid != null && recoveryAttemptFailed == false");
