@@ -49,9 +49,13 @@ export const handler: ServerlessFunctionSignature<Env, ServerlessEventObject<Eve
     let firstRead: Promise<StoredState | null> | undefined;
     let withFacts = parsed;
     if (parsed.kind === "participantLeave") {
-      // Who is still on the call, listed beside the state read: same round trip.
-      firstRead = services.store.read(conferenceSid);
-      const participants = await liveParticipants(services, conferenceSid);
+      // Who is still on the call, listed beside the state read: same round trip. Both are awaited
+      // together, so a failed read is this handler's error, never an unhandled rejection.
+      const [read, participants] = await Promise.all([
+        services.store.read(conferenceSid),
+        liveParticipants(services, conferenceSid),
+      ]);
+      firstRead = Promise.resolve(read);
       withFacts = { ...parsed, participants };
     }
     const handled = await handleEvent(services, conferenceSid, withFacts, firstRead);

@@ -7,7 +7,7 @@ import type { ServerlessFunctionSignature } from "@twilio-labs/serverless-runtim
 import { TaskAttribute, type RecoveryPingAttributes } from "@flex-call-recovery/vocabulary";
 import { recoveryConfig, type FunctionContext } from "../config";
 import { answerError, jsonResponse } from "../http/response";
-import type { RecoveryEvent } from "../recovery/types";
+import type { ConferenceParticipant, RecoveryEvent } from "../recovery/types";
 import { failures, handleEvent, servicesFor, type Services } from "../recovery/run";
 import type { StoredState } from "../state/store";
 import { listConferenceParticipants } from "../twilio/conference";
@@ -52,14 +52,17 @@ async function handleTaskEvent(
   if (typeof conferenceSid !== "string") return { note: "recovery task without a conference", failed: 0 };
 
   const services = servicesFor(context, event.id);
-  // The document read starts beside the facts the decision needs: one round trip for both.
-  const firstRead = services.store.read(conferenceSid);
+  // The document read runs beside the facts the decision needs (one round trip for both), always
+  // inside a Promise.all: a failed read is this event's error, never an unhandled rejection.
+  let read: StoredState | null;
   let coreEvent: RecoveryEvent;
   if (meaning === "pingAccepted" || meaning === "pingCanceled") {
     // Flex puts the customer's call SID on voice tasks; the document has the authoritative one.
     const guess = event.attributes[TaskAttribute.callSid];
-    const [read, guessedStatus, participants] = await Promise.all([
-      firstRead.catch(() => null),
+    let guessedStatus: string | null;
+    let participants: ConferenceParticipant[];
+    [read, guessedStatus, participants] = await Promise.all([
+      services.store.read(conferenceSid),
       callStatus(services, typeof guess === "string" ? guess : null),
       listConferenceParticipants(services.client, conferenceSid),
     ]);
@@ -75,6 +78,7 @@ async function handleTaskEvent(
         ? { kind: "pingAccepted", ...ping, workerSid: event.workerSid ?? "", customerCallStatus: status, participants }
         : { kind: "pingCanceled", ...ping, customerCallStatus: status, participants };
   } else if (meaning === "reconnectAccepted") {
+    read = await services.store.read(conferenceSid);
     coreEvent = {
       kind: "reconnectAccepted",
       eventId: event.id,
@@ -82,15 +86,20 @@ async function handleTaskEvent(
       workerSid: event.workerSid ?? "",
     };
   } else {
+    let droppedReservationStatus: string | null;
+    [read, droppedReservationStatus] = await Promise.all([
+      services.store.read(conferenceSid),
+      reservationStatus(services, event.attributes),
+    ]);
     coreEvent = {
       kind: meaning,
       eventId: event.id,
       reconnectTaskSid: event.taskSid,
       attributes: event.attributes,
-      droppedReservationStatus: await reservationStatus(services, event.attributes),
+      droppedReservationStatus,
     };
   }
-  const handled = await handleEvent(services, conferenceSid, coreEvent, firstRead as Promise<StoredState | null>);
+  const handled = await handleEvent(services, conferenceSid, coreEvent, Promise.resolve(read));
   return { note: `${meaning}: ${handled.committed.decision.note}`, failed: failures(handled).length };
 }
 

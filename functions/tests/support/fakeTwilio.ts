@@ -114,6 +114,13 @@ export class FakeTwilio {
     if (stopHolding) this.holding = false;
     return this.releaseAll();
   }
+  /** Answer only the queued requests matching `match` (the others stay held). */
+  releaseWhere(match: (r: LoggedRequest) => boolean): LoggedRequest[] {
+    const chosen = this.pending.filter((p) => match(p.request));
+    this.pending = this.pending.filter((p) => !match(p.request));
+    chosen.forEach((p) => p.respond());
+    return chosen.map((p) => p.request);
+  }
   /** Resolves when `count` requests are queued; rejects after `ms` with what is queued. */
   async waitForPending(count: number, ms = 3000): Promise<LoggedRequest[]> {
     const deadline = Date.now() + ms;
