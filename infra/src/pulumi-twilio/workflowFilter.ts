@@ -1,12 +1,13 @@
 // A filter the stack places first in a workflow it does not own (a customer's voice workflow).
 // The workflow is adopted: create prepends the filter (replacing an older copy with the same
-// name, so running twice changes nothing), delete removes it, and every other filter, the
-// default filter and the workflow's settings are written back exactly as read.
+// name, so running twice changes nothing, and remembering that copy and its place), delete
+// removes ours and puts the remembered one back where it was; every other filter, the default
+// filter and the workflow's settings are written back exactly as read.
 import * as pulumi from "@pulumi/pulumi";
 import { callApi, canonicalJson, configureCredentials, isNotFound, valueChanged } from "./client";
 import type { WorkflowConfiguration, WorkflowFilter } from "./workflow";
 
-const PROVIDER_VERSION = "1";
+const PROVIDER_VERSION = "2";
 
 export interface WorkflowFilterPatchArgs {
   workspaceSid: pulumi.Input<string>;
@@ -21,9 +22,18 @@ interface ResolvedInputs {
   providerVersion: string;
 }
 
+/** A filter of our name that the workflow had before the stack placed its own (e.g. made by hand). */
+interface PreviousFilter {
+  filter: WorkflowFilter;
+  /** Its index among the workflow's filters then. */
+  position: number;
+}
+
 interface ResolvedOutputs extends ResolvedInputs {
   /** Where a filter of that name sits in the workflow now (0 = first; null = absent). */
   position: number | null;
+  /** What delete puts back (null: there was no filter of that name). */
+  previous: PreviousFilter | null;
 }
 
 /** The configuration with `filter` first and no other filter of the same name. */
@@ -35,6 +45,25 @@ function withFilterFirst(config: WorkflowConfiguration, filter: WorkflowFilter):
 function withoutFilter(config: WorkflowConfiguration, name: string): WorkflowConfiguration {
   const filters = config.task_routing.filters.filter((f) => f.filter_friendly_name !== name);
   return { ...config, task_routing: { ...config.task_routing, filters } };
+}
+
+/** The filter named `name` in `config`, with its index; null when there is none. */
+function findPrevious(config: WorkflowConfiguration, name: string): PreviousFilter | null {
+  const position = config.task_routing.filters.findIndex((f) => f.filter_friendly_name === name);
+  return position >= 0 ? { filter: config.task_routing.filters[position], position } : null;
+}
+
+/**
+ * The configuration without our filter `name` and, when there was one before us, with that one
+ * back at its old index (or last, if the workflow has fewer filters now). Idempotent: the
+ * restored filter carries the same name, so a second run removes and re-inserts it in place.
+ */
+function restored(config: WorkflowConfiguration, name: string, previous: PreviousFilter | null): WorkflowConfiguration {
+  const cleaned = withoutFilter(config, name);
+  if (!previous) return cleaned;
+  const filters = [...cleaned.task_routing.filters];
+  filters.splice(Math.min(previous.position, filters.length), 0, previous.filter);
+  return { ...cleaned, task_routing: { ...cleaned.task_routing, filters } };
 }
 
 async function fetchConfiguration(workspaceSid: string, workflowSid: string): Promise<WorkflowConfiguration> {
@@ -59,8 +88,11 @@ async function writeIfChanged(inputs: ResolvedInputs, before: WorkflowConfigurat
 
 async function place(inputs: ResolvedInputs): Promise<ResolvedOutputs> {
   const before = await fetchConfiguration(inputs.workspaceSid, inputs.workflowSid);
+  // A same-named filter already there (the manual setup guide had one made by hand) is replaced
+  // now and put back on delete, so destroy leaves the workflow as the stack found it.
+  const previous = findPrevious(before, inputs.filter.filter_friendly_name);
   await writeIfChanged(inputs, before, withFilterFirst(before, inputs.filter));
-  return { ...inputs, position: 0 };
+  return { ...inputs, position: 0, previous };
 }
 
 const provider: pulumi.dynamic.ResourceProvider = {
@@ -83,7 +115,11 @@ const provider: pulumi.dynamic.ResourceProvider = {
       );
       // Drift: the filter edited, moved or removed in the console shows up as a changed filter/position.
       const filter = index >= 0 ? config.task_routing.filters[index] : props.filter;
-      return { id, props: { ...props, filter, position: index >= 0 ? index : null } satisfies ResolvedOutputs };
+      const previous = props.previous ?? null;
+      return {
+        id,
+        props: { ...props, filter, position: index >= 0 ? index : null, previous } satisfies ResolvedOutputs,
+      };
     } catch (err) {
       if (isNotFound(err)) return {};
       throw err;
@@ -102,16 +138,23 @@ const provider: pulumi.dynamic.ResourceProvider = {
 
   async update(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
     const before = await fetchConfiguration(news.workspaceSid, news.workflowSid);
-    // A renamed filter: drop the old name too, so exactly one copy remains.
-    const cleaned = withoutFilter(before, olds.filter.filter_friendly_name);
+    // State from provider version 1 has no `previous`.
+    let previous = olds.previous ?? null;
+    let cleaned = before;
+    if (olds.filter.filter_friendly_name !== news.filter.filter_friendly_name) {
+      // A renamed filter: the old name goes (its predecessor back in place), and a filter already
+      // holding the new name is the one to restore from now on.
+      cleaned = restored(before, olds.filter.filter_friendly_name, previous);
+      previous = findPrevious(cleaned, news.filter.filter_friendly_name);
+    }
     await writeIfChanged(news, before, withFilterFirst(cleaned, news.filter));
-    return { outs: { ...news, position: 0 } satisfies ResolvedOutputs };
+    return { outs: { ...news, position: 0, previous } satisfies ResolvedOutputs };
   },
 
   async delete(_id, props: ResolvedOutputs) {
     try {
       const before = await fetchConfiguration(props.workspaceSid, props.workflowSid);
-      await writeIfChanged(props, before, withoutFilter(before, props.filter.filter_friendly_name));
+      await writeIfChanged(props, before, restored(before, props.filter.filter_friendly_name, props.previous ?? null));
     } catch (err) {
       // The workflow itself is gone: nothing left to restore.
       if (!isNotFound(err)) throw err;
@@ -123,9 +166,11 @@ const provider: pulumi.dynamic.ResourceProvider = {
 export class WorkflowFilterPatch extends pulumi.dynamic.Resource {
   declare readonly position: pulumi.Output<number | null>;
   declare readonly workflowSid: pulumi.Output<string>;
+  /** The same-named filter the workflow had before (restored on delete), or null. */
+  declare readonly previous: pulumi.Output<{ filter: WorkflowFilter; position: number } | null>;
 
   constructor(name: string, args: WorkflowFilterPatchArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = { ...args, providerVersion: PROVIDER_VERSION, position: undefined };
+    const props = { ...args, providerVersion: PROVIDER_VERSION, position: undefined, previous: undefined };
     super(provider, name, props, opts, "twilio", "WorkflowFilterPatch");
   }
 }

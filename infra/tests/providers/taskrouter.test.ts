@@ -266,4 +266,50 @@ describe("WorkflowFilterPatch on an adopted voice workflow", () => {
     await workflowFilterPatchProvider.delete!(created.id, repaired.outs);
     expect(writesSince(ctx.twin, mark)).toEqual([]);
   });
+
+  test("a same-named filter made by hand is remembered with its place and restored on destroy", async () => {
+    // The old manual guide had agents add "Direct to agent" themselves, anywhere in the list.
+    const handMade = {
+      filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
+      expression: "targetWorkerSid != null",
+      targets: [{ queue: queueSid, known_worker_sid: "task.targetWorkerSid", timeout: 30 }],
+    };
+    const sales = original.task_routing.filters[0];
+    const support = { ...sales, filter_friendly_name: "Support", expression: "department == 'support'" };
+    const before: WorkflowConfiguration = {
+      task_routing: { filters: [sales, handMade, support], default_filter: { queue: queueSid } },
+    };
+    const workflowSid = (
+      await ctx.sdk.taskrouter.v1
+        .workspaces(flexWs)
+        .workflows.create({ friendlyName: "Hand-patched", configuration: JSON.stringify(before) })
+    ).sid;
+    const configOf = async () =>
+      JSON.parse(
+        (await ctx.sdk.taskrouter.v1.workspaces(flexWs).workflows(workflowSid).fetch()).configuration,
+      ) as WorkflowConfiguration;
+    const patchInputs = { ...inputs(), workflowSid };
+
+    const created = await workflowFilterPatchProvider.create(patchInputs);
+    expect(created.outs).toMatchObject({ position: 0, previous: { filter: handMade, position: 1 } });
+    expect((await configOf()).task_routing.filters).toEqual([directToAgentFilter(queueSid), sales, support]);
+
+    // Refresh and a no-change update keep what delete must restore.
+    const read = await workflowFilterPatchProvider.read!(created.id, created.outs);
+    expect(read.props).toMatchObject({ previous: { filter: handMade, position: 1 } });
+    const updated = await workflowFilterPatchProvider.update!(created.id, read.props, patchInputs);
+    expect(updated.outs).toMatchObject({ previous: { filter: handMade, position: 1 } });
+
+    await workflowFilterPatchProvider.delete!(created.id, updated.outs!);
+    expect(canonicalJson(await configOf())).toBe(canonicalJson(before));
+    // Idempotent: a second delete writes nothing and leaves one copy.
+    const mark = logMark(ctx.twin);
+    await workflowFilterPatchProvider.delete!(created.id, updated.outs!);
+    expect(writesSince(ctx.twin, mark)).toEqual([]);
+
+    // State written by provider version 1 (no `previous`): delete just removes ours.
+    const again = await workflowFilterPatchProvider.create(patchInputs);
+    await workflowFilterPatchProvider.delete!(again.id, { ...again.outs, previous: undefined });
+    expect((await configOf()).task_routing.filters).toEqual([sales, support]);
+  });
 });
