@@ -5,7 +5,9 @@
 //  2. the plugin and the version registered (plugin_url = the main file's asset URL);
 //  3. a configuration = the active release's plugins with ours swapped in, then a release.
 // A release is account-wide (pitfall 10), so delete releases the active plugins minus ours.
-// Plugin versions are immutable: a changed bundle needs a new version (`check` says so).
+// Plugin versions are immutable: a changed bundle needs a new version. The bundle's hash is
+// recorded in the version's changelog, so a registered version with other content is refused
+// (`check` catches it from state; `create`/`update` from Twilio, e.g. another stack or lost state).
 import * as pulumi from "@pulumi/pulumi";
 import type { Twilio } from "twilio";
 import { apiError, callApi, configureCredentials, isNotFound, serverlessClient, valueChanged } from "./client";
@@ -51,6 +53,36 @@ interface ResolvedOutputs {
   releaseSid: string | null;
   /** Our version in the active release as last seen (null: not released — drift). */
   releasedVersion: string | null;
+}
+
+/** How the bundle hash is written into (and found in) a registered version's changelog. */
+function changelogWithHash(changelog: string, bundleHash: string): string {
+  return `${changelog} (bundle sha256:${bundleHash})`;
+}
+function hashInChangelog(changelog: string | null | undefined): string | null {
+  return /\(bundle sha256:([0-9a-f]{64})\)/.exec(changelog ?? "")?.[1] ?? null;
+}
+
+/**
+ * Why `registered` must not be released for this bundle, or null when it may. Without a hash in
+ * its changelog (registered by another tool or before hashes were recorded) it is trusted only
+ * when this stack's own state says it registered that version from the same bundle.
+ */
+function registeredMismatch(
+  inputs: ResolvedInputs,
+  registered: { sid: string; changelog: string | null },
+  trusted: { pluginVersionSid: string; bundleHash: string } | null,
+): string | null {
+  const recorded = hashInChangelog(registered.changelog);
+  const label = `${inputs.pluginName}@${inputs.version}`;
+  const fix =
+    "plugin versions are immutable: bump the plugin version (plugin/package.json, or flex-call-recovery:pluginVersion)";
+  if (recorded === inputs.bundleHash) return null;
+  if (recorded) {
+    return `${label} is already registered with another bundle (sha256 ${recorded.slice(0, 12)}…, this build ${inputs.bundleHash.slice(0, 12)}…): ${fix}`;
+  }
+  if (trusted && trusted.pluginVersionSid === registered.sid && trusted.bundleHash === inputs.bundleHash) return null;
+  return `${label} is already registered (${registered.sid}) without a recorded bundle hash, so it may hold another bundle: ${fix}`;
 }
 
 /** Flex's plugins service: its unique name is `default` (what the Flex CLI uses). */
@@ -171,7 +203,10 @@ async function release(client: Twilio, name: string, versions: string[]) {
   return { configurationSid: configuration.sid, releaseSid: rel.sid };
 }
 
-async function deployAndRelease(inputs: ResolvedInputs): Promise<ResolvedOutputs> {
+async function deployAndRelease(
+  inputs: ResolvedInputs,
+  trusted: { pluginVersionSid: string; bundleHash: string } | null,
+): Promise<ResolvedOutputs> {
   const label = `${inputs.pluginName}@${inputs.version}`;
   const { plugin, registered } = await callApi(`look up plugin ${label}`, async (client) => {
     const plugin =
@@ -185,6 +220,8 @@ async function deployAndRelease(inputs: ResolvedInputs): Promise<ResolvedOutputs
   let serviceSid: string;
   let version: { sid: string; pluginUrl: string };
   if (registered) {
+    const mismatch = registeredMismatch(inputs, registered, trusted);
+    if (mismatch) throw new Error(mismatch);
     serviceSid = await pluginsServiceSid();
     version = registered;
   } else {
@@ -196,7 +233,7 @@ async function deployAndRelease(inputs: ResolvedInputs): Promise<ResolvedOutputs
         version: inputs.version,
         pluginUrl,
         private: true,
-        changelog: inputs.changelog,
+        changelog: changelogWithHash(inputs.changelog, inputs.bundleHash),
       }),
     );
   }
@@ -244,7 +281,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async create(inputs: ResolvedInputs) {
-    const outs = await deployAndRelease(inputs);
+    const outs = await deployAndRelease(inputs, null);
     return { id: outs.pluginSid, outs };
   },
 
@@ -265,8 +302,8 @@ const provider: pulumi.dynamic.ResourceProvider = {
     return { changes, replaces };
   },
 
-  async update(_id, _olds: ResolvedOutputs, news: ResolvedInputs) {
-    return { outs: await deployAndRelease(news) };
+  async update(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
+    return { outs: await deployAndRelease(news, olds) };
   },
 
   async delete(_id, props: ResolvedOutputs) {

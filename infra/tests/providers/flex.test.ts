@@ -140,3 +140,50 @@ test("plugin: uploaded, registered and released with the active plugins; no-chan
   // The plugins service is Flex's: still there.
   expect((await ctx.sdk.serverless.v1.services(pluginsService.sid).fetch()).uniqueName).toBe("default");
 });
+
+test("plugin: a version already registered with another bundle is refused, with the same bundle re-released", async () => {
+  const buildDir = join(FIXTURES, "plugin-build");
+  const pluginName = "plugin-hash-check";
+  const inputs = {
+    pluginName,
+    version: "3.0.0",
+    buildDir,
+    mainFile: `${PLUGIN_NAME}.js`,
+    bundleHash: hashDirectory(buildDir, "fixture"),
+    changelog: "first",
+    providerVersion: "1",
+  };
+  const created = (await flexPluginReleaseProvider.create(inputs)).outs!;
+  const registered = await ctx.sdk.flexApi.v1
+    .plugins(created.pluginSid)
+    .pluginVersions(created.pluginVersionSid)
+    .fetch();
+  expect(registered.changelog).toBe(`first (bundle sha256:${inputs.bundleHash})`);
+
+  // State lost (another stack, or a fresh one): the same bundle finds its version and uploads nothing.
+  let mark = logMark(ctx.twin);
+  const again = (await flexPluginReleaseProvider.create(inputs)).outs!;
+  expect(again.pluginVersionSid).toBe(created.pluginVersionSid);
+  expect(writesSince(ctx.twin, mark).filter((w) => !/PluginService\/(Configurations|Releases)$/.test(w))).toEqual([]);
+
+  // Another bundle under the same version: refused before anything is written.
+  const changed = { ...inputs, bundleHash: "f".repeat(64) };
+  mark = logMark(ctx.twin);
+  await expect(flexPluginReleaseProvider.create(changed)).rejects.toThrow(
+    /plugin-hash-check@3\.0\.0 is already registered with another bundle .*bump the plugin version/,
+  );
+  await expect(flexPluginReleaseProvider.update!(created.pluginSid, created, changed)).rejects.toThrow(
+    /already registered with another bundle/,
+  );
+  expect(writesSince(ctx.twin, mark)).toEqual([]);
+
+  // A version registered by another tool (no hash recorded) is released only when our state registered it.
+  const cliVersion = await ctx.sdk.flexApi.v1
+    .plugins(created.pluginSid)
+    .pluginVersions.create({ version: "3.0.1", pluginUrl: created.pluginUrl, changelog: "by the Flex CLI" });
+  const cli = { ...inputs, version: "3.0.1" };
+  await expect(flexPluginReleaseProvider.create(cli)).rejects.toThrow(/without a recorded bundle hash/);
+  const fromState = { ...created, version: "3.0.1", pluginVersionSid: cliVersion.sid };
+  const updated = await flexPluginReleaseProvider.update!(created.pluginSid, fromState, cli);
+  expect(updated.outs).toMatchObject({ pluginVersionSid: cliVersion.sid, releasedVersion: "3.0.1" });
+});
