@@ -4,10 +4,18 @@ import { FunctionRoute, RecoveryStatus, stateDocumentName, type ConferenceState 
 import { handler } from "../src/functions/conference-status-handler.protected";
 import { handler as registerWorker } from "../src/functions/flex/register-worker";
 import { FakeTwilio, type LoggedRequest } from "./support/fakeTwilio";
-import { callHandler, contextFor, installRuntime, PING_WORKFLOW_SID, removeRuntime } from "./support/runtime";
+import {
+  CALL_WORKFLOW_SID,
+  callHandler,
+  contextFor,
+  installRuntime,
+  PING_WORKFLOW_SID,
+  removeRuntime,
+} from "./support/runtime";
 import {
   addAgent,
   agentDropped,
+  enqueuedAttributes,
   ORIGINAL_ATTRIBUTES,
   registerBody,
   seedCall,
@@ -71,6 +79,29 @@ describe("conference-status-handler", () => {
     expect(state.recovery?.status).toBe(RecoveryStatus.pinging);
     // The ping's SID is recorded afterwards, so a clean-up can cancel it.
     expect(fake.tasks.get(state.recovery!.pingTaskSid!)?.workflowSid).toBe(PING_WORKFLOW_SID);
+  });
+
+  it("requeues the customer at once when the ping cannot be created (no redelivery to count on)", async () => {
+    jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const call = await registered();
+    const isPingCreation = (r: LoggedRequest) =>
+      r.method === "POST" && /\/Tasks$/.test(r.path) && r.params.WorkflowSid === PING_WORKFLOW_SID;
+    for (let i = 0; i < 6; i++) fake.failNext(isPingCreation, 500);
+    const answer = await callHandler(handler, context, agentDropped(call));
+    expect(answer.statusCode).toBe(200);
+    expect([...fake.tasks.values()].filter((t) => t.workflowSid === PING_WORKFLOW_SID)).toHaveLength(0);
+    expect(stateOf(call).recovery).toMatchObject({ status: RecoveryStatus.requeued, pingTaskSid: null });
+    const twiml = fake.calls.get(call.customerCallSid)!.twiml!;
+    expect(twiml).toContain(`<Enqueue workflowSid="${CALL_WORKFLOW_SID}"><Task priority="1000">`);
+    const attributes = enqueuedAttributes(twiml);
+    expect(attributes).toMatchObject({
+      ...ORIGINAL_ATTRIBUTES,
+      isReconnect: true,
+      recoveryAttemptFailed: true,
+      disconnectedConferenceSid: call.conferenceSid,
+    });
+    expect(attributes).not.toHaveProperty("targetWorkerSid");
+    expect(attributes).not.toHaveProperty("conference");
   });
 
   it("creates exactly one ping for a duplicate delivery and for a second leave of the same leg", async () => {
@@ -154,17 +185,21 @@ describe("conference-status-handler", () => {
     expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.pinging);
   });
 
-  it("rolls the claim back when the ping cannot be created, so a redelivery recovers", async () => {
+  it("rolls the claim back when neither the ping nor the requeue works, so a redelivery recovers", async () => {
     jest.spyOn(console, "log").mockImplementation(() => undefined);
     const call = await registered();
-    // One attempt and three retries, all failing.
-    for (let i = 0; i < 4; i++) fake.failNext((r) => r.method === "POST" && /\/Tasks$/.test(r.path), 500);
+    // Every attempt fails: the ping's creation, then the customer's redirect to the queue.
+    for (let i = 0; i < 4; i++) {
+      fake.failNext((r) => r.method === "POST" && /\/Tasks$/.test(r.path), 500);
+      fake.failNext((r) => r.method === "POST" && r.path.endsWith(`/Calls/${call.customerCallSid}.json`), 500);
+    }
     const dropped = agentDropped(call);
     const failed = await callHandler(handler, context, dropped);
     expect(failed.statusCode).toBe(500);
     expect(stateOf(call).recovery).toBeNull();
     expect(Object.keys(stateOf(call).workers)).toEqual([call.agent.callSid]);
 
+    fake.clearFailures();
     const redelivered = await callHandler(handler, context, dropped);
     expect(redelivered.statusCode).toBe(200);
     expect(pingCreations().filter((r) => r.status === 201)).toHaveLength(1);

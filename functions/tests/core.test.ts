@@ -454,6 +454,29 @@ describe("recovery core: task events", () => {
     expect(kinds(gone.decision.actions)).toEqual(["completeReservation"]);
   });
 
+  it("ping not created: requeue at once without a target; not twice, not after the customer left", () => {
+    const failed = (withThirdParty = false): RecoveryEvent => ({
+      kind: "pingFailed",
+      conferenceSid: CONF,
+      pingAttributes: pingAttributes(),
+      participants: participants(withThirdParty),
+    });
+    const { decision, state } = play([...dropA, failed()]);
+    expect(state?.recovery?.status).toBe(RecoveryStatus.requeued);
+    expect(decision.actions).toEqual([
+      {
+        kind: "redirectCall",
+        callSid: CUSTOMER,
+        twiml: enqueueTwiml(CALL_WORKFLOW, 1000, reconnectAttributes(pingAttributes(), null)),
+      },
+    ]);
+    expect(decide(failed(), state, config, NOW)).toMatchObject({ change: { kind: "keep" }, actions: [] });
+    expect(play([...dropA, failed(true)]).decision.actions[0]).toMatchObject({ kind: "updateParticipant" });
+    // A ping recorded meanwhile (the failure was only the answer) drives the recovery instead.
+    expect(play([...pinging(), failed()]).decision.change.kind).toBe("keep");
+    expect(play([...dropA, leave(CUSTOMER), failed()]).decision.actions).toEqual([]);
+  });
+
   it("a ping canceled by our own clean-up changes nothing", () => {
     const { state } = play([...pinging(), leave(CUSTOMER)]);
     expect(decide(pingCanceled("completed"), state, config, NOW)).toMatchObject({

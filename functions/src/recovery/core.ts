@@ -448,6 +448,22 @@ export function decide(
       return write(withRecovery(state, { pingTaskSid: event.pingTaskSid }, now), "ping recorded");
     }
 
+    case "pingFailed": {
+      if (!state?.recovery || state.recovery.status !== RecoveryStatus.pinging || state.recovery.pingTaskSid) {
+        return keep(state?.recovery ? `recovery is ${state.recovery.status}` : "no recovery");
+      }
+      if (state.customerGone) return abandon(state, now, "customer gone", null);
+      // No ping, so nobody to offer the call back to first: the next agent, ahead of the queue.
+      const twimlText = enqueueTwiml(
+        originalWorkflow(state, event.pingAttributes),
+        config.reconnectPriority,
+        reconnectAttributes(event.pingAttributes, null),
+      );
+      return write(withRecovery(state, { status: RecoveryStatus.requeued }, now), "ping not created, requeued", [
+        redirectCustomer(state, event.participants ?? [], twimlText),
+      ]);
+    }
+
     case "pingAccepted": {
       const completePing: Action = {
         kind: "completeTask",

@@ -59,8 +59,14 @@ export async function handleEvent(
     perform(factActions(event), performContext),
     transact(store, conferenceSid, decideNow(event), firstRead),
   ]);
-  const outcomes = [...early, ...(await perform(committed.decision.actions, performContext))];
-  await rollBackIfEssentialFailed(services, committed, outcomes);
+  let outcomes = [...early, ...(await perform(committed.decision.actions, performContext))];
+  const pingFailure = outcomes.find((outcome) => !outcome.ok && outcome.action.kind === "createPing");
+  if (pingFailure?.action.kind === "createPing" && event.kind === "participantLeave") {
+    // Conference callbacks are not reliably redelivered: rather than roll back and hope, requeue.
+    outcomes = await requeueWithoutPing(services, conferenceSid, event, pingFailure.action, committed, outcomes);
+  } else {
+    await rollBackIfEssentialFailed(services, committed, outcomes);
+  }
   const ping = outcomes.find((outcome) => outcome.pingTaskSid);
   if (ping?.pingTaskSid) {
     const recorded = await transact(
@@ -71,6 +77,48 @@ export async function handleEvent(
     outcomes.push(...(await perform(recorded.decision.actions, performContext)));
   }
   return { committed, outcomes };
+}
+
+/**
+ * The ping could not be created (after the retries): the customer goes to the original workflow at
+ * once with `recoveryAttemptFailed: true` (DESIGN §2 step 11), status `requeued`. The ping's
+ * failure is replaced by the requeue's outcomes; if the redirect fails too, the document goes
+ * back to before the claim (If-Match on the requeue's revision), so a redelivered leave claims again.
+ */
+async function requeueWithoutPing(
+  services: Services,
+  conferenceSid: string,
+  leave: Extract<RecoveryEvent, { kind: "participantLeave" }>,
+  createPing: Extract<ActionOutcome["action"], { kind: "createPing" }>,
+  claim: Committed,
+  outcomes: ActionOutcome[],
+): Promise<ActionOutcome[]> {
+  const { store, config, performContext } = services;
+  const event: RecoveryEvent = {
+    kind: "pingFailed",
+    conferenceSid,
+    pingAttributes: createPing.attributes,
+    participants: leave.participants,
+  };
+  const requeued = await transact(store, conferenceSid, (state) => decide(event, state, config, services.now()));
+  const fallback = await perform(requeued.decision.actions, performContext);
+  performContext.log(`createPing failed: ${requeued.decision.note}`);
+  const redirectFailed = fallback.some((outcome) => !outcome.ok && outcome.action.kind === "redirectCall");
+  if (redirectFailed && claim.previous && requeued.revision !== null) {
+    await rollBack(services, claim.previous.state, requeued.revision, "createPing and the requeue failed");
+  }
+  // Requeued: the step happened after all, so the ping's failure no longer fails the answer.
+  const handled = requeued.revision !== null && !redirectFailed;
+  return [...(handled ? outcomes.filter((outcome) => outcome.action !== createPing) : outcomes), ...fallback];
+}
+
+async function rollBack(services: Services, state: ConferenceState, revision: string, why: string): Promise<void> {
+  try {
+    await services.store.replace(state, revision);
+    services.performContext.log(`${why}: state rolled back for a redelivery`);
+  } catch (error) {
+    services.performContext.log(`${why} and the state could not be rolled back: ${String(error)}`);
+  }
 }
 
 /** Actions without which the step did not happen: the ping, the customer's redirect. */
@@ -85,14 +133,7 @@ const ESSENTIAL: ReadonlySet<ActionOutcome["action"]["kind"]> = new Set(["create
 async function rollBackIfEssentialFailed(services: Services, committed: Committed, outcomes: ActionOutcome[]) {
   const failed = outcomes.find((outcome) => !outcome.ok && ESSENTIAL.has(outcome.action.kind));
   if (!failed || !committed.previous || committed.revision === null) return;
-  try {
-    await services.store.replace(committed.previous.state, committed.revision);
-    services.performContext.log(`${failed.action.kind} failed: state rolled back for a redelivery`);
-  } catch (error) {
-    services.performContext.log(
-      `${failed.action.kind} failed and the state could not be rolled back: ${String(error)}`,
-    );
-  }
+  await rollBack(services, committed.previous.state, committed.revision, `${failed.action.kind} failed`);
 }
 
 /** Actions that failed (after the HTTP client's retries), for the answer's status and the log. */

@@ -83,7 +83,18 @@ export type RecoveryEvent =
     }
   | { kind: "reconnectAccepted"; eventId: string; reconnectTaskSid: string; workerSid: string }
   /** The ping task exists now (its SID lets a later clean-up cancel it). */
-  | { kind: "pingCreated"; conferenceSid: string; pingTaskSid: string };
+  | { kind: "pingCreated"; conferenceSid: string; pingTaskSid: string }
+  /**
+   * Creating the ping failed after the retries. Conference callbacks are not reliably redelivered,
+   * so instead of rolling back the recovery goes straight to the requeue of DESIGN §2 step 11.
+   */
+  | {
+      kind: "pingFailed";
+      conferenceSid: string;
+      pingAttributes: RecoveryPingAttributes;
+      /** Everyone still in the conference (null: unknown, the customer is redirected directly). */
+      participants: ConferenceParticipant[] | null;
+    };
 
 export type Action =
   /** Play the hold message to the conference (`AnnounceUrl` → the announce function). */

@@ -141,6 +141,11 @@ export class FakeTwilio {
     this.failures.push({ match, status, code });
   }
 
+  /** Forget injected failures not used yet. */
+  clearFailures(): void {
+    this.failures = [];
+  }
+
   /** Requests that change something (everything but GET). */
   writes(): LoggedRequest[] {
     return this.log.filter((r) => r.method !== "GET");
