@@ -175,6 +175,29 @@ describe("conference-status-handler", () => {
     expect(pingCreations()[0].correlationId).toBe(`${call.conferenceSid}:${dropped.SequenceNumber}`);
   });
 
+  it("marks the dropped task with If-Match and reads again when Flex changed it in between", async () => {
+    const call = await registered();
+    fake.hold();
+    const answer = callHandler(handler, context, agentDropped(call));
+    for (const count of [2, 1, 3]) {
+      await fake.waitForPending(count);
+      fake.release();
+    }
+    const isTaskUpdate = (r: LoggedRequest) => r.method === "POST" && r.path.endsWith(`/Tasks/${call.taskSid}`);
+    const [update] = await fake.waitForPending(1);
+    expect(isTaskUpdate(update) && update.ifMatch !== undefined).toBe(true);
+    // Flex writes the task between our read and our write.
+    const task = fake.tasks.get(call.taskSid)!;
+    task.attributes = JSON.stringify({ ...JSON.parse(task.attributes), flexWroteThis: true });
+    task.revision = (task.revision ?? 0) + 1;
+    fake.release(true);
+    expect((await answer).statusCode).toBe(200);
+    const updates = fake.log.filter(isTaskUpdate);
+    expect(updates.map((r) => r.status)).toEqual([412, 200]);
+    const marked = JSON.parse(task.attributes);
+    expect(marked).toMatchObject({ flexWroteThis: true, conversations: { followed_by: "Reconnect Agent" } });
+  });
+
   it("still creates the ping when Twilio answers 503 and 429 on the way", async () => {
     const call = await registered();
     fake.failNext((r) => r.method === "POST" && /\/Tasks$/.test(r.path), 503);

@@ -58,6 +58,58 @@ export function describeAction(action: Action): string {
   }
 }
 
+/** Attempts of the marking's read-modify-write when Flex changed the task in between (412). */
+export const MARK_TASK_ATTEMPTS = 4;
+
+/** A task as fetched raw, with the ETag the SDK's TaskInstance does not expose. */
+async function fetchTaskWithEtag(ctx: PerformContext, taskSid: string) {
+  const uri = `https://taskrouter.twilio.com/v1/Workspaces/${ctx.workspaceSid}/Tasks/${taskSid}`;
+  const response = await ctx.client.request({ method: "get", uri });
+  const body: unknown = typeof response.body === "string" ? JSON.parse(response.body) : response.body;
+  if (response.statusCode >= 400) {
+    const message = (body as { message?: unknown } | null)?.message;
+    throw Object.assign(new Error(`fetch task ${taskSid}: ${typeof message === "string" ? message : ""}`), {
+      status: response.statusCode,
+    });
+  }
+  const headers = (response.headers ?? {}) as Record<string, string | undefined>;
+  const etag = headers.etag ?? headers.ETag;
+  const attributes = (body as { attributes?: unknown }).attributes;
+  return { attributes: typeof attributes === "string" ? attributes : null, etag };
+}
+
+/**
+ * Marks the dropped task `conversations.followed_by = "Reconnect Agent"` + `disconnectedTime`.
+ * Task attributes are replaced whole, so this is read → change our two keys → write with
+ * `If-Match: <ETag>`; when Flex changed the task in between (412) it reads again, so nothing
+ * Flex wrote is lost.
+ */
+async function markTaskDisconnected(
+  action: Extract<Action, { kind: "markTaskDisconnected" }>,
+  ctx: PerformContext,
+): Promise<void> {
+  const task = ctx.client.taskrouter.v1.workspaces(ctx.workspaceSid).tasks(action.taskSid);
+  for (let attempt = 1; ; attempt++) {
+    const fetched = await fetchTaskWithEtag(ctx, action.taskSid);
+    const attributes = parseTaskAttributes(fetched.attributes) ?? {};
+    const conversations = attributes[TaskAttribute.conversations];
+    attributes[TaskAttribute.conversations] = {
+      ...(typeof conversations === "object" && conversations !== null ? conversations : {}),
+      [TaskAttribute.followedBy]: FOLLOWED_BY_RECONNECT,
+    };
+    attributes[TaskAttribute.disconnectedTime] = action.disconnectedTime;
+    try {
+      await task.update({
+        attributes: JSON.stringify(attributes),
+        ...(fetched.etag ? { ifMatch: fetched.etag } : {}),
+      });
+      return;
+    } catch (error) {
+      if (!(isTwilioError(error) && error.status === 412) || attempt >= MARK_TASK_ATTEMPTS) throw error;
+    }
+  }
+}
+
 async function performOne(action: Action, ctx: PerformContext): Promise<string | undefined> {
   const { client } = ctx;
   const workspace = client.taskrouter.v1.workspaces(ctx.workspaceSid);
@@ -65,19 +117,9 @@ async function performOne(action: Action, ctx: PerformContext): Promise<string |
     case "announce":
       await client.conferences(action.conferenceSid).update({ announceUrl: ctx.announceUrl, announceMethod: "POST" });
       return;
-    case "markTaskDisconnected": {
-      // Task attributes are replaced whole, so read them first and change only our two keys.
-      const task = await workspace.tasks(action.taskSid).fetch();
-      const attributes = parseTaskAttributes(task.attributes) ?? {};
-      const conversations = attributes[TaskAttribute.conversations];
-      attributes[TaskAttribute.conversations] = {
-        ...(typeof conversations === "object" && conversations !== null ? conversations : {}),
-        [TaskAttribute.followedBy]: FOLLOWED_BY_RECONNECT,
-      };
-      attributes[TaskAttribute.disconnectedTime] = action.disconnectedTime;
-      await workspace.tasks(action.taskSid).update({ attributes: JSON.stringify(attributes) });
+    case "markTaskDisconnected":
+      await markTaskDisconnected(action, ctx);
       return;
-    }
     case "createPing": {
       let attributes: Record<string, unknown> = action.attributes;
       if (action.attributesFromTaskSid) {

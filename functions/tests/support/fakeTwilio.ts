@@ -183,11 +183,11 @@ export class FakeTwilio {
     };
     this.log.push(request);
     const respond = () => {
-      const [status, body] = this.route(request);
+      const [status, body, headers] = this.route(request);
       request.status = status;
       const key = correlationId ?? "";
       this.completedDepth.set(key, Math.max(this.completedDepth.get(key) ?? 0, request.depth));
-      res.writeHead(status, { "content-type": "application/json" });
+      res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(body));
     };
     if (this.holding) {
@@ -202,7 +202,7 @@ export class FakeTwilio {
     return [status, { status, code, message, more_info: `https://www.twilio.com/docs/errors/${code}` }];
   }
 
-  private route(r: LoggedRequest): [number, object] {
+  private route(r: LoggedRequest): [number, object, Record<string, string>?] {
     const failure = this.failures.findIndex((f) => f.match(r));
     if (failure >= 0) {
       const [{ status, code }] = this.failures.splice(failure, 1);
@@ -295,13 +295,18 @@ export class FakeTwilio {
       const task = this.tasks.get(m[1]);
       if (!task) return this.error(404, 20404, "task not found");
       if (r.method === "POST") {
+        // Tasks carry their version as ETag; an update naming another version is refused (412).
+        if (r.ifMatch !== undefined && r.ifMatch !== String(task.revision ?? 0)) {
+          return this.error(412, 20001, `Task ${task.sid} is not at version ${r.ifMatch}`);
+        }
         if (p.Attributes !== undefined) task.attributes = p.Attributes;
         if (p.AssignmentStatus !== undefined) {
           task.assignmentStatus = p.AssignmentStatus;
           task.reason = p.Reason;
         }
+        task.revision = (task.revision ?? 0) + 1;
       }
-      return [200, this.taskJson(task)];
+      return [200, this.taskJson(task), { ETag: String(task.revision ?? 0) }];
     }
     // --- Voice
     if (r.host === "api.twilio.com" && (m = /\/Conferences\/(\w+)\/Participants\.json$/.exec(r.path))) {
