@@ -348,7 +348,7 @@ describe("flex/move-participants", () => {
     const participants = fake.conferences.get(old.conferenceSid)!.participants;
     participants.delete(old.agent.callSid);
     const thirdParties = [
-      { callSid: fake.sid("CA"), label: "supervisor", endConferenceOnExit: false },
+      { callSid: fake.sid("CA"), label: "supervisor", endConferenceOnExit: false, muted: true, coaching: true },
       { callSid: fake.sid("CA"), label: "external", endConferenceOnExit: true },
     ];
     for (const p of thirdParties) {
@@ -387,9 +387,11 @@ describe("flex/move-participants", () => {
       statusCode: 200,
       body: { success: true, moved: thirdParties.map((p) => ({ callSid: p.callSid, label: p.label })) },
     });
+    // The muted, coaching supervisor stays muted and now coaches the agent of the new conference.
     expect(fake.calls.get(thirdParties[0].callSid)!.twiml).toContain(
-      `<Dial><Conference endConferenceOnExit="false" participantLabel="supervisor">${next.taskSid}</Conference></Dial>`,
+      `<Dial><Conference endConferenceOnExit="false" participantLabel="supervisor" muted="true" coach="${next.agent.callSid}">${next.taskSid}</Conference></Dial>`,
     );
+    expect(fake.calls.get(thirdParties[1].callSid)!.twiml).not.toMatch(/muted|coach/);
     expect(fake.calls.get(thirdParties[1].callSid)!.twiml).toContain(
       'endConferenceOnExit="true" participantLabel="external"',
     );

@@ -16,6 +16,12 @@ export interface ConferenceParticipant {
   callSid: string;
   label: string | null;
   endConferenceOnExit: boolean;
+  /** Muted (carried when the participant is moved to a new conference). */
+  muted?: boolean;
+  /** On hold (not carried by a move: `<Conference>` has no hold attribute). */
+  hold?: boolean;
+  /** Coaching an agent (a move makes it coach the agent of the new conference). */
+  coaching?: boolean;
 }
 
 /** Conference status callback events (reference/twilio-facts.md §1). */

@@ -15,6 +15,9 @@ export async function listConferenceParticipants(
       callSid: p.callSid,
       label: p.label ?? null,
       endConferenceOnExit: p.endConferenceOnExit,
+      muted: p.muted,
+      hold: p.hold,
+      coaching: p.coaching,
     }));
   } catch (error) {
     if (isNotFound(error)) return [];

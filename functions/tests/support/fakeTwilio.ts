@@ -33,6 +33,9 @@ export interface FakeParticipant {
   callSid: string;
   label: string | null;
   endConferenceOnExit: boolean;
+  muted?: boolean;
+  hold?: boolean;
+  coaching?: boolean;
 }
 export interface FakeConference {
   sid: string;
@@ -365,6 +368,9 @@ export class FakeTwilio {
       conference_sid: conference.sid,
       label: participant.label,
       end_conference_on_exit: participant.endConferenceOnExit,
+      muted: participant.muted ?? false,
+      hold: participant.hold ?? false,
+      coaching: participant.coaching ?? false,
     };
   }
 }

@@ -18,13 +18,24 @@ import { servicesFor, type Services } from "../../recovery/run";
 import { listConferenceParticipants } from "../../twilio/conference";
 import { isNotFound } from "../../twilio/errors";
 
-/** TwiML that puts a call into the named conference as the participant it was. */
-export function joinConferenceTwiml(conferenceName: string, participant: ConferenceParticipant): string {
+/**
+ * TwiML that puts a call into the named conference as the participant it was: label,
+ * endConferenceOnExit and muted carry over; a coaching leg coaches `agentCallSid` (the agent of the
+ * new conference, who replaced the one it coached). Hold does not carry: `<Conference>` has no
+ * such attribute, and holding after the join would race it; the agent can hold them again.
+ */
+export function joinConferenceTwiml(
+  conferenceName: string,
+  participant: ConferenceParticipant,
+  agentCallSid: string | null = null,
+): string {
   const response = new twiml.VoiceResponse();
   response.dial().conference(
     {
       endConferenceOnExit: participant.endConferenceOnExit,
       ...(participant.label ? { participantLabel: participant.label } : {}),
+      ...(participant.muted ? { muted: true } : {}),
+      ...(participant.coaching && agentCallSid ? { coach: agentCallSid } : {}),
     },
     conferenceName,
   );
@@ -68,7 +79,8 @@ export const handler = flexHandler("move-participants", async ({ context, body, 
       }),
   ]);
   // Only the agent now on the new conference moves people, and only out of a recovered one.
-  if (!to || !Object.values(to.state.workers).some((worker) => worker.workerSid === token.worker_sid)) {
+  const callerLeg = to && Object.values(to.state.workers).find((worker) => worker.workerSid === token.worker_sid);
+  if (!to || !callerLeg) {
     throw new BadRequest(`the caller is not a registered worker of ${request.toConferenceSid}`, 403);
   }
   const recovery = from?.state.recovery;
@@ -88,7 +100,9 @@ export const handler = flexHandler("move-participants", async ({ context, body, 
   const moving = thirdParties(participants, from.state);
   await Promise.all(
     moving.map((participant) =>
-      client.calls(participant.callSid).update({ twiml: joinConferenceTwiml(target.friendlyName, participant) }),
+      client
+        .calls(participant.callSid)
+        .update({ twiml: joinConferenceTwiml(target.friendlyName, participant, callerLeg.callSid) }),
     ),
   );
   const answer: MoveParticipantsResponse = {
