@@ -25,6 +25,7 @@ import {
   Workflow,
   WorkflowFilterPatch,
   Workspace,
+  WorkspaceFilterPatch,
 } from "./pulumi-twilio";
 import { directToAgentFilter, pingWorkflowConfiguration } from "./routingConfiguration";
 
@@ -62,8 +63,11 @@ export interface RecoveryStackArgs {
   workspaceSid: pulumi.Input<string | null>;
   /** Adopt this Sync service; null: create one with ACLs on. */
   syncServiceSid: pulumi.Input<string | null>;
-  /** Voice workflows to patch; plain because each gets its own resource. */
-  voiceWorkflowSids: string[];
+  /**
+   * Voice workflows to patch; plain because each gets its own resource. Null: every workflow of
+   * the workspace except the Recovery Ping workflow (one resource that looks them up).
+   */
+  voiceWorkflowSids: string[] | null;
   pingReservationTimeoutSeconds: pulumi.Input<number>;
   functions: FunctionsArgs;
   /** Runtime settings of the plugin other than the functions' domain (added here). */
@@ -167,14 +171,28 @@ export class RecoveryStack extends pulumi.ComponentResource {
 
     // The reconnect task must reach the agent it names whatever the customer's own routing says,
     // so "Direct to agent" goes first in every voice workflow the customer's calls use.
-    const patches = args.voiceWorkflowSids.map(
-      (workflowSid) =>
-        new WorkflowFilterPatch(
-          `${name}-direct-to-agent-${workflowSid}`,
-          { workspaceSid: workspace.sid, workflowSid, filter: pingQueue.sid.apply(directToAgentFilter) },
+    const directToAgent = pingQueue.sid.apply(directToAgentFilter);
+    const patchedWorkflowSids = args.voiceWorkflowSids
+      ? pulumi.all(
+          args.voiceWorkflowSids.map(
+            (workflowSid) =>
+              new WorkflowFilterPatch(
+                `${name}-direct-to-agent-${workflowSid}`,
+                { workspaceSid: workspace.sid, workflowSid, filter: directToAgent },
+                child,
+              ).workflowSid,
+          ),
+        )
+      : new WorkspaceFilterPatch(
+          `${name}-direct-to-agent`,
+          {
+            workspaceSid: workspace.sid,
+            excludeWorkflowSids: [pingWorkflow.sid],
+            excludeWorkflowNames: [RECOVERY_PING_WORKFLOW_NAME],
+            filter: directToAgent,
+          },
           child,
-        ),
-    );
+        ).workflowSids;
 
     const sync = new SyncService(
       `${name}-sync`,
@@ -285,7 +303,7 @@ export class RecoveryStack extends pulumi.ComponentResource {
     );
     this.eventSinkSid = sink.sid;
     this.eventSubscriptionSid = subscription.sid;
-    this.patchedWorkflowSids = pulumi.all(patches.map((p) => p.workflowSid));
+    this.patchedWorkflowSids = patchedWorkflowSids;
     this.pluginSid = plugin ? plugin.pluginSid : pulumi.output(null);
     this.pluginVersionSid = plugin ? plugin.pluginVersionSid : pulumi.output(null);
     this.pluginVersion = plugin ? plugin.version : pulumi.output(null);

@@ -20,8 +20,11 @@ export interface Settings {
   workspaceSid: string | null;
   /** Adopt this Sync service; null: create one with ACLs on. */
   syncServiceSid: string | null;
-  /** Existing voice workflows that get the "Direct to agent" filter first. */
-  voiceWorkflowSids: string[];
+  /**
+   * Existing voice workflows that get the "Direct to agent" filter first; null (unset): every
+   * workflow of the workspace except Recovery Ping, looked up by the provider at deploy time.
+   */
+  voiceWorkflowSids: string[] | null;
   pingReservationTimeoutSeconds: number;
   pingTimeoutSeconds: number;
   reconnectPriority: number;
@@ -115,6 +118,21 @@ export function loadSettings(source: ConfigSource, env: NodeJS.ProcessEnv, stack
     return [...new Set(items as string[])];
   };
 
+  // Unset: every workflow of the workspace. An explicit empty list would install "Direct to
+  // agent" nowhere, so reconnect tasks would route like new calls: refused.
+  const voiceWorkflows = (): string[] | null => {
+    if (raw("voiceWorkflowSids") === undefined) return null;
+    const sids = list("voiceWorkflowSids", [], SID("WW"), "Workflow SIDs (WW + 32 hex)");
+    if (sids.length === 0 && problems.every((p) => !p.startsWith(key("voiceWorkflowSids")))) {
+      problems.push(
+        `${key("voiceWorkflowSids")} is an empty list: the "Direct to agent" filter would be installed in no workflow ` +
+          "and reconnected customers would not reach their agent. List the voice workflows (WW...), or remove the " +
+          "key to patch every workflow of the workspace except Recovery Ping",
+      );
+    }
+    return sids;
+  };
+
   const accountSid = raw("twilio:accountSid") ?? env.TWILIO_ACCOUNT_SID ?? "";
   if (!SID("AC").test(accountSid)) {
     problems.push(
@@ -149,7 +167,7 @@ export function loadSettings(source: ConfigSource, env: NodeJS.ProcessEnv, stack
   const settings: Settings = {
     workspaceSid: optional("workspaceSid", SID("WS"), "must be a Workspace SID (WS + 32 hex)"),
     syncServiceSid: optional("syncServiceSid", SID("IS"), "must be a Sync Service SID (IS + 32 hex)"),
-    voiceWorkflowSids: list("voiceWorkflowSids", [], SID("WW"), "Workflow SIDs (WW + 32 hex)"),
+    voiceWorkflowSids: voiceWorkflows(),
     pingReservationTimeoutSeconds,
     pingTimeoutSeconds,
     reconnectPriority: int("reconnectPriority", DEFAULT_RECONNECT_PRIORITY, 0, 2147483647),

@@ -59,6 +59,8 @@ export async function runProgram(config: Record<string, string>) {
         if (type === "ServerlessDeployment") state.domain = "flex-call-recovery-1234-dev.twil.io";
         if (type === "ApiKey") state.secret = "api-key-secret";
         if (type === "FlexPluginRelease") state.pluginSid = sid;
+        // What the provider finds at deploy time; here two stand-in workflows.
+        if (type === "WorkspaceFilterPatch") state.workflowSids = [`WW${"e".repeat(32)}`, `WW${"f".repeat(32)}`];
         delete state.__provider;
         resources.push({ type, name: args.name, inputs: args.inputs, state });
         return { id: sid ?? `${args.name}-id`, state };

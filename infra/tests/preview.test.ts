@@ -7,7 +7,10 @@ import { useTwin } from "./twinHarness";
 
 const ctx = useTwin();
 
-test("a preview of the whole program makes no request to Twilio", async () => {
+test.each([
+  ["one voice workflow configured", { "flex-call-recovery:voiceWorkflowSids": `WW${"1".repeat(32)}` }],
+  ["voiceWorkflowSids unset (every workflow, looked up by the provider)", {}],
+])("a preview of the whole program makes no request to Twilio: %s", async (_label, extra) => {
   const registered: string[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -21,11 +24,11 @@ test("a preview of the whole program makes no request to Twilio", async () => {
     "dev",
     true, // preview
   );
-  const config = baseConfig({ "flex-call-recovery:voiceWorkflowSids": `WW${"1".repeat(32)}` });
+  const config = baseConfig(extra);
   recoveryProgram({ get: (k) => config[k] }, {}, "dev");
   // Outputs stay unknown in a preview, so wait for the registrations themselves.
   for (let i = 0; i < 100 && registered.length < 12; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  // The component and its 11 resources (one voice workflow configured).
+  // The component and its 11 resources (one patch resource either way).
   expect(registered.length).toBe(12);
   expect(ctx.twin.requestLog.list()).toEqual([]);
 });

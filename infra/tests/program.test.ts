@@ -128,6 +128,33 @@ describe("recovery stack under the mock runtime", () => {
     expect(run.outputs.patchedWorkflowSids).toEqual([WW1, WW2]);
   });
 
+  test("unset voiceWorkflowSids: Direct to agent in every workflow of the workspace except Recovery Ping", async () => {
+    const run = await runProgram(baseConfig());
+    expect(run.byType("WorkflowFilterPatch")).toEqual([]);
+    const patch = run.one("WorkspaceFilterPatch");
+    expect(patch.inputs).toMatchObject({
+      workspaceSid: run.one("Workspace").state.sid,
+      excludeWorkflowSids: [run.one("Workflow").state.sid],
+      excludeWorkflowNames: [RECOVERY_PING_WORKFLOW_NAME],
+      filter: {
+        filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
+        expression: DIRECT_TO_AGENT_EXPRESSION,
+        targets: [{ queue: run.one("TaskQueue").state.sid, known_worker_sid: DIRECT_TO_AGENT_KNOWN_WORKER }],
+      },
+    });
+    // The stack output lists what the provider patched.
+    expect(run.outputs.patchedWorkflowSids).toEqual(patch.state.workflowSids);
+  });
+
+  test("an explicit empty voiceWorkflowSids list is refused (it would install Direct to agent nowhere)", () => {
+    for (const empty of ["[]", "[ ]"]) {
+      const config = baseConfig({ "flex-call-recovery:voiceWorkflowSids": empty });
+      expect(() => recoveryProgram({ get: (k) => config[k] }, {}, "dev")).toThrow(
+        /voiceWorkflowSids is an empty list.*remove the key to patch every workflow/s,
+      );
+    }
+  });
+
   test("a Sync service with ACLs on is created, or one is adopted by SID", async () => {
     let run = await runProgram(baseConfig());
     expect(run.one("SyncService").inputs).toMatchObject({ adoptSid: null, aclEnabled: true });

@@ -15,5 +15,10 @@ export {
   type WorkflowFilter,
   type WorkflowTarget,
 } from "./workflow";
-export { WorkflowFilterPatch, type WorkflowFilterPatchArgs } from "./workflowFilter";
+export {
+  WorkflowFilterPatch,
+  type WorkflowFilterPatchArgs,
+  WorkspaceFilterPatch,
+  type WorkspaceFilterPatchArgs,
+} from "./workflowFilter";
 export { Workspace, type WorkspaceArgs } from "./workspace";

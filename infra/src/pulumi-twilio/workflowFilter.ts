@@ -176,3 +176,163 @@ export class WorkflowFilterPatch extends pulumi.dynamic.Resource {
 }
 
 export { provider as workflowFilterPatchProvider };
+
+// --- every workflow of a workspace ------------------------------------------------------------
+// The default when no voice workflows are configured: "Direct to agent" first in every workflow
+// of the workspace except the excluded ones (the Recovery Ping workflow). The filter matches only
+// reconnect tasks (they carry `targetWorkerSid`), so other channels' workflows route as before.
+// Workflows are looked up inside the provider (create, update, read: never during evaluation or
+// diff), listing to the last page; one created later is picked up by `pulumi up --refresh`.
+
+export interface WorkspaceFilterPatchArgs {
+  workspaceSid: pulumi.Input<string>;
+  /** Workflows never patched, by SID (the stack's Recovery Ping workflow)… */
+  excludeWorkflowSids: pulumi.Input<pulumi.Input<string>[]>;
+  /** …and by name (Recovery Ping workflows of other stacks in the same workspace). */
+  excludeWorkflowNames: pulumi.Input<string[]>;
+  filter: pulumi.Input<WorkflowFilter>;
+}
+
+interface WorkspaceInputs {
+  workspaceSid: string;
+  excludeWorkflowSids: string[];
+  excludeWorkflowNames: string[];
+  filter: WorkflowFilter;
+  providerVersion: string;
+}
+
+/** One workflow the stack patched: where our filter sits and what delete puts back. */
+interface PatchedWorkflow {
+  workflowSid: string;
+  position: number | null;
+  previous: PreviousFilter | null;
+}
+
+interface WorkspaceOutputs extends WorkspaceInputs {
+  workflows: PatchedWorkflow[];
+  /** Targets found by the last read that are not patched yet (created after the last deploy). */
+  unpatched: string[];
+  /** The patched workflows' SIDs (a stack output). */
+  workflowSids: string[];
+}
+
+/** Every workflow of the workspace (all pages) that is not excluded, with its configuration. */
+async function targetWorkflows(inputs: WorkspaceInputs): Promise<{ sid: string; configuration: string }[]> {
+  const all = await callApi(`list Workflows of ${inputs.workspaceSid}`, (client) =>
+    client.taskrouter.v1.workspaces(inputs.workspaceSid).workflows.list(),
+  );
+  return all
+    .filter((w) => !inputs.excludeWorkflowSids.includes(w.sid) && !inputs.excludeWorkflowNames.includes(w.friendlyName))
+    .map((w) => ({ sid: w.sid, configuration: w.configuration }));
+}
+
+/** Puts our filter back out of one workflow (its predecessor restored); a deleted workflow is skipped. */
+async function unpatchOne(inputs: WorkspaceInputs, patched: PatchedWorkflow): Promise<void> {
+  const one = { ...inputs, workflowSid: patched.workflowSid };
+  try {
+    const before = await fetchConfiguration(inputs.workspaceSid, patched.workflowSid);
+    await writeIfChanged(one, before, restored(before, inputs.filter.filter_friendly_name, patched.previous));
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
+/** Places the filter first in every target; `known` keeps what earlier runs must restore. */
+async function patchWorkspace(inputs: WorkspaceInputs, known: PatchedWorkflow[]): Promise<WorkspaceOutputs> {
+  const targets = await targetWorkflows(inputs);
+  const workflows: PatchedWorkflow[] = [];
+  for (const target of targets) {
+    const one = { ...inputs, workflowSid: target.sid };
+    const before = await fetchConfiguration(inputs.workspaceSid, target.sid);
+    const prior = known.find((k) => k.workflowSid === target.sid);
+    // Remember a same-named filter only the first time: later it is our own.
+    const previous = prior ? prior.previous : findPrevious(before, inputs.filter.filter_friendly_name);
+    await writeIfChanged(one, before, withFilterFirst(before, inputs.filter));
+    workflows.push({ workflowSid: target.sid, position: 0, previous });
+  }
+  // Patched before but no target now (excluded since): restore it.
+  for (const k of known) if (!targets.some((t) => t.sid === k.workflowSid)) await unpatchOne(inputs, k);
+  return { ...inputs, workflows, unpatched: [], workflowSids: workflows.map((w) => w.workflowSid) };
+}
+
+const workspaceProvider: pulumi.dynamic.ResourceProvider = {
+  configure: configureCredentials,
+
+  async check(_olds, news: WorkspaceInputs) {
+    return { inputs: news };
+  },
+
+  async create(inputs: WorkspaceInputs) {
+    const outs = await patchWorkspace(inputs, []);
+    return { id: `${inputs.workspaceSid}/${inputs.filter.filter_friendly_name}`, outs };
+  },
+
+  async read(id, props: WorkspaceOutputs) {
+    try {
+      const targets = await targetWorkflows(props);
+      const name = props.filter.filter_friendly_name;
+      const workflows = props.workflows
+        .filter((w) => targets.some((t) => t.sid === w.workflowSid)) // deleted (or excluded) ones drop out
+        .map((w) => {
+          const config = JSON.parse(
+            targets.find((t) => t.sid === w.workflowSid)!.configuration,
+          ) as WorkflowConfiguration;
+          const index = (config.task_routing?.filters ?? []).findIndex((f) => f.filter_friendly_name === name);
+          return { ...w, position: index >= 0 ? index : null };
+        });
+      const unpatched = targets.map((t) => t.sid).filter((sid) => !workflows.some((w) => w.workflowSid === sid));
+      const outs = { ...props, workflows, unpatched, workflowSids: workflows.map((w) => w.workflowSid) };
+      return { id, props: outs satisfies WorkspaceOutputs };
+    } catch (err) {
+      if (isNotFound(err)) return {};
+      throw err;
+    }
+  },
+
+  async diff(_id, olds: WorkspaceOutputs, news: WorkspaceInputs) {
+    const replaces = valueChanged(olds.workspaceSid, news.workspaceSid) ? ["workspaceSid"] : [];
+    const changes =
+      replaces.length > 0 ||
+      (["filter", "excludeWorkflowSids", "excludeWorkflowNames", "providerVersion"] as const).some((k) =>
+        valueChanged(olds[k], news[k]),
+      ) ||
+      olds.unpatched.length > 0 ||
+      olds.workflows.some((w) => w.position !== 0);
+    return { changes, replaces };
+  },
+
+  async update(_id, olds: WorkspaceOutputs, news: WorkspaceInputs) {
+    if (olds.filter.filter_friendly_name !== news.filter.filter_friendly_name) {
+      // Renamed: take the old name out everywhere first, then start over under the new one.
+      for (const w of olds.workflows) await unpatchOne(olds, w);
+      return { outs: await patchWorkspace(news, []) };
+    }
+    return { outs: await patchWorkspace(news, olds.workflows) };
+  },
+
+  async delete(_id, props: WorkspaceOutputs) {
+    for (const w of props.workflows) await unpatchOne(props, w);
+  },
+};
+
+/**
+ * Keeps `filter` first in every workflow of a workspace except the excluded ones; removing the
+ * resource removes only that filter (restoring any same-named one it replaced).
+ */
+export class WorkspaceFilterPatch extends pulumi.dynamic.Resource {
+  declare readonly workflowSids: pulumi.Output<string[]>;
+
+  constructor(name: string, args: WorkspaceFilterPatchArgs, opts?: pulumi.CustomResourceOptions) {
+    const outs = { workflows: undefined, unpatched: undefined, workflowSids: undefined };
+    super(
+      workspaceProvider,
+      name,
+      { ...args, providerVersion: PROVIDER_VERSION, ...outs },
+      opts,
+      "twilio",
+      "WorkspaceFilterPatch",
+    );
+  }
+}
+
+export { workspaceProvider as workspaceFilterPatchProvider };
