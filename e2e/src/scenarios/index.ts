@@ -84,9 +84,16 @@ export const SCENARIOS: Scenario[] = [
       world.check("Bob is offered the older call", bobFirst?.attributes[TaskAttribute.callSid] === older);
       await bob.acceptCall();
       await world.settle();
-      const third = await world.customerCalls("Newer caller");
+      // This caller queues before the customer is re-enqueued: their task is older.
+      const waiting = await world.customerCalls("Waiting caller");
       const canceled = await world.until(() => taskOf(world, ping!.sid)?.assignmentStatus === "canceled", WAIT_MS);
       world.check("ping canceled at its TTL", canceled, taskOf(world, ping!.sid)?.assignmentStatus);
+      // The ping's reservation timed out first (its timeout is shorter than the TTL), which moved
+      // Alice to the workspace's TimeoutActivity: the customer cannot be routed back to her.
+      const port = world.stack.engine.taskrouterPort;
+      const aliceActivity = port.workers(world.ref).find((w) => w.sid === alice.workerSid)?.activitySid;
+      const available = port.activities(world.ref).find((a) => a.sid === aliceActivity)?.available;
+      world.check("Alice, gone, is no longer available", available === false);
       const requeued = await world.until(() => reconnectTasks(world, call.customer).length > 0, WAIT_MS);
       const reconnect = reconnectTasks(world, call.customer)[0];
       world.check("customer re-enqueued", requeued);
@@ -101,9 +108,9 @@ export const SCENARIOS: Scenario[] = [
       const offered = await world.until(() => bob.reservation("pending") !== undefined, WAIT_MS);
       const next = bob.reservation("pending");
       world.check(
-        "Bob gets the recovered customer ahead of the newer caller",
+        "Bob gets the recovered customer ahead of a caller waiting longer",
         offered && next?.attributes[TaskAttribute.callSid] === call.customer,
-        String(next?.attributes[TaskAttribute.callSid]) + ` (newer: ${third})`,
+        String(next?.attributes[TaskAttribute.callSid]) + ` (waiting caller: ${waiting})`,
       );
       await bob.acceptCall();
       const connected = await world.until(() => together(world, call.customer, bob), WAIT_MS);
