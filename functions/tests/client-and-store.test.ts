@@ -1,7 +1,13 @@
 // The client factory (retries, redirection to a twin) and the document size bound.
 import { FunctionEnv, TWIN_CORRELATION_HEADER, type ConferenceState } from "@flex-call-recovery/vocabulary";
 import { fitDocument, STATE_BUDGET_BYTES } from "../src/state/store";
-import { createTwilioClient, MAX_RETRIES, RetryingRequestClient, TwinRequestClient } from "../src/twilio/client";
+import {
+  createTwilioClient,
+  isTaskCreation,
+  MAX_RETRIES,
+  RetryingRequestClient,
+  TwinRequestClient,
+} from "../src/twilio/client";
 import { FakeTwilio } from "./support/fakeTwilio";
 import { contextFor } from "./support/runtime";
 
@@ -32,6 +38,51 @@ describe("createTwilioClient", () => {
     } finally {
       await fake.stop();
     }
+  });
+});
+
+describe("retrying task creation", () => {
+  const WS = `WS${"b".repeat(32)}`;
+  let fake: FakeTwilio;
+  beforeEach(async () => {
+    fake = await new FakeTwilio().start();
+  });
+  afterEach(() => fake.stop());
+  const creations = () => fake.log.filter((r) => r.method === "POST" && /\/Tasks$/.test(r.path));
+  const create = () =>
+    createTwilioClient(contextFor(fake.url), "x")
+      .taskrouter.v1.workspaces(WS)
+      .tasks.create({ workflowSid: `WW${"d".repeat(32)}`, attributes: "{}" });
+
+  it("does not repeat a task creation Twilio answered 5xx (the task may exist: no second ping)", async () => {
+    fake.failNext((r) => r.method === "POST", 503);
+    await expect(create()).rejects.toMatchObject({ status: 503 });
+    expect(creations()).toHaveLength(1);
+  });
+
+  it("repeats a task creation Twilio refused with 429 (nothing was created)", async () => {
+    fake.failNext((r) => r.method === "POST", 429, 20429);
+    expect((await create()).sid).toMatch(/^WT/);
+    expect(creations().map((r) => r.status)).toEqual([429, 201]);
+    expect(fake.tasks.size).toBe(1);
+  });
+
+  it("still retries other writes through a 5xx", async () => {
+    const task = await create();
+    fake.failNext((r) => r.method === "POST", 500);
+    const client = createTwilioClient(contextFor(fake.url), "x");
+    await client.taskrouter.v1.workspaces(WS).tasks(task.sid).update({ attributes: '{"a":1}' });
+    expect(fake.log.filter((r) => r.path.endsWith(task.sid)).map((r) => r.status)).toEqual([500, 200]);
+  });
+
+  it("recognises only POST …/Tasks as a task creation", () => {
+    const base = "https://taskrouter.twilio.com/v1/Workspaces/WS1";
+    expect(isTaskCreation({ method: "post", uri: `${base}/Tasks` })).toBe(true);
+    expect(
+      isTaskCreation({ method: "POST", uri: `http://127.0.0.1:1/taskrouter.twilio.com/v1/Workspaces/WS1/Tasks` }),
+    ).toBe(true);
+    expect(isTaskCreation({ method: "post", uri: `${base}/Tasks/WT1` })).toBe(false);
+    expect(isTaskCreation({ method: "get", uri: `${base}/Tasks` })).toBe(false);
   });
 });
 

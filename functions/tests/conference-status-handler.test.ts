@@ -198,10 +198,11 @@ describe("conference-status-handler", () => {
     expect(marked).toMatchObject({ flexWroteThis: true, conversations: { followed_by: "Reconnect Agent" } });
   });
 
-  it("still creates the ping when Twilio answers 503 and 429 on the way", async () => {
+  it("still creates the ping when Twilio answers 429 (creation) and 503 (state write) on the way", async () => {
     const call = await registered();
-    fake.failNext((r) => r.method === "POST" && /\/Tasks$/.test(r.path), 503);
-    fake.failNext((r) => r.host === "sync.twilio.com" && r.method === "POST", 429, 20429);
+    // A creation is repeated only after a 429; a 5xx on it leads to the requeue (test above).
+    fake.failNext((r) => r.method === "POST" && /\/Tasks$/.test(r.path), 429, 20429);
+    fake.failNext((r) => r.host === "sync.twilio.com" && r.method === "POST", 503);
     const answer = await callHandler(handler, context, agentDropped(call));
     expect(answer.statusCode).toBe(200);
     expect(pingCreations().filter((r) => r.status === 201)).toHaveLength(1);

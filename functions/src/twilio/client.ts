@@ -29,18 +29,37 @@ export class RetryingRequestClient extends twilio.RequestClient {
   }
 
   override async request<TData>(opts: BaseRequestClient.RequestOptions<TData>) {
+    // Creating a task is not idempotent: after a 5xx or a broken connection the task may exist,
+    // and a retry would make a second ping. Only answers that guarantee nothing was created are
+    // retried for it: 429 (refused before processing; the SDK retries those) and a connection that
+    // was never made.
+    const createsTask = isTaskCreation(opts);
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= SERVER_ERROR_RETRIES;
       try {
         // Each attempt gets its own headers object: the SDK writes Authorization into it.
         const response = await super.request<TData>({ ...opts, headers: { ...opts.headers } });
-        if (response.statusCode < 500 || last) return response;
+        if (response.statusCode < 500 || last || createsTask) return response;
       } catch (error) {
-        if (last) throw error;
+        if (last || (createsTask && !neverConnected(error))) throw error;
       }
       await sleep(BACKOFF_MS * 2 ** attempt * (0.5 + Math.random()));
     }
   }
+}
+
+/** `POST …/Workspaces/{sid}/Tasks`: TaskRouter's task creation. */
+export function isTaskCreation(opts: { method: string; uri: string }): boolean {
+  return opts.method.toLowerCase() === "post" && /\/Workspaces\/[^/]+\/Tasks\/?$/.test(new URL(opts.uri).pathname);
+}
+
+/** Network errors raised before the request could reach Twilio (nothing can have been created). */
+const NOT_CONNECTED_CODES = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"];
+
+function neverConnected(error: unknown): boolean {
+  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.code;
+  const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return NOT_CONNECTED_CODES.includes(String(code)) || NOT_CONNECTED_CODES.includes(String(causeCode));
 }
 
 /**
