@@ -45,7 +45,10 @@ async function dropped(): Promise<{ call: Call; ping: FakeTask }> {
   fake.tasks.get(call.taskSid)!.reservations.set(call.agent.reservationSid, "wrapping");
   fake.conferences.get(call.conferenceSid)!.participants.delete(call.agent.callSid);
   expect((await callHandler(conferenceStatus, context, agentDropped(call))).statusCode).toBe(200);
-  const ping = [...fake.tasks.values()].find((t) => t.workflowSid === PING_WORKFLOW_SID)!;
+  const ping = [...fake.tasks.values()].find(
+    (t) =>
+      t.workflowSid === PING_WORKFLOW_SID && JSON.parse(t.attributes).disconnectedConferenceSid === call.conferenceSid,
+  )!;
   return { call, ping };
 }
 
@@ -130,6 +133,30 @@ describe("task-event-handler", () => {
       reconnectTaskSid: reconnect.sid,
       reconnectedWorkerSid: call.agent.workerSid,
     });
+  });
+
+  it("handles different conferences' events of one batch in parallel", async () => {
+    const first = await dropped();
+    const second = await dropped();
+    fake.hold();
+    const answer = callHandler(
+      handler,
+      context,
+      asFunctionEvent(
+        cloudEvent(TaskRouterEventType.reservationAccepted, first.ping, { worker_sid: first.call.agent.workerSid }),
+        cloudEvent(TaskRouterEventType.reservationAccepted, second.ping, { worker_sid: second.call.agent.workerSid }),
+      ),
+    );
+    // Both events' first round trip (state read ∥ call status ∥ participants) is in flight at once.
+    const wave = await fake.waitForPending(6);
+    const documents = wave.filter((r) => r.host === "sync.twilio.com").map((r) => r.path);
+    expect(documents.sort()).toEqual(
+      [first.call, second.call].map((c) => expect.stringContaining(c.conferenceSid)).sort(),
+    );
+    fake.release(true);
+    expect((await answer).statusCode).toBe(200);
+    expect(stateOf(first.call).recovery?.status).toBe(RecoveryStatus.reconnecting);
+    expect(stateOf(second.call).recovery?.status).toBe(RecoveryStatus.reconnecting);
   });
 
   it("completes the dropped reservation in the second round trip of task-queue.entered", async () => {

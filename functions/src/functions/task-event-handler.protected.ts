@@ -40,6 +40,18 @@ async function reservationStatus(services: Services, attributes: Record<string, 
   }
 }
 
+/**
+ * The conference an event's recovery concerns: the dropped one a ping or reconnect task names,
+ * else the task's own conference (Flex's `conference.sid`), else the task itself.
+ */
+export function conferenceKey(event: TaskRouterEvent): string {
+  const dropped = event.attributes[TaskAttribute.disconnectedConferenceSid];
+  if (typeof dropped === "string") return dropped;
+  const conference = event.attributes[TaskAttribute.conference];
+  const sid = conference && typeof conference === "object" ? (conference as { sid?: unknown }).sid : undefined;
+  return typeof sid === "string" ? sid : event.taskSid;
+}
+
 /** Handles one TaskRouter event; returns what it meant and decided. */
 async function handleTaskEvent(
   context: FunctionContext,
@@ -106,14 +118,26 @@ async function handleTaskEvent(
 export const handler: ServerlessFunctionSignature<Env> = async (context, event, callback) => {
   try {
     const events = parseEventStreamsBatch(event);
-    const results: { id: string; note: string }[] = [];
-    let failed = 0;
-    // One at a time, oldest first: a batch may hold several steps of the same recovery.
+    // A batch may hold several steps of the same recovery: those run one at a time, oldest first;
+    // different conferences' events run in parallel (one slow recovery does not delay the others).
+    const byConference = new Map<string, TaskRouterEvent[]>();
     for (const taskEvent of events) {
-      const result = await handleTaskEvent(context as FunctionContext, taskEvent);
-      failed += result.failed;
-      results.push({ id: taskEvent.id, note: result.note });
+      const key = conferenceKey(taskEvent);
+      byConference.set(key, [...(byConference.get(key) ?? []), taskEvent]);
     }
+    const handledGroups = await Promise.all(
+      [...byConference.values()].map(async (group) => {
+        const handled: { id: string; note: string; failed: number }[] = [];
+        for (const taskEvent of group) {
+          handled.push({ id: taskEvent.id, ...(await handleTaskEvent(context as FunctionContext, taskEvent)) });
+        }
+        return handled;
+      }),
+    );
+    const byId = new Map(handledGroups.flat().map((result) => [result.id, result]));
+    // Answered in the batch's (time) order.
+    const results = events.map((taskEvent) => ({ id: taskEvent.id, note: byId.get(taskEvent.id)?.note ?? "" }));
+    const failed = [...byId.values()].reduce((sum, result) => sum + result.failed, 0);
     // A 5xx makes Event Streams deliver again; committed steps are then recognised and skipped.
     callback(null, jsonResponse(failed > 0 ? 500 : 200, { success: failed === 0, results }));
   } catch (error) {
