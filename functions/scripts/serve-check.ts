@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       "announce",
       await post(FunctionRoute.announce, "", "application/x-www-form-urlencoded"),
       200,
-      "<Say>",
+      "<Say ",
     ]);
     checks.push([
       "sync-token without token",

@@ -6,6 +6,8 @@ import {
   DEFAULT_PING_TIMEOUT_SECONDS,
   DEFAULT_RECONNECT_PRIORITY,
   FunctionEnv,
+  TASK_PRIORITY_MAX,
+  TASK_PRIORITY_MIN,
 } from "@flex-call-recovery/vocabulary";
 import type { RecoveryConfig } from "./recovery/types";
 
@@ -30,20 +32,36 @@ export function requiredSetting(context: FunctionContext, name: string): string 
   return value;
 }
 
-function positiveInteger(context: FunctionContext, name: string, fallback: number): number {
+/** An integer setting within [min, max]; anything else is named as a missing (valid) setting. */
+function integerSetting(context: FunctionContext, name: string, fallback: number, min: number, max: number): number {
   const raw = optionalSetting(context, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new MissingSettingError(`${name} (a positive integer)`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new MissingSettingError(`${name} (an integer from ${min} to ${max})`);
+  }
   return value;
 }
 
 export function recoveryConfig(context: FunctionContext): RecoveryConfig {
   return {
     recoveryPingWorkflowSid: requiredSetting(context, FunctionEnv.recoveryPingWorkflowSid),
-    pingTimeoutSeconds: positiveInteger(context, FunctionEnv.pingTimeoutSeconds, DEFAULT_PING_TIMEOUT_SECONDS),
+    pingTimeoutSeconds: integerSetting(
+      context,
+      FunctionEnv.pingTimeoutSeconds,
+      DEFAULT_PING_TIMEOUT_SECONDS,
+      1,
+      Number.MAX_SAFE_INTEGER,
+    ),
     pingPriority: DEFAULT_PING_PRIORITY,
-    reconnectPriority: positiveInteger(context, FunctionEnv.reconnectPriority, DEFAULT_RECONNECT_PRIORITY),
+    // The same bounds as the infra's settings (vocabulary): 0 is a valid TaskRouter priority.
+    reconnectPriority: integerSetting(
+      context,
+      FunctionEnv.reconnectPriority,
+      DEFAULT_RECONNECT_PRIORITY,
+      TASK_PRIORITY_MIN,
+      TASK_PRIORITY_MAX,
+    ),
   };
 }
 

@@ -1,6 +1,6 @@
 // The announce function's TwiML: <Say> with the configured text, voice and language, or <Play>.
-import { FunctionEnv } from "@flex-call-recovery/vocabulary";
-import { DEFAULT_ANNOUNCE_TEXT, handler } from "../src/functions/announce.protected";
+import { DEFAULT_ANNOUNCE_TEXT, FunctionEnv } from "@flex-call-recovery/vocabulary";
+import { handler } from "../src/functions/announce.protected";
 import { callHandler, installRuntime, removeRuntime } from "./support/runtime";
 
 beforeAll(installRuntime);
@@ -8,7 +8,11 @@ afterAll(removeRuntime);
 
 describe("announce", () => {
   it.each<[string, Record<string, string>, string]>([
-    ["the default text", {}, `<Response><Say>${DEFAULT_ANNOUNCE_TEXT}</Say></Response>`],
+    [
+      "the vocabulary's default text, voice and language (the infra's defaults too)",
+      {},
+      `<Response><Say voice="Polly.Joanna" language="en-US">${DEFAULT_ANNOUNCE_TEXT}</Say></Response>`,
+    ],
     [
       "configured text, voice and language",
       {

@@ -44,7 +44,7 @@ describe("functions/build under twilio-run", () => {
   it("serves the announce TwiML", async () => {
     const response = await post(FunctionRoute.announce, {});
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain(`<Say>${LOCAL_ENV[FunctionEnv.announceText]}</Say>`);
+    expect(await response.text()).toContain(`>${LOCAL_ENV[FunctionEnv.announceText]}</Say>`);
   });
 
   it("registers over JSON and recovers on the form-encoded leave callback", async () => {

@@ -67,3 +67,11 @@ export const TASK_EVENT_SUBSCRIPTION_TYPES = [
   TaskRouterEventType.taskQueueEntered,
 ] as const;
 export const TASK_EVENT_SCHEMA_VERSION = 1;
+
+/**
+ * What the announce function says when nothing else is configured; the infra's settings default
+ * to the same (ANNOUNCE_TEXT, ANNOUNCE_VOICE, ANNOUNCE_LANGUAGE).
+ */
+export const DEFAULT_ANNOUNCE_TEXT = "Please hold while we reconnect you with your agent.";
+export const DEFAULT_ANNOUNCE_VOICE = "Polly.Joanna";
+export const DEFAULT_ANNOUNCE_LANGUAGE = "en-US";

@@ -33,5 +33,12 @@ export const DEFAULT_PING_TIMEOUT_SECONDS = 15;
 export const DEFAULT_RECONNECT_PRIORITY = 1000;
 export const DEFAULT_PING_PRIORITY = 1000;
 
+/**
+ * Bounds of a TaskRouter task priority (a non-negative 32-bit integer; 0 is the lowest). The
+ * infra's settings and the functions' configuration validate priorities against these same two.
+ */
+export const TASK_PRIORITY_MIN = 0;
+export const TASK_PRIORITY_MAX = 2147483647;
+
 /** Task channels Flex creates in its workspace. */
 export const TaskChannel = { voice: "voice", default: "default" } as const;

@@ -1,4 +1,8 @@
 import {
+  DEFAULT_PING_PRIORITY,
+  DEFAULT_RECONNECT_PRIORITY,
+  TASK_PRIORITY_MAX,
+  TASK_PRIORITY_MIN,
   DIRECT_TO_AGENT_EXPRESSION,
   FOLLOWED_BY_RECONNECT,
   isMarkedForReconnect,
@@ -56,5 +60,15 @@ describe("twin URLs", () => {
       path: "/v1/Services?PageSize=5",
     });
     expect(fromTwinPath("/_twin/reset")).toBeNull();
+  });
+});
+
+describe("task priorities", () => {
+  it("are bounded like TaskRouter's (0 … 2^31 − 1), defaults inside", () => {
+    expect([TASK_PRIORITY_MIN, TASK_PRIORITY_MAX]).toEqual([0, 2 ** 31 - 1]);
+    for (const priority of [DEFAULT_PING_PRIORITY, DEFAULT_RECONNECT_PRIORITY]) {
+      expect(priority).toBeGreaterThanOrEqual(TASK_PRIORITY_MIN);
+      expect(priority).toBeLessThanOrEqual(TASK_PRIORITY_MAX);
+    }
   });
 });

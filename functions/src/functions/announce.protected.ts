@@ -3,15 +3,17 @@
 // configured text, voice and language.
 import "@twilio-labs/serverless-runtime-types";
 import type { ServerlessFunctionSignature } from "@twilio-labs/serverless-runtime-types/types";
-import { FunctionEnv } from "@flex-call-recovery/vocabulary";
+import {
+  DEFAULT_ANNOUNCE_LANGUAGE,
+  DEFAULT_ANNOUNCE_TEXT,
+  DEFAULT_ANNOUNCE_VOICE,
+  FunctionEnv,
+} from "@flex-call-recovery/vocabulary";
 import { twiml } from "twilio";
 import type { SayAttributes } from "twilio/lib/twiml/VoiceResponse";
 import { optionalSetting, type FunctionContext } from "../config";
 
 type Env = Record<string, string | undefined>;
-
-/** Said when no text is configured. */
-export const DEFAULT_ANNOUNCE_TEXT = "Please hold. Your agent has been disconnected and we are reconnecting you now.";
 
 export function announceTwiml(context: FunctionContext): string {
   const response = new twiml.VoiceResponse();
@@ -20,11 +22,12 @@ export function announceTwiml(context: FunctionContext): string {
     response.play(recording);
     return response.toString();
   }
-  const attributes: SayAttributes = {};
-  const voice = optionalSetting(context, FunctionEnv.announceVoice);
-  const language = optionalSetting(context, FunctionEnv.announceLanguage);
-  if (voice) attributes.voice = voice as SayAttributes["voice"];
-  if (language) attributes.language = language as SayAttributes["language"];
+  // Unset values fall back to the vocabulary's defaults, the same the infra deploys.
+  const attributes: SayAttributes = {
+    voice: (optionalSetting(context, FunctionEnv.announceVoice) ?? DEFAULT_ANNOUNCE_VOICE) as SayAttributes["voice"],
+    language: (optionalSetting(context, FunctionEnv.announceLanguage) ??
+      DEFAULT_ANNOUNCE_LANGUAGE) as SayAttributes["language"],
+  };
   response.say(attributes, optionalSetting(context, FunctionEnv.announceText) ?? DEFAULT_ANNOUNCE_TEXT);
   return response.toString();
 }
