@@ -135,6 +135,23 @@ describe("task-event-handler", () => {
     });
   });
 
+  it("answers a failed step 500 with the one error body (message) plus the batch's results", async () => {
+    jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const { call, ping } = await dropped();
+    for (let i = 0; i < 4; i++)
+      fake.failNext((r) => r.method === "POST" && r.path.endsWith(`/Calls/${call.customerCallSid}.json`), 500);
+    const accepted = cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid });
+    const answer = await callHandler(handler, context, asFunctionEvent(accepted));
+    expect(answer).toMatchObject({
+      statusCode: 500,
+      body: {
+        success: false,
+        message: "task-event-handler: 1 action(s) failed",
+        results: [{ id: accepted.id, note: expect.stringContaining("pingAccepted") }],
+      },
+    });
+  });
+
   it("handles different conferences' events of one batch in parallel", async () => {
     const first = await dropped();
     const second = await dropped();

@@ -3,7 +3,7 @@
 import "@twilio-labs/serverless-runtime-types";
 import type { ServerlessEventObject, ServerlessFunctionSignature } from "@twilio-labs/serverless-runtime-types/types";
 import type { FunctionContext } from "../config";
-import { answerError, jsonResponse } from "../http/response";
+import { answerError, errorResponse, jsonResponse } from "../http/response";
 import type { ConferenceParticipant } from "../recovery/types";
 import { failures, handleEvent, servicesFor, type Services } from "../recovery/run";
 import type { StoredState } from "../state/store";
@@ -61,7 +61,7 @@ export const handler: ServerlessFunctionSignature<Env, ServerlessEventObject<Eve
     const handled = await handleEvent(services, conferenceSid, withFacts, firstRead);
     const failed = failures(handled);
     if (failed.length > 0) {
-      callback(null, jsonResponse(500, { success: false, message: `${operation}: ${failed.length} action(s) failed` }));
+      callback(null, errorResponse(500, `${operation}: ${failed.length} action(s) failed`));
       return;
     }
     callback(null, jsonResponse(200, { success: true, note: handled.committed.decision.note }));

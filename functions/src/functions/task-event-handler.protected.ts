@@ -6,7 +6,7 @@ import "@twilio-labs/serverless-runtime-types";
 import type { ServerlessFunctionSignature } from "@twilio-labs/serverless-runtime-types/types";
 import { TaskAttribute, type RecoveryPingAttributes } from "@flex-call-recovery/vocabulary";
 import { recoveryConfig, type FunctionContext } from "../config";
-import { answerError, jsonResponse } from "../http/response";
+import { answerError, errorResponse, jsonResponse } from "../http/response";
 import type { ConferenceParticipant, RecoveryEvent } from "../recovery/types";
 import { failures, handleEvent, servicesFor, type Services } from "../recovery/run";
 import type { StoredState } from "../state/store";
@@ -139,7 +139,12 @@ export const handler: ServerlessFunctionSignature<Env> = async (context, event, 
     const results = events.map((taskEvent) => ({ id: taskEvent.id, note: byId.get(taskEvent.id)?.note ?? "" }));
     const failed = [...byId.values()].reduce((sum, result) => sum + result.failed, 0);
     // A 5xx makes Event Streams deliver again; committed steps are then recognised and skipped.
-    callback(null, jsonResponse(failed > 0 ? 500 : 200, { success: failed === 0, results }));
+    callback(
+      null,
+      failed > 0
+        ? errorResponse(500, `task-event-handler: ${failed} action(s) failed`, {}, { results })
+        : jsonResponse(200, { success: true, results }),
+    );
   } catch (error) {
     answerError(callback, error, "task-event-handler");
   }

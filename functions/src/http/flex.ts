@@ -19,7 +19,7 @@ import {
   validateFlexToken,
   type FlexTokenResult,
 } from "../twilio/client";
-import { answerError, errorResponse } from "./response";
+import { answerError, errorResponse, jsonResponse, SID_PATTERN } from "./response";
 
 /** What Twilio puts into `event` next to the body's fields (headers are lower-cased). */
 export interface RequestMeta {
@@ -103,15 +103,9 @@ export function flexHandler(
       delete body.Token;
       delete body.request;
       const answer = await endpoint({ context, body, token: tokenResult });
-      const response = new Twilio.Response();
-      response.setStatusCode(answer.status ?? 200);
-      response.setHeaders({ ...cors, "Content-Type": "application/json" });
-      response.setBody(answer.body);
-      callback(null, response);
+      callback(null, jsonResponse(answer.status ?? 200, answer.body, cors));
     } catch (error) {
-      const sids = Object.values(event).filter(
-        (v): v is string => typeof v === "string" && /^[A-Z]{2}[0-9a-f]{32}$/i.test(v),
-      );
+      const sids = Object.values(event).filter((v): v is string => typeof v === "string" && SID_PATTERN.test(v));
       answerError(callback, error, operation, cors ?? {}, sids);
     }
   };

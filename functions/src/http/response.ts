@@ -24,8 +24,14 @@ export function jsonResponse(status: number, body: object, headers: Record<strin
   return response;
 }
 
-export function errorResponse(status: number, message: string, headers: Record<string, string> = {}): TwilioResponse {
-  const body: ErrorResponse = { success: false, message };
+export function errorResponse(
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+  /** More fields beside `success` and `message` (e.g. per-event results of a batch). */
+  extra: object = {},
+): TwilioResponse {
+  const body: ErrorResponse = { ...extra, success: false, message };
   return jsonResponse(status, body, headers);
 }
 
@@ -59,7 +65,7 @@ export function answerError(
 }
 
 /** SIDs are two letters and 32 hex digits. */
-const SID_PATTERN = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
+export const SID_PATTERN = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
 
 /** Reads a required SID parameter with the given prefix, or throws BadRequest naming it. */
 export function sidParam(event: Record<string, unknown>, name: string, prefix: string): string {
