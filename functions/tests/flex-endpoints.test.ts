@@ -221,6 +221,21 @@ describe("flex/register-worker", () => {
     expect(fake.documents.size).toBe(0);
   });
 
+  it("before Flex wrote the conference into the task, accepts only the conference named after the task", async () => {
+    const call = seedCall(fake);
+    const task = fake.tasks.get(call.taskSid)!;
+    const { conference: _written, ...withoutConference } = JSON.parse(task.attributes) as Record<string, unknown>;
+    task.attributes = JSON.stringify(withoutConference);
+    fake.conferences.get(call.conferenceSid)!.friendlyName = fake.sid("WT");
+    const refused = await callHandler(registerWorker, context, registerBody(call));
+    expect(refused).toMatchObject({
+      statusCode: 403,
+      body: { message: expect.stringContaining("not the conference") },
+    });
+    fake.conferences.get(call.conferenceSid)!.friendlyName = call.taskSid;
+    expect((await callHandler(registerWorker, context, registerBody(call))).statusCode).toBe(200);
+  });
+
   it("refuses to take over a leg another agent registered", async () => {
     const call = seedCall(fake);
     const bob = addAgent(fake, call, "Bob");
