@@ -1,11 +1,16 @@
 // The stack's settings: read from the Pulumi config (namespace `flex-call-recovery`), typed,
 // defaulted and validated in one place. Every problem is reported at once, naming the key.
 import {
+  DEFAULT_ANNOUNCE_LANGUAGE,
+  DEFAULT_ANNOUNCE_TEXT,
+  DEFAULT_ANNOUNCE_VOICE,
   DEFAULT_FLEX_ORIGINS,
   PING_RESERVATION_TIMEOUT_MARGIN_SECONDS,
   DEFAULT_PING_TIMEOUT_SECONDS,
   DEFAULT_PLUGIN_SETTINGS,
   DEFAULT_RECONNECT_PRIORITY,
+  TASK_PRIORITY_MAX,
+  TASK_PRIORITY_MIN,
 } from "@flex-call-recovery/vocabulary";
 
 export const CONFIG_NAMESPACE = "flex-call-recovery";
@@ -170,15 +175,16 @@ export function loadSettings(source: ConfigSource, env: NodeJS.ProcessEnv, stack
     voiceWorkflowSids: voiceWorkflows(),
     pingReservationTimeoutSeconds,
     pingTimeoutSeconds,
-    reconnectPriority: int("reconnectPriority", DEFAULT_RECONNECT_PRIORITY, 0, 2147483647),
-    announceText: str(
-      "announceText",
-      "Please hold while we reconnect you with your agent.",
-      /^.{1,400}$/s,
-      "must be 1 to 400 characters",
+    // Bounds and defaults shared with the functions (vocabulary), so a value one accepts the other does too.
+    reconnectPriority: int("reconnectPriority", DEFAULT_RECONNECT_PRIORITY, TASK_PRIORITY_MIN, TASK_PRIORITY_MAX),
+    announceText: str("announceText", DEFAULT_ANNOUNCE_TEXT, /^.{1,400}$/s, "must be 1 to 400 characters"),
+    announceVoice: str("announceVoice", DEFAULT_ANNOUNCE_VOICE, /^[A-Za-z0-9.-]+$/, "must be a <Say> voice name"),
+    announceLanguage: str(
+      "announceLanguage",
+      DEFAULT_ANNOUNCE_LANGUAGE,
+      /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/,
+      "must be a language tag",
     ),
-    announceVoice: str("announceVoice", "Polly.Joanna", /^[A-Za-z0-9.-]+$/, "must be a <Say> voice name"),
-    announceLanguage: str("announceLanguage", "en-US", /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a language tag"),
     announceRecordingUrl: optional("announceRecordingUrl", /^https:\/\/\S+$/, "must be an https URL"),
     allowedFlexOrigins: list(
       "allowedFlexOrigins",

@@ -3,6 +3,14 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
+import {
+  DEFAULT_ANNOUNCE_LANGUAGE,
+  DEFAULT_ANNOUNCE_TEXT,
+  DEFAULT_ANNOUNCE_VOICE,
+  DEFAULT_RECONNECT_PRIORITY,
+  TASK_PRIORITY_MAX,
+  TASK_PRIORITY_MIN,
+} from "@flex-call-recovery/vocabulary";
 import { PROJECT_ROOT } from "../src/program";
 import { CONFIG_NAMESPACE, loadSettings } from "../src/settings";
 import { ACCOUNT_SID } from "./mockRuntime";
@@ -43,4 +51,25 @@ test("Pulumi.yaml names the project, the nodejs runtime and main infra/", () => 
     main: string;
   };
   expect(project).toMatchObject({ name: "flex-call-recovery", runtime: { name: "nodejs" }, main: "infra/" });
+});
+
+test("reconnect priority bounds and announcement defaults are the vocabulary's (the functions use the same)", () => {
+  const config = (extra: Record<string, string>) => (k: string) => extra[k];
+  const defaults = loadSettings({ get: () => undefined }, env, "dev");
+  expect(defaults).toMatchObject({
+    reconnectPriority: DEFAULT_RECONNECT_PRIORITY,
+    announceText: DEFAULT_ANNOUNCE_TEXT,
+    announceVoice: DEFAULT_ANNOUNCE_VOICE,
+    announceLanguage: DEFAULT_ANNOUNCE_LANGUAGE,
+  });
+  for (const priority of [TASK_PRIORITY_MIN, TASK_PRIORITY_MAX]) {
+    const get = config({ [`${CONFIG_NAMESPACE}:reconnectPriority`]: String(priority) });
+    expect(loadSettings({ get }, env, "dev").reconnectPriority).toBe(priority);
+  }
+  for (const priority of [TASK_PRIORITY_MIN - 1, TASK_PRIORITY_MAX + 1]) {
+    const get = config({ [`${CONFIG_NAMESPACE}:reconnectPriority`]: String(priority) });
+    expect(() => loadSettings({ get }, env, "dev")).toThrow(
+      `${CONFIG_NAMESPACE}:reconnectPriority must be an integer from ${TASK_PRIORITY_MIN} to ${TASK_PRIORITY_MAX}`,
+    );
+  }
 });
