@@ -104,6 +104,20 @@ describe("conference-status-handler", () => {
     expect(attributes).not.toHaveProperty("conference");
   });
 
+  it("undoes the claim when the ping fails and the requeue cannot even be written", async () => {
+    jest.spyOn(console, "log").mockImplementation(() => undefined);
+    jest.spyOn(console, "error").mockImplementation(() => undefined);
+    const call = await registered();
+    fake.failNext((r) => r.method === "POST" && /\/Tasks$/.test(r.path), 500);
+    // The claim's write succeeds; the requeue's write is refused (not retried: 400).
+    let writes = 0;
+    fake.failNext((r) => r.host === "sync.twilio.com" && r.method === "POST" && ++writes === 2, 400, 54006);
+    const failed = await callHandler(handler, context, agentDropped(call));
+    expect(failed.statusCode).toBe(500);
+    expect(stateOf(call).recovery).toBeNull();
+    expect(Object.keys(stateOf(call).workers)).toEqual([call.agent.callSid]);
+  });
+
   it("creates exactly one ping for a duplicate delivery and for a second leave of the same leg", async () => {
     const call = await registered();
     const dropped = agentDropped(call);

@@ -100,7 +100,16 @@ async function requeueWithoutPing(
     pingAttributes: createPing.attributes,
     participants: leave.participants,
   };
-  const requeued = await transact(store, conferenceSid, (state) => decide(event, state, config, services.now()));
+  let requeued: Committed;
+  try {
+    requeued = await transact(store, conferenceSid, (state) => decide(event, state, config, services.now()));
+  } catch (error) {
+    // Not even the requeue could be recorded: undo the claim so a redelivered leave starts over.
+    if (claim.previous && claim.revision !== null) {
+      await rollBack(services, claim.previous.state, claim.revision, "createPing and the requeue's write failed");
+    }
+    throw error;
+  }
   const fallback = await perform(requeued.decision.actions, performContext);
   performContext.log(`createPing failed: ${requeued.decision.note}`);
   const redirectFailed = fallback.some((outcome) => !outcome.ok && outcome.action.kind === "redirectCall");
