@@ -71,10 +71,15 @@ export class FakeFunctions implements RecoveryFunctions {
   unreachable = false;
   /** Third parties `moveParticipants` reports as moved. */
   moved: MoveParticipantsResponse["moved"] = [];
+  /** Routes that answer an HTTP error, as the functions service rejects it. */
+  readonly refusals = new Map<FunctionRoute, number>();
 
   private async call<T>(route: FunctionRoute, body: unknown, answer: T): Promise<T> {
     this.calls.push({ route, body });
     if (this.unreachable) throw { status: 0, success: false, message: `POST ${route} failed: network unreachable` };
+    const refusal = this.refusals.get(route);
+    if (refusal !== undefined)
+      throw { status: refusal, success: false, message: `POST ${route} failed with HTTP ${refusal}` };
     return answer;
   }
   registerWorker(body: unknown) {
