@@ -74,6 +74,27 @@ export function recoveryStatus(world: World, agent: Agent, conferenceSid: string
   return agent.readState(conferenceSid)?.recovery?.status ?? null;
 }
 
+/**
+ * Whether Twilio answered a ping's creation 5xx in this scenario (only under injected errors). Creating
+ * a task is not idempotent, so the functions do not repeat it: they requeue the customer at once,
+ * without a target, at high priority (DESIGN step 11) — the recovery then completes by that path.
+ */
+export function pingRefused(world: World): boolean {
+  const pingWorkflow = String(world.stack.outputs.recoveryPingWorkflowSid);
+  return world.stack.twin.requestLog
+    .list((e) => e.seq >= world.firstRequestSeq)
+    .some((e) => e.operation === "createTask" && e.params.WorkflowSid === pingWorkflow && e.status >= 500);
+}
+
+/** Exactly one ping — or none, when Twilio refused its creation and the customer was requeued. */
+export function checkOnePing(world: World): void {
+  if (pingRefused(world)) {
+    world.check("ping creation refused (5xx): no ping, customer requeued", pingTasks(world).length === 0);
+  } else {
+    world.check("exactly one recovery ping", pingTasks(world).length === 1, `${pingTasks(world).length}`);
+  }
+}
+
 /** Starts a call and has `agent` accept it; returns the customer's call SID and the agent's reservation and conference. */
 export async function connectedCall(world: World, agent: Agent) {
   const customer = await world.customerCalls();

@@ -4,10 +4,12 @@ import type { Scenario } from "./types";
 import {
   RELOAD_SECONDS,
   WAIT_MS,
+  checkOnePing,
   connectedCall,
   followedByReconnect,
   heard,
   pingTasks,
+  pingRefused,
   placeOf,
   reconnectTasks,
   reservationStatus,
@@ -35,7 +37,9 @@ async function expectReconnected(
   const reconnects = reconnectTasks(world, call.customer);
   world.check("exactly one re-enqueue", reconnects.length === 1, `${reconnects.length} reconnect tasks`);
   const target = reconnects[0]?.attributes[TaskAttribute.targetWorkerSid];
-  if (options.targeted) world.check(`re-enqueued with targetWorkerSid = ${agent.name}`, target === agent.workerSid);
+  if (options.targeted && !pingRefused(world)) {
+    world.check(`re-enqueued with targetWorkerSid = ${agent.name}`, target === agent.workerSid);
+  }
   world.check(
     "dropped reservation completed",
     reservationStatus(world, call.reservationSid) === "completed",
@@ -54,12 +58,14 @@ export const SCENARIOS: Scenario[] = [
       const call = await connectedCall(world, alice);
       alice.refreshPage(RELOAD_SECONDS);
       await world.advance(RELOAD_SECONDS * 1000 - 250);
-      world.check(
-        "the customer stays in the conference while Alice is away",
-        placeOf(world, call.customer).kind === "conference",
-      );
+      if (!pingRefused(world)) {
+        world.check(
+          "the customer stays in the conference while Alice is away",
+          placeOf(world, call.customer).kind === "conference",
+        );
+      }
       await expectReconnected(world, call, alice, { targeted: true });
-      world.check("exactly one recovery ping", pingTasks(world).length === 1, `${pingTasks(world).length}`);
+      checkOnePing(world);
       await world.advance(4000);
       world.check("Alice's dialog closed", alice.plugin?.port.dialog === null);
     },
@@ -76,9 +82,18 @@ export const SCENARIOS: Scenario[] = [
       alice.disconnectForever();
       await world.settle();
       const ping = pingTasks(world)[0];
+      if (!ping) {
+        // Under injected errors the ping's creation may be refused; the functions then requeue at
+        // once while Alice still counts as Available, a path this scenario's story does not cover.
+        const why = pingRefused(world)
+          ? "Twilio refused its creation (injected 5xx); requeued at once"
+          : "none created";
+        world.check("a recovery ping for Alice", false, why);
+        return;
+      }
       world.check(
         "a recovery ping for Alice",
-        ping?.attributes[TaskAttribute.disconnectedWorkerSid] === alice.workerSid,
+        ping.attributes[TaskAttribute.disconnectedWorkerSid] === alice.workerSid,
       );
       const bobFirst = bob.reservation("pending");
       world.check("Bob is offered the older call", bobFirst?.attributes[TaskAttribute.callSid] === older);
@@ -86,8 +101,8 @@ export const SCENARIOS: Scenario[] = [
       await world.settle();
       // This caller queues before the customer is re-enqueued: their task is older.
       const waiting = await world.customerCalls("Waiting caller");
-      const canceled = await world.until(() => taskOf(world, ping!.sid)?.assignmentStatus === "canceled", WAIT_MS);
-      world.check("ping canceled at its TTL", canceled, taskOf(world, ping!.sid)?.assignmentStatus);
+      const canceled = await world.until(() => taskOf(world, ping.sid)?.assignmentStatus === "canceled", WAIT_MS);
+      world.check("ping canceled at its TTL", canceled, taskOf(world, ping.sid)?.assignmentStatus);
       // The ping's reservation timed out first (its timeout is shorter than the TTL), which moved
       // Alice to the workspace's TimeoutActivity: the customer cannot be routed back to her.
       const port = world.stack.engine.taskrouterPort;
@@ -177,11 +192,15 @@ export const SCENARIOS: Scenario[] = [
         { targeted: true },
       );
       const pings = pingTasks(world);
-      world.check(
-        "one ping, for Bob",
-        pings.length === 1 && pings[0].attributes[TaskAttribute.disconnectedWorkerSid] === bob.workerSid,
-      );
-      world.check("reconnect aimed at Bob", reconnect?.attributes[TaskAttribute.targetWorkerSid] === bob.workerSid);
+      if (pingRefused(world)) {
+        world.check("ping creation refused (5xx): requeued for anyone", pings.length === 0 && reconnect !== undefined);
+      } else {
+        world.check(
+          "one ping, for Bob",
+          pings.length === 1 && pings[0].attributes[TaskAttribute.disconnectedWorkerSid] === bob.workerSid,
+        );
+        world.check("reconnect aimed at Bob", reconnect?.attributes[TaskAttribute.targetWorkerSid] === bob.workerSid);
+      }
     },
   },
   {
@@ -226,7 +245,15 @@ export const SCENARIOS: Scenario[] = [
         alice.refreshPage(RELOAD_SECONDS);
       }
       await world.advance(40_000);
-      world.check("no re-enqueue", reconnectTasks(world, call.customer).length === 0);
+      const reconnects = reconnectTasks(world, call.customer);
+      if (pingRefused(world)) {
+        // Requeued at once (no ping to hang up during): whatever happened next, no task may be
+        // left waiting in a queue for a customer who is gone.
+        const waiting = reconnects.filter((t) => ["pending", "reserved"].includes(t.assignmentStatus));
+        world.check("nothing left waiting in a queue", waiting.length === 0, `${waiting.length} waiting`);
+      } else {
+        world.check("no re-enqueue", reconnects.length === 0);
+      }
       const ping = pingTasks(world)[0];
       if (ping)
         world.check("ping finished", ["completed", "canceled"].includes(ping.assignmentStatus), ping.assignmentStatus);
@@ -240,7 +267,9 @@ export const SCENARIOS: Scenario[] = [
         `${dropped}, marked ${marked}`,
       );
       world.check("Alice's dialog closed", (alice.plugin?.port.dialog ?? null) === null);
-      world.check("state document gone", !stateDocumentExists(world, call.conferenceSid));
+      // After a refused ping the customer waited in the queue, where hanging up sends no conference
+      // callback: the document is left to its TTL (a day).
+      if (!pingRefused(world)) world.check("state document gone", !stateDocumentExists(world, call.conferenceSid));
     },
   })),
   {
@@ -254,7 +283,7 @@ export const SCENARIOS: Scenario[] = [
       await world.advance(2000);
       alice.refreshPage(RELOAD_SECONDS);
       await expectReconnected(world, call, alice, { targeted: true });
-      world.check("exactly one recovery ping", pingTasks(world).length === 1, `${pingTasks(world).length}`);
+      checkOnePing(world);
     },
   },
   {
@@ -270,7 +299,7 @@ export const SCENARIOS: Scenario[] = [
       const delivered = world.stack.edgeRequests.length;
       alice.refreshPage(RELOAD_SECONDS);
       await expectReconnected(world, call, alice, { targeted: true });
-      world.check("exactly one recovery ping", pingTasks(world).length === 1, `${pingTasks(world).length}`);
+      checkOnePing(world);
       // Each distinct callback reached the functions at least three times (the twin's own retries of
       // a failed delivery only add copies).
       const copies = new Map<string, number>();
@@ -316,7 +345,7 @@ export const SCENARIOS: Scenario[] = [
           `${pingTasks(world).length} pings`,
         );
       } else {
-        world.check("exactly one recovery ping", pingTasks(world).length === 1, `${pingTasks(world).length}`);
+        checkOnePing(world);
       }
       world.check("Twilio errors were injected", injected() > before, `${injected() - before} injected`);
       world.note("Scenario", undefined, `${injected() - before} Twilio answers were 429/500/503`, "note");

@@ -27,6 +27,8 @@ export class World {
   private readonly customers: string[] = [];
   /** Tasks that existed before this scenario (earlier scenarios on the same stack): not ours. */
   private readonly earlierTasks: Set<string>;
+  /** Last request-log entry before the scenario: later ones are this scenario's. */
+  readonly firstRequestSeq: number;
 
   constructor(
     readonly stack: Stack,
@@ -37,6 +39,7 @@ export class World {
     this.startMs = clock.now().getTime();
     this.ref = { accountSid: stack.twin.accountSid, workspaceSid: stack.seeded.workspaceSid };
     this.earlierTasks = new Set(stack.engine.taskrouterPort.tasks(this.ref).map((t) => t.sid));
+    this.firstRequestSeq = (stack.twin.requestLog.list().at(-1)?.seq ?? 0) + 1;
     this.unsubscribe.push(
       stack.onEdgeRequest({
         arrived: (request) => this.webhookArrived(request.path, request.body, request.copy),
