@@ -307,4 +307,38 @@ describe("TaskRouter queues, workflows, tasks, reservations", () => {
     await tr().workspaces(ws.sid).tasks(t2.sid).remove();
     expect((await tr().workspaces(ws.sid).tasks.list()).length).toBe(1);
   });
+
+  it("lists tasks whose attributes match EvaluateTaskAttributes (and refuses one that does not parse)", async () => {
+    const ws = await newWorkspace("evaluate");
+    const q = await tr().workspaces(ws.sid).taskQueues.create({ friendlyName: "Everyone" });
+    const wf = await tr()
+      .workspaces(ws.sid)
+      .workflows.create({ friendlyName: "Assign", configuration: config(q.sid) });
+    const create = (attributes: object) =>
+      tr()
+        .workspaces(ws.sid)
+        .tasks.create({ workflowSid: wf.sid, attributes: JSON.stringify(attributes) });
+    const ping = await create({ disconnectedReservationSid: "WR1", recoveryAttemptFailed: false });
+    await create({ disconnectedReservationSid: "WR2", recoveryAttemptFailed: false });
+    const nested = await create({ conversations: { followed_by: "Reconnect Agent" }, priority: 3 });
+    const list = (expression: string) =>
+      tr()
+        .workspaces(ws.sid)
+        .tasks.list({ evaluateTaskAttributes: expression })
+        .then((tasks) => tasks.map((t) => t.sid));
+    expect(await list('disconnectedReservationSid == "WR1"')).toEqual([ping.sid]);
+    expect(await list("disconnectedReservationSid == 'WR3'")).toEqual([]);
+    expect(await list("conversations.followed_by == 'Reconnect Agent' AND priority > 2")).toEqual([nested.sid]);
+    // Combined with the other filters (AND), and carried onto the next page.
+    const paged = await tr()
+      .workspaces(ws.sid)
+      .tasks.list({ evaluateTaskAttributes: "recoveryAttemptFailed == false", pageSize: 1 });
+    expect(paged).toHaveLength(2);
+    const none = await tr()
+      .workspaces(ws.sid)
+      .tasks.list({ evaluateTaskAttributes: "recoveryAttemptFailed == false", assignmentStatus: ["canceled"] });
+    expect(none).toEqual([]);
+    const bad = await restError(() => list("disconnectedReservationSid =="));
+    expect([bad.status, bad.code]).toEqual([400, 20001]);
+  });
 });

@@ -5,6 +5,7 @@
 import type { BackendContext } from "../store";
 import type { TwinEvents } from "../domainEvents";
 import { newSid } from "../http/sids";
+import { parseExpression, evaluateNode, ExpressionSyntaxError, type ExpressionNode } from "../engine/expressions";
 import { stripUndefined } from "../util";
 import {
   DuplicateNameError,
@@ -184,6 +185,25 @@ function checkAttributes(text: string, what = "Attributes"): void {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new InvalidParameterError(`${what} must be a JSON object`);
   }
+}
+
+/**
+ * The `EvaluateTaskAttributes` filter of the task list: the same expression language as workflow
+ * filters, evaluated against each task's attributes. An expression that does not parse is the
+ * caller's error (400), not an empty list.
+ */
+function attributeMatcher(expression: string | undefined): (attributes: string) => boolean {
+  if (expression === undefined) return () => true;
+  let node: ExpressionNode;
+  try {
+    node = parseExpression(expression);
+  } catch (error) {
+    if (error instanceof ExpressionSyntaxError) {
+      throw new InvalidParameterError(`Invalid EvaluateTaskAttributes expression: ${error.message}`);
+    }
+    throw error;
+  }
+  return (attributes) => evaluateNode(node, { document: JSON.parse(attributes) as unknown });
 }
 
 export interface WorkflowConfiguration {
@@ -879,9 +899,12 @@ export class TaskRouterBackend {
       taskQueueName?: string;
       priority?: number;
       ordering?: string;
+      /** A TaskRouter expression over the task's attributes (`EvaluateTaskAttributes`). */
+      evaluateTaskAttributes?: string;
     } = {},
   ): Task[] {
     const state = this.ws(workspaceSid);
+    const matchesAttributes = attributeMatcher(filter.evaluateTaskAttributes);
     const tasks = [...state.tasks.values()].filter((t) => {
       const wf = t.workflowSid ? state.workflows.get(t.workflowSid) : undefined;
       const q = t.taskQueueSid ? state.taskQueues.get(t.taskQueueSid) : undefined;
@@ -891,7 +914,8 @@ export class TaskRouterBackend {
         (filter.workflowName === undefined || wf?.friendlyName === filter.workflowName) &&
         (filter.taskQueueSid === undefined || t.taskQueueSid === filter.taskQueueSid) &&
         (filter.taskQueueName === undefined || q?.friendlyName === filter.taskQueueName) &&
-        (filter.priority === undefined || t.priority === filter.priority)
+        (filter.priority === undefined || t.priority === filter.priority) &&
+        matchesAttributes(t.attributes)
       );
     });
     return sortTasks(tasks, filter.ordering);

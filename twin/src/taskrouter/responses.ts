@@ -579,6 +579,7 @@ export function listTask(req: TwinRequest): TwinResponse {
     taskQueueName: optionalString(req.query, "TaskQueueName"),
     priority: optionalInt(req.query, "Priority"),
     ordering: optionalString(req.query, "Ordering"),
+    evaluateTaskAttributes: optionalString(req.query, "EvaluateTaskAttributes"),
   });
   const now = req.account.clock.now();
   return ok(
