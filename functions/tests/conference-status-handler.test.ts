@@ -3,6 +3,8 @@
 import { FunctionRoute, RecoveryStatus, stateDocumentName, type ConferenceState } from "@flex-call-recovery/vocabulary";
 import { handler } from "../src/functions/conference-status-handler.protected";
 import { handler as registerWorker } from "../src/functions/flex/register-worker";
+import { SERVER_ERROR_RETRIES } from "../src/twilio/client";
+import { PING_CREATE_ATTEMPTS } from "../src/twilio/perform";
 import { FakeTwilio, type LoggedRequest } from "./support/fakeTwilio";
 import {
   CALL_WORKFLOW_SID,
@@ -39,6 +41,11 @@ afterEach(async () => {
 
 const pingCreations = () =>
   fake.log.filter((r) => r.method === "POST" && /\/Tasks$/.test(r.path) && r.params.WorkflowSid === PING_WORKFLOW_SID);
+const isPingCreation = (r: LoggedRequest) =>
+  r.method === "POST" && /\/Tasks$/.test(r.path) && r.params.WorkflowSid === PING_WORKFLOW_SID;
+const isPingLookup = (r: LoggedRequest) => r.method === "GET" && /\/Tasks$/.test(r.path);
+const pingLookups = () => fake.log.filter(isPingLookup);
+const pingTasks = () => [...fake.tasks.values()].filter((t) => t.workflowSid === PING_WORKFLOW_SID);
 const stateOf = (call: Call) => fake.documents.get(stateDocumentName(call.conferenceSid))?.data as ConferenceState;
 
 async function registered(): Promise<Call> {
@@ -81,15 +88,65 @@ describe("conference-status-handler", () => {
     expect(fake.tasks.get(state.recovery!.pingTaskSid!)?.workflowSid).toBe(PING_WORKFLOW_SID);
   });
 
-  it("requeues the customer at once when the ping cannot be created (no redelivery to count on)", async () => {
+  it("creates the ping once when Twilio answered 500 but had created it (the look finds it)", async () => {
     jest.spyOn(console, "log").mockImplementation(() => undefined);
     const call = await registered();
-    const isPingCreation = (r: LoggedRequest) =>
-      r.method === "POST" && /\/Tasks$/.test(r.path) && r.params.WorkflowSid === PING_WORKFLOW_SID;
-    for (let i = 0; i < 6; i++) fake.failNext(isPingCreation, 500);
+    fake.failNextAfterHandling(isPingCreation, 500);
     const answer = await callHandler(handler, context, agentDropped(call));
     expect(answer.statusCode).toBe(200);
-    expect([...fake.tasks.values()].filter((t) => t.workflowSid === PING_WORKFLOW_SID)).toHaveLength(0);
+    expect(pingCreations().map((r) => r.status)).toEqual([500]);
+    const [look] = pingLookups();
+    expect(pingLookups()).toHaveLength(1);
+    expect(look.params).toMatchObject({
+      WorkflowSid: PING_WORKFLOW_SID,
+      EvaluateTaskAttributes: `disconnectedReservationSid == "${call.agent.reservationSid}"`,
+    });
+    const pings = pingTasks();
+    expect(pings).toHaveLength(1);
+    expect(stateOf(call).recovery).toMatchObject({ status: RecoveryStatus.pinging, pingTaskSid: pings[0].sid });
+    // No requeue: the customer stays in the conference for the ping.
+    expect(fake.calls.get(call.customerCallSid)!.twiml).toBeUndefined();
+  });
+
+  it("creates the ping again when Twilio answered 500 and had not created it", async () => {
+    jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const call = await registered();
+    fake.failNext(isPingCreation, 500);
+    const answer = await callHandler(handler, context, agentDropped(call));
+    expect(answer.statusCode).toBe(200);
+    expect(pingCreations().map((r) => r.status)).toEqual([500, 201]);
+    // The look came between the two creations.
+    const order = fake.log.filter((r) => isPingCreation(r) || isPingLookup(r)).map((r) => r.method);
+    expect(order).toEqual(["POST", "GET", "POST"]);
+    const pings = pingTasks();
+    expect(pings).toHaveLength(1);
+    expect(stateOf(call).recovery).toMatchObject({ status: RecoveryStatus.pinging, pingTaskSid: pings[0].sid });
+    expect(fake.calls.get(call.customerCallSid)!.twiml).toBeUndefined();
+  });
+
+  it("requeues the customer when the look for a refused ping fails (nothing repeated blindly)", async () => {
+    jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const call = await registered();
+    fake.failNext(isPingCreation, 500);
+    // The look is a GET: the client retries its 5xx, so every one of its attempts fails.
+    for (let i = 0; i <= SERVER_ERROR_RETRIES; i++) fake.failNext(isPingLookup, 503);
+    const answer = await callHandler(handler, context, agentDropped(call));
+    expect(answer.statusCode).toBe(200);
+    expect(pingCreations().map((r) => r.status)).toEqual([500]);
+    expect(pingTasks()).toHaveLength(0);
+    expect(stateOf(call).recovery).toMatchObject({ status: RecoveryStatus.requeued, pingTaskSid: null });
+  });
+
+  it("requeues the customer when the ping cannot be created after looking and retrying", async () => {
+    jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const call = await registered();
+    for (let i = 0; i < PING_CREATE_ATTEMPTS; i++) fake.failNext(isPingCreation, 500);
+    const answer = await callHandler(handler, context, agentDropped(call));
+    expect(answer.statusCode).toBe(200);
+    expect(pingCreations().map((r) => r.status)).toEqual(Array(PING_CREATE_ATTEMPTS).fill(500));
+    // Each refused creation was followed by a look (the last one too: it may have landed).
+    expect(pingLookups()).toHaveLength(PING_CREATE_ATTEMPTS);
+    expect(pingTasks()).toHaveLength(0);
     expect(stateOf(call).recovery).toMatchObject({ status: RecoveryStatus.requeued, pingTaskSid: null });
     const twiml = fake.calls.get(call.customerCallSid)!.twiml!;
     expect(twiml).toContain(`<Enqueue workflowSid="${CALL_WORKFLOW_SID}"><Task priority="1000">`);
@@ -108,7 +165,7 @@ describe("conference-status-handler", () => {
     jest.spyOn(console, "log").mockImplementation(() => undefined);
     jest.spyOn(console, "error").mockImplementation(() => undefined);
     const call = await registered();
-    fake.failNext((r) => r.method === "POST" && /\/Tasks$/.test(r.path), 500);
+    for (let i = 0; i < PING_CREATE_ATTEMPTS; i++) fake.failNext(isPingCreation, 500);
     // The claim's write succeeds; the requeue's write is refused (not retried: 400).
     let writes = 0;
     fake.failNext((r) => r.host === "sync.twilio.com" && r.method === "POST" && ++writes === 2, 400, 54006);
@@ -214,7 +271,7 @@ describe("conference-status-handler", () => {
 
   it("still creates the ping when Twilio answers 429 (creation) and 503 (state write) on the way", async () => {
     const call = await registered();
-    // A creation is repeated only after a 429; a 5xx on it leads to the requeue (test above).
+    // The client repeats a creation only after a 429; a 5xx on it leads to the look (tests above).
     fake.failNext((r) => r.method === "POST" && /\/Tasks$/.test(r.path), 429, 20429);
     fake.failNext((r) => r.host === "sync.twilio.com" && r.method === "POST", 503);
     const answer = await callHandler(handler, context, agentDropped(call));

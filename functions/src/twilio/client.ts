@@ -32,7 +32,7 @@ export class RetryingRequestClient extends twilio.RequestClient {
     // Creating a task is not idempotent: after a 5xx or a broken connection the task may exist,
     // and a retry would make a second ping. Only answers that guarantee nothing was created are
     // retried for it: 429 (refused before processing; the SDK retries those) and a connection that
-    // was never made.
+    // was never made. After the others, perform.ts looks for the task before creating it again.
     const createsTask = isTaskCreation(opts);
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= SERVER_ERROR_RETRIES;

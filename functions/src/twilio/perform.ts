@@ -110,6 +110,80 @@ async function markTaskDisconnected(
   }
 }
 
+/** Creations of one ping (the first included) when Twilio's answer leaves open whether it exists. */
+export const PING_CREATE_ATTEMPTS = 3;
+const PING_RETRY_BACKOFF_MS = 100;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A 5xx, a timeout or a reset connection after the request went out: Twilio may have created the
+ * task anyway. A 4xx (429 included, after the client's own retries) says it did not.
+ */
+function mayHaveCreated(error: unknown): boolean {
+  return !(isTwilioError(error) && error.status < 500);
+}
+
+/** The ping for the dropped reservation, if one exists: TaskRouter's list filtered by attributes. */
+async function findPing(
+  action: Extract<Action, { kind: "createPing" }>,
+  ctx: PerformContext,
+): Promise<string | undefined> {
+  const reservationSid = action.attributes[TaskAttribute.disconnectedReservationSid];
+  const [ping] = await ctx.client.taskrouter.v1.workspaces(ctx.workspaceSid).tasks.list({
+    workflowSid: action.workflowSid,
+    // SIDs are [A-Z]{2}[0-9a-f]{32}: nothing in them needs escaping inside the quotes.
+    evaluateTaskAttributes: `${TaskAttribute.disconnectedReservationSid} == "${reservationSid}"`,
+    limit: 1,
+  });
+  return ping?.sid;
+}
+
+/**
+ * Creates the ping at most once. Task creation is not idempotent, so the HTTP client does not
+ * repeat it after a 5xx or a broken connection; here such a failure is followed by a look for the
+ * ping (one list request, only on this failure path) and a new creation only when it is absent,
+ * up to PING_CREATE_ATTEMPTS creations with backoff. Without this the customer was requeued at once
+ * while the dropped agent, still Available, could be offered the call and let it time out. When
+ * the look itself fails, the creation's error stands and the caller requeues (DESIGN §2 step 11).
+ */
+async function createPingOnce(
+  action: Extract<Action, { kind: "createPing" }>,
+  attributes: Record<string, unknown>,
+  ctx: PerformContext,
+): Promise<string> {
+  const tasks = ctx.client.taskrouter.v1.workspaces(ctx.workspaceSid).tasks;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const ping = await tasks.create({
+        workflowSid: action.workflowSid,
+        taskChannel: PING_TASK_CHANNEL,
+        attributes: JSON.stringify(attributes),
+        timeout: action.timeoutSeconds,
+        priority: action.priority,
+      });
+      return ping.sid;
+    } catch (error) {
+      if (!mayHaveCreated(error)) throw error;
+      ctx.log(`${describeAction(action)} attempt ${attempt}: ${describeError(error)}; looking for the ping`);
+      // Give a creation still in progress on Twilio's side time to land before looking.
+      await sleep(PING_RETRY_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random()));
+      let found: string | undefined;
+      try {
+        found = await findPing(action, ctx);
+      } catch (lookupError) {
+        ctx.log(`${describeAction(action)}: the look for the ping failed: ${describeError(lookupError)}`);
+        throw error;
+      }
+      if (found) {
+        ctx.log(`${describeAction(action)}: created after all (${found})`);
+        return found;
+      }
+      if (attempt >= PING_CREATE_ATTEMPTS) throw error;
+    }
+  }
+}
+
 async function performOne(action: Action, ctx: PerformContext): Promise<string | undefined> {
   const { client } = ctx;
   const workspace = client.taskrouter.v1.workspaces(ctx.workspaceSid);
@@ -130,14 +204,7 @@ async function performOne(action: Action, ctx: PerformContext): Promise<string |
           [TaskAttribute.disconnectedTaskWorkflowSid]: task.workflowSid,
         };
       }
-      const ping = await workspace.tasks.create({
-        workflowSid: action.workflowSid,
-        taskChannel: PING_TASK_CHANNEL,
-        attributes: JSON.stringify(attributes),
-        timeout: action.timeoutSeconds,
-        priority: action.priority,
-      });
-      return ping.sid;
+      return createPingOnce(action, attributes, ctx);
     }
     case "updateParticipant":
       await client

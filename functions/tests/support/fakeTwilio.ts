@@ -80,7 +80,7 @@ export class FakeTwilio {
   private holding = false;
   private pending: Pending[] = [];
   private waiters: (() => void)[] = [];
-  private failures: { match: (r: LoggedRequest) => boolean; status: number; code: number }[] = [];
+  private failures: { match: (r: LoggedRequest) => boolean; status: number; code: number; handled: boolean }[] = [];
   /** Per correlation id: depths of completed requests. */
   private completedDepth = new Map<string, number>();
   private counter = 0;
@@ -141,7 +141,15 @@ export class FakeTwilio {
   }
   /** The next request matching `match` is answered with an error (`code` is Twilio's). */
   failNext(match: (r: LoggedRequest) => boolean, status: number, code = 20500): void {
-    this.failures.push({ match, status, code });
+    this.failures.push({ match, status, code, handled: false });
+  }
+
+  /**
+   * The next request matching `match` takes effect, then is answered with an error: Twilio's 5xx
+   * after it did the work (the caller cannot tell from the answer).
+   */
+  failNextAfterHandling(match: (r: LoggedRequest) => boolean, status: number, code = 20500): void {
+    this.failures.push({ match, status, code, handled: true });
   }
 
   /** Forget injected failures not used yet. */
@@ -208,9 +216,14 @@ export class FakeTwilio {
   private route(r: LoggedRequest): [number, object, Record<string, string>?] {
     const failure = this.failures.findIndex((f) => f.match(r));
     if (failure >= 0) {
-      const [{ status, code }] = this.failures.splice(failure, 1);
+      const [{ status, code, handled }] = this.failures.splice(failure, 1);
+      if (handled) this.handle(r);
       return this.error(status, code, "injected failure");
     }
+    return this.handle(r);
+  }
+
+  private handle(r: LoggedRequest): [number, object, Record<string, string>?] {
     const p = r.params;
     let m: RegExpExecArray | null;
     // --- iam: Flex token validation
@@ -259,6 +272,16 @@ export class FakeTwilio {
       return [200, this.documentJson(doc)];
     }
     // --- TaskRouter
+    if (r.host === "taskrouter.twilio.com" && r.method === "GET" && /^\/v1\/Workspaces\/\w+\/Tasks$/.test(r.path)) {
+      const matches = attributeEqualities(p.EvaluateTaskAttributes);
+      if (!matches) return this.error(400, 20001, `fake Twilio cannot evaluate ${p.EvaluateTaskAttributes}`);
+      const tasks = [...this.tasks.values()]
+        .filter((t) => p.WorkflowSid === undefined || t.workflowSid === p.WorkflowSid)
+        .filter((t) => matches(JSON.parse(t.attributes) as Record<string, unknown>))
+        .slice(0, Number(p.PageSize ?? 50));
+      const meta = { page: 0, page_size: tasks.length, key: "tasks", next_page_url: null, previous_page_url: null };
+      return [200, { tasks: tasks.map((t) => this.taskJson(t)), meta }];
+    }
     if (r.host === "taskrouter.twilio.com" && /^\/v1\/Workspaces\/\w+\/Tasks$/.test(r.path)) {
       const task: FakeTask = {
         sid: this.sid("WT"),
@@ -373,4 +396,22 @@ export class FakeTwilio {
       coaching: participant.coaching ?? false,
     };
   }
+}
+
+/**
+ * `EvaluateTaskAttributes` as far as this fake needs it: `key == "value"` comparisons joined by
+ * AND (absent: every task). Anything else → null, answered 400, so a test notices an expression
+ * it does not understand instead of matching everything.
+ */
+function attributeEqualities(
+  expression: string | undefined,
+): ((attributes: Record<string, unknown>) => boolean) | null {
+  if (expression === undefined) return () => true;
+  const pairs: [string, string][] = [];
+  for (const part of expression.split(/\s+AND\s+/i)) {
+    const m = /^\s*(\w+)\s*==\s*(?:"([^"]*)"|'([^']*)')\s*$/.exec(part);
+    if (!m) return null;
+    pairs.push([m[1], m[2] ?? m[3]]);
+  }
+  return (attributes) => pairs.every(([key, value]) => attributes[key] === value);
 }
