@@ -75,15 +75,19 @@ export function recoveryStatus(world: World, agent: Agent, conferenceSid: string
 }
 
 /**
- * Whether Twilio answered a ping's creation 5xx in this scenario (only under injected errors). Creating
- * a task is not idempotent, so the functions do not repeat it: they requeue the customer at once,
- * without a target, at high priority (DESIGN step 11) — the recovery then completes by that path.
+ * Whether the functions gave up on the ping in this scenario (only under injected errors): Twilio
+ * answered its creation 5xx and no creation went through. Creating a task is not idempotent, so after
+ * a 5xx the functions look for the ping (task list by `EvaluateTaskAttributes`) and create it again
+ * only when absent, up to three times; when that still fails (or the look does) they requeue the
+ * customer without a target, at high priority (DESIGN step 11) — the recovery then completes by that
+ * path. `sinceSeq`: only requests from that point of the twin's log (default: the scenario's start).
  */
-export function pingRefused(world: World): boolean {
+export function pingRefused(world: World, sinceSeq = world.firstRequestSeq): boolean {
   const pingWorkflow = String(world.stack.outputs.recoveryPingWorkflowSid);
-  return world.stack.twin.requestLog
-    .list((e) => e.seq >= world.firstRequestSeq)
-    .some((e) => e.operation === "createTask" && e.params.WorkflowSid === pingWorkflow && e.status >= 500);
+  const creations = world.stack.twin.requestLog
+    .list((e) => e.seq >= sinceSeq)
+    .filter((e) => e.operation === "createTask" && e.params.WorkflowSid === pingWorkflow);
+  return creations.some((e) => e.status >= 500) && !creations.some((e) => e.status < 300);
 }
 
 /** Exactly one ping — or none, when Twilio refused its creation and the customer was requeued. */
