@@ -159,6 +159,9 @@ describe("conference-status-handler", () => {
     });
     expect(attributes).not.toHaveProperty("targetWorkerSid");
     expect(attributes).not.toHaveProperty("conference");
+    // No ping reservation timed out to make the dropped agent unavailable: the functions did it,
+    // so TaskRouter cannot offer them the requeued customer first.
+    expect(fake.workerActivities.get(call.agent.workerSid)).toBe(fake.timeoutActivitySid);
   });
 
   it("undoes the claim when the ping fails and the requeue cannot even be written", async () => {

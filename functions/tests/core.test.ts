@@ -469,6 +469,8 @@ describe("recovery core: task events", () => {
         callSid: CUSTOMER,
         twiml: enqueueTwiml(CALL_WORKFLOW, 1000, reconnectAttributes(pingAttributes(), null)),
       },
+      // No ping reservation timed out to make the dropped agent unavailable: do what the timeout would.
+      { kind: "setWorkerUnavailable", workerSid: AGENT_A.workerSid },
     ]);
     expect(decide(failed(), state, config, NOW)).toMatchObject({ change: { kind: "keep" }, actions: [] });
     expect(play([...dropA, failed(true)]).decision.actions[0]).toMatchObject({ kind: "updateParticipant" });

@@ -459,8 +459,11 @@ export function decide(
         config.reconnectPriority,
         reconnectAttributes(event.pingAttributes, null),
       );
+      // The dropped agent still shows available (no ping reservation timed out to move them), so
+      // TaskRouter could offer them the customer first: set them unavailable, as a timeout would.
       return write(withRecovery(state, { status: RecoveryStatus.requeued }, now), "ping not created, requeued", [
         redirectCustomer(state, event.participants ?? [], twimlText),
+        { kind: "setWorkerUnavailable", workerSid: state.recovery.droppedWorkerSid },
       ]);
     }
 

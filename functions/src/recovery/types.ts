@@ -133,7 +133,12 @@ export type Action =
   | { kind: "completeReservation"; taskSid: string; reservationSid: string }
   | { kind: "endConference"; conferenceSid: string }
   /** Let the agent's Sync identity read this conference's state document (Sync ACL). */
-  | { kind: "grantStateRead"; conferenceSid: string; identity: string };
+  | { kind: "grantStateRead"; conferenceSid: string; identity: string }
+  /**
+   * Move a worker to the workspace's timeout activity, as TaskRouter does when a reservation times
+   * out: a dropped agent whose ping never existed must not be offered the requeued customer.
+   */
+  | { kind: "setWorkerUnavailable"; workerSid: string };
 
 /** What to do with the state document. */
 export type StateChange = { kind: "keep" } | { kind: "write"; state: ConferenceState } | { kind: "delete" };

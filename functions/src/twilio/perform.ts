@@ -55,6 +55,8 @@ export function describeAction(action: Action): string {
       return `completeReservation ${action.taskSid}/${action.reservationSid}`;
     case "grantStateRead":
       return `grantStateRead ${action.conferenceSid} to ${action.identity}`;
+    case "setWorkerUnavailable":
+      return `setWorkerUnavailable ${action.workerSid}`;
   }
 }
 
@@ -233,6 +235,11 @@ async function performOne(action: Action, ctx: PerformContext): Promise<string |
     case "grantStateRead":
       await ctx.store.grantRead(action.conferenceSid, action.identity);
       return;
+    case "setWorkerUnavailable": {
+      const { timeoutActivitySid } = await workspace.fetch();
+      await workspace.workers(action.workerSid).update({ activitySid: timeoutActivitySid });
+      return;
+    }
   }
 }
 

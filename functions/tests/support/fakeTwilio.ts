@@ -75,6 +75,10 @@ export class FakeTwilio {
   readonly flexTokens = new Map<string, { worker_sid: string; identity: string }>();
   /** Reservation SID → the worker it was offered to. */
   readonly reservationWorkers = new Map<string, string>();
+  /** Worker SID → activity SID set through the API. */
+  readonly workerActivities = new Map<string, string>();
+  /** The workspace's timeout activity (where TaskRouter puts a worker whose reservation timed out). */
+  readonly timeoutActivitySid = "WA" + "0".repeat(31) + "9";
   readonly log: LoggedRequest[] = [];
   private server: Server | null = null;
   private holding = false;
@@ -316,6 +320,13 @@ export class FakeTwilio {
           reservation_status: task.reservations.get(m[2]),
         },
       ];
+    }
+    if (r.host === "taskrouter.twilio.com" && (m = /^\/v1\/Workspaces\/(\w+)$/.exec(r.path)) && r.method === "GET") {
+      return [200, { sid: m[1], timeout_activity_sid: this.timeoutActivitySid }];
+    }
+    if (r.host === "taskrouter.twilio.com" && (m = /^\/v1\/Workspaces\/\w+\/Workers\/(\w+)$/.exec(r.path))) {
+      if (r.method === "POST" && p.ActivitySid) this.workerActivities.set(m[1], p.ActivitySid);
+      return [200, { sid: m[1], activity_sid: this.workerActivities.get(m[1]) ?? null }];
     }
     if (r.host === "taskrouter.twilio.com" && (m = /^\/v1\/Workspaces\/\w+\/Tasks\/(\w+)$/.exec(r.path))) {
       const task = this.tasks.get(m[1]);
