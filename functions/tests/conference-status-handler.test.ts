@@ -6,14 +6,7 @@ import { handler as registerWorker } from "../src/functions/flex/register-worker
 import { SERVER_ERROR_RETRIES } from "../src/twilio/client";
 import { PING_CREATE_ATTEMPTS } from "../src/twilio/perform";
 import { FakeTwilio, type LoggedRequest } from "./support/fakeTwilio";
-import {
-  CALL_WORKFLOW_SID,
-  callHandler,
-  contextFor,
-  installRuntime,
-  PING_WORKFLOW_SID,
-  removeRuntime,
-} from "./support/runtime";
+import { CALL_WORKFLOW_SID, callHandler, PING_WORKFLOW_SID, withFakeTwilio } from "./support/runtime";
 import {
   addAgent,
   agentDropped,
@@ -27,16 +20,9 @@ import {
 
 let fake: FakeTwilio;
 let context: Record<string, string>;
-
-beforeAll(installRuntime);
-afterAll(removeRuntime);
-beforeEach(async () => {
-  fake = await new FakeTwilio().start();
-  context = contextFor(fake.url);
-});
-afterEach(async () => {
-  jest.restoreAllMocks();
-  await fake.stop();
+withFakeTwilio((started, contextOfIt) => {
+  fake = started;
+  context = contextOfIt;
 });
 
 const pingCreations = () =>

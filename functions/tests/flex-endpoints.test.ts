@@ -8,21 +8,14 @@ import { handler as registerWorker } from "../src/functions/flex/register-worker
 import { handler as syncToken } from "../src/functions/flex/sync-token";
 import { handler as unregisterWorker } from "../src/functions/flex/unregister-worker";
 import { FakeTwilio } from "./support/fakeTwilio";
-import { callHandler, contextFor, installRuntime, removeRuntime, SYNC_SERVICE_SID } from "./support/runtime";
+import { callHandler, SYNC_SERVICE_SID, withFakeTwilio } from "./support/runtime";
 import { addAgent, agentDropped, registerBody, seedCall, type Call } from "./support/scenario";
 
 let fake: FakeTwilio;
 let context: Record<string, string>;
-
-beforeAll(installRuntime);
-afterAll(removeRuntime);
-beforeEach(async () => {
-  fake = await new FakeTwilio().start();
-  context = contextFor(fake.url);
-});
-afterEach(async () => {
-  jest.restoreAllMocks();
-  await fake.stop();
+withFakeTwilio((started, contextOfIt) => {
+  fake = started;
+  context = contextOfIt;
 });
 
 const FLEX = "https://flex.twilio.com";

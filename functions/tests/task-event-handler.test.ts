@@ -11,28 +11,14 @@ import { handler as conferenceStatus } from "../src/functions/conference-status-
 import { handler as registerWorker } from "../src/functions/flex/register-worker";
 import { handler } from "../src/functions/task-event-handler.protected";
 import { FakeTwilio, type FakeTask } from "./support/fakeTwilio";
-import {
-  CALL_WORKFLOW_SID,
-  callHandler,
-  contextFor,
-  installRuntime,
-  PING_WORKFLOW_SID,
-  removeRuntime,
-} from "./support/runtime";
+import { CALL_WORKFLOW_SID, callHandler, PING_WORKFLOW_SID, withFakeTwilio } from "./support/runtime";
 import { agentDropped, enqueuedAttributes, registerBody, seedCall, type Call } from "./support/scenario";
 
 let fake: FakeTwilio;
 let context: Record<string, string>;
-
-beforeAll(installRuntime);
-afterAll(removeRuntime);
-beforeEach(async () => {
-  fake = await new FakeTwilio().start();
-  context = contextFor(fake.url);
-});
-afterEach(async () => {
-  jest.restoreAllMocks();
-  await fake.stop();
+withFakeTwilio((started, contextOfIt) => {
+  fake = started;
+  context = contextOfIt;
 });
 
 const stateOf = (call: Call) => fake.documents.get(stateDocumentName(call.conferenceSid))?.data as ConferenceState;

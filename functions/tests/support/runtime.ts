@@ -2,6 +2,7 @@
 // context (environment) and a callback turned into a promise. One place installs and removes the
 // globals (STYLE §19).
 import { FunctionEnv } from "@flex-call-recovery/vocabulary";
+import { FakeTwilio } from "./fakeTwilio";
 
 export class TestResponse {
   statusCode = 200;
@@ -76,5 +77,23 @@ export function callHandler(handler: AnyHandler, context: object, event: unknown
       }
     };
     Promise.resolve(handler(context as never, event as never, callback)).catch(reject);
+  });
+}
+
+/**
+ * The handler suites' set-up: the runtime globals for the file, a fresh fake Twilio per test
+ * (handed over with a context pointing at it), mocks restored and the fake stopped after each.
+ */
+export function withFakeTwilio(use: (fake: FakeTwilio, context: Record<string, string>) => void): void {
+  let fake: FakeTwilio | null = null;
+  beforeAll(installRuntime);
+  afterAll(removeRuntime);
+  beforeEach(async () => {
+    fake = await new FakeTwilio().start();
+    use(fake, contextFor(fake.url));
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await fake?.stop();
   });
 }
