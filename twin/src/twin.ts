@@ -50,6 +50,8 @@ export class Twin {
   readonly validator: SpecValidator | null;
   // Accounts by account SID; the twin serves one unless a test adds more.
   private accounts = new Map<string, AccountStore>();
+  /** Called after every reset (the behaviour engine clears its own state there). */
+  private readonly resetListeners: (() => void)[] = [];
   private server: Server | null = null;
   private readonly seedFlex: boolean;
   /** SIDs of the seeded Flex account (default account), when `flexAccount` is on. */
@@ -116,6 +118,17 @@ export class Twin {
       this.addAccount(account.accountSid, account.authToken);
     }
     this.requestLog.clear();
+    // Whoever keeps state beside the stores (the behaviour engine) forgets it too.
+    for (const listener of [...this.resetListeners]) listener();
+  }
+
+  /** Calls `listener` after every `reset()` (also `POST /_twin/reset`); returns the unsubscribe. */
+  onReset(listener: () => void): () => void {
+    this.resetListeners.push(listener);
+    return () => {
+      const i = this.resetListeners.indexOf(listener);
+      if (i >= 0) this.resetListeners.splice(i, 1);
+    };
   }
 
   async listen(port = 0, host = "127.0.0.1"): Promise<void> {

@@ -173,6 +173,8 @@ export class TwinEngine {
     this.agents = director;
     this.listen();
     this.unsubscribe.push(twin.hooks.use((request, next) => this.middleware(request, next)));
+    // `POST /_twin/reset` empties the stores; the engine's timers, faults and sinks go with them.
+    this.unsubscribe.push(twin.onReset(() => this.reset()));
   }
 
   /** Resolves when no webhook is in flight and no REST-started voice work is pending. */
