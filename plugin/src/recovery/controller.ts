@@ -136,19 +136,11 @@ export class RecoveryController {
     const conference = this.conferences.get(reservationSid);
     const live = conference ? liveParticipantCount(conference) : 0;
     if (live <= 2) {
-      await this.bounded("end conference on hangup", async () => {
-        try {
-          await this.port.functions.endConference({ conferenceSid: registration.conferenceSid });
-        } catch (error) {
-          // 409: another registered agent is still on the call (our view of the legs was stale), so
-          // the functions keep the conference up; this leg must still leave as a graceful end.
-          if (!isConflict(error)) throw error;
-          await this.port.functions.unregisterWorker({
-            conferenceSid: registration.conferenceSid,
-            workerCallSid: registration.callSid,
-          });
-        }
-      });
+      // The functions keep the conference up (unregistering only this leg) when another
+      // registered agent is still on it, whatever our view of the legs.
+      await this.bounded("end conference on hangup", () =>
+        this.port.functions.endConference({ conferenceSid: registration.conferenceSid }),
+      );
       return;
     }
     await this.bounded("unregister on hangup", () =>
@@ -516,9 +508,4 @@ export class RecoveryController {
     this.lastDialog = key;
     this.port.setDialog(dialog);
   }
-}
-
-/** True for a functions answer of 409 (the service rejects with `{ status, ...body }`). */
-function isConflict(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { status?: unknown }).status === 409;
 }

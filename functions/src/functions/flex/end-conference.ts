@@ -1,5 +1,5 @@
 // `flex/end-conference`: the agent hung up with two or fewer live participants (as the plugin
-// counts them; the registered workers in the document are checked here, 409 when others remain). Worker legs keep
+// counts them; the registered workers in the document decide here). Worker legs keep
 // endConferenceOnExit=false (so a drop leaves the customer on the line), hence a hangup has to
 // end the conference explicitly. The caller's leg is unregistered in the same write, so the
 // leave that follows is graceful.
@@ -24,12 +24,15 @@ export const handler = flexHandler("end-conference", async ({ context, body, tok
       throw new BadRequest(`the caller is not a registered worker of ${request.conferenceSid}`, 403);
     }
     // The plugin's participant count is its own view: never end a conference another registered
-    // agent is still on (a warm transfer, a reconnect racing the hangup). Unregister instead.
+    // agent is still on (a warm transfer, a reconnect racing the hangup); the caller's leg is
+    // unregistered instead, so its leave is graceful and the others stay with the customer.
     const others = Object.values(state.workers).filter((worker) => worker.workerSid !== token.worker_sid);
-    if (others.length > 0) {
-      throw new BadRequest(
-        `conference ${request.conferenceSid} still has ${others.length} other registered worker(s): not ended (unregister the leg instead)`,
-        409,
+    if (others.length > 0 && leg) {
+      return decide(
+        { kind: "unregisterWorker", conferenceSid: request.conferenceSid, workerCallSid: leg.callSid },
+        state,
+        services.config,
+        services.now(),
       );
     }
     return decide(
