@@ -32,7 +32,7 @@ const SKIP_DIRS = new Set([
 const SKIP_FILES = new Set(["package-lock.json"]);
 const CODE_EXTENSIONS = new Set([".ts", ".tsx", ".js", ".mjs", ".cjs"]);
 const TEXT_EXTENSIONS = new Set([".md", ".yml", ".yaml", ".json", ".sh", ...CODE_EXTENSIONS]);
-/** A file that must spell the patterns (this script, its tests) opts out with this marker. */
+/** A file that must spell the patterns (this script, its tests) opts out with this marker in its first 3 lines. */
 const IGNORE_FILE_MARKER = "check-doc-refs: ignore-file";
 
 /** Documents this project's authors kept outside the repository; named, they are never followable. */
@@ -224,7 +224,7 @@ const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s)>\]"'`]*/gi;
 /** Every finding of one file: `{ file, line, column, message }`. */
 function checkFile(root, file, names) {
   const text = readFileSync(join(root, file), "utf8");
-  if (text.includes(IGNORE_FILE_MARKER)) return [];
+  if (text.split("\n", 3).some((line) => line.includes(IGNORE_FILE_MARKER))) return [];
   const findings = [];
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
@@ -259,7 +259,9 @@ function checkFile(root, file, names) {
   }
 
   // 2. Bare paths of markdown documents (`infra/README.md`, `docs/x.md#y`) in prose and comments.
-  for (const m of scanned.matchAll(/(?<![\w/.@-])((?:\.{1,2}\/)*[\w.-]+(?:\/[\w.-]+)*\.md)(#[\w-]+)?(?![\w/])/g)) {
+  // In markdown, links were checked above: their text and target are not bare paths.
+  const bare = isMarkdown ? scanned.replace(/!?\[[^\]\n]*\]\([^)\n]*\)/g, (link) => " ".repeat(link.length)) : scanned;
+  for (const m of bare.matchAll(/(?<![\w/.@-])((?:\.{1,2}\/)*[\w.-]+(?:\/[\w.-]+)*\.md)(#[\w-]+)?(?![\w/])/g)) {
     if (isMarkdown && inRanges(fences, m.index)) continue;
     const target = m[1] + (m[2] ?? "");
     if (/^reference\//.test(m[1])) continue; // reported by rule 3
@@ -274,7 +276,11 @@ function checkFile(root, file, names) {
       "a design document outside the repository",
     ],
     [/\bSTYLE(?:\.md)?\s*§\s*\d+|\bSTYLE\.md\b/g, "a style guide outside the repository"],
-    [/(?<![\w/.-])reference\/(?:[\w./-]*[\w/-])?/g, "a reference folder outside the repository", { unlessExists: true }],
+    [
+      /(?<![\w/.-])reference\/(?:[\w./-]*[\w/-])?/g,
+      "a reference folder outside the repository",
+      { unlessExists: true },
+    ],
     [OUTSIDE_NAMES, "a notes file outside the repository"],
     [/\bpitfalls?\s*(?:\d+|:)/gi, "a numbered pitfall of notes outside the repository"],
     [/\bissues?\s+#?\d+(?:['’]s)?/gi, "an issue number (issues are not part of the repository)"],

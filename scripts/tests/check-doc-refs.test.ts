@@ -48,7 +48,7 @@ const GOOD: Record<string, string> = {
     "Colour `#333` in inline code.",
   ].join("\n"),
   "docs/architecture.md": "# Architecture\n\n## The flow, step by step\n\nBack to the [README](../README.md).\n",
-  "docs/decisions/0001-x.md": "# 1. X\n\nSee [architecture](../architecture.md#architecture).\n",
+  "docs/decisions/0001-x.md": "# 1. X\n\nSee [architecture.md](../architecture.md#architecture).\n",
   "src/index.ts": [
     "// Why: see docs/architecture.md#the-flow-step-by-step and README.md.",
     'const colour = "#333";',
@@ -103,6 +103,12 @@ const BAD: [string, string, string, RegExp][] = [
     "src/k.ts",
     "// fixed in #12\nexport {};\n",
     /"#12" looks like an issue number/,
+  ],
+  [
+    "a reference in a file whose ignore marker is not at the top",
+    "docs/m.md",
+    "# M\n\nText.\n\nThe marker `check-doc-refs: ignore-file` only counts in the first lines; issue 5.\n",
+    /"issue 5" cites an issue number/,
   ],
   [
     "a section of an unknown document",
