@@ -11,6 +11,8 @@ export const FunctionRoute = {
   endConference: "/flex/end-conference",
   moveParticipants: "/flex/move-participants",
   syncToken: "/flex/sync-token",
+  /** Supervisors only: today's recovery summary (the supervisor view in Flex). */
+  recoveries: "/flex/recoveries",
 } as const;
 export type FunctionRoute = (typeof FunctionRoute)[keyof typeof FunctionRoute];
 
