@@ -76,7 +76,8 @@ export interface OutcomeLog {
 
 /** Sync error 54301: unique name taken (a concurrent first record of the day created the list). */
 const UNIQUE_NAME_EXISTS = 54301;
-const PAGE_SIZE = 1000;
+/** Sync answers 400 above 100 items per page (PageSize `maximum: 100` in twilio_sync_v1.json). */
+const PAGE_SIZE = 100;
 
 export function syncOutcomeLog(client: TwilioClient, syncServiceSid: string): OutcomeLog {
   const service = client.sync.v1.services(syncServiceSid);

@@ -254,6 +254,9 @@ export class FakeTwilio {
         list.items.push(item);
         return [201, { index: list.items.length - 1, data: item.data, date_created: item.created.toISOString() }];
       }
+      // Twilio's description of this list: PageSize at most 100 (twilio_sync_v1.json).
+      if (Number(p.PageSize ?? 50) > 100)
+        return this.error(400, 20001, "Invalid query parameter PageSize: must be <= 100");
       const items = list.items.map((item, index) => ({
         index,
         data: item.data,
