@@ -4,10 +4,10 @@ import { FunctionEnv, FunctionRoute, type ConferenceState } from "@flex-call-rec
 import { functionUrl, recoveryConfig, requiredSetting, type FunctionContext } from "../config";
 import { syncStateStore, transact, type Committed, type StateStore, type StoredState } from "../state/store";
 import { createTwilioClient, type TwilioClient } from "../twilio/client";
-import { recordOutcome, syncOutcomeLog, type OutcomeLog } from "../outcomes/outcomes";
 import { perform, type ActionOutcome, type PerformContext } from "../twilio/perform";
 import { decide, factActions } from "./core";
 import type { RecoveryConfig, RecoveryEvent } from "./types";
+import { recordOutcome, syncOutcomeLog, type OutcomeLog } from "../outcomes/outcomes";
 
 export interface Services {
   client: TwilioClient;
@@ -23,8 +23,7 @@ export interface Services {
 /** Everything a handler needs, for one invocation; `correlationId` names what it is handling. */
 export function servicesFor(context: FunctionContext, correlationId: string): Services {
   const client = createTwilioClient(context, correlationId);
-  const syncServiceSid = requiredSetting(context, FunctionEnv.syncServiceSid);
-  const store = syncStateStore(client, syncServiceSid);
+  const store = syncStateStore(client, requiredSetting(context, FunctionEnv.syncServiceSid));
   return {
     client,
     store,
@@ -36,7 +35,7 @@ export function servicesFor(context: FunctionContext, correlationId: string): Se
       announceUrl: functionUrl(context, FunctionRoute.announce),
       log: (message) => console.log(`[${correlationId}] ${message}`),
     },
-    outcomes: syncOutcomeLog(client, syncServiceSid),
+    outcomes: syncOutcomeLog(client, requiredSetting(context, FunctionEnv.syncServiceSid)),
     now: () => new Date().toISOString(),
   };
 }
