@@ -6,13 +6,13 @@ export const FunctionRoute = {
   conferenceStatusHandler: "/conference-status-handler",
   taskEventHandler: "/task-event-handler",
   announce: "/announce",
+  /** Supervisors only: today's recovery summary (the supervisor view in Flex). */
+  recoveries: "/flex/recoveries",
   registerWorker: "/flex/register-worker",
   unregisterWorker: "/flex/unregister-worker",
   endConference: "/flex/end-conference",
   moveParticipants: "/flex/move-participants",
   syncToken: "/flex/sync-token",
-  /** Supervisors only: today's recovery summary (the supervisor view in Flex). */
-  recoveries: "/flex/recoveries",
 } as const;
 export type FunctionRoute = (typeof FunctionRoute)[keyof typeof FunctionRoute];
 
