@@ -75,9 +75,13 @@ export interface RouterReservation {
   dateCreated: Date;
 }
 
-/** Capacity of a channel a worker has no explicit capacity for: Flex gives voice 1, others more. */
-export function defaultChannelCapacity(channel: string): number {
-  return channel === "voice" ? 1 : 3;
+/**
+ * Capacity of a channel a worker has no explicit capacity for: 1, as the WorkerChannel resource
+ * reports (`configured_capacity` 1 in Twilio's OpenAPI examples; Flex handles one voice call at a
+ * time). More only through the Worker Channels API.
+ */
+export function defaultChannelCapacity(): number {
+  return 1;
 }
 
 export interface TaskRouterPort {

@@ -576,8 +576,7 @@ export class VoiceEngine {
       url: settings.url,
       method: settings.method === "GET" ? "GET" : "POST",
       purpose: "conference-status",
-      // Voice callbacks are not retried unless the URL has a connection override (#rc=).
-      retry: false,
+      retry: "voice",
       body: {
         kind: "form",
         params: {
