@@ -114,6 +114,7 @@ export class AgentDirector {
   login(accountSid: string, workerSid: string): void {
     const agent = this.require(accountSid, workerSid);
     agent.online = true;
+    this.flex.pageLoaded(accountSid, workerSid);
     this.bridge.setAvailable(accountSid, agent.workspaceSid, workerSid, true);
   }
 
@@ -224,6 +225,7 @@ export class AgentDirector {
       if (agent.gone) return;
       // Back: the view lists the live reservations, as a reloaded Flex does.
       agent.online = true;
+      this.flex.pageLoaded(accountSid, workerSid);
     });
     this.timers.add(timer);
   }
