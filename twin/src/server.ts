@@ -5,7 +5,14 @@
 import { IncomingMessage, ServerResponse } from "http";
 import { fromTwinPath, TWIN_CORRELATION_HEADER } from "@flex-call-recovery/vocabulary";
 import { CONTROL_PREFIX, ControlError } from "./control/api";
-import { AuthenticationError, MethodNotAllowedError, NotFoundError, toErrorBody, TwilioError } from "./http/errors";
+import {
+  AuthenticationError,
+  MethodNotAllowedError,
+  NotFoundError,
+  toErrorBody,
+  TooManyRequestsError,
+  TwilioError,
+} from "./http/errors";
 import { parseMultipart } from "./http/multipart";
 import { newSid } from "./http/sids";
 import { Params, parseForm } from "./http/params";
@@ -172,11 +179,23 @@ async function handle(twin: Twin, req: IncomingMessage, res: ServerResponse): Pr
   };
 
   let response: TwinResponse;
-  try {
-    response = await twin.hooks.run(info, dispatch);
-  } catch (error) {
-    const body = toErrorBody(error);
+  const caller = parseBasicAuth(headerValue(req, "authorization") ?? undefined)?.username ?? "";
+  const inFlight = twin.inFlight.get(caller) ?? 0;
+  if (twin.concurrencyLimit !== null && host && inFlight >= twin.concurrencyLimit) {
+    const body = toErrorBody(new TooManyRequestsError());
     response = { status: body.status, body };
+  } else {
+    twin.inFlight.set(caller, inFlight + 1);
+    try {
+      response = await twin.hooks.run(info, dispatch);
+    } catch (error) {
+      const body = toErrorBody(error);
+      response = { status: body.status, body };
+    } finally {
+      const left = (twin.inFlight.get(caller) ?? 1) - 1;
+      if (left > 0) twin.inFlight.set(caller, left);
+      else twin.inFlight.delete(caller);
+    }
   }
 
   if (twin.validator) {

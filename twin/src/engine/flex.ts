@@ -89,7 +89,7 @@ export class FlexOrchestrator {
   private readonly voice: VoiceEngine;
   private readonly taskrouter: FlexTaskRouterBridge;
   private readonly isClientOnline: (accountSid: string, workerSid: string) => boolean;
-  private readonly resetDelayMs: number;
+  private resetDelayMs: number;
   private readonly clock: Clock | undefined;
   private readonly timers = new Set<TimerHandle>();
   // Worker legs by `${accountSid}/${callSid}`.
@@ -106,6 +106,12 @@ export class FlexOrchestrator {
     this.clock = options.clock;
     if (this.resetDelayMs > 0 && !this.clock) throw new Error("FlexOrchestrator: resetDelayMs needs a clock");
     this.unsubscribe = this.voice.onEvent((event) => this.onVoiceEvent(event));
+  }
+
+  /** Sets the UI's reaction time before its reset lands (ms, twin clock; 0 = at once). */
+  setResetDelay(ms: number): void {
+    if (ms > 0 && !this.clock) throw new Error("FlexOrchestrator: resetDelayMs needs a clock");
+    this.resetDelayMs = ms;
   }
 
   dispose(): void {
