@@ -3,7 +3,7 @@
 // authenticate → (validate the request) → handler → errors to Twilio's body → (validate the
 // answer) → log. Control routes under /_twin/ skip auth, middleware and validation.
 import { IncomingMessage, ServerResponse } from "http";
-import { fromTwinPath, TWIN_CORRELATION_HEADER } from "@flex-call-recovery/vocabulary";
+import { fromTwinPath, TWIN_CORRELATION_HEADER } from "./url";
 import { CONTROL_PREFIX, ControlError } from "./control/api";
 import {
   AuthenticationError,

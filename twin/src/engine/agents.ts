@@ -4,7 +4,7 @@
 // agent's WebRTC leg without a hangup and, some seconds later, the UI is back and sees its
 // reservations; a customer's hangup ends the call at any moment. This module is not Twilio's API:
 // the control API exposes it under /_twin/ (see integration.ts).
-import { ParticipantLabel } from "@flex-call-recovery/vocabulary";
+import { FlexParticipantLabel as ParticipantLabel } from "../flexFacts";
 import type { Clock, TimerHandle } from "./clockPort";
 import type { FlexConferenceOptions, FlexOrchestrator } from "./flex";
 import type { RouterReservation } from "./taskRouterPort";

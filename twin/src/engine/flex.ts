@@ -10,7 +10,7 @@
 //   is written only when it differs from what this page wrote last for the task
 //   (`previousEndConferenceOnExits`, page memory: empty again after a reload). It runs only while
 //   the agent's Flex UI is loaded, after the UI's reaction time (`resetDelayMs`).
-import { ParticipantLabel, TaskAttribute } from "@flex-call-recovery/vocabulary";
+import { FlexParticipantLabel as ParticipantLabel, FlexTaskAttribute as TaskAttribute } from "../flexFacts";
 import type { Clock, TimerHandle } from "./clockPort";
 import type { RouterReservation, RouterTask, RouterWorker } from "./taskRouterPort";
 import type { VoiceEngine, VoiceEvent } from "./voice";
