@@ -19,21 +19,13 @@ import { Params, parseForm } from "./http/params";
 import { productHost, TwinResponse, UploadedFile, type HttpMethod } from "./http/router";
 import type { RequestInfo } from "./hooks";
 import { RequestLog } from "./requestLog";
+import { readBody } from "./http/readBody";
 import type { Twin } from "./twin";
 
 interface ParsedBody {
   form: Params;
   json: unknown;
   files: UploadedFile[];
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 /** Form, JSON or multipart, by Content-Type; a malformed JSON body is a 400 answered after auth. */

@@ -5,7 +5,7 @@
 // reservations; a customer's hangup ends the call at any moment. This module is not Twilio's API:
 // the control API exposes it under /_twin/ (see integration.ts).
 import { FlexParticipantLabel as ParticipantLabel } from "../flexFacts";
-import type { Clock, TimerHandle } from "./clockPort";
+import type { Clock, TimerHandle } from "../clock";
 import type { FlexConferenceOptions, FlexOrchestrator } from "./flex";
 import type { RouterReservation } from "./taskRouterPort";
 import type { VoiceEngine } from "./voice";

@@ -17,7 +17,7 @@
 // - wrapping and completed reservations follow the task; completing the last live reservation
 //   completes the task; freed capacity lets the next task be reserved.
 import { randomBytes } from "crypto";
-import type { Clock, TimerHandle } from "./clockPort";
+import type { Clock, TimerHandle } from "../clock";
 import { buildPayload, TaskRouterEventName, type EventSubjects, type TaskRouterEvent } from "./taskRouterEvents";
 import {
   defaultChannelCapacity,

@@ -11,7 +11,7 @@
 //   (`previousEndConferenceOnExits`, page memory: empty again after a reload). It runs only while
 //   the agent's Flex UI is loaded, after the UI's reaction time (`resetDelayMs`).
 import { FlexParticipantLabel as ParticipantLabel, FlexTaskAttribute as TaskAttribute } from "../flexFacts";
-import type { Clock, TimerHandle } from "./clockPort";
+import type { Clock, TimerHandle } from "../clock";
 import type { RouterReservation, RouterTask, RouterWorker } from "./taskRouterPort";
 import type { VoiceEngine, VoiceEvent } from "./voice";
 

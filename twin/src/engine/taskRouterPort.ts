@@ -1,5 +1,5 @@
 // What the TaskRouter engine reads and writes, as a narrow port: the twin's REST store implements
-// it through an adapter, and `MemoryTaskRouterStore` implements it for pure tests. Records carry
+// it through an adapter, and a memory store (tests/engine/helpers) implements it for pure tests. Records carry
 // only the fields routing needs; names follow Twilio's resource fields in camelCase.
 import type { WorkflowConfiguration } from "./workflow";
 

@@ -10,7 +10,7 @@
 import http from "http";
 import https from "https";
 import { getExpectedBodyHash, getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
-import type { Clock } from "./clockPort";
+import type { Clock } from "../clock";
 
 export type WebhookBody = { kind: "form"; params: Record<string, string> } | { kind: "json"; json: string };
 

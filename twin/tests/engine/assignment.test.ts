@@ -13,7 +13,7 @@ import {
 import { ManualClock } from "../../src/clock";
 import { AssignmentEngine, TASK_TTL_EXCEEDED_REASON } from "../../src/engine/assignment";
 import type { TaskRouterEvent } from "../../src/engine/taskRouterEvents";
-import { MemoryTaskRouterStore } from "../../src/engine/taskRouterMemoryStore";
+import { MemoryTaskRouterStore } from "./helpers/memoryTaskRouterStore";
 import type { RouterWorker, WorkspaceRef } from "../../src/engine/taskRouterPort";
 
 const ACCOUNT = "AC" + "0".repeat(32);
