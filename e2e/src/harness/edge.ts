@@ -3,7 +3,7 @@
 // X-Twilio-Signature for its public URL (https://<domain><path>), signed with the account's auth
 // token; anything else is answered 401 before the function runs. Everything else is passed to
 // twilio-run unchanged. The twin delivers the environment's webhooks here.
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "http";
+import { createServer, request as httpRequest, type Server } from "http";
 import type { AddressInfo } from "net";
 import { validateRequest, validateRequestWithBody } from "twilio/lib/webhooks/webhooks";
 import { readBody } from "@flex-call-recovery/twin";
