@@ -3,9 +3,10 @@
 // X-Twilio-Signature for its public URL (https://<domain><path>), signed with the account's auth
 // token; anything else is answered 401 before the function runs. Everything else is passed to
 // twilio-run unchanged. The twin delivers the environment's webhooks here.
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "http";
+import { createServer, request as httpRequest, type Server } from "http";
 import type { AddressInfo } from "net";
 import { validateRequest, validateRequestWithBody } from "twilio/lib/webhooks/webhooks";
+import { readBody } from "@flex-call-recovery/twin";
 
 /** One request the edge answered (the demo's timeline and the attack suite read these). */
 export interface EdgeRequest {
@@ -46,15 +47,6 @@ export interface Edge {
 }
 
 const KEEP_BODY_BYTES = 64 * 1024;
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 function parseBody(contentType: string, raw: Buffer): unknown {
   if (raw.length > KEEP_BODY_BYTES) return null;

@@ -5,7 +5,7 @@
 // `release()` (to force races and to observe which calls run in parallel) and `failNext()`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { TWIN_CORRELATION_HEADER } from "@flex-call-recovery/vocabulary";
+import { TWIN_CORRELATION_HEADER } from "@flex-call-recovery/twin/url";
 
 export interface SyncDocument {
   sid: string;
