@@ -1,20 +1,38 @@
-// `npm run build -w plugin`: writes plugin/build/ (main bundle + lazy chunks), all of which the
-// infra uploads under one base path.
+// `npm run build -w plugin`: writes plugin/build/: the main bundle (what Flex loads on every page)
+// and the content-hashed Sync chunk (a public asset; see src/lazy/chunks.ts).
 import fs from "node:fs";
-import { build } from "esbuild";
-import { BUILD_DIR, buildTargets } from "./buildConfig";
+import path from "node:path";
+import { build, type Metafile } from "esbuild";
+import { BUILD_DIR, chunkTarget, mainTarget } from "./buildConfig";
 
-export async function buildPlugin(): Promise<string[]> {
+export interface BuiltPlugin {
+  main: string;
+  /** Chunk name → file name inside BUILD_DIR. */
+  chunks: { sync: string };
+}
+
+/** File name of each entry in a metafile (entry point relative path → output file name). */
+function outputsOf(metafile: Metafile): string[] {
+  return Object.entries(metafile.outputs)
+    .filter(([, out]) => out.entryPoint)
+    .map(([file]) => path.basename(file));
+}
+
+export async function buildPlugin(minify = true): Promise<BuiltPlugin> {
   fs.rmSync(BUILD_DIR, { recursive: true, force: true });
-  const targets = buildTargets(true);
-  await Promise.all(targets.map((t) => build(t.options)));
-  return targets.map((t) => t.options.outfile as string);
+  const chunk = await build(chunkTarget(minify));
+  const [sync] = outputsOf(chunk.metafile!);
+  const chunks = { sync };
+  const main = mainTarget(minify, chunks);
+  await build(main);
+  return { main: main.outfile as string, chunks };
 }
 
 if (require.main === module) {
   const started = Date.now();
   buildPlugin().then(
-    (files) => console.log(`built ${files.length} files into ${BUILD_DIR} in ${Date.now() - started} ms`),
+    (built) =>
+      console.log(`built ${built.main} and ${Object.values(built.chunks).join(", ")} in ${Date.now() - started} ms`),
     (error) => {
       console.error(error);
       process.exit(1);

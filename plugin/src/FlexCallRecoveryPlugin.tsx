@@ -11,7 +11,6 @@ import { loadChunk } from "./lazy/chunks";
 import type { StateWatcher } from "./sync/stateWatcher";
 import { createDialogStore } from "./custom-components/RecoveryDialog/dialogStore";
 import { RecoveryDialogHost } from "./custom-components/RecoveryDialog/RecoveryDialogHost";
-import type { RecoveryDialogChunk } from "./custom-components/RecoveryDialog/RecoveryDialogProps";
 import * as AcceptTask from "./flex-hooks/actions/AcceptTask";
 import * as HangupCall from "./flex-hooks/actions/HangupCall";
 import * as TransferTask from "./flex-hooks/actions/TransferTask";
@@ -66,8 +65,11 @@ export function startRecovery(
     loadStateWatcher:
       options.loadStateWatcher ??
       (() => {
-        watcher ??= loadChunk<typeof import("./sync/stateWatcher")>("sync").then((chunk) =>
-          chunk.createStateWatcher(() => functions.syncToken().then((answer) => answer.token)),
+        watcher ??= loadChunk<Pick<typeof import("./sync/stateWatcher"), "createStateWatcher">>(
+          "sync",
+          settings.assetBaseUrl,
+        ).then((chunk) =>
+          chunk.createStateWatcher(() => functions.syncToken().then((answer) => answer.token), twilioRegion(manager)),
         );
         watcher.catch(() => (watcher = null));
         return watcher;
@@ -87,10 +89,18 @@ export function startRecovery(
       key="flex-call-recovery-dialog"
       store={dialog}
       translate={port.translate}
-      loadDialog={() => loadChunk<RecoveryDialogChunk>("dialog")}
       onContinue={() => controller.continueWithoutRecovery()}
     />,
   );
   port.log.info(`started for ${port.workerSid}; functions at ${settings.serverlessDomain}`);
   return { controller, port };
+}
+
+/**
+ * The account's Twilio region as Flex reports it (flex-project-template reads the same field for
+ * its SyncClient); undefined means us1. twilio-sync turns it into `cds.<region>.twilio.com`.
+ */
+export function twilioRegion(manager: FlexManagerLike): string | undefined {
+  const region = manager.configuration?.sdkOptions?.flex?.environmentConfig?.region;
+  return typeof region === "string" && /^[a-z0-9-]+$/.test(region) ? region : undefined;
 }
