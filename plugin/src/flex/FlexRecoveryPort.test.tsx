@@ -178,13 +178,16 @@ describe("Flex adapter with the real @twilio/flex-ui", () => {
     expect(s.rootChildren).toHaveLength(1);
   });
 
-  it("beforeAcceptTask adds the conference status callback to call tasks", async () => {
-    const payload = { task: voiceTask("WRcall", "pending"), conferenceOptions: { endConferenceOnExit: false } };
+  it("beforeAcceptTask adds the status callback and keeps the conference up when the first agent's leg drops", async () => {
+    // No options from the caller: Flex's own preprocessing (updateAcceptTaskPayload) sets
+    // endConferenceOnExit=true for the first agent before our listener runs; a drop before
+    // register-worker lands would then end the customer's call.
+    const payload = { task: voiceTask("WRcall", "pending") };
     await Actions.invokeAction("AcceptTask", payload);
     const accepted = s.actions.find((a) => a.name === "AcceptTask");
-    // Flex's own preprocessing ran too (it sets endConferenceOnExit etc.); our keys survive it.
     expect(accepted?.payload.conferenceOptions).toEqual(
       expect.objectContaining({
+        endConferenceOnExit: false,
         endConferenceOnCustomerExit: true,
         conferenceStatusCallback: `https://fcr-1234-dev.twil.io${FunctionRoute.conferenceStatusHandler}${CONFERENCE_STATUS_CALLBACK_OVERRIDES}`,
         conferenceStatusCallbackMethod: "POST",

@@ -40,7 +40,12 @@ export interface RecoveryDialogHostProps {
 
 export function RecoveryDialogHost({ store, translate, onContinue }: RecoveryDialogHostProps) {
   const [state, setState] = React.useState<DialogState | null>(store.get());
-  React.useEffect(() => store.subscribe(() => setState(store.get())), [store]);
+  React.useEffect(() => {
+    const unsubscribe = store.subscribe(() => setState(store.get()));
+    // The controller may have opened the dialog between this render and the subscription.
+    setState(store.get());
+    return unsubscribe;
+  }, [store]);
   if (!state) return null;
   return (
     <RecoveryDialog
