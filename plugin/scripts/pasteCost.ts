@@ -9,13 +9,13 @@ const PIECES: Record<string, string> = {
   "Theme.Provider (@twilio-paste/theme, direct)": `export { Theme } from "@twilio-paste/theme";`,
   "Box (@twilio-paste/box, direct)": `export { Box } from "@twilio-paste/box";`,
   "Box (@twilio-paste/core/box)": `export { Box } from "@twilio-paste/core/box";`,
-  "Paragraph": `export { Paragraph } from "@twilio-paste/core/paragraph";`,
-  "Heading": `export { Heading } from "@twilio-paste/core/heading";`,
-  "Stack": `export { Stack } from "@twilio-paste/core/stack";`,
-  "Spinner": `export { Spinner } from "@twilio-paste/core/spinner";`,
-  "Callout": `export { Callout, CalloutText } from "@twilio-paste/core/callout";`,
-  "Button": `export { Button } from "@twilio-paste/core/button";`,
-  "Modal": `export { Modal, ModalBody, ModalFooter, ModalFooterActions } from "@twilio-paste/core/modal";`,
+  Paragraph: `export { Paragraph } from "@twilio-paste/core/paragraph";`,
+  Heading: `export { Heading } from "@twilio-paste/core/heading";`,
+  Stack: `export { Stack } from "@twilio-paste/core/stack";`,
+  Spinner: `export { Spinner } from "@twilio-paste/core/spinner";`,
+  Callout: `export { Callout, CalloutText } from "@twilio-paste/core/callout";`,
+  Button: `export { Button } from "@twilio-paste/core/button";`,
+  Modal: `export { Modal, ModalBody, ModalFooter, ModalFooterActions } from "@twilio-paste/core/modal";`,
   "all of the above (the former dialog chunk)": `export { Theme } from "@twilio-paste/core/theme";
 export { Modal, ModalBody, ModalFooter, ModalFooterActions } from "@twilio-paste/core/modal";
 export { Heading } from "@twilio-paste/core/heading"; export { Paragraph } from "@twilio-paste/core/paragraph";

@@ -53,7 +53,9 @@ if (require.main === module) {
         return;
       }
       const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`.padStart(9);
-      console.log(`${"output".padEnd(8)}${"raw".padStart(9)}${"minified".padStart(10)}${"min+gzip".padStart(10)}  file`);
+      console.log(
+        `${"output".padEnd(8)}${"raw".padStart(9)}${"minified".padStart(10)}${"min+gzip".padStart(10)}  file`,
+      );
       for (const r of sizes.rows)
         console.log(`${r.label.padEnd(8)}${kb(r.raw)} ${kb(r.minified)} ${kb(r.gzipped)}  ${r.file}`);
       const verdict = (n: number, budget: number) => `${n} B min+gzip (${n <= budget ? "within" : "OVER"} ${budget} B)`;

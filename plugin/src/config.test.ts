@@ -26,7 +26,13 @@ describe("readSettings", () => {
 
   it("falls back to the defaults for missing or malformed values", () => {
     const settings = readSettings({
-      ui_attributes: { [PLUGIN_SETTINGS_KEY]: { autoAcceptReconnect: "yes", stallTimeoutSeconds: -1, assetBaseUrl: "javascript:alert(1)" } },
+      ui_attributes: {
+        [PLUGIN_SETTINGS_KEY]: {
+          autoAcceptReconnect: "yes",
+          stallTimeoutSeconds: -1,
+          assetBaseUrl: "javascript:alert(1)",
+        },
+      },
     });
     expect(settings).toEqual({ serverlessDomain: "", ...DEFAULT_PLUGIN_SETTINGS });
     expect(isConfigured(settings)).toBe(false);

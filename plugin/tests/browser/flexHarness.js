@@ -1,4 +1,4 @@
-/* global window, document, React, ReactDOM */
+/* global window, document, fetch, React, ReactDOM */
 // A page that plays Flex for the built plugin bundle: it provides the globals Flex provides
 // (React, ReactDOM, Redux, ReactRedux from their UMD builds; Twilio.Flex below) and a scripted
 // TaskRouter worker the test drives through `window.harness`. Only what the plugin touches exists.
@@ -210,7 +210,8 @@
   }
   async function loadPlugins(list, injectSrc) {
     const plugins = Flex.Plugins.plugins;
-    for (const entry of list) plugins.push(Object.assign({ phase: 3 }, entry, { uuid: "uuid-" + ++uuidCounter, state: "NotStarted" }));
+    for (const entry of list)
+      plugins.push(Object.assign({ phase: 3 }, entry, { uuid: "uuid-" + ++uuidCounter, state: "NotStarted" }));
     await Promise.all(
       plugins.map(async (definition) => {
         const script = document.createElement("script");
@@ -236,7 +237,8 @@
           });
           if (!response.ok) throw new Error("HTTP " + response.status);
           const text = await response.text();
-          if (!text) throw new Error("Plugin " + definition.name + " url " + definition.src + " provided no sourcecode");
+          if (!text)
+            throw new Error("Plugin " + definition.name + " url " + definition.src + " provided no sourcecode");
           script.textContent = text;
           document.body.appendChild(script);
         } catch (error) {

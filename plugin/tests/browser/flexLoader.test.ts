@@ -176,7 +176,6 @@ async function openAgentPage(
   const page = await context.newPage();
   const agent: AgentPage = { page, posts: [], assets: [], errors: [] };
   page.on("pageerror", (error) => agent.errors.push(String(error)));
-  if (process.env.DEBUG_PAGE) page.on("console", (m) => process.stdout.write(`[page] ${m.text()}\n`));
   await page.route("**/*", (route) => serve(route, v, agent, options.functionsDown ?? false));
   await page.goto(PAGE_URL);
   await page.evaluate(
@@ -282,7 +281,11 @@ describe.each([
       FunctionRoute.moveParticipants,
     ]);
     expect(posts.every((p) => p.body.Token === TOKEN)).toBe(true);
-    expect(posts[1].body).toMatchObject({ conferenceSid: NEW_CONF, workerCallSid: "CAalice-new", reservationSid: RECONNECT });
+    expect(posts[1].body).toMatchObject({
+      conferenceSid: NEW_CONF,
+      workerCallSid: "CAalice-new",
+      reservationSid: RECONNECT,
+    });
     expect(posts[2].body).toMatchObject({ fromConferenceSid: OLD_CONF, toConferenceSid: NEW_CONF });
     // Sync in the account's region, as Flex reports it (sdkOptions.flex.environmentConfig.region).
     expect(await page.evaluate(() => window.harness.record.syncRegion)).toBe("au1");
@@ -394,7 +397,10 @@ describe("the real Sync chunk", () => {
           const script = document.createElement("script");
           script.src = src;
           script.onload = () =>
-            resolve(typeof (window as unknown as Record<string, any>).__flexCallRecoveryChunks?.sync?.createStateWatcher);
+            resolve(
+              typeof (window as unknown as { __flexCallRecoveryChunks?: { sync?: { createStateWatcher?: unknown } } })
+                .__flexCallRecoveryChunks?.sync?.createStateWatcher,
+            );
           script.onerror = () => reject(new Error(`failed: ${src}`));
           document.head.appendChild(script);
         }),
