@@ -15,7 +15,8 @@ import {
   pollingWatchState,
   testReservation,
   type TestAgent,
-} from "./testPort";
+  conferenceState,
+} from "../../testing";
 import { StringTemplates } from "./strings";
 import type { ParticipantView } from "./types";
 
@@ -89,30 +90,15 @@ const reconnectReservation = (workerSid = ME, workerName = "Alice") =>
   });
 
 function state(status: RecoveryStatus, updatedTime: string): ConferenceState {
-  return {
-    v: 1,
+  return conferenceState({
+    status,
+    updatedTime,
     conferenceSid: OLD_CONF,
-    taskSid: "WTdropped",
-    workflowSid: "WWvoice",
-    customerCallSid: "CAcustomer",
-    customerGone: false,
-    conferenceEnded: false,
-    workers: {},
-    recovery: {
-      status,
-      droppedWorkerSid: ME,
-      droppedWorkerName: "Alice",
-      droppedCallSid: "CAalice-old",
-      droppedTaskSid: "WTdropped",
-      droppedReservationSid: DROPPED,
-      disconnectedTime: DROP_TIME,
-      pingTaskSid: "WTping",
-      reconnectTaskSid: null,
-      reconnectedWorkerSid: null,
-      updatedTime,
-    },
-    seenEventIds: [],
-  };
+    droppedWorkerSid: ME,
+    droppedWorkerName: "Alice",
+    droppedReservationSid: DROPPED,
+    disconnectedTime: DROP_TIME,
+  });
 }
 
 /** The page reloaded during a recovery: the dropped task is there, wrapping, before the plugin starts. */

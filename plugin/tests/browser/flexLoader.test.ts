@@ -31,6 +31,7 @@ import {
 } from "@flex-call-recovery/vocabulary";
 import { buildPlugin, type BuiltPlugin } from "../../scripts/build";
 import { BUILD_DIR, MAIN_FILE, PLUGIN_DIR } from "../../scripts/buildConfig";
+import { conferenceState } from "../../testing";
 import { launchChromium } from "./launchChromium";
 
 export const ARTIFACTS = path.join(PLUGIN_DIR, "test-artifacts");
@@ -102,32 +103,14 @@ interface AgentPage {
   errors: string[];
 }
 
-function state(status: RecoveryStatus, updatedTime: string): ConferenceState {
-  return {
-    v: 1,
+const state = (status: RecoveryStatus, updatedTime: string): ConferenceState =>
+  conferenceState({
+    status,
+    updatedTime,
     conferenceSid: OLD_CONF,
-    taskSid: "WTdropped",
-    workflowSid: "WWvoice",
-    customerCallSid: "CAcustomer",
-    customerGone: false,
-    conferenceEnded: false,
-    workers: {},
-    recovery: {
-      status,
-      droppedWorkerSid: ME,
-      droppedWorkerName: "Alice Example",
-      droppedCallSid: "CAalice-old",
-      droppedTaskSid: "WTdropped",
-      droppedReservationSid: DROPPED,
-      disconnectedTime: "2026-01-01T12:00:00Z",
-      pingTaskSid: "WTping",
-      reconnectTaskSid: null,
-      reconnectedWorkerSid: null,
-      updatedTime,
-    },
-    seenEventIds: [],
-  };
-}
+    droppedWorkerSid: ME,
+    droppedReservationSid: DROPPED,
+  });
 
 const droppedLeg = {
   [TaskAttribute.disconnectedTaskSid]: "WTdropped",
