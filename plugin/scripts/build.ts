@@ -1,5 +1,5 @@
 // `npm run build -w plugin`: writes plugin/build/: the main bundle (what Flex loads on every page)
-// and the content-hashed Sync chunk (a public asset; see src/lazy/chunks.ts).
+// and the content-hashed chunks (public assets; see src/lazy/chunks.ts).
 import fs from "node:fs";
 import path from "node:path";
 import { build, type Metafile } from "esbuild";
@@ -8,21 +8,23 @@ import { BUILD_DIR, chunkTarget, mainTarget } from "./buildConfig";
 export interface BuiltPlugin {
   main: string;
   /** Chunk name → file name inside BUILD_DIR. */
-  chunks: { sync: string };
+  chunks: { sync: string; supervisor: string };
 }
 
-/** File name of each entry in a metafile (entry point relative path → output file name). */
-function outputsOf(metafile: Metafile): string[] {
-  return Object.entries(metafile.outputs)
-    .filter(([, out]) => out.entryPoint)
-    .map(([file]) => path.basename(file));
+/** The output file name of the chunk whose entry point ends with `entry`. */
+function outputOf(metafile: Metafile, entry: string): string {
+  const found = Object.entries(metafile.outputs).find(([, out]) => out.entryPoint?.endsWith(entry));
+  if (!found) throw new Error(`build: no output for ${entry}`);
+  return path.basename(found[0]);
 }
 
 export async function buildPlugin(minify = true): Promise<BuiltPlugin> {
   fs.rmSync(BUILD_DIR, { recursive: true, force: true });
   const chunk = await build(chunkTarget(minify));
-  const [sync] = outputsOf(chunk.metafile!);
-  const chunks = { sync };
+  const chunks = {
+    sync: outputOf(chunk.metafile!, "sync/syncChunk.ts"),
+    supervisor: outputOf(chunk.metafile!, "supervisor/supervisorChunk.ts"),
+  };
   const main = mainTarget(minify, chunks);
   await build(main);
   return { main: main.outfile as string, chunks };

@@ -66,20 +66,23 @@ const common: BuildOptions = {
   tsconfig: path.join(PLUGIN_DIR, "tsconfig.json"),
 };
 
-/** The Sync chunk: an IIFE whose script registers its exports (src/sync/syncChunk.ts). */
+/** The chunks: IIFEs whose scripts register their exports (src/sync/syncChunk.ts, src/supervisor/supervisorChunk.ts). */
 export function chunkTarget(minify: boolean): BuildOptions {
   return {
     ...common,
     minify,
     format: "iife",
-    entryPoints: { [`${PLUGIN_NAME}.sync`]: path.join(PLUGIN_DIR, "src/sync/syncChunk.ts") },
+    entryPoints: {
+      [`${PLUGIN_NAME}.sync`]: path.join(PLUGIN_DIR, "src/sync/syncChunk.ts"),
+      [`${PLUGIN_NAME}.supervisor`]: path.join(PLUGIN_DIR, "src/supervisor/supervisorChunk.ts"),
+    },
     entryNames: "[name].[hash]",
     outdir: BUILD_DIR,
     metafile: true,
   };
 }
 
-/** The main bundle, told the chunk's file name (content-hashed) at build time. */
+/** The main bundle, told the chunks' file names (content-hashed) at build time. */
 export function mainTarget(minify: boolean, chunkFiles: Record<string, string>): BuildOptions {
   return {
     ...common,

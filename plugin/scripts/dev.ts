@@ -37,9 +37,13 @@ async function startBuilds(dir: string): Promise<BuildContext[]> {
         name: "rebuild-main",
         setup(build) {
           build.onEnd(async (result) => {
-            const sync = Object.entries(result.metafile?.outputs ?? {}).find(([, o]) => o.entryPoint)?.[0];
-            if (!sync || path.basename(sync) === chunks.sync) return;
-            chunks = { sync: path.basename(sync) };
+            const names: Record<string, string> = {};
+            for (const [file, out] of Object.entries(result.metafile?.outputs ?? {})) {
+              if (out.entryPoint?.endsWith("syncChunk.ts")) names.sync = path.basename(file);
+              if (out.entryPoint?.endsWith("supervisorChunk.ts")) names.supervisor = path.basename(file);
+            }
+            if (!names.sync || JSON.stringify(names) === JSON.stringify(chunks)) return;
+            chunks = names;
             await main?.dispose();
             main = await context({ ...mainTarget(false, chunks), outfile: path.join(dir, MAIN_FILE) });
             await main.watch();

@@ -1,11 +1,12 @@
-// The one lazy chunk (twilio-sync, for the live recovery state) and how the main bundle finds it.
+// The lazy chunks (twilio-sync for the live recovery state; the supervisor view) and how the main
+// bundle finds them.
 //
 // Flex 2.17's loader (`PluginManager` in @twilio/flex-ui's bundle) runs the main bundle either as a
 // `<script src>` of the listed URL or, behind the `plugin-render-inject-src` flag, as an inline
 // script whose text it fetched with the agent's token (`X-Flex-JWE`): then `document.currentScript`
 // has no `src`. A private plugin version is served only with that token, which no script or
-// `import()` of ours can add. So the chunk is a PUBLIC, content-hashed asset (it holds only
-// twilio-sync, no secret); the infra writes the folder's public URL into the plugin's settings
+// `import()` of ours can add. So each chunk is a PUBLIC, content-hashed asset (no secret in
+// either); the infra writes the folder's public URL into the plugin's settings
 // (`assetBaseUrl`). Without that setting the chunk is looked for next to the main bundle's own URL
 // (a script-src load, e.g. the dev server). The chunk is a classic script, like the main bundle:
 // a module `import()` of another origin needs CORS headers, which Twilio does not promise for assets.
@@ -13,7 +14,7 @@ import { PLUGIN_NAME } from "@flex-call-recovery/vocabulary";
 
 declare const __FLEX_CALL_RECOVERY_CHUNKS__: Record<ChunkName, string> | undefined;
 
-export type ChunkName = "sync";
+export type ChunkName = "sync" | "supervisor";
 
 /** Global the chunk's script registers its exports under (per chunk name). */
 export const CHUNK_REGISTRY = "__flexCallRecoveryChunks";
@@ -22,7 +23,7 @@ export const CHUNK_REGISTRY = "__flexCallRecoveryChunks";
 export const CHUNK_FILES: Record<ChunkName, string> =
   typeof __FLEX_CALL_RECOVERY_CHUNKS__ !== "undefined"
     ? __FLEX_CALL_RECOVERY_CHUNKS__
-    : { sync: `${PLUGIN_NAME}.sync.js` };
+    : { sync: `${PLUGIN_NAME}.sync.js`, supervisor: `${PLUGIN_NAME}.supervisor.js` };
 
 let ownScriptUrl: string | null = null;
 
