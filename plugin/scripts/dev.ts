@@ -46,6 +46,7 @@ async function startBuilds(dir: string): Promise<BuildContext[]> {
             chunks = names;
             await main?.dispose();
             main = await context({ ...mainTarget(false, chunks), outfile: path.join(dir, MAIN_FILE) });
+            await main.rebuild(); // watch() alone does not wait for the first build
             await main.watch();
           });
         },
