@@ -19,7 +19,8 @@ function outputOf(metafile: Metafile, entry: string): string {
 }
 
 export async function buildPlugin(minify = true): Promise<BuiltPlugin> {
-  fs.rmSync(BUILD_DIR, { recursive: true, force: true });
+  // No wipe first: two test files may build at once; same sources give the same files. Files of
+  // earlier builds (other hashes) are removed afterwards.
   const chunk = await build(chunkTarget(minify));
   const chunks = {
     sync: outputOf(chunk.metafile!, "sync/syncChunk.ts"),
@@ -27,6 +28,9 @@ export async function buildPlugin(minify = true): Promise<BuiltPlugin> {
   };
   const main = mainTarget(minify, chunks);
   await build(main);
+  const keep = new Set([path.basename(main.outfile as string), ...Object.values(chunks)]);
+  for (const file of fs.readdirSync(BUILD_DIR))
+    if (!keep.has(file)) fs.rmSync(path.join(BUILD_DIR, file), { force: true, recursive: true });
   return { main: main.outfile as string, chunks };
 }
 
