@@ -260,18 +260,6 @@ export class RecoveryStack extends pulumi.ComponentResource {
       child,
     );
 
-    // One plugin bundle serves every stack: it finds this stack's functions through ui_attributes.
-    const pluginSettings = new FlexUiAttribute(
-      `${name}-plugin-settings`,
-      {
-        key: PLUGIN_SETTINGS_KEY,
-        value: pulumi
-          .all([functions.domain, args.pluginSettings])
-          .apply(([serverlessDomain, settings]) => ({ ...settings, serverlessDomain }) satisfies PluginSettings),
-      },
-      child,
-    );
-
     const plugin = args.plugin
       ? new FlexPluginRelease(
           `${name}-plugin`,
@@ -283,10 +271,26 @@ export class RecoveryStack extends pulumi.ComponentResource {
             bundleHash: args.plugin.bundleHash,
             changelog: pulumi.interpolate`flex-call-recovery ${args.plugin.version}`,
           },
-          // Released after its settings exist, so the first load finds them.
-          { parent: this, dependsOn: [pluginSettings] },
+          { parent: this },
         )
       : null;
+
+    // One plugin bundle serves every stack: it finds this stack's functions, and where its lazy
+    // chunk is (the released version's public folder), through ui_attributes. Written after the
+    // release, which is what knows that folder; until then a freshly loaded plugin has no settings.
+    new FlexUiAttribute(
+      `${name}-plugin-settings`,
+      {
+        key: PLUGIN_SETTINGS_KEY,
+        value: pulumi
+          .all([functions.domain, args.pluginSettings, plugin ? plugin.assetBaseUrl : undefined])
+          .apply(
+            ([serverlessDomain, settings, assetBaseUrl]) =>
+              ({ ...settings, serverlessDomain, ...(assetBaseUrl ? { assetBaseUrl } : {}) }) satisfies PluginSettings,
+          ),
+      },
+      child,
+    );
 
     // Null rather than absent when the plugin part is off: outputs keep one shape per stack.
     this.workspaceSid = workspace.sid;

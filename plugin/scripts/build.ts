@@ -1,20 +1,44 @@
-// `npm run build -w plugin`: writes plugin/build/ (main bundle + lazy chunks), all of which the
-// infra uploads under one base path.
+// `npm run build -w plugin`: writes plugin/build/: the main bundle (what Flex loads on every page)
+// and the content-hashed chunks (public assets; see src/lazy/chunks.ts).
 import fs from "node:fs";
-import { build } from "esbuild";
-import { BUILD_DIR, buildTargets } from "./buildConfig";
+import path from "node:path";
+import { build, type Metafile } from "esbuild";
+import { BUILD_DIR, chunkTarget, mainTarget } from "./buildConfig";
 
-export async function buildPlugin(): Promise<string[]> {
-  fs.rmSync(BUILD_DIR, { recursive: true, force: true });
-  const targets = buildTargets(true);
-  await Promise.all(targets.map((t) => build(t.options)));
-  return targets.map((t) => t.options.outfile as string);
+export interface BuiltPlugin {
+  main: string;
+  /** Chunk name → file name inside BUILD_DIR. */
+  chunks: { sync: string; supervisor: string };
+}
+
+/** The output file name of the chunk whose entry point ends with `entry`. */
+function outputOf(metafile: Metafile, entry: string): string {
+  const found = Object.entries(metafile.outputs).find(([, out]) => out.entryPoint?.endsWith(entry));
+  if (!found) throw new Error(`build: no output for ${entry}`);
+  return path.basename(found[0]);
+}
+
+export async function buildPlugin(minify = true): Promise<BuiltPlugin> {
+  // No wipe first: two test files may build at once; same sources give the same files. Files of
+  // earlier builds (other hashes) are removed afterwards.
+  const chunk = await build(chunkTarget(minify));
+  const chunks = {
+    sync: outputOf(chunk.metafile!, "sync/syncChunk.ts"),
+    supervisor: outputOf(chunk.metafile!, "supervisor/supervisorChunk.ts"),
+  };
+  const main = mainTarget(minify, chunks);
+  await build(main);
+  const keep = new Set([path.basename(main.outfile as string), ...Object.values(chunks)]);
+  for (const file of fs.readdirSync(BUILD_DIR))
+    if (!keep.has(file)) fs.rmSync(path.join(BUILD_DIR, file), { force: true, recursive: true });
+  return { main: main.outfile as string, chunks };
 }
 
 if (require.main === module) {
   const started = Date.now();
   buildPlugin().then(
-    (files) => console.log(`built ${files.length} files into ${BUILD_DIR} in ${Date.now() - started} ms`),
+    (built) =>
+      console.log(`built ${built.main} and ${Object.values(built.chunks).join(", ")} in ${Date.now() - started} ms`),
     (error) => {
       console.error(error);
       process.exit(1);

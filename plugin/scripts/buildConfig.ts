@@ -1,9 +1,9 @@
-// esbuild settings of the plugin: one classic-script main bundle for Flex's loader plus ES-module
-// chunks loaded on demand. Shared by the build and size scripts.
+// esbuild settings of the plugin: one classic-script main bundle for Flex's loader, plus the Sync
+// chunk, a classic script too, content-hashed, loaded on demand (src/lazy/chunks.ts says why).
+// Shared by the build, size and dev scripts.
 import path from "node:path";
 import type { BuildOptions, Plugin } from "esbuild";
 import { PLUGIN_NAME } from "@flex-call-recovery/vocabulary";
-import { CHUNK_FILES } from "../src/lazy/chunks";
 
 export const PLUGIN_DIR = path.resolve(__dirname, "..");
 export const BUILD_DIR = path.join(PLUGIN_DIR, "build");
@@ -66,48 +66,30 @@ const common: BuildOptions = {
   tsconfig: path.join(PLUGIN_DIR, "tsconfig.json"),
 };
 
-/** The three outputs; `minify` false gives the "raw" size the size script reports. */
-export function buildTargets(minify: boolean): { label: string; options: BuildOptions }[] {
-  return [
-    {
-      label: "main",
-      options: {
-        ...common,
-        minify,
-        format: "iife",
-        entryPoints: [path.join(PLUGIN_DIR, "src/index.ts")],
-        outfile: path.join(BUILD_DIR, MAIN_FILE),
-      },
+/** The chunks: IIFEs whose scripts register their exports (src/sync/syncChunk.ts, src/supervisor/supervisorChunk.ts). */
+export function chunkTarget(minify: boolean): BuildOptions {
+  return {
+    ...common,
+    minify,
+    format: "iife",
+    entryPoints: {
+      [`${PLUGIN_NAME}.sync`]: path.join(PLUGIN_DIR, "src/sync/syncChunk.ts"),
+      [`${PLUGIN_NAME}.supervisor`]: path.join(PLUGIN_DIR, "src/supervisor/supervisorChunk.ts"),
     },
-    {
-      label: "sync chunk",
-      options: {
-        ...common,
-        minify,
-        format: "esm",
-        entryPoints: [path.join(PLUGIN_DIR, "src/sync/stateWatcher.ts")],
-        outfile: path.join(BUILD_DIR, CHUNK_FILES.sync),
-      },
-    },
-    {
-      label: "dialog chunk",
-      options: {
-        ...common,
-        minify,
-        format: "esm",
-        entryPoints: [path.join(PLUGIN_DIR, "src/custom-components/RecoveryDialog/RecoveryDialog.tsx")],
-        outfile: path.join(BUILD_DIR, CHUNK_FILES.dialog),
-      },
-    },
-    {
-      label: "supervisor chunk",
-      options: {
-        ...common,
-        minify,
-        format: "esm",
-        entryPoints: [path.join(PLUGIN_DIR, "src/supervisor/RecoveriesView.tsx")],
-        outfile: path.join(BUILD_DIR, CHUNK_FILES.supervisor),
-      },
-    },
-  ];
+    entryNames: "[name].[hash]",
+    outdir: BUILD_DIR,
+    metafile: true,
+  };
+}
+
+/** The main bundle, told the chunks' file names (content-hashed) at build time. */
+export function mainTarget(minify: boolean, chunkFiles: Record<string, string>): BuildOptions {
+  return {
+    ...common,
+    minify,
+    format: "iife",
+    define: { ...FPB_DEFINES, __FLEX_CALL_RECOVERY_CHUNKS__: JSON.stringify(chunkFiles) },
+    entryPoints: [path.join(PLUGIN_DIR, "src/index.ts")],
+    outfile: path.join(BUILD_DIR, MAIN_FILE),
+  };
 }

@@ -11,7 +11,6 @@ import { loadChunk } from "./lazy/chunks";
 import type { StateWatcher } from "./sync/stateWatcher";
 import { createDialogStore } from "./custom-components/RecoveryDialog/dialogStore";
 import { RecoveryDialogHost } from "./custom-components/RecoveryDialog/RecoveryDialogHost";
-import type { RecoveryDialogChunk } from "./custom-components/RecoveryDialog/RecoveryDialogProps";
 import * as AcceptTask from "./flex-hooks/actions/AcceptTask";
 import * as HangupCall from "./flex-hooks/actions/HangupCall";
 import * as TransferTask from "./flex-hooks/actions/TransferTask";
@@ -37,7 +36,7 @@ export class FlexCallRecoveryPlugin {
     // Supervisors only: the view's chunk is not even fetched for anyone else.
     const settings = getSettings(manager.serviceConfiguration);
     if (isConfigured(settings)) {
-      const load = () => loadChunk<RecoveriesViewChunk>("supervisor");
+      const load = () => loadChunk<RecoveriesViewChunk>("supervisor", settings.assetBaseUrl);
       void startSupervisorView(flex, manager, `https://${settings.serverlessDomain}`, load);
     }
   }
@@ -74,8 +73,11 @@ export function startRecovery(
     loadStateWatcher:
       options.loadStateWatcher ??
       (() => {
-        watcher ??= loadChunk<typeof import("./sync/stateWatcher")>("sync").then((chunk) =>
-          chunk.createStateWatcher(() => functions.syncToken().then((answer) => answer.token)),
+        watcher ??= loadChunk<Pick<typeof import("./sync/stateWatcher"), "createStateWatcher">>(
+          "sync",
+          settings.assetBaseUrl,
+        ).then((chunk) =>
+          chunk.createStateWatcher(() => functions.syncToken().then((answer) => answer.token), twilioRegion(manager)),
         );
         watcher.catch(() => (watcher = null));
         return watcher;
@@ -95,10 +97,18 @@ export function startRecovery(
       key="flex-call-recovery-dialog"
       store={dialog}
       translate={port.translate}
-      loadDialog={() => loadChunk<RecoveryDialogChunk>("dialog")}
       onContinue={() => controller.continueWithoutRecovery()}
     />,
   );
   port.log.info(`started for ${port.workerSid}; functions at ${settings.serverlessDomain}`);
   return { controller, port };
+}
+
+/**
+ * The account's Twilio region as Flex reports it (flex-project-template reads the same field for
+ * its SyncClient); undefined means us1. twilio-sync turns it into `cds.<region>.twilio.com`.
+ */
+export function twilioRegion(manager: FlexManagerLike): string | undefined {
+  const region = manager.configuration?.sdkOptions?.flex?.environmentConfig?.region;
+  return typeof region === "string" && /^[a-z0-9-]+$/.test(region) ? region : undefined;
 }

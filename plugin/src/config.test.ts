@@ -10,6 +10,7 @@ describe("readSettings", () => {
           autoAcceptReconnect: false,
           stallTimeoutSeconds: 20,
           reconnectedNoticeSeconds: 5,
+          assetBaseUrl: "https://default-1234-dev.twil.io/plugins/plugin-flex-call-recovery/0.1.0/",
         },
       },
     });
@@ -18,13 +19,20 @@ describe("readSettings", () => {
       autoAcceptReconnect: false,
       stallTimeoutSeconds: 20,
       reconnectedNoticeSeconds: 5,
+      assetBaseUrl: "https://default-1234-dev.twil.io/plugins/plugin-flex-call-recovery/0.1.0/",
     });
     expect(isConfigured(settings)).toBe(true);
   });
 
   it("falls back to the defaults for missing or malformed values", () => {
     const settings = readSettings({
-      ui_attributes: { [PLUGIN_SETTINGS_KEY]: { autoAcceptReconnect: "yes", stallTimeoutSeconds: -1 } },
+      ui_attributes: {
+        [PLUGIN_SETTINGS_KEY]: {
+          autoAcceptReconnect: "yes",
+          stallTimeoutSeconds: -1,
+          assetBaseUrl: "javascript:alert(1)",
+        },
+      },
     });
     expect(settings).toEqual({ serverlessDomain: "", ...DEFAULT_PLUGIN_SETTINGS });
     expect(isConfigured(settings)).toBe(false);

@@ -10,6 +10,7 @@ export function readSettings(serviceConfiguration: ServiceConfiguration | undefi
     autoAcceptReconnect = DEFAULT_PLUGIN_SETTINGS.autoAcceptReconnect,
     stallTimeoutSeconds = DEFAULT_PLUGIN_SETTINGS.stallTimeoutSeconds,
     reconnectedNoticeSeconds = DEFAULT_PLUGIN_SETTINGS.reconnectedNoticeSeconds,
+    assetBaseUrl,
   } = raw;
   return {
     serverlessDomain: typeof serverlessDomain === "string" ? serverlessDomain.replace(/^https?:\/\//, "") : "",
@@ -17,6 +18,7 @@ export function readSettings(serviceConfiguration: ServiceConfiguration | undefi
       typeof autoAcceptReconnect === "boolean" ? autoAcceptReconnect : DEFAULT_PLUGIN_SETTINGS.autoAcceptReconnect,
     stallTimeoutSeconds: positive(stallTimeoutSeconds, DEFAULT_PLUGIN_SETTINGS.stallTimeoutSeconds),
     reconnectedNoticeSeconds: positive(reconnectedNoticeSeconds, DEFAULT_PLUGIN_SETTINGS.reconnectedNoticeSeconds),
+    ...(typeof assetBaseUrl === "string" && /^https?:\/\//.test(assetBaseUrl) ? { assetBaseUrl } : {}),
   };
 }
 

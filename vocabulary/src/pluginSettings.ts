@@ -16,6 +16,11 @@ export interface PluginSettings {
   stallTimeoutSeconds: number;
   /** Seconds "Reconnected" stays on screen. */
   reconnectedNoticeSeconds: number;
+  /**
+   * Public URL of the folder holding the plugin's lazy chunk (the infra uploads it as a public asset).
+   * Absent: the chunk is looked for next to the plugin's own script URL.
+   */
+  assetBaseUrl?: string;
 }
 
 export const DEFAULT_PLUGIN_SETTINGS: Omit<PluginSettings, "serverlessDomain"> = {

@@ -5,14 +5,12 @@
 // document is followed by reading the twin's Sync. A page refresh disposes the controller (the
 // page is gone) and builds a new one when the page is back, which then scans its reservations.
 import {
-  createTestAgent,
-  pollingWatchState,
   RecoveryFunctionsService,
   type Clock as PluginClock,
   type ParticipantView,
   type ReservationView,
-  type TestAgent,
 } from "@flex-call-recovery/plugin";
+import { createTestAgent, pollingWatchState, type TestAgent } from "@flex-call-recovery/plugin/testing";
 import {
   ParticipantLabel,
   stateDocumentName,

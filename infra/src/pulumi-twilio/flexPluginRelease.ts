@@ -1,5 +1,5 @@
 // A Flex plugin released to the account, as `twilio flex:plugins:deploy` + `release` would:
-//  1. every file of the built plugin uploaded as a private asset of Flex's plugins Serverless
+//  1. every file of the built plugin uploaded (the entry bundle private, the lazy chunk public) to Flex's plugins Serverless
 //     service (unique name `default`, adopted: created only if missing, never deleted) under
 //     `/plugins/<name>/<version>/`, in a new build that keeps every asset already deployed there;
 //  2. the plugin and the version registered (plugin_url = the main file's asset URL);
@@ -48,6 +48,8 @@ interface ResolvedOutputs {
   pluginSid: string;
   pluginVersionSid: string;
   pluginUrl: string;
+  /** Public URL of the version's folder (the plugin's `assetBaseUrl` setting: where its lazy chunk is). */
+  assetBaseUrl: string;
   /** Configuration and release that made our version active. */
   configurationSid: string;
   releaseSid: string | null;
@@ -142,7 +144,9 @@ async function uploadBundle(inputs: ResolvedInputs): Promise<{ serviceSid: strin
   const assets = listFiles(inputs.buildDir).map((file) => ({
     name: `${prefix}${file}`,
     path: `${prefix}${file}`,
-    access: "private" as const,
+    // The entry bundle is private (Flex serves it with the agent's token); the lazy chunk is public:
+    // the plugin loads it with a plain <script src>, which carries no token.
+    access: file === inputs.mainFile ? ("private" as const) : ("public" as const),
     content: fs.readFileSync(path.join(inputs.buildDir, file)),
     // Lets the upload pick the content type from the extension.
     filePath: path.join(inputs.buildDir, file),
@@ -260,6 +264,7 @@ async function deployAndRelease(
     pluginSid: plugin.sid,
     pluginVersionSid: version.sid,
     pluginUrl: version.pluginUrl,
+    assetBaseUrl: version.pluginUrl.slice(0, version.pluginUrl.lastIndexOf("/") + 1),
     configurationSid: released.configurationSid,
     releaseSid: released.releaseSid,
     releasedVersion: inputs.version,
@@ -321,6 +326,7 @@ export class FlexPluginRelease extends pulumi.dynamic.Resource {
   declare readonly pluginSid: pulumi.Output<string>;
   declare readonly pluginVersionSid: pulumi.Output<string>;
   declare readonly pluginUrl: pulumi.Output<string>;
+  declare readonly assetBaseUrl: pulumi.Output<string>;
   declare readonly version: pulumi.Output<string>;
   declare readonly configurationSid: pulumi.Output<string>;
   declare readonly releaseSid: pulumi.Output<string | null>;
@@ -329,6 +335,7 @@ export class FlexPluginRelease extends pulumi.dynamic.Resource {
     const outs = { pluginsServiceSid: undefined, pluginSid: undefined, pluginVersionSid: undefined };
     const more = {
       pluginUrl: undefined,
+      assetBaseUrl: undefined,
       configurationSid: undefined,
       releaseSid: undefined,
       releasedVersion: undefined,

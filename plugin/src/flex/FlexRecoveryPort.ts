@@ -30,6 +30,8 @@ export interface FlexManagerLike {
   };
   store: { getState(): unknown; subscribe(listener: () => void): () => void };
   serviceConfiguration?: ServiceConfiguration;
+  /** Flex's app configuration; its SDK options carry the account's region. */
+  configuration?: { sdkOptions?: { flex?: { environmentConfig?: { region?: unknown } } } };
   strings: object;
   user: { token: string };
   events: { addListener(event: "pluginsLoaded", listener: () => void): unknown };

@@ -7,7 +7,7 @@ import {
   TaskChannel,
   type ConferenceState,
 } from "@flex-call-recovery/vocabulary";
-import { ACCEPT_ATTEMPTS, ACCEPT_RETRY_BASE_MS } from "./controller";
+import { ACCEPT_ATTEMPTS, ACCEPT_RETRY_BASE_MS, REGISTER_RETRY_BASE_MS, REGISTER_RETRY_MAX_MS } from "./controller";
 import {
   createTestAgent,
   FakeClock,
@@ -15,7 +15,8 @@ import {
   pollingWatchState,
   testReservation,
   type TestAgent,
-} from "./testPort";
+  conferenceState,
+} from "../../testing";
 import { StringTemplates } from "./strings";
 import type { ParticipantView } from "./types";
 
@@ -89,30 +90,15 @@ const reconnectReservation = (workerSid = ME, workerName = "Alice") =>
   });
 
 function state(status: RecoveryStatus, updatedTime: string): ConferenceState {
-  return {
-    v: 1,
+  return conferenceState({
+    status,
+    updatedTime,
     conferenceSid: OLD_CONF,
-    taskSid: "WTdropped",
-    workflowSid: "WWvoice",
-    customerCallSid: "CAcustomer",
-    customerGone: false,
-    conferenceEnded: false,
-    workers: {},
-    recovery: {
-      status,
-      droppedWorkerSid: ME,
-      droppedWorkerName: "Alice",
-      droppedCallSid: "CAalice-old",
-      droppedTaskSid: "WTdropped",
-      droppedReservationSid: DROPPED,
-      disconnectedTime: DROP_TIME,
-      pingTaskSid: "WTping",
-      reconnectTaskSid: null,
-      reconnectedWorkerSid: null,
-      updatedTime,
-    },
-    seenEventIds: [],
-  };
+    droppedWorkerSid: ME,
+    droppedWorkerName: "Alice",
+    droppedReservationSid: DROPPED,
+    disconnectedTime: DROP_TIME,
+  });
 }
 
 /** The page reloaded during a recovery: the dropped task is there, wrapping, before the plugin starts. */
@@ -137,6 +123,7 @@ describe("call set-up", () => {
       conferenceStatusCallback: "https://fcr-1234-dev.twil.io/conference-status-handler#rc=3&rp=ct,rt,5xx",
       conferenceStatusCallbackMethod: "POST",
       conferenceStatusCallbackEvent: "start,end,join,leave,modify",
+      endConferenceOnExit: false,
     });
     expect(a.controller.conferenceOptions(pingReservation())).toBeNull();
   });
@@ -175,12 +162,60 @@ describe("call set-up", () => {
     expect(a.port.accepted).toEqual([]); // a normal call is left to the agent
   });
 
-  it("register failure is logged and shown, the call goes on", async () => {
-    const { a, functions } = agent();
+  it("register-worker down for a while: retried with backoff, one quiet warning, registered when it is back", async () => {
+    const { a, clock, functions } = agent();
     functions.unreachable = true;
     a.pushReservation(testReservation({ sid: CALL }));
     await connectCall(a, CALL, NEW_CONF, "CAme");
-    expect(a.port.logs.some((l) => l.level === "error" && /register-worker failed/.test(l.message))).toBe(true);
+    expect(functions.callsTo(FunctionRoute.registerWorker)).toHaveLength(1);
+    expect(a.port.notices.map((n) => n.template)).toEqual([StringTemplates.RegisterRetrying]);
+    // Backoff: 2 s, 4 s, 8 s … (capped at 30 s).
+    for (const wait of [REGISTER_RETRY_BASE_MS, REGISTER_RETRY_BASE_MS * 2, REGISTER_RETRY_BASE_MS * 4]) {
+      clock.advance(wait - 1);
+      await a.settle();
+      const before = functions.callsTo(FunctionRoute.registerWorker).length;
+      clock.advance(1);
+      await a.settle();
+      expect(functions.callsTo(FunctionRoute.registerWorker)).toHaveLength(before + 1);
+    }
+    functions.unreachable = false;
+    clock.advance(REGISTER_RETRY_BASE_MS * 8);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.registerWorker)).toHaveLength(5);
+    clock.advance(REGISTER_RETRY_MAX_MS * 4);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.registerWorker)).toHaveLength(5); // registered: no more tries
+    expect(a.port.notices.map((n) => n.template)).toEqual([StringTemplates.RegisterRetrying]); // warned once
+    expect(a.port.logs.some((l) => l.level === "info" && /went through/.test(l.message))).toBe(true);
+  });
+
+  it("register-worker retries stop when the call ends", async () => {
+    const { a, clock, functions } = agent();
+    functions.unreachable = true;
+    a.pushReservation(testReservation({ sid: CALL }));
+    await connectCall(a, CALL, NEW_CONF, "CAme");
+    clock.advance(REGISTER_RETRY_BASE_MS);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.registerWorker)).toHaveLength(2);
+    // The call ends: the agent's leg leaves and the task wraps up.
+    a.setConference(CALL, NEW_CONF, [myLeg("CAme", "left"), customerLeg]);
+    a.updateReservation(CALL, { status: "wrapping" });
+    await a.settle();
+    clock.advance(REGISTER_RETRY_MAX_MS * 10);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.registerWorker)).toHaveLength(2);
+    expect(a.port.logs.some((l) => /ended before register-worker went through/.test(l.message))).toBe(true);
+  });
+
+  it("register-worker refused (4xx): logged and shown once, not retried, the call goes on", async () => {
+    const { a, clock, functions } = agent();
+    functions.refusals.set(FunctionRoute.registerWorker, 403);
+    a.pushReservation(testReservation({ sid: CALL }));
+    await connectCall(a, CALL, NEW_CONF, "CAme");
+    clock.advance(REGISTER_RETRY_MAX_MS * 4);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.registerWorker)).toHaveLength(1);
+    expect(a.port.logs.some((l) => l.level === "error" && /register-worker refused/.test(l.message))).toBe(true);
     expect(a.port.notices.map((n) => n.template)).toEqual([StringTemplates.RegisterFailed]);
   });
 });

@@ -23,11 +23,22 @@ export const ACCEPT_ATTEMPTS = 3;
 /** Wait before the second try; doubled before each later one. */
 export const ACCEPT_RETRY_BASE_MS = 500;
 
+/** First wait before register-worker is tried again (after the service's own quick retries). */
+export const REGISTER_RETRY_BASE_MS = 2000;
+/** Longest wait between register-worker attempts. */
+export const REGISTER_RETRY_MAX_MS = 30_000;
+
 /** Conference options `beforeAcceptTask` adds to call tasks. */
 export interface ConferenceOptions {
   conferenceStatusCallback: string;
   conferenceStatusCallbackMethod: "POST";
   conferenceStatusCallbackEvent: string;
+  /**
+   * Flex sets true on the first agent's leg before `beforeAcceptTask` listeners run; a drop before
+   * register-worker lands would then end the customer's call. Off here; Flex's later reset (a
+   * participant modify) is undone by the functions once the leg is registered.
+   */
+  endConferenceOnExit: false;
 }
 
 /** One recovery this agent is waiting for, keyed by the dropped reservation. */
@@ -119,6 +130,7 @@ export class RecoveryController {
       conferenceStatusCallback: `https://${domain}${FunctionRoute.conferenceStatusHandler}${CONFERENCE_STATUS_CALLBACK_OVERRIDES}`,
       conferenceStatusCallbackMethod: "POST",
       conferenceStatusCallbackEvent: CONFERENCE_STATUS_CALLBACK_EVENTS.join(","),
+      endConferenceOnExit: false,
     };
   }
 
@@ -375,29 +387,70 @@ export class RecoveryController {
     if (this.registeredLegs.has(key)) return;
     this.registeredLegs.add(key);
     this.registrations.set(reservation.sid, { conferenceSid: conference.conferenceSid, callSid: legs.worker.callSid });
-    const registered = this.port.functions
-      .registerWorker({
-        conferenceSid: conference.conferenceSid,
-        taskSid: reservation.taskSid,
-        reservationSid: reservation.sid,
-        workflowSid: reservation.workflowSid,
-        workerSid: this.port.workerSid,
-        workerName: this.port.workerName,
-        workerCallSid: legs.worker.callSid,
-        customerCallSid: legs.customer.callSid,
-      })
-      .then(
-        () => true,
-        (error) => {
-          // The call goes on; it just cannot be recovered if this browser drops.
-          this.port.log.error(`call recovery: register-worker failed for ${reservation.sid}`, error);
-          this.port.notify({ template: StringTemplates.RegisterFailed, kind: "warning", params: {} });
-          return false;
-        },
-      );
+    const registered = this.registerUntilDone(reservation, conference.conferenceSid, legs);
     const role = classifyReservation(reservation, this.port.workerSid);
     if (role.kind === "reconnect")
       this.reconnected(reservation, conference, role.mine, role.droppedReservationSid, registered);
+  }
+
+  /**
+   * flex/register-worker, retried with backoff while the call goes on: a leg that is not registered
+   * is not recovered if this browser drops. A server or network failure (iam or Twilio briefly
+   * down) is retried every REGISTER_RETRY_BASE_MS, doubled up to REGISTER_RETRY_MAX_MS, with one
+   * quiet warning; a refusal (4xx) is final. Resolves true once registered, false when it gave up or
+   * the call ended (the leg left, the reservation moved on, the agent hung up or transferred).
+   */
+  private async registerUntilDone(
+    reservation: ReservationView,
+    conferenceSid: string,
+    legs: { worker: { callSid: string }; customer: { callSid: string } },
+  ): Promise<boolean> {
+    const request = {
+      conferenceSid,
+      taskSid: reservation.taskSid,
+      reservationSid: reservation.sid,
+      workflowSid: reservation.workflowSid,
+      workerSid: this.port.workerSid,
+      workerName: this.port.workerName,
+      workerCallSid: legs.worker.callSid,
+      customerCallSid: legs.customer.callSid,
+    };
+    let warned = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.port.functions.registerWorker(request);
+        if (warned) this.port.log.info(`call recovery: register-worker for ${reservation.sid} went through`);
+        return true;
+      } catch (error) {
+        const status = (error as { status?: unknown })?.status;
+        const retryable = typeof status !== "number" || status === 0 || status >= 500;
+        if (!retryable) {
+          // The call goes on; it just cannot be recovered if this browser drops.
+          this.port.log.error(`call recovery: register-worker refused for ${reservation.sid}`, error);
+          this.port.notify({ template: StringTemplates.RegisterFailed, kind: "warning", params: {} });
+          return false;
+        }
+        this.port.log.warn(`call recovery: register-worker failed for ${reservation.sid}; retrying`, error);
+        if (!warned) {
+          warned = true;
+          this.port.notify({ template: StringTemplates.RegisterRetrying, kind: "warning", params: {} });
+        }
+      }
+      const delay = Math.min(REGISTER_RETRY_BASE_MS * 2 ** attempt, REGISTER_RETRY_MAX_MS);
+      await new Promise<void>((resolve) => this.port.clock.setTimeout(resolve, delay));
+      if (!this.legStillLive(reservation.sid, legs.worker.callSid)) {
+        this.port.log.info(`call recovery: call ${reservation.sid} ended before register-worker went through`);
+        return false;
+      }
+    }
+  }
+
+  /** The leg is still this reservation's registered-to-be leg, on an accepted reservation, in the call. */
+  private legStillLive(reservationSid: string, callSid: string): boolean {
+    if (this.disposed || this.registrations.get(reservationSid)?.callSid !== callSid) return false;
+    if (this.reservations.get(reservationSid)?.status !== "accepted") return false;
+    const conference = this.conferences.get(reservationSid);
+    return conference?.participants.some((p) => p.callSid === callSid && p.status === "joined") ?? false;
   }
 
   private reconnected(

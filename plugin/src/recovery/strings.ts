@@ -14,6 +14,7 @@ export enum StringTemplates {
   ProblemStateStalled = "FlexCallRecoveryProblemStateStalled",
   Continue = "FlexCallRecoveryContinue",
   RegisterFailed = "FlexCallRecoveryRegisterFailed",
+  RegisterRetrying = "FlexCallRecoveryRegisterRetrying",
   WrapUpBlocked = "FlexCallRecoveryWrapUpBlocked",
 }
 
@@ -33,6 +34,7 @@ export const DEFAULT_STRINGS: Record<StringTemplates, string> = {
   [StringTemplates.ProblemStateStalled]: "The call recovery is not progressing. You can continue and wrap up.",
   [StringTemplates.Continue]: "Continue",
   [StringTemplates.RegisterFailed]: "Call recovery is not available for this call.",
+  [StringTemplates.RegisterRetrying]: "Call recovery is not ready for this call yet. Retrying…",
   [StringTemplates.WrapUpBlocked]: "Wait until the call recovery finishes before wrapping up.",
 };
 

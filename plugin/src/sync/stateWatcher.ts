@@ -10,13 +10,16 @@ export interface StateWatcher {
   shutdown(): Promise<void>;
 }
 
-/** `fetchToken` mints a Sync token for the agent (flex/sync-token); it is called again before expiry. */
-export function createStateWatcher(fetchToken: () => Promise<string>): StateWatcher {
+/**
+ * `fetchToken` mints a Sync token for the agent (flex/sync-token); it is called again before expiry.
+ * `region` is the account's Twilio region (e.g. "au1"; undefined = us1), as Flex reports it.
+ */
+export function createStateWatcher(fetchToken: () => Promise<string>, region?: string): StateWatcher {
   let client: Promise<SyncClient> | null = null;
 
   function connect(): Promise<SyncClient> {
     client ??= fetchToken().then((token) => {
-      const sync = new SyncClient(token);
+      const sync = new SyncClient(token, region ? { region } : {});
       const refresh = () =>
         fetchToken()
           .then((fresh) => sync.updateToken(fresh))

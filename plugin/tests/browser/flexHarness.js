@@ -1,4 +1,4 @@
-/* global window, document, React, ReactDOM */
+/* global window, document, fetch, React, ReactDOM */
 // A page that plays Flex for the built plugin bundle: it provides the globals Flex provides
 // (React, ReactDOM, Redux, ReactRedux from their UMD builds; Twilio.Flex below) and a scripted
 // TaskRouter worker the test drives through `window.harness`. Only what the plugin touches exists.
@@ -20,7 +20,7 @@
     };
   }
 
-  const record = { actions: [], notifications: [], dialogs: [] };
+  const record = { actions: [], notifications: [], dialogs: [], pluginErrors: [] };
 
   // --- TaskRouter worker ------------------------------------------------------------------
   const worker = Object.assign(emitter(), {
@@ -94,7 +94,12 @@
       const sid = payload.sid || (payload.task && payload.task.sid);
       const reservation = worker.reservations.get(sid);
       if (reservation && !payload.task) payload.task = taskOf(reservation);
-      if (name === "AcceptTask") payload.conferenceOptions = payload.conferenceOptions || {};
+      // Flex 2.17 (updateAcceptTaskPayload) fills these for the first agent before any listener runs.
+      if (name === "AcceptTask")
+        payload.conferenceOptions = Object.assign(
+          { endConferenceOnExit: true, endConferenceOnCustomerExit: true },
+          payload.conferenceOptions,
+        );
       let aborted = false;
       for (const fn of actionListeners["before" + name] || []) await fn(payload, () => (aborted = true));
       if (aborted) throw new Error("Action " + name + " cancelled by before event");
@@ -143,6 +148,7 @@
   };
 
   const manager = {
+    configuration: { sdkOptions: { flex: { environmentConfig: { region: "au1" } } } },
     workerClient: worker,
     store,
     strings,
@@ -166,17 +172,85 @@
     NotificationType: { information: "information", success: "success", warning: "warning", error: "error" },
     RootContainer,
     Manager: { getInstance: () => manager },
-    Plugins: {
-      init(PluginClass) {
-        const plugin = new PluginClass();
-        record.pluginName = plugin.name;
-        record.pluginInit = Promise.resolve(plugin.init(Flex, manager)).then(() =>
-          manager.events.emit("pluginsLoaded"),
-        );
-      },
-    },
+    Plugins: pluginManager(),
   };
   window.Twilio = { Flex };
+
+  // --- Flex's plugin loader -------------------------------------------------------------------
+  // As `PluginManager` / `loadPlugins` in @twilio/flex-ui 2.17's bundle (bundle/twilio-flex.prod.js,
+  // module "PluginManager"): every listed plugin gets a uuid and a <script uuid=…> appended to
+  // document.body; without the `plugin-render-inject-src` flag the script's src is the listed URL
+  // (async); with it, Flex GETs the URL with `X-Flex-JWE` (the agent's token) and `X-Flex-Version`
+  // headers and puts the text inline. `Plugins.init` reads `document.currentScript.getAttribute("uuid")`
+  // synchronously, then calls the plugin's `init(flex, manager)`.
+  let uuidCounter = 0;
+  function pluginManager() {
+    const plugins = [];
+    return {
+      get plugins() {
+        return plugins;
+      },
+      init(PluginClass) {
+        const uuid = document.currentScript.getAttribute("uuid");
+        const definition = plugins.find((p) => p.uuid === uuid);
+        if (!definition) throw new Error("Plugins.init: no plugin with uuid " + uuid);
+        definition.state = "Loaded";
+        const plugin = new PluginClass();
+        record.pluginName = plugin.name;
+        definition.state = "Initialising";
+        definition.initialized = Promise.resolve(plugin.init(Flex, manager)).then(
+          () => (definition.state = "Initialized"),
+          (error) => {
+            definition.state = "Failed";
+            record.pluginErrors.push(String(error));
+          },
+        );
+      },
+    };
+  }
+  async function loadPlugins(list, injectSrc) {
+    const plugins = Flex.Plugins.plugins;
+    for (const entry of list)
+      plugins.push(Object.assign({ phase: 3 }, entry, { uuid: "uuid-" + ++uuidCounter, state: "NotStarted" }));
+    await Promise.all(
+      plugins.map(async (definition) => {
+        const script = document.createElement("script");
+        script.setAttribute("uuid", definition.uuid);
+        if (!injectSrc) {
+          await new Promise((resolve) => {
+            script.src = definition.src;
+            script.async = true;
+            script.onload = resolve;
+            script.onerror = () => {
+              definition.state = "Failed";
+              record.pluginErrors.push("Failed to download plugin: " + definition.name);
+              resolve();
+            };
+            document.body.appendChild(script);
+          });
+          return;
+        }
+        try {
+          script.setAttribute("type", "text/javascript");
+          const response = await fetch(definition.src, {
+            headers: { "X-Flex-JWE": manager.user.token, "X-Flex-Version": "2.17.1" },
+          });
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          const text = await response.text();
+          if (!text)
+            throw new Error("Plugin " + definition.name + " url " + definition.src + " provided no sourcecode");
+          script.textContent = text;
+          document.body.appendChild(script);
+        } catch (error) {
+          definition.state = "Failed";
+          record.pluginErrors.push("Failed to download plugin: " + String(error));
+        }
+      }),
+    );
+    await Promise.all(plugins.map((p) => p.initialized));
+    manager.events.emit("pluginsLoaded");
+    return plugins.map((p) => ({ name: p.name, state: p.state }));
+  }
 
   // --- What the test drives ----------------------------------------------------------------
   const stateFeeds = {};
@@ -208,14 +282,13 @@
       feed.state = state;
       feed.listeners.slice().forEach((fn) => fn(state));
     },
-    loadPlugin(src) {
-      return new Promise((resolve, reject) => {
-        const script = document.createElement("script");
-        script.src = src;
-        script.onload = () => resolve(record.pluginInit);
-        script.onerror = () => reject(new Error("plugin script failed to load: " + src));
-        document.head.appendChild(script);
-      });
+    /** What the infra would have written into ui_attributes. */
+    setSettings(patch) {
+      Object.assign(manager.serviceConfiguration.ui_attributes.flexCallRecovery, patch);
+    },
+    /** Flex's plugin loading (`loadPlugins`), given what its plugin service answered. */
+    loadPlugins(definitions, injectSrc) {
+      return loadPlugins(definitions, injectSrc);
     },
   };
 })();

@@ -1,9 +1,9 @@
-// The built bundle in Chromium (playwright-core), on the Flex page of flexHarness.js plus what the
+// The built bundle in Chromium (the @sparticuz/chromium package, playwright-core), loaded by Flex's loader, on the Flex page of flexHarness.js plus what the
 // supervisor view touches (supervisorHarness.js): a supervisor gets the side link and today's
 // recoveries; an agent's page never fetches the view's chunk. The view's screenshot is kept.
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page, type Route } from "playwright-core";
+import type { Browser, Page, Route } from "playwright-core";
 import {
   FunctionRoute,
   PLUGIN_NAME,
@@ -11,20 +11,10 @@ import {
   type RecoveriesResponse,
   type RecoveryOutcomeRecord,
 } from "@flex-call-recovery/vocabulary";
-import { buildPlugin } from "../../scripts/build";
+import { buildPlugin, type BuiltPlugin } from "../../scripts/build";
 import { BUILD_DIR, MAIN_FILE, PLUGIN_DIR } from "../../scripts/buildConfig";
-import { CHUNK_FILES } from "../../src/lazy/chunks";
+import { launchChromium } from "./launchChromium";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-dev-shm-usage",
-];
 export const SUPERVISOR_SCREENSHOT = path.join(PLUGIN_DIR, "test-artifacts", "supervisor-recoveries.png");
 
 const PAGE_URL = "https://flex.test/agent-desktop";
@@ -91,13 +81,12 @@ function today(): RecoveriesResponse {
 describe("supervisor view in Chromium", () => {
   jest.setTimeout(90_000);
   let browser: Browser;
+  let built: BuiltPlugin;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (see plugin/README.md)`);
-    await buildPlugin();
+    built = await buildPlugin();
     fs.mkdirSync(path.dirname(SUPERVISOR_SCREENSHOT), { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    browser = (await launchChromium()).browser;
   });
 
   afterAll(async () => {
@@ -115,8 +104,17 @@ describe("supervisor view in Chromium", () => {
     await page.route("**/*", (route) => serve(route, fetched, posts));
     await page.goto(PAGE_URL);
     await page.evaluate((r) => (window as unknown as { harness: SupervisorHarness }).harness.setRoles(r), roles);
+    // Flex's loader, script-src way; the infra's assetBaseUrl says where the chunks are.
     await page.evaluate(
-      (src) => (window as unknown as { harness: SupervisorHarness }).harness.loadPlugin(src),
+      (base) => (window as unknown as { harness: SupervisorHarness }).harness.setSettings({ assetBaseUrl: base }),
+      ASSET_BASE,
+    );
+    await page.evaluate(
+      (src) =>
+        (window as unknown as { harness: SupervisorHarness }).harness.loadPlugins(
+          [{ name: "plugin-flex-call-recovery", version: "0.1.0", src }],
+          false,
+        ),
       `${ASSET_BASE}${MAIN_FILE}`,
     );
     return { page, fetched, posts, errors };
@@ -142,7 +140,7 @@ describe("supervisor view in Chromium", () => {
       "Carol Danvers1",
     ]);
     expect(await link.getAttribute("aria-pressed")).toBe("true");
-    expect(fetched).toContain(CHUNK_FILES.supervisor);
+    expect(fetched).toContain(built.chunks.supervisor);
     expect(posts).toContain(FunctionRoute.recoveries);
     await page.screenshot({ path: SUPERVISOR_SCREENSHOT });
     expect(errors).toEqual([]);
@@ -161,7 +159,7 @@ describe("supervisor view in Chromium", () => {
     // The view's texts live in its chunk only.
     const main = fs.readFileSync(path.join(BUILD_DIR, MAIN_FILE), "utf8");
     expect(main).not.toContain("FlexCallRecoverySupervisorTitle");
-    expect(fs.readFileSync(path.join(BUILD_DIR, CHUNK_FILES.supervisor), "utf8")).toContain(
+    expect(fs.readFileSync(path.join(BUILD_DIR, built.chunks.supervisor), "utf8")).toContain(
       "FlexCallRecoverySupervisorTitle",
     );
   });
@@ -203,5 +201,6 @@ async function serve(route: Route, fetched: string[], posts: string[]): Promise<
 export interface SupervisorHarness {
   record: { pluginName?: string };
   setRoles(roles: string[]): void;
-  loadPlugin(src: string): Promise<void>;
+  setSettings(patch: Record<string, unknown>): void;
+  loadPlugins(definitions: { name: string; version: string; src: string }[], injectSrc: boolean): Promise<unknown>;
 }

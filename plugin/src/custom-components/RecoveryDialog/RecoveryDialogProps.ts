@@ -1,5 +1,4 @@
-// Props of the lazily loaded dialog: plain, already translated strings, so the chunk needs only
-// React and Paste (no Flex).
+// Props of the dialog: plain, already translated strings, so the dialog needs only React.
 export interface RecoveryDialogTexts {
   title: string;
   message: string;
@@ -13,9 +12,4 @@ export interface RecoveryDialogProps {
   phase: "reconnecting" | "reconnected";
   canContinue: boolean;
   onContinue: () => void;
-}
-
-/** What the dialog chunk exports. */
-export interface RecoveryDialogChunk {
-  RecoveryDialog: (props: RecoveryDialogProps) => JSX.Element;
 }

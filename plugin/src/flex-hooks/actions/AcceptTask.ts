@@ -1,4 +1,5 @@
-// beforeAcceptTask: call tasks get the conference status callback of our functions (DESIGN §2 step 1).
+// beforeAcceptTask: call tasks get the conference status callback of our functions, and the
+// agent's leg does not end the conference when it drops (endConferenceOnCustomerExit stays Flex's).
 import { Actions } from "@twilio/flex-ui";
 import type { RecoveryController } from "../../recovery/controller";
 import { viewOfTask, type FlexTaskLike } from "../../flex/views";

@@ -7,6 +7,7 @@ const NOTICES: [StringTemplates, NotificationType][] = [
   [StringTemplates.Reconnected, NotificationType.success],
   [StringTemplates.ReconnectedFromOtherAgent, NotificationType.information],
   [StringTemplates.RegisterFailed, NotificationType.warning],
+  [StringTemplates.RegisterRetrying, NotificationType.warning],
   [StringTemplates.WrapUpBlocked, NotificationType.warning],
 ];
 

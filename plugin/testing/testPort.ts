@@ -10,8 +10,8 @@ import {
   type PluginSettings,
   type SyncTokenResponse,
 } from "@flex-call-recovery/vocabulary";
-import { RecoveryController } from "./controller";
-import { DEFAULT_STRINGS, renderTemplate } from "./strings";
+import { RecoveryController } from "../src/recovery/controller";
+import { DEFAULT_STRINGS, renderTemplate } from "../src/recovery/strings";
 import type {
   Clock,
   ConferenceView,
@@ -24,7 +24,7 @@ import type {
   ReservationView,
   StateListener,
   Unsubscribe,
-} from "./types";
+} from "../src/recovery/types";
 
 /** A clock whose time only moves when `advance` is called. */
 export class FakeClock implements Clock {
