@@ -16,6 +16,17 @@ import {
 import { twiml } from "twilio";
 import type { Action, ConferenceParticipant, Decision, RecoveryConfig, RecoveryEvent } from "./types";
 
+/** The event of one kind. */
+type EventOf<K extends RecoveryEvent["kind"]> = Extract<RecoveryEvent, { kind: K }>;
+
+/** Decides one kind of event; see `decide`. */
+type Decider<K extends RecoveryEvent["kind"]> = (
+  event: EventOf<K>,
+  state: ConferenceState | null,
+  config: RecoveryConfig,
+  now: string,
+) => Decision;
+
 /** Statuses in which a recovery is still running (a drop was claimed, the customer not yet back). */
 const IN_PROGRESS: readonly RecoveryStatus[] = [
   RecoveryStatus.pinging,
@@ -217,8 +228,8 @@ function claimRecovery(
   return write({ ...withoutWorker(state, worker.callSid), recovery }, "recovery claimed", actions);
 }
 
-function decideParticipantLeave(
-  event: Extract<RecoveryEvent, { kind: "participantLeave" }>,
+function decideLeaveOfLeg(
+  event: EventOf<"participantLeave">,
   state: ConferenceState,
   config: RecoveryConfig,
   now: string,
@@ -303,6 +314,291 @@ export function factActions(event: RecoveryEvent): Action[] {
   return [{ kind: "completeReservation", taskSid: droppedTaskSid, reservationSid: droppedReservationSid }];
 }
 
+function decideParticipantJoinOrModify(
+  event: EventOf<"participantJoin" | "participantModify">,
+  state: ConferenceState | null,
+): Decision {
+  if (!state || state.conferenceEnded) return keep("no state for this conference");
+  const worker = state.workers[event.callSid];
+  // Flex sets endConferenceOnExit=true on the worker whenever ≤ 2 participants are live.
+  if (worker && event.endConferenceOnExit && !state.customerGone) {
+    return keep("worker leg must not end the conference", [
+      {
+        kind: "updateParticipant",
+        conferenceSid: state.conferenceSid,
+        callSid: event.callSid,
+        endConferenceOnExit: false,
+      },
+    ]);
+  }
+  return keep("nothing to do");
+}
+
+function decideParticipantLeave(
+  event: EventOf<"participantLeave">,
+  state: ConferenceState | null,
+  config: RecoveryConfig,
+  now: string,
+): Decision {
+  if (!state) return keep("no state for this conference");
+  if (state.seenEventIds.includes(event.eventId)) return keep("duplicate event");
+  const decision = decideLeaveOfLeg(event, state, config, now);
+  // The last registered leg of an ended conference has left: nothing will need the document.
+  const next = decision.change.kind === "write" ? decision.change.state : null;
+  if (next?.conferenceEnded && Object.keys(next.workers).length === 0 && !isRecoveryInProgress(next)) {
+    return { ...decision, change: { kind: "delete" } };
+  }
+  return decision;
+}
+
+function decideConferenceEnd(
+  _event: EventOf<"conferenceEnd">,
+  state: ConferenceState | null,
+  _config: RecoveryConfig,
+  now: string,
+): Decision {
+  if (!state) return keep("no state for this conference");
+  if (state.recovery?.status === RecoveryStatus.pinging) {
+    // Only the customer was left while pinging: the conference ends when they leave.
+    const abandoned = abandon(state, now, "conference ended during the ping", cancelWaitingPing(state.recovery), {
+      conferenceEnded: true,
+    });
+    // Nothing will need the document any more: delete it, as when the customer's leave comes
+    // first (callbacks are unordered; the end must not depend on their order — found end to end).
+    if (Object.keys(state.workers).length === 0) return { ...abandoned, change: { kind: "delete" } };
+    return abandoned;
+  }
+  if (isRecoveryInProgress(state)) {
+    // The customer is in the queue; the document still drives the recovery and the dialog.
+    if (state.conferenceEnded) return keep("conference already ended");
+    return write({ ...state, conferenceEnded: true }, "conference ended, recovery continues");
+  }
+  if (Object.keys(state.workers).length > 0) {
+    // Callbacks are unordered: a registered leg's leave may still come, and deciding it needs
+    // the document; its leave deletes it.
+    if (state.conferenceEnded) return keep("conference already ended");
+    return write({ ...state, conferenceEnded: true }, "conference ended, waiting for the workers' leaves");
+  }
+  return { change: { kind: "delete" }, actions: [], note: "conference ended" };
+}
+
+function decideRegisterWorker(event: EventOf<"registerWorker">, state: ConferenceState | null): Decision {
+  const { request } = event;
+  const owner = state?.workers[request.workerCallSid];
+  if (owner && owner.workerSid !== request.workerSid) {
+    // A leg belongs to the agent who registered it; nobody else may take it over.
+    const message = `call ${request.workerCallSid} is registered to another worker`;
+    return { ...keep("leg registered to another worker"), refusal: { status: 403, message } };
+  }
+  const worker: RegisteredWorker = {
+    workerSid: request.workerSid,
+    workerName: request.workerName,
+    callSid: request.workerCallSid,
+    taskSid: request.taskSid,
+    reservationSid: request.reservationSid,
+  };
+  const base: ConferenceState = state ?? {
+    v: 1,
+    conferenceSid: request.conferenceSid,
+    taskSid: request.taskSid,
+    workflowSid: request.workflowSid,
+    customerCallSid: request.customerCallSid,
+    customerGone: false,
+    conferenceEnded: false,
+    taskAttributes: event.taskAttributes,
+    workers: {},
+    recovery: null,
+    seenEventIds: [],
+  };
+  // The task registered last is the customer's current one (a transfer creates a new task).
+  const next: ConferenceState = {
+    ...base,
+    taskSid: request.taskSid,
+    workflowSid: request.workflowSid,
+    taskAttributes: event.taskAttributes,
+    workers: { ...base.workers, [worker.callSid]: worker },
+  };
+  const actions: Action[] = [
+    {
+      kind: "updateParticipant",
+      conferenceSid: request.conferenceSid,
+      callSid: request.workerCallSid,
+      endConferenceOnExit: false,
+    },
+  ];
+  if (event.identity) {
+    actions.push({ kind: "grantStateRead", conferenceSid: request.conferenceSid, identity: event.identity });
+  }
+  return write(next, state ? "worker registered" : "conference registered", actions);
+}
+
+function decideUnregisterWorker(event: EventOf<"unregisterWorker">, state: ConferenceState | null): Decision {
+  if (!state || !state.workers[event.workerCallSid]) return keep("worker not registered");
+  return write(withoutWorker(state, event.workerCallSid), "worker unregistered");
+}
+
+function decideEndConference(event: EventOf<"endConference">, state: ConferenceState | null): Decision {
+  const action: Action = { kind: "endConference", conferenceSid: event.conferenceSid };
+  // Unregister first, so the leave that follows is a graceful one; remember who asked, so a
+  // request Twilio failed can be repeated and the leg's leave can still end the conference.
+  const leg = state && event.workerCallSid ? state.workers[event.workerCallSid] : undefined;
+  if (state && leg && event.workerCallSid) {
+    const next = { ...withoutWorker(state, event.workerCallSid), endRequestedBy: leg.workerSid };
+    return write(next, "conference ended by the agent", [action]);
+  }
+  return keep("conference ended by the agent", [action]);
+}
+
+function decidePingCreated(
+  event: EventOf<"pingCreated">,
+  state: ConferenceState | null,
+  _config: RecoveryConfig,
+  now: string,
+): Decision {
+  if (!state?.recovery || state.recovery.pingTaskSid) return keep("ping already recorded");
+  if (state.recovery.status === RecoveryStatus.abandoned) {
+    // The customer left between the claim and the ping's creation.
+    return write(withRecovery(state, { pingTaskSid: event.pingTaskSid }, now), "ping no longer needed", [
+      { kind: "cancelTask", taskSid: event.pingTaskSid, reason: "customer left during recovery" },
+    ]);
+  }
+  return write(withRecovery(state, { pingTaskSid: event.pingTaskSid }, now), "ping recorded");
+}
+
+function decidePingFailed(
+  event: EventOf<"pingFailed">,
+  state: ConferenceState | null,
+  config: RecoveryConfig,
+  now: string,
+): Decision {
+  if (!state?.recovery || state.recovery.status !== RecoveryStatus.pinging || state.recovery.pingTaskSid) {
+    return keep(state?.recovery ? `recovery is ${state.recovery.status}` : "no recovery");
+  }
+  if (state.customerGone) return abandon(state, now, "customer gone", null);
+  // No ping, so nobody to offer the call back to first: the next agent, ahead of the queue.
+  const twimlText = enqueueTwiml(
+    originalWorkflow(state, event.pingAttributes),
+    config.reconnectPriority,
+    reconnectAttributes(event.pingAttributes, null),
+  );
+  // The dropped agent still shows available (no ping reservation timed out to move them), so
+  // TaskRouter could offer them the customer first: set them unavailable, as a timeout would.
+  return write(withRecovery(state, { status: RecoveryStatus.requeued }, now), "ping not created, requeued", [
+    redirectCustomer(state, event.participants ?? [], twimlText),
+    { kind: "setWorkerUnavailable", workerSid: state.recovery.droppedWorkerSid },
+  ]);
+}
+
+function decidePingAccepted(
+  event: EventOf<"pingAccepted">,
+  state: ConferenceState | null,
+  config: RecoveryConfig,
+  now: string,
+): Decision {
+  const completePing: Action = {
+    kind: "completeTask",
+    taskSid: event.pingTaskSid,
+    reason: "recovery ping accepted",
+  };
+  if (!state?.recovery) return keep("no recovery for this ping", [completePing]);
+  if (state.seenEventIds.includes(event.eventId)) return keep("duplicate event");
+  if (state.recovery.status !== RecoveryStatus.pinging) {
+    // Abandoned (or handled by a duplicate): the agent still holds the ping; close it.
+    if (state.recovery.pingTaskSid === event.pingTaskSid && state.recovery.status !== RecoveryStatus.abandoned) {
+      return keep("ping already handled");
+    }
+    return keep(`recovery is ${state.recovery.status}`, [completePing]);
+  }
+  const seen = remember(state, event.eventId);
+  if (state.customerGone || event.customerCallStatus !== CALL_IN_PROGRESS) {
+    return abandon(withRecovery(seen, { pingTaskSid: event.pingTaskSid }, now), now, "customer gone", completePing);
+  }
+  const attributes = reconnectAttributes(event.pingAttributes, state.recovery.droppedWorkerSid);
+  const twimlText = enqueueTwiml(originalWorkflow(state, event.pingAttributes), config.reconnectPriority, attributes);
+  const next = withRecovery(seen, { status: RecoveryStatus.reconnecting, pingTaskSid: event.pingTaskSid }, now);
+  return write(next, "reconnecting the customer to the same worker", [
+    completePing,
+    redirectCustomer(state, event.participants, twimlText),
+  ]);
+}
+
+function decidePingCanceled(
+  event: EventOf<"pingCanceled">,
+  state: ConferenceState | null,
+  config: RecoveryConfig,
+  now: string,
+): Decision {
+  if (!state?.recovery) return keep("no recovery for this ping");
+  if (state.seenEventIds.includes(event.eventId)) return keep("duplicate event");
+  if (state.recovery.status !== RecoveryStatus.pinging) return keep(`recovery is ${state.recovery.status}`);
+  const seen = withRecovery(remember(state, event.eventId), { pingTaskSid: event.pingTaskSid }, now);
+  if (state.customerGone || event.customerCallStatus !== CALL_IN_PROGRESS) {
+    return abandon(seen, now, "customer gone", null);
+  }
+  // Ping not accepted in time: the next agent, still ahead of the queue (DESIGN §2 step 11).
+  const attributes = reconnectAttributes(event.pingAttributes, null);
+  const twimlText = enqueueTwiml(originalWorkflow(state, event.pingAttributes), config.reconnectPriority, attributes);
+  return write(withRecovery(seen, { status: RecoveryStatus.requeued }, now), "ping timed out, requeued", [
+    redirectCustomer(state, event.participants, twimlText),
+  ]);
+}
+
+function decideReconnectQueuedOrCanceled(
+  event: EventOf<"reconnectEnteredQueue" | "reconnectCanceled">,
+  state: ConferenceState | null,
+  _config: RecoveryConfig,
+  now: string,
+): Decision {
+  // The dropped reservation is closed by `factActions`, without waiting for the state.
+  if (!state?.recovery || state.seenEventIds.includes(event.eventId)) return keep("no state change");
+  const seen = remember(state, event.eventId);
+  if (event.kind === "reconnectCanceled") {
+    if (!isRecoveryInProgress(state)) return keep(`recovery is ${state.recovery.status}`);
+    // The customer hung up while waiting in the queue.
+    const next = withRecovery({ ...seen, customerGone: true }, { status: RecoveryStatus.abandoned }, now);
+    return write(next, "reconnect task canceled");
+  }
+  if (state.recovery.reconnectTaskSid === event.reconnectTaskSid) return keep("already recorded");
+  return write(withRecovery(seen, { reconnectTaskSid: event.reconnectTaskSid }, now), "reconnect task queued");
+}
+
+function decideReconnectAccepted(
+  event: EventOf<"reconnectAccepted">,
+  state: ConferenceState | null,
+  _config: RecoveryConfig,
+  now: string,
+): Decision {
+  if (!state?.recovery || !isRecoveryInProgress(state)) return keep("no recovery in progress");
+  const next = withRecovery(
+    remember(state, event.eventId),
+    {
+      status: RecoveryStatus.reconnected,
+      reconnectTaskSid: event.reconnectTaskSid,
+      reconnectedWorkerSid: event.workerSid,
+    },
+    now,
+  );
+  return write(next, "reconnected");
+}
+
+/** One decider per event kind. */
+const DECIDERS: { [K in RecoveryEvent["kind"]]: Decider<K> } = {
+  participantJoin: decideParticipantJoinOrModify,
+  participantModify: decideParticipantJoinOrModify,
+  participantLeave: decideParticipantLeave,
+  conferenceEnd: decideConferenceEnd,
+  registerWorker: decideRegisterWorker,
+  unregisterWorker: decideUnregisterWorker,
+  endConference: decideEndConference,
+  pingCreated: decidePingCreated,
+  pingFailed: decidePingFailed,
+  pingAccepted: decidePingAccepted,
+  pingCanceled: decidePingCanceled,
+  reconnectEnteredQueue: decideReconnectQueuedOrCanceled,
+  reconnectCanceled: decideReconnectQueuedOrCanceled,
+  reconnectAccepted: decideReconnectAccepted,
+};
+
 /**
  * Decides what an event means for a conference. `state` is the conference's document (null when
  * there is none); `now` is ISO-8601, passed in so the function stays pure.
@@ -313,244 +609,6 @@ export function decide(
   config: RecoveryConfig,
   now: string,
 ): Decision {
-  switch (event.kind) {
-    case "participantJoin":
-    case "participantModify": {
-      if (!state || state.conferenceEnded) return keep("no state for this conference");
-      const worker = state.workers[event.callSid];
-      // Flex sets endConferenceOnExit=true on the worker whenever ≤ 2 participants are live.
-      if (worker && event.endConferenceOnExit && !state.customerGone) {
-        return keep("worker leg must not end the conference", [
-          {
-            kind: "updateParticipant",
-            conferenceSid: state.conferenceSid,
-            callSid: event.callSid,
-            endConferenceOnExit: false,
-          },
-        ]);
-      }
-      return keep("nothing to do");
-    }
-
-    case "participantLeave": {
-      if (!state) return keep("no state for this conference");
-      if (state.seenEventIds.includes(event.eventId)) return keep("duplicate event");
-      const decision = decideParticipantLeave(event, state, config, now);
-      // The last registered leg of an ended conference has left: nothing will need the document.
-      const next = decision.change.kind === "write" ? decision.change.state : null;
-      if (next?.conferenceEnded && Object.keys(next.workers).length === 0 && !isRecoveryInProgress(next)) {
-        return { ...decision, change: { kind: "delete" } };
-      }
-      return decision;
-    }
-
-    case "conferenceEnd": {
-      if (!state) return keep("no state for this conference");
-      if (state.recovery?.status === RecoveryStatus.pinging) {
-        // Only the customer was left while pinging: the conference ends when they leave.
-        const abandoned = abandon(state, now, "conference ended during the ping", cancelWaitingPing(state.recovery), {
-          conferenceEnded: true,
-        });
-        // Nothing will need the document any more: delete it, as when the customer's leave comes
-        // first (callbacks are unordered; the end must not depend on their order — found end to end).
-        if (Object.keys(state.workers).length === 0) return { ...abandoned, change: { kind: "delete" } };
-        return abandoned;
-      }
-      if (isRecoveryInProgress(state)) {
-        // The customer is in the queue; the document still drives the recovery and the dialog.
-        if (state.conferenceEnded) return keep("conference already ended");
-        return write({ ...state, conferenceEnded: true }, "conference ended, recovery continues");
-      }
-      if (Object.keys(state.workers).length > 0) {
-        // Callbacks are unordered: a registered leg's leave may still come, and deciding it needs
-        // the document; its leave deletes it.
-        if (state.conferenceEnded) return keep("conference already ended");
-        return write({ ...state, conferenceEnded: true }, "conference ended, waiting for the workers' leaves");
-      }
-      return { change: { kind: "delete" }, actions: [], note: "conference ended" };
-    }
-
-    case "registerWorker": {
-      const { request } = event;
-      const owner = state?.workers[request.workerCallSid];
-      if (owner && owner.workerSid !== request.workerSid) {
-        // A leg belongs to the agent who registered it; nobody else may take it over.
-        const message = `call ${request.workerCallSid} is registered to another worker`;
-        return { ...keep("leg registered to another worker"), refusal: { status: 403, message } };
-      }
-      const worker: RegisteredWorker = {
-        workerSid: request.workerSid,
-        workerName: request.workerName,
-        callSid: request.workerCallSid,
-        taskSid: request.taskSid,
-        reservationSid: request.reservationSid,
-      };
-      const base: ConferenceState = state ?? {
-        v: 1,
-        conferenceSid: request.conferenceSid,
-        taskSid: request.taskSid,
-        workflowSid: request.workflowSid,
-        customerCallSid: request.customerCallSid,
-        customerGone: false,
-        conferenceEnded: false,
-        taskAttributes: event.taskAttributes,
-        workers: {},
-        recovery: null,
-        seenEventIds: [],
-      };
-      // The task registered last is the customer's current one (a transfer creates a new task).
-      const next: ConferenceState = {
-        ...base,
-        taskSid: request.taskSid,
-        workflowSid: request.workflowSid,
-        taskAttributes: event.taskAttributes,
-        workers: { ...base.workers, [worker.callSid]: worker },
-      };
-      const actions: Action[] = [
-        {
-          kind: "updateParticipant",
-          conferenceSid: request.conferenceSid,
-          callSid: request.workerCallSid,
-          endConferenceOnExit: false,
-        },
-      ];
-      if (event.identity) {
-        actions.push({ kind: "grantStateRead", conferenceSid: request.conferenceSid, identity: event.identity });
-      }
-      return write(next, state ? "worker registered" : "conference registered", actions);
-    }
-
-    case "unregisterWorker": {
-      if (!state || !state.workers[event.workerCallSid]) return keep("worker not registered");
-      return write(withoutWorker(state, event.workerCallSid), "worker unregistered");
-    }
-
-    case "endConference": {
-      const action: Action = { kind: "endConference", conferenceSid: event.conferenceSid };
-      // Unregister first, so the leave that follows is a graceful one; remember who asked, so a
-      // request Twilio failed can be repeated and the leg's leave can still end the conference.
-      const leg = state && event.workerCallSid ? state.workers[event.workerCallSid] : undefined;
-      if (state && leg && event.workerCallSid) {
-        const next = { ...withoutWorker(state, event.workerCallSid), endRequestedBy: leg.workerSid };
-        return write(next, "conference ended by the agent", [action]);
-      }
-      return keep("conference ended by the agent", [action]);
-    }
-
-    case "pingCreated": {
-      if (!state?.recovery || state.recovery.pingTaskSid) return keep("ping already recorded");
-      if (state.recovery.status === RecoveryStatus.abandoned) {
-        // The customer left between the claim and the ping's creation.
-        return write(withRecovery(state, { pingTaskSid: event.pingTaskSid }, now), "ping no longer needed", [
-          { kind: "cancelTask", taskSid: event.pingTaskSid, reason: "customer left during recovery" },
-        ]);
-      }
-      return write(withRecovery(state, { pingTaskSid: event.pingTaskSid }, now), "ping recorded");
-    }
-
-    case "pingFailed": {
-      if (!state?.recovery || state.recovery.status !== RecoveryStatus.pinging || state.recovery.pingTaskSid) {
-        return keep(state?.recovery ? `recovery is ${state.recovery.status}` : "no recovery");
-      }
-      if (state.customerGone) return abandon(state, now, "customer gone", null);
-      // No ping, so nobody to offer the call back to first: the next agent, ahead of the queue.
-      const twimlText = enqueueTwiml(
-        originalWorkflow(state, event.pingAttributes),
-        config.reconnectPriority,
-        reconnectAttributes(event.pingAttributes, null),
-      );
-      // The dropped agent still shows available (no ping reservation timed out to move them), so
-      // TaskRouter could offer them the customer first: set them unavailable, as a timeout would.
-      return write(withRecovery(state, { status: RecoveryStatus.requeued }, now), "ping not created, requeued", [
-        redirectCustomer(state, event.participants ?? [], twimlText),
-        { kind: "setWorkerUnavailable", workerSid: state.recovery.droppedWorkerSid },
-      ]);
-    }
-
-    case "pingAccepted": {
-      const completePing: Action = {
-        kind: "completeTask",
-        taskSid: event.pingTaskSid,
-        reason: "recovery ping accepted",
-      };
-      if (!state?.recovery) return keep("no recovery for this ping", [completePing]);
-      if (state.seenEventIds.includes(event.eventId)) return keep("duplicate event");
-      if (state.recovery.status !== RecoveryStatus.pinging) {
-        // Abandoned (or handled by a duplicate): the agent still holds the ping; close it.
-        if (state.recovery.pingTaskSid === event.pingTaskSid && state.recovery.status !== RecoveryStatus.abandoned) {
-          return keep("ping already handled");
-        }
-        return keep(`recovery is ${state.recovery.status}`, [completePing]);
-      }
-      const seen = remember(state, event.eventId);
-      if (state.customerGone || event.customerCallStatus !== CALL_IN_PROGRESS) {
-        return abandon(withRecovery(seen, { pingTaskSid: event.pingTaskSid }, now), now, "customer gone", completePing);
-      }
-      const attributes = reconnectAttributes(event.pingAttributes, state.recovery.droppedWorkerSid);
-      const twimlText = enqueueTwiml(
-        originalWorkflow(state, event.pingAttributes),
-        config.reconnectPriority,
-        attributes,
-      );
-      const next = withRecovery(seen, { status: RecoveryStatus.reconnecting, pingTaskSid: event.pingTaskSid }, now);
-      return write(next, "reconnecting the customer to the same worker", [
-        completePing,
-        redirectCustomer(state, event.participants, twimlText),
-      ]);
-    }
-
-    case "pingCanceled": {
-      if (!state?.recovery) return keep("no recovery for this ping");
-      if (state.seenEventIds.includes(event.eventId)) return keep("duplicate event");
-      if (state.recovery.status !== RecoveryStatus.pinging) return keep(`recovery is ${state.recovery.status}`);
-      const seen = withRecovery(remember(state, event.eventId), { pingTaskSid: event.pingTaskSid }, now);
-      if (state.customerGone || event.customerCallStatus !== CALL_IN_PROGRESS) {
-        return abandon(seen, now, "customer gone", null);
-      }
-      // Ping not accepted in time: the next agent, still ahead of the queue (DESIGN §2 step 11).
-      const attributes = reconnectAttributes(event.pingAttributes, null);
-      const twimlText = enqueueTwiml(
-        originalWorkflow(state, event.pingAttributes),
-        config.reconnectPriority,
-        attributes,
-      );
-      return write(withRecovery(seen, { status: RecoveryStatus.requeued }, now), "ping timed out, requeued", [
-        redirectCustomer(state, event.participants, twimlText),
-      ]);
-    }
-
-    case "reconnectEnteredQueue":
-    case "reconnectCanceled": {
-      // The dropped reservation is closed by `factActions`, without waiting for the state.
-      const actions: Action[] = [];
-      if (!state?.recovery || state.seenEventIds.includes(event.eventId)) return keep("no state change", actions);
-      const seen = remember(state, event.eventId);
-      if (event.kind === "reconnectCanceled") {
-        if (!isRecoveryInProgress(state)) return keep(`recovery is ${state.recovery.status}`, actions);
-        // The customer hung up while waiting in the queue.
-        const next = withRecovery({ ...seen, customerGone: true }, { status: RecoveryStatus.abandoned }, now);
-        return write(next, "reconnect task canceled", actions);
-      }
-      if (state.recovery.reconnectTaskSid === event.reconnectTaskSid) return keep("already recorded", actions);
-      return write(
-        withRecovery(seen, { reconnectTaskSid: event.reconnectTaskSid }, now),
-        "reconnect task queued",
-        actions,
-      );
-    }
-
-    case "reconnectAccepted": {
-      if (!state?.recovery || !isRecoveryInProgress(state)) return keep("no recovery in progress");
-      const next = withRecovery(
-        remember(state, event.eventId),
-        {
-          status: RecoveryStatus.reconnected,
-          reconnectTaskSid: event.reconnectTaskSid,
-          reconnectedWorkerSid: event.workerSid,
-        },
-        now,
-      );
-      return write(next, "reconnected");
-    }
-  }
+  const decider = DECIDERS[event.kind] as Decider<RecoveryEvent["kind"]>;
+  return decider(event, state, config, now);
 }
