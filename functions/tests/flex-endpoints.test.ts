@@ -9,7 +9,7 @@ import { handler as syncToken } from "../src/functions/flex/sync-token";
 import { handler as unregisterWorker } from "../src/functions/flex/unregister-worker";
 import { FakeTwilio } from "./support/fakeTwilio";
 import { callHandler, SYNC_SERVICE_SID, withFakeTwilio } from "./support/runtime";
-import { addAgent, agentDropped, registerBody, seedCall, type Call } from "./support/scenario";
+import { addAgent, agentDropped, registerBody, seedCall, statusCallback, type Call } from "./support/scenario";
 
 let fake: FakeTwilio;
 let context: Record<string, string>;
@@ -242,17 +242,30 @@ describe("flex/register-worker", () => {
     expect(stateOf(call)!.workers[call.agent.callSid].workerSid).toBe(call.agent.workerSid);
   });
 
-  it("checks the request and reads the state in one parallel batch", async () => {
+  it("checks the request in one parallel batch, then creates the state without reading it", async () => {
     const call = seedCall(fake);
     fake.hold();
     const answer = callHandler(registerWorker, context, registerBody(call));
     await fake.waitForPending(1); // the Flex token
     fake.release();
-    const batch = await fake.waitForPending(6);
-    expect(batch.map((r) => r.method)).toEqual(Array(6).fill("GET"));
-    expect(batch.some((r) => r.host === "sync.twilio.com")).toBe(true);
+    const batch = await fake.waitForPending(5);
+    expect(batch.map((r) => r.method)).toEqual(Array(5).fill("GET"));
+    expect(batch.some((r) => r.host === "sync.twilio.com")).toBe(false);
     fake.release(true);
     expect((await answer).statusCode).toBe(200);
+    const sync = fake.log.filter((r) => r.host === "sync.twilio.com");
+    expect(sync.map((r) => r.method)).toEqual(["POST", "POST"]); // the document, then the agent's read grant
+  });
+
+  it("a second registration on the same conference loses the create and decides on the document", async () => {
+    const call = seedCall(fake);
+    const bob = addAgent(fake, call, "Bob");
+    expect((await callHandler(registerWorker, context, registerBody(call))).statusCode).toBe(200);
+    expect((await callHandler(registerWorker, context, registerBody(call, bob))).statusCode).toBe(200);
+    expect(Object.keys(stateOf(call)!.workers).sort()).toEqual([call.agent.callSid, bob.callSid].sort());
+    // Bob cannot take Alice's leg over, also when his create loses to her document.
+    const takeOver = { ...registerBody(call, bob), workerCallSid: call.agent.callSid };
+    expect((await callHandler(registerWorker, context, takeOver)).statusCode).toBe(403);
   });
 
   it("answers 500 without leaking credentials when Twilio fails unexpectedly", async () => {
@@ -287,16 +300,31 @@ describe("flex/unregister-worker and flex/end-conference", () => {
     expect(Object.keys(stateOf(call)!.workers)).toEqual([call.agent.callSid]);
   });
 
-  it("ends the conference for a registered agent, unregistering them first", async () => {
+  it("ends the conference for a registered agent with one read and no write; the end's callbacks clean up", async () => {
     const call = seedCall(fake);
     await callHandler(registerWorker, context, registerBody(call));
+    const mark = fake.log.length;
     const answer = await callHandler(endConference, context, {
       Token: call.agent.token,
       conferenceSid: call.conferenceSid,
     });
     expect(answer.statusCode).toBe(200);
     expect(fake.conferences.get(call.conferenceSid)!.status).toBe("completed");
-    expect(stateOf(call)!.workers).toEqual({});
+    const sync = fake.log.slice(mark).filter((r) => r.host === "sync.twilio.com");
+    expect(sync.map((r) => r.method)).toEqual(["GET"]);
+    // The agent's leg leaves because the API ended the conference: graceful, decided without Sync.
+    const before = fake.log.length;
+    const removed = {
+      ...agentDropped(call),
+      ParticipantCallStatus: "in-progress",
+      ReasonParticipantLeft: "conference_ended_via_api",
+    };
+    expect((await callHandler(conferenceStatus, context, removed)).statusCode).toBe(200);
+    expect(fake.log.length).toBe(before);
+    const end = statusCallback(call, "conference-end", { ReasonConferenceEnded: "conference-ended-via-api" });
+    expect((await callHandler(conferenceStatus, context, end)).statusCode).toBe(200);
+    expect(stateOf(call)).toBeUndefined();
+    expect(fake.log.filter((r) => r.method === "POST" && /\/Tasks$/.test(r.path))).toHaveLength(0);
   });
 
   it("lets the agent repeat an end Twilio failed (the first request already unregistered them)", async () => {

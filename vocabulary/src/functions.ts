@@ -40,8 +40,12 @@ export const FunctionEnv = {
 /** Origins Flex is served from, allowed by default for the Flex-facing functions. */
 export const DEFAULT_FLEX_ORIGINS = ["https://flex.twilio.com"];
 
-/** Conference status callback events the plugin subscribes (DESIGN §2 step 1). */
-export const CONFERENCE_STATUS_CALLBACK_EVENTS = ["start", "end", "join", "leave", "modify"] as const;
+/**
+ * Conference status callback events the plugin subscribes: only those a handler acts on (a leave
+ * may be a drop, a modify may be Flex setting endConferenceOnExit back on, the end cleans up).
+ * No `start` (nothing to do) and no `join` (a joining leg is never registered yet).
+ */
+export const CONFERENCE_STATUS_CALLBACK_EVENTS = ["end", "leave", "modify"] as const;
 
 /**
  * Twilio's connection overrides on the conference status callback URL (a fragment, never sent nor

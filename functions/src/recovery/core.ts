@@ -272,6 +272,8 @@ function decideLeaveOfLeg(
   // A dropped browser ends the worker's call; a call that goes on was moved on purpose.
   if (event.callStatus === CALL_IN_PROGRESS) return write(removed, "worker leg moved, call still up");
   const live = event.participants;
+  // A leave callback for a leg Twilio still lists (a stale or replayed callback) is not a drop.
+  if (live?.some((p) => p.callSid === event.callSid)) return keep("leaving leg is still in the conference");
   const customerGone =
     state.customerGone ||
     state.conferenceEnded ||
@@ -351,8 +353,28 @@ function decideParticipantLeave(
   return decision;
 }
 
+/**
+ * Registered legs whose leave may still need the document after the conference ended: only legs
+ * that left by themselves (a drop to close) — the ones still in at the end are removed by Twilio with
+ * a conference-ending reason, which `decideFromCallback` settles without the document.
+ */
+function legsStillLeaving(event: EventOf<"conferenceEnd">, state: ConferenceState): string[] {
+  const registered = Object.keys(state.workers);
+  switch (event.reason) {
+    case "conference-ended-via-api":
+    case "last-participant-kicked":
+    case "participant-with-end-conference-on-exit-kicked":
+      return [];
+    case "participant-with-end-conference-on-exit-left":
+      return registered.filter((callSid) => callSid === event.endingCallSid);
+    default:
+      // The last participant left (or the reason is unknown): every registered leg left by itself.
+      return registered;
+  }
+}
+
 function decideConferenceEnd(
-  _event: EventOf<"conferenceEnd">,
+  event: EventOf<"conferenceEnd">,
   state: ConferenceState | null,
   _config: RecoveryConfig,
   now: string,
@@ -373,11 +395,15 @@ function decideConferenceEnd(
     if (state.conferenceEnded) return keep("conference already ended");
     return write({ ...state, conferenceEnded: true }, "conference ended, recovery continues");
   }
-  if (Object.keys(state.workers).length > 0) {
-    // Callbacks are unordered: a registered leg's leave may still come, and deciding it needs
-    // the document; its leave deletes it.
-    if (state.conferenceEnded) return keep("conference already ended");
-    return write({ ...state, conferenceEnded: true }, "conference ended, waiting for the workers' leaves");
+  const waiting = legsStillLeaving(event, state);
+  if (waiting.length > 0) {
+    // Callbacks are unordered: such a leg's leave may still come, and deciding it needs the
+    // document; the last of them deletes it.
+    if (state.conferenceEnded && waiting.length === Object.keys(state.workers).length) {
+      return keep("conference already ended");
+    }
+    const workers = Object.fromEntries(waiting.map((callSid) => [callSid, state.workers[callSid]]));
+    return write({ ...state, workers, conferenceEnded: true }, "conference ended, waiting for the workers' leaves");
   }
   return { change: { kind: "delete" }, actions: [], note: "conference ended" };
 }
@@ -579,6 +605,35 @@ function decideReconnectAccepted(
     now,
   );
   return write(next, "reconnected");
+}
+
+/**
+ * What a conference callback means when the callback alone tells (nothing to read or list first):
+ * null when the decision needs the document. Saves the Sync read (and the participant list) on the
+ * callbacks of every ordinary call.
+ */
+export function decideFromCallback(event: RecoveryEvent): Decision | null {
+  if (event.kind === "participantJoin") {
+    // A leg is registered only once it is in the conference (register-worker fetches it), so a
+    // joining leg is never a registered one.
+    return keep("a joining leg is not registered yet");
+  }
+  if (event.kind === "participantModify" && !event.endConferenceOnExit) return keep("nothing to do");
+  if (event.kind !== "participantLeave") return null;
+  if (event.reason !== null && CONFERENCE_ENDING_REASONS.includes(event.reason)) {
+    // Removed because the conference ended: never a drop; the conference-end callback cleans up.
+    return keep("leg left with the conference ending");
+  }
+  if (event.label === ParticipantLabel.customer && event.callStatus === CALL_IN_PROGRESS) {
+    // Our own redirect takes the customer out of the conference with the call still up.
+    return keep("customer moved to the queue");
+  }
+  return null;
+}
+
+/** Whether deciding a leave may need the conference's live participants (listed beside the read). */
+export function leaveNeedsParticipants(event: EventOf<"participantLeave">): boolean {
+  return event.label !== ParticipantLabel.customer;
 }
 
 /** One decider per event kind. */

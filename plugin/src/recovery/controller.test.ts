@@ -136,7 +136,7 @@ describe("call set-up", () => {
       // Voice callbacks are retried only when the URL asks (found end to end with 20 % faults).
       conferenceStatusCallback: "https://fcr-1234-dev.twil.io/conference-status-handler#rc=3&rp=ct,rt,5xx",
       conferenceStatusCallbackMethod: "POST",
-      conferenceStatusCallbackEvent: "start,end,join,leave,modify",
+      conferenceStatusCallbackEvent: "end,leave,modify",
     });
     expect(a.controller.conferenceOptions(pingReservation())).toBeNull();
   });

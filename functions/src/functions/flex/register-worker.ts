@@ -43,19 +43,18 @@ function taskConferenceSid(attributes: Record<string, unknown>): string | null {
 }
 
 /**
- * Checks the request against Twilio in one parallel batch (with the state read, which it
- * returns for the transaction's first attempt): the task, the caller's own accepted reservation
+ * Checks the request against Twilio in one parallel batch: the task, the caller's own accepted reservation
  * on it, the conference of that task, the worker leg (not the customer's) and the customer leg.
  * Without these checks any agent could register their leg on someone else's conference.
  */
 async function checkedFacts(services: Services, request: RegisterWorkerRequest) {
-  const { client, performContext, store } = services;
+  const { client, performContext } = services;
   if (request.workerCallSid === request.customerCallSid) {
     throw new BadRequest("workerCallSid and customerCallSid are the same call");
   }
   const conference = client.conferences(request.conferenceSid);
   const task = client.taskrouter.v1.workspaces(performContext.workspaceSid).tasks(request.taskSid);
-  const [fetchedTask, reservation, fetchedConference, workerLeg, , read] = await Promise.all([
+  const [fetchedTask, reservation, fetchedConference, workerLeg] = await Promise.all([
     mustExist(`task ${request.taskSid}`, task.fetch()),
     mustExist(
       `reservation ${request.reservationSid} of task ${request.taskSid}`,
@@ -70,7 +69,6 @@ async function checkedFacts(services: Services, request: RegisterWorkerRequest) 
       `customer call ${request.customerCallSid} in conference ${request.conferenceSid}`,
       conference.participants(request.customerCallSid).fetch(),
     ),
-    store.read(request.conferenceSid),
   ]);
   if (fetchedTask.workflowSid !== request.workflowSid) {
     throw new BadRequest(`task ${request.taskSid} did not come through workflow ${request.workflowSid}`);
@@ -98,7 +96,7 @@ async function checkedFacts(services: Services, request: RegisterWorkerRequest) 
   if (!sameConference) {
     throw new BadRequest(`conference ${request.conferenceSid} is not the conference of task ${request.taskSid}`, 403);
   }
-  return { attributes, read };
+  return { attributes };
 }
 
 export const handler = flexHandler("register-worker", async ({ context, body, token }) => {
@@ -107,12 +105,14 @@ export const handler = flexHandler("register-worker", async ({ context, body, to
   if (token.worker_sid !== request.workerSid)
     throw new BadRequest(`worker ${request.workerSid} is not the caller`, 403);
   const services = servicesFor(context, `register-worker:${request.conferenceSid}`);
-  const { attributes, read } = await checkedFacts(services, request);
+  const { attributes } = await checkedFacts(services, request);
   const handled = await handleEvent(
     services,
     request.conferenceSid,
     { kind: "registerWorker", request, taskAttributes: attributes, identity: token.identity ?? null },
-    Promise.resolve(read),
+    // Created without a read: the first registration of a conference finds no document, and a later
+    // one (a transfer, a reconnect) loses the create (54301) and decides again on the document.
+    Promise.resolve(null),
   );
   const refusal = handled.committed.decision.refusal;
   if (refusal) throw new BadRequest(refusal.message, refusal.status);
