@@ -27,6 +27,7 @@ export const FunctionEnv = {
   announceVoice: "ANNOUNCE_VOICE",
   announceLanguage: "ANNOUNCE_LANGUAGE",
   announceRecordingUrl: "ANNOUNCE_RECORDING_URL",
+  holdMusicUrl: "HOLD_MUSIC_URL",
   pingTimeoutSeconds: "PING_TIMEOUT_SECONDS",
   reconnectPriority: "RECONNECT_PRIORITY",
   allowedOrigins: "ALLOWED_ORIGINS",
@@ -79,3 +80,10 @@ export const TASK_EVENT_SCHEMA_VERSION = 1;
 export const DEFAULT_ANNOUNCE_TEXT = "Please hold while we reconnect you with your agent.";
 export const DEFAULT_ANNOUNCE_VOICE = "Polly.Joanna";
 export const DEFAULT_ANNOUNCE_LANGUAGE = "en-US";
+
+/**
+ * What the conference plays after the announcement until the customer is re-enqueued
+ * (HOLD_MUSIC_URL overrides it): a track of the Creative Commons classical bucket Twilio's own
+ * `<Conference>` wait music plays (https://www.twilio.com/docs/voice/twiml/conference, `waitUrl`).
+ */
+export const DEFAULT_HOLD_MUSIC_URL = "https://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3";
