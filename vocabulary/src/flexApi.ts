@@ -42,6 +42,27 @@ export interface MoveParticipantsResponse {
   moved: { callSid: string; label: string | null }[];
 }
 
+/**
+ * `flex/recovery-step`: the agent's browser accepted its recovery ping; the functions drive the
+ * same step an Event Streams `reservation.accepted` drives (whichever comes first does it, once).
+ */
+export interface RecoveryStepRequest {
+  pingTaskSid: string;
+  /** The agent's reservation of the ping. */
+  pingReservationSid: string;
+}
+export interface RecoveryStepResponse {
+  success: true;
+  /** What the functions decided (e.g. "reconnecting the customer to the same worker", "ping already handled"). */
+  note: string;
+}
+
+/**
+ * Seconds after the ping's acceptance the plugin asks `flex/recovery-step` again while the
+ * customer is not back (a first call lost, or a step whose redirect failed and was rolled back).
+ */
+export const RECOVERY_STEP_DEADLINE_SECONDS = 8;
+
 /** `flex/sync-token`: a Sync token for the agent's own identity. */
 export interface SyncTokenResponse {
   success: true;

@@ -11,6 +11,7 @@ export const FunctionRoute = {
   endConference: "/flex/end-conference",
   moveParticipants: "/flex/move-participants",
   syncToken: "/flex/sync-token",
+  recoveryStep: "/flex/recovery-step",
 } as const;
 export type FunctionRoute = (typeof FunctionRoute)[keyof typeof FunctionRoute];
 
