@@ -33,6 +33,15 @@ export const FunctionEnv = {
   reconnectPriority: "RECONNECT_PRIORITY",
   allowedOrigins: "ALLOWED_ORIGINS",
   /**
+   * An API key (SK…) and its secret the functions call Twilio (and check Flex tokens) with instead
+   * of the auth token; the names `twilio-flex-token-validator` reads.
+   */
+  apiKey: "API_KEY",
+  apiSecret: "API_SECRET",
+  /** Twilio region and edge of the account (e.g. `ie1`, `dublin`); unset: Twilio's default (us1). */
+  twilioRegion: "TWILIO_REGION",
+  twilioEdge: "TWILIO_EDGE",
+  /**
    * Local runs and tests only: base URL of an offline Twilio twin. Read by the functions' one
    * client factory and nowhere else; never set in a deployment.
    */

@@ -46,7 +46,10 @@ export interface FakeConference {
 }
 export interface LoggedRequest {
   method: string;
+  /** Twilio's host without edge and region (`taskrouter.twilio.com`), what the fake routes on. */
   host: string;
+  /** The host as requested (`taskrouter.dublin.ie1.twilio.com` with an edge and a region). */
+  requestedHost: string;
   path: string;
   params: Record<string, string>;
   ifMatch?: string;
@@ -80,6 +83,9 @@ export class FakeTwilio {
   /** The workspace's timeout activity (where TaskRouter puts a worker whose reservation timed out). */
   readonly timeoutActivitySid = "WA" + "0".repeat(31) + "9";
   readonly log: LoggedRequest[] = [];
+  /** Requests received and not yet answered, and the most there ever were at once. */
+  inFlight = 0;
+  peakInFlight = 0;
   private server: Server | null = null;
   private holding = false;
   private pending: Pending[] = [];
@@ -178,7 +184,9 @@ export class FakeTwilio {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://fake");
-    const [, host, ...rest] = url.pathname.split("/");
+    const [, requestedHost, ...rest] = url.pathname.split("/");
+    // `<product>.<edge>.<region>.twilio.com` (or `<product>.<region>.twilio.com`) → `<product>.twilio.com`.
+    const host = requestedHost.replace(/^([a-z0-9-]+)\.(?:[a-z0-9-]+\.)+(twilio\.com)$/, "$1.$2");
     const path = `/${rest.join("/")}`;
     const isJson = (req.headers["content-type"] ?? "").includes("json");
     const params: Record<string, string> = isJson
@@ -189,6 +197,7 @@ export class FakeTwilio {
     const request: LoggedRequest = {
       method: req.method ?? "GET",
       host,
+      requestedHost,
       path,
       params,
       ifMatch: req.headers["if-match"] as string | undefined,
@@ -197,7 +206,10 @@ export class FakeTwilio {
       depth: 1 + (this.completedDepth.get(correlationId ?? "") ?? 0),
     };
     this.log.push(request);
+    this.inFlight += 1;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
     const respond = () => {
+      this.inFlight -= 1;
       const [status, body, headers] = this.route(request);
       request.status = status;
       const key = correlationId ?? "";
