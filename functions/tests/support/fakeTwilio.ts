@@ -50,6 +50,8 @@ export interface LoggedRequest {
   host: string;
   /** The host as requested (`taskrouter.dublin.ie1.twilio.com` with an edge and a region). */
   requestedHost: string;
+  /** The user of the request's basic authorization (the account SID or an API key). */
+  authUser?: string;
   path: string;
   params: Record<string, string>;
   ifMatch?: string;
@@ -198,6 +200,9 @@ export class FakeTwilio {
       method: req.method ?? "GET",
       host,
       requestedHost,
+      authUser: Buffer.from(String(req.headers.authorization ?? "").replace(/^Basic /, ""), "base64")
+        .toString("utf8")
+        .split(":")[0],
       path,
       params,
       ifMatch: req.headers["if-match"] as string | undefined,
