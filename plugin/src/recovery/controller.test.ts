@@ -2,12 +2,13 @@
 import {
   FOLLOWED_BY_RECONNECT,
   FunctionRoute,
+  RECOVERY_STEP_DEADLINE_SECONDS,
   RecoveryStatus,
   TaskAttribute,
   TaskChannel,
   type ConferenceState,
 } from "@flex-call-recovery/vocabulary";
-import { ACCEPT_ATTEMPTS, ACCEPT_RETRY_BASE_MS } from "./controller";
+import { ACCEPT_ATTEMPTS, ACCEPT_RETRY_BASE_MS, RECOVERY_STEP_ATTEMPTS } from "./controller";
 import {
   createTestAgent,
   FakeClock,
@@ -345,6 +346,41 @@ describe("recovery of this agent's dropped call", () => {
     clock.advance(3000); // reconnectedNoticeSeconds
     expect(a.port.dialog).toBeNull();
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("second trigger: after accepting the ping it asks flex/recovery-step, and again while the document still says pinging", async () => {
+    const { a, clock, functions } = agent();
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));
+    await reloadDuringRecovery(a);
+    a.pushReservation(pingReservation());
+    await a.settle();
+    const step = { pingTaskSid: pingReservation().taskSid, pingReservationSid: PING };
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step]);
+    // Event Streams silent and the first call lost: still pinging at the deadline → asked again.
+    clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step, step]);
+    // The step happened (whichever trigger did it): no further call.
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.reconnecting, "t2"));
+    await a.settle();
+    clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toHaveLength(2);
+  });
+
+  it("second trigger: a refused or unreachable recovery-step is only logged, and the attempts are bounded", async () => {
+    const { a, clock, functions } = agent();
+    functions.unreachable = true;
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));
+    await reloadDuringRecovery(a);
+    a.pushReservation(pingReservation());
+    await a.settle();
+    for (let i = 0; i < RECOVERY_STEP_ATTEMPTS + 2; i++) {
+      clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
+      await a.settle();
+    }
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toHaveLength(RECOVERY_STEP_ATTEMPTS);
+    expect(a.port.accepted).toEqual([PING]);
   });
 
   it("ping auto-accept opens the dialog even when the dropped task is not in the list", async () => {

@@ -5,6 +5,7 @@ import {
   CONFERENCE_STATUS_CALLBACK_EVENTS,
   CONFERENCE_STATUS_CALLBACK_OVERRIDES,
   FunctionRoute,
+  RECOVERY_STEP_DEADLINE_SECONDS,
   RecoveryStatus,
   TaskAttribute,
   type ConferenceState,
@@ -22,6 +23,8 @@ export const GRACEFUL_END_DEADLINE_MS = 4000;
 export const ACCEPT_ATTEMPTS = 3;
 /** Wait before the second try; doubled before each later one. */
 export const ACCEPT_RETRY_BASE_MS = 500;
+/** Times the plugin asks the functions to drive the accepted ping's step (the first at once). */
+export const RECOVERY_STEP_ATTEMPTS = 3;
 
 /** Conference options `beforeAcceptTask` adds to call tasks. */
 export interface ConferenceOptions {
@@ -49,6 +52,8 @@ interface Recovery {
   stateSeen: boolean;
   stallTimer: unknown;
   noticeTimer: unknown;
+  /** Asks `flex/recovery-step` again while the step has not happened (RECOVERY_STEP_DEADLINE_SECONDS). */
+  stepTimer: unknown;
   unsubscribe: Unsubscribe | null;
   watching: boolean;
 }
@@ -226,6 +231,7 @@ export class RecoveryController {
         stateSeen: false,
         stallTimer: null,
         noticeTimer: null,
+        stepTimer: null,
         unsubscribe: null,
         watching: false,
       };
@@ -248,8 +254,31 @@ export class RecoveryController {
       if (recovery) {
         recovery.pingAccepted = true;
         this.progressed(recovery);
+        this.driveStep(recovery, ping, 1);
       }
     });
+  }
+
+  /**
+   * The second trigger: this browser knows it accepted the ping, so it tells the functions, which
+   * drive the step Event Streams' `reservation.accepted` drives (exactly once, whichever is first).
+   * While the document still says `pinging` after RECOVERY_STEP_DEADLINE_SECONDS (the customer not
+   * re-enqueued: Event Streams silent, a first call lost), it asks again.
+   */
+  private driveStep(recovery: Recovery, ping: ReservationView, attempt: number): void {
+    this.port.functions
+      .recoveryStep({ pingTaskSid: ping.taskSid, pingReservationSid: ping.sid })
+      .catch((error) => this.port.log.warn(`call recovery: recovery-step for ${ping.sid} failed`, error));
+    if (attempt >= RECOVERY_STEP_ATTEMPTS) return;
+    const clock = this.port.clock;
+    if (recovery.stepTimer !== null) clock.clearTimeout(recovery.stepTimer);
+    recovery.stepTimer = clock.setTimeout(() => {
+      recovery.stepTimer = null;
+      const stuck = recovery.status === null || recovery.status === RecoveryStatus.pinging;
+      if (stuck && this.recoveries.get(recovery.droppedReservationSid) === recovery) {
+        this.driveStep(recovery, ping, attempt + 1);
+      }
+    }, RECOVERY_STEP_DEADLINE_SECONDS * 1000);
   }
 
   private reconnectOffered(reservation: ReservationView, mine: boolean, droppedReservationSid: string | null): void {
@@ -351,6 +380,8 @@ export class RecoveryController {
   private stopFollowing(recovery: Recovery): void {
     if (recovery.stallTimer !== null) this.port.clock.clearTimeout(recovery.stallTimer);
     recovery.stallTimer = null;
+    if (recovery.stepTimer !== null) this.port.clock.clearTimeout(recovery.stepTimer);
+    recovery.stepTimer = null;
     recovery.watching = false;
     recovery.unsubscribe?.();
     recovery.unsubscribe = null;
