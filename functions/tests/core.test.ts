@@ -6,7 +6,14 @@ import {
   type ConferenceState,
   type RecoveryPingAttributes,
 } from "@flex-call-recovery/vocabulary";
-import { decide, decideFromCallback, enqueueTwiml, factActions, reconnectAttributes } from "../src/recovery/core";
+import {
+  decide,
+  decideFromCallback,
+  enqueueTwiml,
+  factActions,
+  reconnectAttributes,
+  stuckRecoveryActions,
+} from "../src/recovery/core";
 import type { Action, ConferenceParticipant, Decision, RecoveryConfig, RecoveryEvent } from "../src/recovery/types";
 
 const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
@@ -623,5 +630,30 @@ describe("recovery core: decided from the callback alone (no Sync read, no parti
     } else {
       expect(decision).toEqual({ change: { kind: "keep" }, actions: [], note });
     }
+  });
+});
+
+describe("recovery core: a recovery stuck past the deadline after the ping's acceptance", () => {
+  const at = (seconds: number) => new Date(Date.parse(NOW) + seconds * 1000).toISOString();
+  it("closes the dropped reservation once the customer was redirected and no reconnect task was seen for the deadline", () => {
+    const { state } = play([...pinging(), pingAccepted("in-progress")]);
+    const closing = [{ kind: "completeReservation", taskSid: AGENT_A.taskSid, reservationSid: AGENT_A.reservationSid }];
+    expect(stuckRecoveryActions(state, at(7), 8)).toEqual([]);
+    expect(stuckRecoveryActions(state, at(8), 8)).toEqual(closing);
+    // Still pinging (the step itself drives that), reconnect task seen, or over: nothing.
+    expect(stuckRecoveryActions(play(pinging()).state, at(60), 8)).toEqual([]);
+    const queued = play([
+      ...pinging(),
+      pingAccepted("in-progress"),
+      {
+        kind: "reconnectEnteredQueue",
+        eventId: "EZq",
+        reconnectTaskSid: RECONNECT,
+        attributes: {},
+        droppedReservationStatus: null,
+      },
+    ]);
+    expect(stuckRecoveryActions(queued.state, at(60), 8)).toEqual([]);
+    expect(stuckRecoveryActions(null, at(60), 8)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // when Event Streams' delivery never comes; exactly once whichever trigger is first; authorized
 // only by the reservation (its worker, its status) and the functions' own document.
 import {
+  RECOVERY_STEP_DEADLINE_SECONDS,
   RecoveryStatus,
   TaskRouterEventType,
   stateDocumentName,
@@ -131,6 +132,25 @@ describe("flex/recovery-step", () => {
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
     expect(redirectsOf(third.call.customerCallSid)).toHaveLength(1);
     expect(stateOf(third.call).recovery?.status).toBe(RecoveryStatus.reconnecting);
+  });
+
+  it("asked again past the deadline with no reconnect task seen, it closes the dropped reservation (the lost task-queue.entered's step)", async () => {
+    const { call, ping, reservationSid } = await pingAccepted();
+    await callHandler(recoveryStep, context, stepBody(call.agent, ping, reservationSid));
+    ping.reservations.set(reservationSid, "completed");
+    const dropped = () => fake.tasks.get(call.taskSid)!.reservations.get(call.agent.reservationSid);
+    // Asked again at once: nothing to drive yet (Event Streams may still deliver).
+    await callHandler(recoveryStep, context, stepBody(call.agent, ping, reservationSid));
+    expect(dropped()).toBe("wrapping");
+    // The step is older than the deadline and the reconnect task was never seen entering the queue.
+    const document = fake.documents.get(stateDocumentName(call.conferenceSid))!;
+    const data = document.data as ConferenceState;
+    const longAgo = new Date(Date.now() - (RECOVERY_STEP_DEADLINE_SECONDS + 1) * 1000).toISOString();
+    document.data = { ...data, recovery: { ...data.recovery!, updatedTime: longAgo } };
+    const answer = await callHandler(recoveryStep, context, stepBody(call.agent, ping, reservationSid));
+    expect(answer.statusCode).toBe(200);
+    expect(dropped()).toBe("completed");
+    expect(redirectsOf(call.customerCallSid)).toHaveLength(1);
   });
 
   it("refuses another agent, a ping not accepted, a task that is not a ping, and a ping rewritten to name another recovery", async () => {

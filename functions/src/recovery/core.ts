@@ -34,6 +34,9 @@ const IN_PROGRESS: readonly RecoveryStatus[] = [
   RecoveryStatus.requeued,
 ];
 
+/** Statuses after the functions redirected the customer into a queue (a reconnect task can exist). */
+const AFTER_REDIRECT: readonly RecoveryStatus[] = [RecoveryStatus.reconnecting, RecoveryStatus.requeued];
+
 /** `ParticipantCallStatus` of a leg that left the conference but whose call goes on (we redirected it). */
 const CALL_IN_PROGRESS = "in-progress";
 
@@ -418,7 +421,7 @@ function decideRegisterWorker(event: EventOf<"registerWorker">, state: Conferenc
   }
   const worker: RegisteredWorker = {
     workerSid: request.workerSid,
-    workerName: request.workerName,
+    workerName: request.workerName ?? request.workerSid,
     callSid: request.workerCallSid,
     taskSid: request.taskSid,
     reservationSid: request.reservationSid,
@@ -528,6 +531,12 @@ function decidePingAccepted(
   };
   if (!state?.recovery) return keep("no recovery for this ping", [completePing]);
   if (state.seenEventIds.includes(event.eventId)) return keep("duplicate event");
+  // Whose ping this is comes from the document and the reservation (its worker), never from the
+  // ping's attributes, which the agent holding it can rewrite to name another conference.
+  if (event.workerSid !== state.recovery.droppedWorkerSid) return keep("not the dropped worker's ping");
+  if (state.recovery.pingTaskSid !== null && state.recovery.pingTaskSid !== event.pingTaskSid) {
+    return keep("not this recovery's ping");
+  }
   if (state.recovery.status !== RecoveryStatus.pinging) {
     // Abandoned (or handled by a duplicate): the agent still holds the ping; close it.
     if (state.recovery.pingTaskSid === event.pingTaskSid && state.recovery.status !== RecoveryStatus.abandoned) {
@@ -585,6 +594,10 @@ function decideReconnectQueuedOrCanceled(
     return write(next, "reconnect task canceled");
   }
   if (state.recovery.reconnectTaskSid === event.reconnectTaskSid) return keep("already recorded");
+  // The customer's reconnect task is the first to enter a queue after our redirect; a later one
+  // naming this conference (a transfer copies attributes an agent may have written) is not it.
+  if (state.recovery.reconnectTaskSid !== null) return keep("another reconnect task is recorded");
+  if (!AFTER_REDIRECT.includes(state.recovery.status)) return keep(`recovery is ${state.recovery.status}`);
   return write(withRecovery(seen, { reconnectTaskSid: event.reconnectTaskSid }, now), "reconnect task queued");
 }
 
@@ -595,6 +608,10 @@ function decideReconnectAccepted(
   now: string,
 ): Decision {
   if (!state?.recovery || !isRecoveryInProgress(state)) return keep("no recovery in progress");
+  if (!AFTER_REDIRECT.includes(state.recovery.status)) return keep(`recovery is ${state.recovery.status}`);
+  if (state.recovery.reconnectTaskSid !== null && state.recovery.reconnectTaskSid !== event.reconnectTaskSid) {
+    return keep("not the recorded reconnect task");
+  }
   const next = withRecovery(
     remember(state, event.eventId),
     {
@@ -634,6 +651,20 @@ export function decideFromCallback(event: RecoveryEvent): Decision | null {
 /** Whether deciding a leave may need the conference's live participants (listed beside the read). */
 export function leaveNeedsParticipants(event: EventOf<"participantLeave">): boolean {
   return event.label !== ParticipantLabel.customer;
+}
+
+/**
+ * A recovery stuck past the deadline after the ping's acceptance: the customer was redirected to
+ * the queue (`reconnecting`) but no reconnect task was seen entering it for `deadlineSeconds` —
+ * the Event Streams delivery that closes the dropped reservation never came, so the agent's voice
+ * capacity stays held and the waiting reconnect task cannot reach them. Driving it on is that
+ * same idempotent closing (an already closed reservation counts as done).
+ */
+export function stuckRecoveryActions(state: ConferenceState | null, now: string, deadlineSeconds: number): Action[] {
+  const recovery = state?.recovery;
+  if (!recovery || recovery.status !== RecoveryStatus.reconnecting || recovery.reconnectTaskSid !== null) return [];
+  const waited = (Date.parse(now) - Date.parse(recovery.updatedTime)) / 1000;
+  return waited >= deadlineSeconds ? [completeDroppedReservation(recovery)] : [];
 }
 
 /** One decider per event kind. */

@@ -360,12 +360,28 @@ describe("recovery of this agent's dropped call", () => {
     clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
     await a.settle();
     expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step, step]);
-    // The step happened (whichever trigger did it): no further call.
+    // Redirected (reconnecting) but no reconnect offered by the deadline: asked once more (the
+    // functions then close the dropped reservation the lost task-queue.entered would have closed).
     a.port.pushState(OLD_CONF, state(RecoveryStatus.reconnecting, "t2"));
     await a.settle();
     clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
     await a.settle();
-    expect(functions.callsTo(FunctionRoute.recoveryStep)).toHaveLength(2);
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step, step, step]);
+  });
+
+  it("second trigger: no further call once the customer's reconnect reached this agent", async () => {
+    const { a, clock, functions } = agent();
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));
+    await reloadDuringRecovery(a);
+    a.pushReservation(pingReservation());
+    await a.settle();
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.reconnecting, "t2"));
+    a.updateReservation(DROPPED, { status: "completed" });
+    a.pushReservation(reconnectReservation());
+    await a.settle();
+    clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toHaveLength(1);
   });
 
   it("second trigger: a refused or unreachable recovery-step is only logged, and the attempts are bounded", async () => {

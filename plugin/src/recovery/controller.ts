@@ -52,8 +52,10 @@ interface Recovery {
   stateSeen: boolean;
   stallTimer: unknown;
   noticeTimer: unknown;
-  /** Asks `flex/recovery-step` again while the step has not happened (RECOVERY_STEP_DEADLINE_SECONDS). */
+  /** Asks `flex/recovery-step` again while the customer is not back (RECOVERY_STEP_DEADLINE_SECONDS). */
   stepTimer: unknown;
+  /** The customer's reconnect task reached this agent. */
+  reconnectOffered: boolean;
   unsubscribe: Unsubscribe | null;
   watching: boolean;
 }
@@ -232,6 +234,7 @@ export class RecoveryController {
         stallTimer: null,
         noticeTimer: null,
         stepTimer: null,
+        reconnectOffered: false,
         unsubscribe: null,
         watching: false,
       };
@@ -262,8 +265,9 @@ export class RecoveryController {
   /**
    * The second trigger: this browser knows it accepted the ping, so it tells the functions, which
    * drive the step Event Streams' `reservation.accepted` drives (exactly once, whichever is first).
-   * While the document still says `pinging` after RECOVERY_STEP_DEADLINE_SECONDS (the customer not
-   * re-enqueued: Event Streams silent, a first call lost), it asks again.
+   * While the customer is not back after RECOVERY_STEP_DEADLINE_SECONDS (still `pinging`: a first
+   * call lost; `reconnecting` with no reconnect offered: Event Streams silent, the dropped
+   * reservation still holds this agent's capacity), it asks again and the functions drive it on.
    */
   private driveStep(recovery: Recovery, ping: ReservationView, attempt: number): void {
     this.port.functions
@@ -274,7 +278,11 @@ export class RecoveryController {
     if (recovery.stepTimer !== null) clock.clearTimeout(recovery.stepTimer);
     recovery.stepTimer = clock.setTimeout(() => {
       recovery.stepTimer = null;
-      const stuck = recovery.status === null || recovery.status === RecoveryStatus.pinging;
+      const waiting =
+        recovery.status === null ||
+        recovery.status === RecoveryStatus.pinging ||
+        recovery.status === RecoveryStatus.reconnecting;
+      const stuck = waiting && !recovery.reconnectOffered;
       if (stuck && this.recoveries.get(recovery.droppedReservationSid) === recovery) {
         this.driveStep(recovery, ping, attempt + 1);
       }
@@ -284,6 +292,7 @@ export class RecoveryController {
   private reconnectOffered(reservation: ReservationView, mine: boolean, droppedReservationSid: string | null): void {
     if (!mine) return; // another agent's customer: routed like any call, the agent accepts it as usual
     const recovery = droppedReservationSid ? this.recoveries.get(droppedReservationSid) : undefined;
+    if (recovery) recovery.reconnectOffered = true;
     if (this.port.settings.autoAcceptReconnect) {
       if (recovery) this.progressed(recovery);
       this.accept(reservation.sid, "reconnect", () => undefined);

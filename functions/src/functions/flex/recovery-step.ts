@@ -4,6 +4,9 @@
 // batch refused for ever). The step is the one task-event-handler drives, on the same facts and
 // through the same conditional write: whichever trigger commits `pinging → reconnecting` first
 // performs the redirect, the other finds the step done ("ping already handled") and does nothing.
+// Asked again RECOVERY_STEP_DEADLINE_SECONDS after that step with no reconnect task seen entering
+// the queue (its Event Streams delivery lost too), it closes the dropped reservation itself, which
+// frees the agent's voice capacity for the waiting reconnect task (core `stuckRecoveryActions`).
 //
 // Authorization from Twilio's facts and the functions' own document, never from the request body
 // or task attributes: the ping task must be in the Recovery Ping workflow, the reservation must be
@@ -12,6 +15,7 @@
 // wrote there names the caller as the dropped worker of this ping (its recorded SID, or before that
 // was recorded, its dropped reservation).
 import {
+  RECOVERY_STEP_DEADLINE_SECONDS,
   TaskAttribute,
   parseTaskAttributes,
   type RecoveryPingAttributes,
@@ -20,9 +24,11 @@ import {
 } from "@flex-call-recovery/vocabulary";
 import { flexHandler } from "../../http/flex";
 import { BadRequest, sidParam } from "../../http/response";
+import { stuckRecoveryActions } from "../../recovery/core";
 import { pingAcceptedFacts } from "../../recovery/pingStep";
 import { handleEvent, servicesFor, throwOnFailure } from "../../recovery/run";
 import { isNotFound } from "../../twilio/errors";
+import { perform } from "../../twilio/perform";
 
 /** Reservation statuses of a ping its worker has accepted (the step completes it). */
 const ACCEPTED_PING_RESERVATION = ["accepted", "completed"];
@@ -90,6 +96,14 @@ export const handler = flexHandler("recovery-step", async ({ context, body, toke
   }
   const handled = await handleEvent(services, conferenceSid, event, Promise.resolve(read));
   throwOnFailure(handled);
+  // Asked again after the deadline with the customer still not back: drive the recovery on.
+  const drive = stuckRecoveryActions(handled.committed.state, services.now(), RECOVERY_STEP_DEADLINE_SECONDS);
+  const [driven] = await perform(drive, services.performContext);
+  if (driven && !driven.ok) throw driven.error;
+  if (driven)
+    services.performContext.log(
+      `recovery-step: stuck past ${RECOVERY_STEP_DEADLINE_SECONDS} s, dropped reservation completed`,
+    );
   const answer: RecoveryStepResponse = { success: true, note: handled.committed.decision.note };
   return { body: answer };
 });
