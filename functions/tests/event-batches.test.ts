@@ -106,6 +106,51 @@ describe("every SID from task attributes is checked before use", () => {
   });
 });
 
+describe("recovery events decide nothing from attributes an agent can write", () => {
+  it("a ping rewritten to name another agent's conference does not move that agent's customer", async () => {
+    quiet();
+    const alice = await droppedCall(fake, context);
+    const mallory = await droppedCall(fake, context);
+    const attributes = { ...JSON.parse(mallory.ping.attributes), disconnectedConferenceSid: alice.call.conferenceSid };
+    const forged = { ...mallory.ping, attributes: JSON.stringify(attributes) };
+    const accepted = cloudEvent(TaskRouterEventType.reservationAccepted, forged, {
+      worker_sid: mallory.call.agent.workerSid,
+    });
+    const answer = await callHandler(handler, context, asFunctionEvent(accepted));
+    expect(answer.statusCode).toBe(200);
+    expect(redirectsOf(alice.call.customerCallSid)).toHaveLength(0);
+    expect(stateOf(alice.call).recovery?.status).toBe(RecoveryStatus.pinging);
+  });
+
+  it("records only the first reconnect task after the redirect, and only its acceptance", async () => {
+    quiet();
+    const { call, ping } = await droppedCall(fake, context);
+    await callHandler(
+      handler,
+      context,
+      asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid })),
+    );
+    const reconnectAttributes = JSON.stringify({ ...JSON.parse(ping.attributes), isReconnect: true });
+    const reconnect = { sid: fake.sid("WT"), workflowSid: "WW" + "e".repeat(32), attributes: reconnectAttributes };
+    // Another agent's task carrying the same attributes (written by them, copied by a transfer).
+    const copy = { ...reconnect, sid: fake.sid("WT") };
+    await callHandler(
+      handler,
+      context,
+      asFunctionEvent(
+        cloudEvent(TaskRouterEventType.taskQueueEntered, reconnect),
+        cloudEvent(TaskRouterEventType.taskQueueEntered, copy),
+        cloudEvent(TaskRouterEventType.reservationAccepted, copy, { worker_sid: "WK" + "9".repeat(32) }),
+      ),
+    );
+    expect(stateOf(call).recovery).toMatchObject({
+      status: RecoveryStatus.reconnecting,
+      reconnectTaskSid: reconnect.sid,
+      reconnectedWorkerSid: null,
+    });
+  });
+});
+
 describe("a batch too big for one invocation", () => {
   it("keeps the Twilio calls in flight bounded while handling hundreds of events", async () => {
     quiet();

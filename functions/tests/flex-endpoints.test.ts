@@ -229,16 +229,59 @@ describe("flex/register-worker", () => {
     expect((await callHandler(registerWorker, context, registerBody(call))).statusCode).toBe(200);
   });
 
+  it("refuses a leg that is not the caller's own call, whatever the caller wrote into their task", async () => {
+    const alices = seedCall(fake);
+    expect((await callHandler(registerWorker, context, registerBody(alices))).statusCode).toBe(200);
+    // A supervisor (or any third party) is on Alice's call.
+    const thirdParty = fake.sid("CA");
+    fake.conferences.get(alices.conferenceSid)!.participants.set(thirdParty, {
+      callSid: thirdParty,
+      label: "supervisor",
+      endConferenceOnExit: false,
+    });
+    fake.calls.set(thirdParty, { status: "in-progress", to: "client:supervisor", from: "+15005550006" });
+    // Mallory, on her own call, writes Alice's conference into her own task and registers that
+    // third party's leg as hers on Alice's conference.
+    const mallorys = seedCall(fake);
+    const task = fake.tasks.get(mallorys.taskSid)!;
+    task.attributes = JSON.stringify({ ...JSON.parse(task.attributes), conference: { sid: alices.conferenceSid } });
+    const answer = await callHandler(registerWorker, context, {
+      ...registerBody(mallorys),
+      conferenceSid: alices.conferenceSid,
+      workerCallSid: thirdParty,
+      customerCallSid: alices.customerCallSid,
+    });
+    expect(answer).toMatchObject({
+      statusCode: 403,
+      body: { message: expect.stringContaining("not the caller's own leg") },
+    });
+    expect(Object.keys(stateOf(alices)!.workers)).toEqual([alices.agent.callSid]);
+    // So Alice's drop is still recovered (nobody "covers" for her).
+    await callHandler(conferenceStatus, context, agentDropped(alices));
+    expect(stateOf(alices)!.recovery?.droppedWorkerSid).toBe(alices.agent.workerSid);
+  });
+
+  it("records the worker's name TaskRouter holds, not the one the request names", async () => {
+    const call = seedCall(fake);
+    const answer = await callHandler(registerWorker, context, { ...registerBody(call), workerName: "Someone Else" });
+    expect(answer.statusCode).toBe(200);
+    expect(stateOf(call)!.workers[call.agent.callSid].workerName).toBe("Alice");
+  });
+
   it("refuses to take over a leg another agent registered", async () => {
     const call = seedCall(fake);
     const bob = addAgent(fake, call, "Bob");
     await callHandler(registerWorker, context, registerBody(call));
-    // Bob's own accepted reservation, but Alice's leg: the core keeps Alice as its owner.
+    // Bob's own accepted reservation, but Alice's leg: not dialled to Bob (and the core would keep
+    // Alice as its owner too).
     const answer = await callHandler(registerWorker, context, {
       ...registerBody(call, bob),
       workerCallSid: call.agent.callSid,
     });
-    expect(answer).toMatchObject({ statusCode: 403, body: { message: expect.stringContaining("another worker") } });
+    expect(answer).toMatchObject({
+      statusCode: 403,
+      body: { message: expect.stringContaining("not the caller's own leg") },
+    });
     expect(stateOf(call)!.workers[call.agent.callSid].workerSid).toBe(call.agent.workerSid);
   });
 
@@ -392,14 +435,15 @@ describe("flex/move-participants", () => {
     await callHandler(conferenceStatus, context, agentDropped(old));
     // The customer is back with the same agent in a new conference, registered there.
     participants.delete(old.customerCallSid);
-    // The ping failed: another agent got the reconnect task (it names the dropped conference),
-    // before its acceptance reached the document (reconnectedWorkerSid still null).
+    // The ping failed: another agent got the reconnect task (the functions saw it enter the queue
+    // after their requeue), before its acceptance reached the document (reconnectedWorkerSid null).
     const next = seedCall(fake);
-    const nextTask = fake.tasks.get(next.taskSid)!;
-    nextTask.attributes = JSON.stringify({
-      ...JSON.parse(nextTask.attributes),
-      disconnectedConferenceSid: old.conferenceSid,
-    });
+    const document = fake.documents.get(stateDocumentName(old.conferenceSid))!;
+    const recorded = document.data as ConferenceState;
+    document.data = {
+      ...recorded,
+      recovery: { ...recorded.recovery!, status: "requeued", reconnectTaskSid: next.taskSid },
+    };
     fake.flexTokens.set(old.agent.token, { worker_sid: next.agent.workerSid, identity: next.agent.identity });
     await callHandler(registerWorker, context, registerBody(next));
     expect(stateOf(old)!.recovery).toMatchObject({ droppedWorkerSid: old.agent.workerSid, reconnectedWorkerSid: null });
@@ -449,6 +493,37 @@ describe("flex/move-participants", () => {
     });
     expect(answer).toMatchObject({ statusCode: 403, body: { message: expect.stringContaining("does not concern") } });
     expect(fake.log.filter((r) => r.method === "POST" && /\/Calls\//.test(r.path))).toHaveLength(redirectsBefore);
+  });
+
+  it("refuses an agent who wrote the dropped conference into their own task's attributes", async () => {
+    const old = seedCall(fake);
+    await callHandler(registerWorker, context, registerBody(old));
+    const thirdParty = fake.sid("CA");
+    fake.conferences.get(old.conferenceSid)!.participants.set(thirdParty, {
+      callSid: thirdParty,
+      label: "external",
+      endConferenceOnExit: false,
+    });
+    fake.calls.set(thirdParty, { status: "in-progress" });
+    await callHandler(conferenceStatus, context, agentDropped(old));
+    expect(stateOf(old)!.recovery).not.toBeNull();
+    // Mallory, on her own call, writes the dropped conference into her task (Flex lets her) and
+    // registers, then asks for the old conference's third party.
+    const mallorys = seedCall(fake);
+    const task = fake.tasks.get(mallorys.taskSid)!;
+    task.attributes = JSON.stringify({
+      ...JSON.parse(task.attributes),
+      disconnectedConferenceSid: old.conferenceSid,
+      isReconnect: true,
+    });
+    expect((await callHandler(registerWorker, context, registerBody(mallorys))).statusCode).toBe(200);
+    const answer = await callHandler(moveParticipants, context, {
+      Token: mallorys.agent.token,
+      fromConferenceSid: old.conferenceSid,
+      toConferenceSid: mallorys.conferenceSid,
+    });
+    expect(answer).toMatchObject({ statusCode: 403, body: { message: expect.stringContaining("does not concern") } });
+    expect(fake.calls.get(thirdParty)!.twiml).toBeUndefined();
   });
 
   it("refuses callers not registered on the new conference", async () => {

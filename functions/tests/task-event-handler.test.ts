@@ -96,7 +96,11 @@ describe("task-event-handler", () => {
 
   it("follows the reconnect task: queued (dropped reservation completed), then accepted", async () => {
     const { call, ping } = await dropped();
-    await callHandler(handler, context, asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping)));
+    await callHandler(
+      handler,
+      context,
+      asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid })),
+    );
     const twiml = fake.calls.get(call.customerCallSid)!.twiml!;
     const reconnect: FakeTask = {
       sid: fake.sid("WT"),
@@ -164,7 +168,11 @@ describe("task-event-handler", () => {
 
   it("completes the dropped reservation in the second round trip of task-queue.entered", async () => {
     const { call, ping } = await dropped();
-    await callHandler(handler, context, asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping)));
+    await callHandler(
+      handler,
+      context,
+      asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid })),
+    );
     const reconnect: FakeTask = {
       sid: fake.sid("WT"),
       workflowSid: CALL_WORKFLOW_SID,
@@ -210,7 +218,11 @@ describe("task-event-handler", () => {
   it("never enqueues a customer who hung up: abandons and closes the dropped reservation", async () => {
     const { call, ping } = await dropped();
     fake.calls.get(call.customerCallSid)!.status = "completed";
-    await callHandler(handler, context, asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping)));
+    await callHandler(
+      handler,
+      context,
+      asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid })),
+    );
     expect(redirectsOf(call.customerCallSid)).toHaveLength(0);
     expect(fake.tasks.get(ping.sid)?.assignmentStatus).toBe("completed");
     expect(fake.tasks.get(call.taskSid)!.reservations.get(call.agent.reservationSid)).toBe("completed");

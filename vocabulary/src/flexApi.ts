@@ -14,7 +14,11 @@ export interface RegisterWorkerRequest {
   reservationSid: string;
   workflowSid: string;
   workerSid: string;
-  workerName: string;
+  /**
+   * Not trusted: the functions record the name TaskRouter holds for the worker (the reservation's
+   * `worker_name`), which the next agent is shown. Older plugins send it; it is ignored.
+   */
+  workerName?: string;
   /** This agent's own participant call SID in the conference. */
   workerCallSid: string;
   customerCallSid: string;

@@ -74,12 +74,14 @@ export class FakeTwilio {
   readonly documents = new Map<string, SyncDocument>();
   readonly tasks = new Map<string, FakeTask>();
   /** Call SID → status (`in-progress`, `completed`) and the last TwiML it was redirected to. */
-  readonly calls = new Map<string, { status: string; twiml?: string }>();
+  readonly calls = new Map<string, { status: string; twiml?: string; to?: string; from?: string }>();
   readonly conferences = new Map<string, FakeConference>();
   /** Flex token → what iam answers for it. */
   readonly flexTokens = new Map<string, { worker_sid: string; identity: string }>();
   /** Reservation SID → the worker it was offered to. */
   readonly reservationWorkers = new Map<string, string>();
+  /** Worker SID → the worker's friendly name (TaskRouter's record). */
+  readonly workerNames = new Map<string, string>();
   /** Worker SID → activity SID set through the API. */
   readonly workerActivities = new Map<string, string>();
   /** The workspace's timeout activity (where TaskRouter puts a worker whose reservation timed out). */
@@ -334,6 +336,7 @@ export class FakeTwilio {
           sid: m[2],
           task_sid: task.sid,
           worker_sid: this.reservationWorkers.get(m[2]) ?? null,
+          worker_name: this.workerNames.get(this.reservationWorkers.get(m[2]) ?? "") ?? null,
           reservation_status: task.reservations.get(m[2]),
         },
       ];
@@ -394,7 +397,7 @@ export class FakeTwilio {
       const call = this.calls.get(m[1]);
       if (!call) return this.error(404, 20404, "call not found");
       if (r.method === "POST" && p.Twiml) call.twiml = p.Twiml;
-      return [200, { sid: m[1], status: call.status }];
+      return [200, { sid: m[1], status: call.status, to: call.to ?? null, from: call.from ?? null }];
     }
     return this.error(404, 20404, `fake Twilio does not serve ${r.method} ${r.host}${r.path}`);
   }

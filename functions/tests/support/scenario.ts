@@ -31,7 +31,10 @@ export function addAgent(fake: FakeTwilio, call: Omit<Call, "agent">, name: stri
     callSid: fake.sid("CA"),
     reservationSid: fake.sid("WR"),
   };
-  fake.calls.set(agent.callSid, { status: "in-progress" });
+  // Flex dials the worker's contact_uri, `client:<identity>`: the identity the agent's browser
+  // registered with, the one in its Flex token.
+  fake.calls.set(agent.callSid, { status: "in-progress", to: `client:${agent.identity}`, from: "+15005550006" });
+  fake.workerNames.set(agent.workerSid, name);
   fake.conferences.get(call.conferenceSid)!.participants.set(agent.callSid, {
     callSid: agent.callSid,
     label: ParticipantLabel.worker,
