@@ -638,10 +638,12 @@ describe("recovery core: a recovery stuck past the deadline after the ping's acc
   it("closes the dropped reservation once the customer was redirected and no reconnect task was seen for the deadline", () => {
     const { state } = play([...pinging(), pingAccepted("in-progress")]);
     const closing = [{ kind: "completeReservation", taskSid: AGENT_A.taskSid, reservationSid: AGENT_A.reservationSid }];
-    expect(stuckRecoveryActions(state, at(7), 8)).toEqual([]);
-    expect(stuckRecoveryActions(state, at(8), 8)).toEqual(closing);
+    expect(stuckRecoveryActions(state, at(7), 0, 8)).toEqual([]);
+    expect(stuckRecoveryActions(state, at(8), 0, 8)).toEqual(closing);
+    // The browser waited that long by its own clock (another host's clock than the functions').
+    expect(stuckRecoveryActions(state, at(1), 8, 8)).toEqual(closing);
     // Still pinging (the step itself drives that), reconnect task seen, or over: nothing.
-    expect(stuckRecoveryActions(play(pinging()).state, at(60), 8)).toEqual([]);
+    expect(stuckRecoveryActions(play(pinging()).state, at(60), 60, 8)).toEqual([]);
     const queued = play([
       ...pinging(),
       pingAccepted("in-progress"),
@@ -653,7 +655,7 @@ describe("recovery core: a recovery stuck past the deadline after the ping's acc
         droppedReservationStatus: null,
       },
     ]);
-    expect(stuckRecoveryActions(queued.state, at(60), 8)).toEqual([]);
-    expect(stuckRecoveryActions(null, at(60), 8)).toEqual([]);
+    expect(stuckRecoveryActions(queued.state, at(60), 60, 8)).toEqual([]);
+    expect(stuckRecoveryActions(null, at(60), 60, 8)).toEqual([]);
   });
 });

@@ -150,6 +150,16 @@ describe("flex/recovery-step", () => {
     const answer = await callHandler(recoveryStep, context, stepBody(call.agent, ping, reservationSid));
     expect(answer.statusCode).toBe(200);
     expect(dropped()).toBe("completed");
+  });
+
+  it("the browser's own wait past the deadline drives it on too (its clock, not the functions')", async () => {
+    const { call, ping, reservationSid } = await pingAccepted();
+    await callHandler(recoveryStep, context, stepBody(call.agent, ping, reservationSid));
+    ping.reservations.set(reservationSid, "completed");
+    const dropped = () => fake.tasks.get(call.taskSid)!.reservations.get(call.agent.reservationSid);
+    const waited = { ...stepBody(call.agent, ping, reservationSid), waitedSeconds: RECOVERY_STEP_DEADLINE_SECONDS };
+    expect((await callHandler(recoveryStep, context, waited)).statusCode).toBe(200);
+    expect(dropped()).toBe("completed");
     expect(redirectsOf(call.customerCallSid)).toHaveLength(1);
   });
 

@@ -54,6 +54,12 @@ export interface RecoveryStepRequest {
   pingTaskSid: string;
   /** The agent's reservation of the ping. */
   pingReservationSid: string;
+  /**
+   * Seconds since this browser accepted the ping (its clock): past RECOVERY_STEP_DEADLINE_SECONDS
+   * with the customer not back, the functions drive the recovery on. A timing hint only, never
+   * authorization: at worst it closes the caller's own dropped reservation early.
+   */
+  waitedSeconds?: number;
 }
 export interface RecoveryStepResponse {
   success: true;

@@ -658,13 +658,19 @@ export function leaveNeedsParticipants(event: EventOf<"participantLeave">): bool
  * the queue (`reconnecting`) but no reconnect task was seen entering it for `deadlineSeconds` —
  * the Event Streams delivery that closes the dropped reservation never came, so the agent's voice
  * capacity stays held and the waiting reconnect task cannot reach them. Driving it on is that
- * same idempotent closing (an already closed reservation counts as done).
+ * same idempotent closing (an already closed reservation counts as done). `waitedSeconds`: the
+ * longer of the caller's wait and the time since the document's last step.
  */
-export function stuckRecoveryActions(state: ConferenceState | null, now: string, deadlineSeconds: number): Action[] {
+export function stuckRecoveryActions(
+  state: ConferenceState | null,
+  now: string,
+  waitedSeconds: number,
+  deadlineSeconds: number,
+): Action[] {
   const recovery = state?.recovery;
   if (!recovery || recovery.status !== RecoveryStatus.reconnecting || recovery.reconnectTaskSid !== null) return [];
-  const waited = (Date.parse(now) - Date.parse(recovery.updatedTime)) / 1000;
-  return waited >= deadlineSeconds ? [completeDroppedReservation(recovery)] : [];
+  const sinceStep = (Date.parse(now) - Date.parse(recovery.updatedTime)) / 1000;
+  return Math.max(sinceStep, waitedSeconds) >= deadlineSeconds ? [completeDroppedReservation(recovery)] : [];
 }
 
 /** One decider per event kind. */

@@ -359,14 +359,15 @@ describe("recovery of this agent's dropped call", () => {
     // Event Streams silent and the first call lost: still pinging at the deadline → asked again.
     clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
     await a.settle();
-    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step, step]);
+    const waited = (n: number) => ({ ...step, waitedSeconds: n * RECOVERY_STEP_DEADLINE_SECONDS });
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step, waited(1)]);
     // Redirected (reconnecting) but no reconnect offered by the deadline: asked once more (the
     // functions then close the dropped reservation the lost task-queue.entered would have closed).
     a.port.pushState(OLD_CONF, state(RecoveryStatus.reconnecting, "t2"));
     await a.settle();
     clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
     await a.settle();
-    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step, step, step]);
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step, waited(1), waited(2)]);
   });
 
   it("second trigger: no further call once the customer's reconnect reached this agent", async () => {

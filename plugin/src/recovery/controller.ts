@@ -270,8 +270,13 @@ export class RecoveryController {
    * reservation still holds this agent's capacity), it asks again and the functions drive it on.
    */
   private driveStep(recovery: Recovery, ping: ReservationView, attempt: number): void {
+    const waitedSeconds = (attempt - 1) * RECOVERY_STEP_DEADLINE_SECONDS;
     this.port.functions
-      .recoveryStep({ pingTaskSid: ping.taskSid, pingReservationSid: ping.sid })
+      .recoveryStep({
+        pingTaskSid: ping.taskSid,
+        pingReservationSid: ping.sid,
+        ...(waitedSeconds > 0 ? { waitedSeconds } : {}),
+      })
       .catch((error) => this.port.log.warn(`call recovery: recovery-step for ${ping.sid} failed`, error));
     if (attempt >= RECOVERY_STEP_ATTEMPTS) return;
     const clock = this.port.clock;

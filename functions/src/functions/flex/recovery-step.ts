@@ -44,6 +44,12 @@ async function mustExist<T>(what: string, fetch: Promise<T>): Promise<T> {
   }
 }
 
+/** The browser's wait since it accepted the ping (a timing hint; 0 when absent or unreadable). */
+function waitedSeconds(body: Record<string, unknown>): number {
+  const value = Number(body.waitedSeconds);
+  return Number.isFinite(value) && value > 0 ? Math.min(value, 3600) : 0;
+}
+
 export const handler = flexHandler("recovery-step", async ({ context, body, token }) => {
   const request: RecoveryStepRequest = {
     pingTaskSid: sidParam(body, "pingTaskSid", "WT"),
@@ -97,7 +103,12 @@ export const handler = flexHandler("recovery-step", async ({ context, body, toke
   const handled = await handleEvent(services, conferenceSid, event, Promise.resolve(read));
   throwOnFailure(handled);
   // Asked again after the deadline with the customer still not back: drive the recovery on.
-  const drive = stuckRecoveryActions(handled.committed.state, services.now(), RECOVERY_STEP_DEADLINE_SECONDS);
+  const drive = stuckRecoveryActions(
+    handled.committed.state,
+    services.now(),
+    waitedSeconds(body),
+    RECOVERY_STEP_DEADLINE_SECONDS,
+  );
   const [driven] = await perform(drive, services.performContext);
   if (driven && !driven.ok) throw driven.error;
   if (driven)
