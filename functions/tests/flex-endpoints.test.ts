@@ -19,7 +19,11 @@ withFakeTwilio((started, contextOfIt) => {
 });
 
 const FLEX = "https://flex.twilio.com";
-const withHeaders = (body: object, headers: Record<string, string>) => ({ ...body, request: { headers, cookies: {} } });
+/** A request as the runtime hands it over with its headers: the body's length as a browser declares it. */
+const withHeaders = (body: object, headers: Record<string, string>) => ({
+  ...body,
+  request: { headers: { "content-length": String(JSON.stringify(body).length), ...headers }, cookies: {} },
+});
 const stateOf = (call: Call) =>
   fake.documents.get(stateDocumentName(call.conferenceSid))?.data as ConferenceState | undefined;
 
@@ -61,6 +65,28 @@ describe("Flex token and origin", () => {
     expect(fake.writes().filter((r) => !iam(r))).toHaveLength(0);
   });
 
+  it("takes the token from the Authorization header, and refuses one that came in the URL", async () => {
+    const call = seedCall(fake);
+    const viaHeader = await callHandler(
+      syncToken,
+      context,
+      withHeaders({}, { origin: FLEX, authorization: `Bearer ${call.agent.token}` }),
+    );
+    expect(viaHeader.statusCode).toBe(200);
+    // POST /flex/sync-token?Token=… with an empty body: the runtime puts the query's Token into
+    // `event` beside the (empty) body, whose declared length cannot hold it.
+    const checks = fake.log.length;
+    const viaUrl = await callHandler(syncToken, context, {
+      Token: call.agent.token,
+      request: { headers: { origin: FLEX, "content-length": "0" }, cookies: {} },
+    });
+    expect(viaUrl).toMatchObject({ statusCode: 401, body: { message: expect.stringContaining("never in the URL") } });
+    expect(fake.log).toHaveLength(checks);
+    // The same token in the body is fine.
+    const viaBody = await callHandler(syncToken, context, withHeaders({ Token: call.agent.token }, { origin: FLEX }));
+    expect(viaBody.statusCode).toBe(200);
+  });
+
   it("refuses an origin that is not Flex's before looking at anything else", async () => {
     const call = seedCall(fake);
     const answer = await callHandler(
@@ -81,7 +107,7 @@ describe("Flex token and origin", () => {
     expect(allowed.headers).toMatchObject({
       "Access-Control-Allow-Origin": "https://flex.example.com",
       "Access-Control-Allow-Methods": "POST, OPTIONS",
-      "Access-Control-Allow-Headers": "Content-Type",
+      "Access-Control-Allow-Headers": "Content-Type, Authorization",
       Vary: "Origin",
     });
     // The default list is Flex's own origin only.
