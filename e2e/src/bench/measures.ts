@@ -294,23 +294,26 @@ export async function measureP6(
       await alice.hangup();
       await wrapUp(world, alice);
     });
-    const drops = callsPerDay * dropShare;
-    const perDay = (pick: (c: CallCost) => number) =>
-      Math.round((callsPerDay - drops) * pick(ordinary) + drops * pick(recovered));
-    return {
-      ordinary,
-      recovered,
-      daily: {
-        calls: callsPerDay,
-        dropShare,
-        invocations: perDay((c) => c.invocations),
-        rest: perDay((c) => c.rest),
-        sync: perDay((c) => c.sync),
-      },
-    };
+    return { ordinary, recovered, daily: dailyTotals(ordinary, recovered, callsPerDay, dropShare) };
   } finally {
     await world.close();
   }
+}
+
+type Cost = Pick<CallCost, "invocations" | "rest" | "sync">;
+
+/** A day's totals: `callsPerDay` calls of which `dropShare` cost what a recovered call costs. */
+export function dailyTotals(ordinary: Cost, recovered: Cost, callsPerDay: number, dropShare: number) {
+  const drops = callsPerDay * dropShare;
+  const perDay = (pick: (c: Cost) => number) =>
+    Math.round((callsPerDay - drops) * pick(ordinary) + drops * pick(recovered));
+  return {
+    calls: callsPerDay,
+    dropShare,
+    invocations: perDay((c) => c.invocations),
+    rest: perDay((c) => c.rest),
+    sync: perDay((c) => c.sync),
+  };
 }
 
 /** The agent completes every wrapping reservation (Flex's "Complete" after the call). */
