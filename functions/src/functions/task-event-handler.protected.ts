@@ -7,26 +7,15 @@ import type { ServerlessFunctionSignature } from "@twilio-labs/serverless-runtim
 import { TaskAttribute, type RecoveryPingAttributes } from "@flex-call-recovery/vocabulary";
 import { recoveryConfig, type FunctionContext } from "../config";
 import { answerError, BadRequest, errorResponse, jsonResponse } from "../http/response";
-import type { ConferenceParticipant, RecoveryEvent } from "../recovery/types";
+import { pingFacts } from "../recovery/pingStep";
+import type { RecoveryEvent } from "../recovery/types";
 import { failures, handleEvent, servicesFor, type Services } from "../recovery/run";
 import type { StoredState } from "../state/store";
-import { listConferenceParticipants } from "../twilio/conference";
 import { CallLimit } from "../twilio/client";
 import { describeError, isNotFound } from "../twilio/errors";
 import { meaningOf, parseEventStreamsBatch, type TaskRouterEvent } from "../webhooks/eventStreams";
 
 type Env = Record<string, string | undefined>;
-
-/** Status of a call, or null when Twilio does not know it. */
-async function callStatus(services: Services, callSid: string | null): Promise<string | null> {
-  if (!callSid) return null;
-  try {
-    return (await services.client.calls(callSid).fetch()).status;
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
-}
 
 async function reservationStatus(services: Services, attributes: Record<string, unknown>): Promise<string | null> {
   const taskSid = attributes[TaskAttribute.disconnectedTaskSid];
@@ -73,15 +62,9 @@ async function handleTaskEvent(
   if (meaning === "pingAccepted" || meaning === "pingCanceled") {
     // Flex puts the customer's call SID on voice tasks; the document has the authoritative one.
     const guess = event.attributes[TaskAttribute.callSid];
-    let guessedStatus: string | null;
-    let participants: ConferenceParticipant[];
-    [read, guessedStatus, participants] = await Promise.all([
-      services.store.read(conferenceSid),
-      callStatus(services, typeof guess === "string" ? guess : null),
-      listConferenceParticipants(services.client, conferenceSid),
-    ]);
-    const customerCallSid = read?.state.customerCallSid ?? null;
-    const status = customerCallSid === guess ? guessedStatus : await callStatus(services, customerCallSid);
+    const facts = await pingFacts(services, conferenceSid, typeof guess === "string" ? guess : null);
+    read = facts.read;
+    const { customerCallStatus: status, participants } = facts;
     const ping = {
       eventId: event.id,
       pingTaskSid: event.taskSid,
@@ -128,7 +111,7 @@ const CONFERENCES_AT_ONCE = 8;
 
 /**
  * No event starts after this many milliseconds of an invocation: Twilio cuts a Function at 10 s
- * (https://www.twilio.com/docs/serverless/functions-assets/functions/invocation), and an event
+ * (https://www.twilio.com/docs/serverless/functions-assets/faq, "10-second execution time limit"), and an event
  * already started needs a few round trips (with retries) to finish. What is left is answered 500,
  * so Event Streams delivers the batch again; the events already handled are then recognised in
  * their conference's document (event ids, statuses) and change nothing.
