@@ -1,13 +1,12 @@
-// The facts the "ping accepted" step is decided on, gathered the same way whichever trigger drives
-// it: Event Streams' `reservation.accepted` (task-event-handler) or the agent's browser
-// (flex/recovery-step). The document read runs beside them (one round trip), always inside one
-// Promise.all, so a failed read is the caller's error, never an unhandled rejection.
-import type { RecoveryPingAttributes } from "@flex-call-recovery/vocabulary";
+// The facts a ping's step (accepted, or timed out) is decided on, gathered the same way whichever
+// trigger drives it: Event Streams (task-event-handler) or, for an accepted ping, the agent's
+// browser (flex/recovery-step). The document read runs beside them (one round trip), always inside
+// one Promise.all, so a failed read is the caller's error, never an unhandled rejection.
 import type { StoredState } from "../state/store";
 import { listConferenceParticipants } from "../twilio/conference";
 import { isNotFound } from "../twilio/errors";
 import type { Services } from "./run";
-import type { RecoveryEvent } from "./types";
+import type { ConferenceParticipant } from "./types";
 
 /** Status of a call, or null when Twilio does not know it. */
 export async function callStatus(services: Services, callSid: string | null): Promise<string | null> {
@@ -20,39 +19,31 @@ export async function callStatus(services: Services, callSid: string | null): Pr
   }
 }
 
-export interface PingAccepted {
-  eventId: string;
-  conferenceSid: string;
-  pingTaskSid: string;
-  pingAttributes: RecoveryPingAttributes;
-  workerSid: string;
-  /** The customer's call SID as the ping's attributes name it (a guess: the document has the real one). */
-  customerCallSidGuess: string | null;
+export interface PingFacts {
+  read: StoredState | null;
+  /** Status of the customer's call now (null: unknown to Twilio). */
+  customerCallStatus: string | null;
+  /** Everyone still in the dropped conference. */
+  participants: ConferenceParticipant[];
 }
 
-/** The document and the core event of an accepted ping, with the customer's call status and the conference's legs. */
-export async function pingAcceptedFacts(
+/**
+ * The conference's document, the customer's call status and the conference's legs. The customer's
+ * call SID the ping's attributes name (`customerCallSidGuess`, Flex's `call_sid`) is fetched beside
+ * the read; the document has the authoritative one, fetched after it only when they differ.
+ */
+export async function pingFacts(
   services: Services,
-  ping: PingAccepted,
-): Promise<{ read: StoredState | null; event: Extract<RecoveryEvent, { kind: "pingAccepted" }> }> {
+  conferenceSid: string,
+  customerCallSidGuess: string | null,
+): Promise<PingFacts> {
   const [read, guessedStatus, participants] = await Promise.all([
-    services.store.read(ping.conferenceSid),
-    callStatus(services, ping.customerCallSidGuess),
-    listConferenceParticipants(services.client, ping.conferenceSid),
+    services.store.read(conferenceSid),
+    callStatus(services, customerCallSidGuess),
+    listConferenceParticipants(services.client, conferenceSid),
   ]);
   const customerCallSid = read?.state.customerCallSid ?? null;
-  const status =
-    customerCallSid === ping.customerCallSidGuess ? guessedStatus : await callStatus(services, customerCallSid);
-  return {
-    read,
-    event: {
-      kind: "pingAccepted",
-      eventId: ping.eventId,
-      pingTaskSid: ping.pingTaskSid,
-      pingAttributes: ping.pingAttributes,
-      workerSid: ping.workerSid,
-      customerCallStatus: status,
-      participants,
-    },
-  };
+  const customerCallStatus =
+    customerCallSid === customerCallSidGuess ? guessedStatus : await callStatus(services, customerCallSid);
+  return { read, customerCallStatus, participants };
 }

@@ -25,9 +25,11 @@ import {
 import { flexHandler } from "../../http/flex";
 import { BadRequest, sidParam } from "../../http/response";
 import { stuckRecoveryActions } from "../../recovery/core";
-import { pingAcceptedFacts } from "../../recovery/pingStep";
+import { pingFacts } from "../../recovery/pingStep";
+import type { RecoveryEvent } from "../../recovery/types";
 import { handleEvent, servicesFor, throwOnFailure } from "../../recovery/run";
 import { isNotFound } from "../../twilio/errors";
+import { attributeSidProblem } from "../../webhooks/eventStreams";
 import { perform } from "../../twilio/perform";
 
 /** Reservation statuses of a ping its worker has accepted (the step completes it). */
@@ -80,17 +82,27 @@ export const handler = flexHandler("recovery-step", async ({ context, body, toke
   if (!attributes || typeof conferenceSid !== "string" || !SID.test(conferenceSid) || !conferenceSid.startsWith("CF")) {
     throw new BadRequest(`ping ${request.pingTaskSid} names no conference`);
   }
+  // Every SID the step reads from the ping's attributes (the workflow it requeues to, the customer's
+  // call it looks up) is checked like the Event Streams path checks them.
+  const sidProblem = attributeSidProblem(attributes);
+  if (sidProblem) throw new BadRequest(`ping ${request.pingTaskSid}: ${sidProblem}`);
   const guess = attributes[TaskAttribute.callSid];
-  const { read, event } = await pingAcceptedFacts(services, {
-    // Not the CloudEvent's id: a redelivered browser call and the Event Streams event are told
-    // apart, and both are deduplicated by the recovery's status (and the ping's SID).
-    eventId: `recovery-step:${request.pingTaskSid}`,
+  const { read, customerCallStatus, participants } = await pingFacts(
+    services,
     conferenceSid,
+    typeof guess === "string" && SID.test(guess) ? guess : null,
+  );
+  const event: RecoveryEvent = {
+    kind: "pingAccepted",
+    // Not a CloudEvent id: this trigger and the Event Streams one are deduplicated by the
+    // recovery's status (and the ping's recorded SID), not by event id.
+    eventId: `recovery-step:${request.pingTaskSid}`,
     pingTaskSid: request.pingTaskSid,
     pingAttributes: attributes as RecoveryPingAttributes,
     workerSid: reservation.workerSid,
-    customerCallSidGuess: typeof guess === "string" && SID.test(guess) ? guess : null,
-  });
+    customerCallStatus,
+    participants,
+  };
   const recovery = read?.state.recovery;
   if (!recovery) throw new BadRequest(`no recovery in conference ${conferenceSid}`, 404);
   const samePing =
