@@ -193,6 +193,21 @@ describe("flex/recovery-step", () => {
     expect(redirectsOf(call.customerCallSid)).toHaveLength(0);
   });
 
+  it("answers 400, touching nothing, when the ping's attributes carry a SID that is not one", async () => {
+    const { call, ping, reservationSid } = await pingAccepted();
+    const attributes = JSON.parse(ping.attributes);
+    ping.attributes = JSON.stringify({ ...attributes, disconnectedTaskWorkflowSid: "WW../../Workflows" });
+    const before = fake.log.length;
+    const answer = await callHandler(recoveryStep, context, stepBody(call.agent, ping, reservationSid));
+    expect(answer).toMatchObject({
+      statusCode: 400,
+      body: { message: expect.stringContaining("disconnectedTaskWorkflowSid") },
+    });
+    // Only the token check and the ping's own task and reservation were read.
+    expect(fake.log.slice(before).every((r) => r.method === "GET" || r.host === "iam.twilio.com")).toBe(true);
+    expect(redirectsOf(call.customerCallSid)).toHaveLength(0);
+  });
+
   it("answers 400 for a malformed SID and 404 for an unknown ping", async () => {
     const { call, ping, reservationSid } = await pingAccepted();
     const bad = { ...stepBody(call.agent, ping, reservationSid), pingTaskSid: "WT../../x" };
