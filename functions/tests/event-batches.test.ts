@@ -7,11 +7,12 @@ import {
   stateDocumentName,
   type ConferenceState,
 } from "@flex-call-recovery/vocabulary";
+import { handler as registerWorker } from "../src/functions/flex/register-worker";
 import { handler, MAX_TWILIO_CALLS_IN_FLIGHT, taskEventHandler } from "../src/functions/task-event-handler.protected";
 import type { FakeTwilio } from "./support/fakeTwilio";
 import { asFunctionEvent, cloudEvent, droppedCall } from "./support/events";
 import { callHandler, withFakeTwilio } from "./support/runtime";
-import type { Call } from "./support/scenario";
+import { registerBody, seedCall, type Call } from "./support/scenario";
 
 jest.setTimeout(30_000);
 
@@ -148,6 +149,36 @@ describe("recovery events decide nothing from attributes an agent can write", ()
       reconnectTaskSid: reconnect.sid,
       reconnectedWorkerSid: null,
     });
+  });
+});
+
+describe("a reconnect task's attributes close nothing the document does not name", () => {
+  it("a task naming another agent's live reservation does not complete their call", async () => {
+    quiet();
+    // Someone else's dropped call gives a ping's attributes to start from; Bob's call is live
+    // (registered, reservation accepted) and nothing of it dropped.
+    const alice = await droppedCall(fake, context);
+    const live = seedCall(fake);
+    expect((await callHandler(registerWorker, context, registerBody(live))).statusCode).toBe(200);
+    // Mallory's task, with attributes written to look like a reconnect of that live call, enters a queue.
+    const forged = {
+      sid: fake.sid("WT"),
+      workflowSid: "WW" + "e".repeat(32),
+      attributes: JSON.stringify({
+        ...JSON.parse(alice.ping.attributes),
+        isReconnect: true,
+        disconnectedConferenceSid: live.conferenceSid,
+        disconnectedTaskSid: live.taskSid,
+        disconnectedReservationSid: live.agent.reservationSid,
+      }),
+    };
+    const answer = await callHandler(
+      handler,
+      context,
+      asFunctionEvent(cloudEvent(TaskRouterEventType.taskQueueEntered, forged)),
+    );
+    expect(answer.statusCode).toBe(200);
+    expect(fake.tasks.get(live.taskSid)!.reservations.get(live.agent.reservationSid)).toBe("accepted");
   });
 });
 

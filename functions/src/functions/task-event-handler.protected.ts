@@ -4,7 +4,7 @@
 // the conference document (event ids and statuses), so a redelivery changes nothing.
 import "@twilio-labs/serverless-runtime-types";
 import type { ServerlessFunctionSignature } from "@twilio-labs/serverless-runtime-types/types";
-import { TaskAttribute, type RecoveryPingAttributes } from "@flex-call-recovery/vocabulary";
+import { RecoveryStatus, TaskAttribute, type RecoveryPingAttributes } from "@flex-call-recovery/vocabulary";
 import { recoveryConfig, type FunctionContext } from "../config";
 import { answerError, BadRequest, errorResponse, jsonResponse } from "../http/response";
 import { pingFacts } from "../recovery/pingStep";
@@ -28,6 +28,17 @@ async function reservationStatus(services: Services, attributes: Record<string, 
     if (isNotFound(error)) return null;
     throw error;
   }
+}
+
+/** Whether a reconnect task's attributes name the dropped reservation of a recovery already redirected. */
+function closesRecordedDrop(read: StoredState | null, attributes: Record<string, unknown>): boolean {
+  const recovery = read?.state.recovery;
+  return (
+    recovery != null &&
+    (recovery.status === RecoveryStatus.reconnecting || recovery.status === RecoveryStatus.requeued) &&
+    recovery.droppedReservationSid === attributes[TaskAttribute.disconnectedReservationSid] &&
+    recovery.droppedTaskSid === attributes[TaskAttribute.disconnectedTaskSid]
+  );
 }
 
 /**
@@ -93,7 +104,10 @@ async function handleTaskEvent(
       eventId: event.id,
       reconnectTaskSid: event.taskSid,
       attributes: event.attributes,
-      droppedReservationStatus,
+      // The dropped reservation is closed (core `factActions`) only when the functions' own document
+      // names it as a redirected recovery's: a transfer copies attributes an agent may have written,
+      // and a task naming someone's live reservation must not complete their call.
+      droppedReservationStatus: closesRecordedDrop(read, event.attributes) ? droppedReservationStatus : null,
     };
   }
   const handled = await handleEvent(services, conferenceSid, coreEvent, Promise.resolve(read));
