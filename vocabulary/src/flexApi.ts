@@ -68,8 +68,16 @@ export interface RecoveryStepResponse {
 }
 
 /**
- * Seconds after the ping's acceptance the plugin asks `flex/recovery-step` again while the
- * customer is not back (a first call lost, or a step whose redirect failed and was rolled back).
+ * Seconds the plugin leaves Event Streams after accepting the ping before it asks
+ * `flex/recovery-step` itself (only if the document still says `pinging`): in the common case
+ * Event Streams has done the step by then, and the browser sends nothing.
+ */
+export const RECOVERY_STEP_GRACE_SECONDS = 2;
+
+/**
+ * Seconds after which a recovery whose customer was redirected but whose reconnect task was never
+ * seen entering the queue counts as stuck (the functions then close the dropped reservation); also
+ * the interval of the plugin's later checks.
  */
 export const RECOVERY_STEP_DEADLINE_SECONDS = 8;
 

@@ -3,6 +3,7 @@ import {
   FOLLOWED_BY_RECONNECT,
   FunctionRoute,
   RECOVERY_STEP_DEADLINE_SECONDS,
+  RECOVERY_STEP_GRACE_SECONDS,
   RecoveryStatus,
   TaskAttribute,
   TaskChannel,
@@ -348,29 +349,31 @@ describe("recovery of this agent's dropped call", () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it("second trigger: after accepting the ping it asks flex/recovery-step, and again while the document still says pinging", async () => {
+  it("second trigger: still pinging after the grace → asks flex/recovery-step; redirected but no reconnect past the deadline → asks again", async () => {
     const { a, clock, functions } = agent();
     a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));
     await reloadDuringRecovery(a);
     a.pushReservation(pingReservation());
     await a.settle();
-    const step = { pingTaskSid: pingReservation().taskSid, pingReservationSid: PING };
-    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step]);
-    // Event Streams silent and the first call lost: still pinging at the deadline → asked again.
-    clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([]); // Event Streams gets the grace
+    const step = (waitedSeconds: number) => ({
+      pingTaskSid: pingReservation().taskSid,
+      pingReservationSid: PING,
+      waitedSeconds,
+    });
+    clock.advance(RECOVERY_STEP_GRACE_SECONDS * 1000);
     await a.settle();
-    const waited = (n: number) => ({ ...step, waitedSeconds: n * RECOVERY_STEP_DEADLINE_SECONDS });
-    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step, waited(1)]);
-    // Redirected (reconnecting) but no reconnect offered by the deadline: asked once more (the
-    // functions then close the dropped reservation the lost task-queue.entered would have closed).
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step(RECOVERY_STEP_GRACE_SECONDS)]);
+    // The step happened (reconnecting) but no reconnect reached this agent by the deadline: asked again.
     a.port.pushState(OLD_CONF, state(RecoveryStatus.reconnecting, "t2"));
     await a.settle();
     clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
     await a.settle();
-    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step, waited(1), waited(2)]);
+    const waited = RECOVERY_STEP_GRACE_SECONDS + RECOVERY_STEP_DEADLINE_SECONDS;
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step(RECOVERY_STEP_GRACE_SECONDS), step(waited)]);
   });
 
-  it("second trigger: no further call once the customer's reconnect reached this agent", async () => {
+  it("second trigger: nothing is sent when Event Streams did the step within the grace and the customer came back", async () => {
     const { a, clock, functions } = agent();
     a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));
     await reloadDuringRecovery(a);
@@ -380,12 +383,14 @@ describe("recovery of this agent's dropped call", () => {
     a.updateReservation(DROPPED, { status: "completed" });
     a.pushReservation(reconnectReservation());
     await a.settle();
-    clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
-    await a.settle();
-    expect(functions.callsTo(FunctionRoute.recoveryStep)).toHaveLength(1);
+    for (let i = 0; i < RECOVERY_STEP_ATTEMPTS; i++) {
+      clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
+      await a.settle();
+    }
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toHaveLength(0);
   });
 
-  it("second trigger: a refused or unreachable recovery-step is only logged, and the attempts are bounded", async () => {
+  it("second trigger: a refused or unreachable recovery-step is only logged, and the checks are bounded", async () => {
     const { a, clock, functions } = agent();
     functions.unreachable = true;
     a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));

@@ -6,6 +6,7 @@ import {
   CONFERENCE_STATUS_CALLBACK_OVERRIDES,
   FunctionRoute,
   RECOVERY_STEP_DEADLINE_SECONDS,
+  RECOVERY_STEP_GRACE_SECONDS,
   RecoveryStatus,
   TaskAttribute,
   type ConferenceState,
@@ -23,7 +24,7 @@ export const GRACEFUL_END_DEADLINE_MS = 4000;
 export const ACCEPT_ATTEMPTS = 3;
 /** Wait before the second try; doubled before each later one. */
 export const ACCEPT_RETRY_BASE_MS = 500;
-/** Times the plugin asks the functions to drive the accepted ping's step (the first at once). */
+/** Times the plugin checks whether to ask the functions to drive the accepted ping's step. */
 export const RECOVERY_STEP_ATTEMPTS = 3;
 
 /** Conference options `beforeAcceptTask` adds to call tasks. */
@@ -265,33 +266,33 @@ export class RecoveryController {
   /**
    * The second trigger: this browser knows it accepted the ping, so it tells the functions, which
    * drive the step Event Streams' `reservation.accepted` drives (exactly once, whichever is first).
-   * While the customer is not back after RECOVERY_STEP_DEADLINE_SECONDS (still `pinging`: a first
-   * call lost; `reconnecting` with no reconnect offered: Event Streams silent, the dropped
-   * reservation still holds this agent's capacity), it asks again and the functions drive it on.
+   * Checks at RECOVERY_STEP_GRACE_SECONDS after the acceptance, then every
+   * RECOVERY_STEP_DEADLINE_SECONDS (RECOVERY_STEP_ATTEMPTS checks): the document still `pinging`
+   * (Event Streams silent, or slow) → ask; `reconnecting` past the deadline with no reconnect
+   * offered here (the dropped reservation still holds this agent's capacity) → ask, and the
+   * functions drive it on. When Event Streams did its work within the grace, nothing is called: the
+   * common case costs no request and no race for the document.
    */
-  private driveStep(recovery: Recovery, ping: ReservationView, attempt: number): void {
-    const waitedSeconds = (attempt - 1) * RECOVERY_STEP_DEADLINE_SECONDS;
-    this.port.functions
-      .recoveryStep({
-        pingTaskSid: ping.taskSid,
-        pingReservationSid: ping.sid,
-        ...(waitedSeconds > 0 ? { waitedSeconds } : {}),
-      })
-      .catch((error) => this.port.log.warn(`call recovery: recovery-step for ${ping.sid} failed`, error));
-    if (attempt >= RECOVERY_STEP_ATTEMPTS) return;
+  private driveStep(recovery: Recovery, ping: ReservationView, check: number): void {
+    const waitedSeconds = RECOVERY_STEP_GRACE_SECONDS + (check - 1) * RECOVERY_STEP_DEADLINE_SECONDS;
     const clock = this.port.clock;
     if (recovery.stepTimer !== null) clock.clearTimeout(recovery.stepTimer);
-    recovery.stepTimer = clock.setTimeout(() => {
-      recovery.stepTimer = null;
-      const waiting =
-        recovery.status === null ||
-        recovery.status === RecoveryStatus.pinging ||
-        recovery.status === RecoveryStatus.reconnecting;
-      const stuck = waiting && !recovery.reconnectOffered;
-      if (stuck && this.recoveries.get(recovery.droppedReservationSid) === recovery) {
-        this.driveStep(recovery, ping, attempt + 1);
-      }
-    }, RECOVERY_STEP_DEADLINE_SECONDS * 1000);
+    recovery.stepTimer = clock.setTimeout(
+      () => {
+        recovery.stepTimer = null;
+        if (this.recoveries.get(recovery.droppedReservationSid) !== recovery || recovery.reconnectOffered) return;
+        const pinging = recovery.status === null || recovery.status === RecoveryStatus.pinging;
+        const stuck =
+          recovery.status === RecoveryStatus.reconnecting && waitedSeconds >= RECOVERY_STEP_DEADLINE_SECONDS;
+        if (pinging || stuck) {
+          this.port.functions
+            .recoveryStep({ pingTaskSid: ping.taskSid, pingReservationSid: ping.sid, waitedSeconds })
+            .catch((error) => this.port.log.warn(`call recovery: recovery-step for ${ping.sid} failed`, error));
+        }
+        if (check < RECOVERY_STEP_ATTEMPTS) this.driveStep(recovery, ping, check + 1);
+      },
+      (check === 1 ? RECOVERY_STEP_GRACE_SECONDS : RECOVERY_STEP_DEADLINE_SECONDS) * 1000,
+    );
   }
 
   private reconnectOffered(reservation: ReservationView, mine: boolean, droppedReservationSid: string | null): void {
