@@ -1,6 +1,11 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
+import workspaceBoundaries from "./scripts/eslint-workspace-boundaries.mjs";
+
+// The boundary rule's severity. "warn" while the last deep imports are being removed; set "error"
+// to make `npm run lint` fail on any import of another workspace's files (docs/development.md).
+const WORKSPACE_BOUNDARIES = "warn";
 
 export default tseslint.config(
   {
@@ -22,6 +27,10 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-require-imports": "off",
     },
+  },
+  {
+    plugins: { "workspace-boundaries": workspaceBoundaries },
+    rules: { "workspace-boundaries/no-deep-import": WORKSPACE_BOUNDARIES },
   },
   prettier,
 );

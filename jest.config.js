@@ -7,5 +7,6 @@ module.exports = {
     "<rootDir>/infra",
     "<rootDir>/plugin",
     "<rootDir>/e2e",
+    "<rootDir>/scripts",
   ],
 };

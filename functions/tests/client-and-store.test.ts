@@ -1,5 +1,6 @@
 // The client factory (retries, redirection to a twin) and the document size bound.
-import { FunctionEnv, TWIN_CORRELATION_HEADER, type ConferenceState } from "@flex-call-recovery/vocabulary";
+import { TWIN_CORRELATION_HEADER } from "@flex-call-recovery/twin/url";
+import { FunctionEnv, type ConferenceState } from "@flex-call-recovery/vocabulary";
 import { fitDocument, STATE_BUDGET_BYTES } from "../src/state/store";
 import {
   createTwilioClient,

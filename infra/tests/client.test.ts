@@ -1,6 +1,6 @@
 // The providers' client helper: the twin redirect equals the vocabulary's mapping, and errors
 // name the operation, the HTTP status and Twilio's code.
-import { toTwinUrl } from "@flex-call-recovery/vocabulary";
+import { toTwinUrl } from "@flex-call-recovery/twin/url";
 import { apiError, canonicalJson, containsUnknown, isNotFound, twinUrl, UNKNOWN } from "../src/pulumi-twilio/client";
 
 test.each([
@@ -8,7 +8,7 @@ test.each([
   "https://serverless-upload.twilio.com/v1/Services/ZS1/Assets/ZH1/Versions",
   "https://flex-api.twilio.com/v1/PluginService/Releases/Active",
   "https://api.twilio.com/2010-04-01/Accounts/AC1/Keys.json",
-])("twinUrl(%s) equals the vocabulary's toTwinUrl", (uri) => {
+])("twinUrl(%s) equals the twin's toTwinUrl", (uri) => {
   expect(twinUrl("http://127.0.0.1:4010", uri)).toBe(toTwinUrl("http://127.0.0.1:4010", uri));
 });
 

@@ -2,7 +2,7 @@
 // don't delete): the "Flex Task Assignment" workspace with Flex's default queue and workflow,
 // the default Sync service, and a Flex configuration pointing at them. `startTwin({ flexAccount: true })`
 // and `npm run twin` seed it; tests of single resources start blank.
-import { FLEX_WORKSPACE_NAME } from "@flex-call-recovery/vocabulary";
+import { FLEX_WORKSPACE_NAME } from "./flexFacts";
 import type { AccountStore } from "./store";
 
 /** Flex's own default names (Twilio's, not this project's vocabulary). */

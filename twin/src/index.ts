@@ -16,6 +16,7 @@ export type { ControlHandler, ControlRequest, ControlResponse } from "./control/
 export { ControlApi, ControlError } from "./control/api";
 export type { Route, TwinRequest, TwinResponse } from "./http/router";
 export { TwilioError, toErrorBody } from "./http/errors";
+export { readBody } from "./http/readBody";
 export { AccountStore } from "./store";
 export { ALL_ROUTES } from "./routes";
 export { FLEX_DEFAULTS, seedFlexAccount } from "./flexAccount";

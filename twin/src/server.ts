@@ -3,30 +3,29 @@
 // authenticate → (validate the request) → handler → errors to Twilio's body → (validate the
 // answer) → log. Control routes under /_twin/ skip auth, middleware and validation.
 import { IncomingMessage, ServerResponse } from "http";
-import { fromTwinPath, TWIN_CORRELATION_HEADER } from "@flex-call-recovery/vocabulary";
+import { fromTwinPath, TWIN_CORRELATION_HEADER } from "./url";
 import { CONTROL_PREFIX, ControlError } from "./control/api";
-import { AuthenticationError, MethodNotAllowedError, NotFoundError, toErrorBody, TwilioError } from "./http/errors";
+import {
+  AuthenticationError,
+  MethodNotAllowedError,
+  NotFoundError,
+  toErrorBody,
+  TooManyRequestsError,
+  TwilioError,
+} from "./http/errors";
 import { parseMultipart } from "./http/multipart";
 import { newSid } from "./http/sids";
 import { Params, parseForm } from "./http/params";
 import { productHost, TwinResponse, UploadedFile, type HttpMethod } from "./http/router";
 import type { RequestInfo } from "./hooks";
 import { RequestLog } from "./requestLog";
+import { readBody } from "./http/readBody";
 import type { Twin } from "./twin";
 
 interface ParsedBody {
   form: Params;
   json: unknown;
   files: UploadedFile[];
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 /** Form, JSON or multipart, by Content-Type; a malformed JSON body is a 400 answered after auth. */
@@ -172,11 +171,23 @@ async function handle(twin: Twin, req: IncomingMessage, res: ServerResponse): Pr
   };
 
   let response: TwinResponse;
-  try {
-    response = await twin.hooks.run(info, dispatch);
-  } catch (error) {
-    const body = toErrorBody(error);
+  const caller = parseBasicAuth(headerValue(req, "authorization") ?? undefined)?.username ?? "";
+  const inFlight = twin.inFlight.get(caller) ?? 0;
+  if (twin.concurrencyLimit !== null && host && inFlight >= twin.concurrencyLimit) {
+    const body = toErrorBody(new TooManyRequestsError());
     response = { status: body.status, body };
+  } else {
+    twin.inFlight.set(caller, inFlight + 1);
+    try {
+      response = await twin.hooks.run(info, dispatch);
+    } catch (error) {
+      const body = toErrorBody(error);
+      response = { status: body.status, body };
+    } finally {
+      const left = (twin.inFlight.get(caller) ?? 1) - 1;
+      if (left > 0) twin.inFlight.set(caller, left);
+      else twin.inFlight.delete(caller);
+    }
   }
 
   if (twin.validator) {

@@ -45,6 +45,16 @@ export class Twin {
   /** Request middleware (fault injection, latency). */
   readonly hooks = new RequestHooks();
   readonly requestLog = new RequestLog();
+  /**
+   * Twilio's REST API concurrency limit per account (error 20429, HTTP 429: "your account exceeds
+   * allowed concurrency to Twilio's REST API", https://www.twilio.com/docs/api/errors/20429): a
+   * request arriving while this many of the same account are in flight is answered 429 and not
+   * processed. Null = off (default). Twilio does not publish the number; 100 is what public
+   * write-ups report as the default, a best reading.
+   */
+  concurrencyLimit: number | null = null;
+  /** Requests in flight per account SID (or API key) as they authenticate. */
+  readonly inFlight = new Map<string, number>();
   readonly control = new ControlApi();
   readonly router = new Router(ALL_ROUTES);
   readonly validator: SpecValidator | null;

@@ -1,7 +1,7 @@
 // Authentication (401 with Twilio's body), unknown routes (404), API keys (secret returned once,
 // usable as credentials), Flex token validation (iam) and the control API.
 import { validator } from "twilio-flex-token-validator";
-import { twilioClientForTwin } from "../src";
+import { startTwin, twilioClientForTwin } from "../src";
 import { raw, restError, useTwin } from "./helpers";
 
 const preload = require("../preload.js") as { install(base: string): void; uninstall(): void };
@@ -159,5 +159,33 @@ describe("control API", () => {
     remove();
     expect(err.status).toBe(429);
     expect(await h.client.sync.v1.services.list()).toBeInstanceOf(Array);
+  });
+});
+
+describe("REST API concurrency limit (20429)", () => {
+  it("answers 429 / 20429 to a request over the account's concurrent limit, without processing it", async () => {
+    const h2 = { twin: await startTwin({ validateAgainstSpec: true }) };
+    try {
+      h2.twin.concurrencyLimit = 2;
+      // Hold requests in flight: a middleware that waits until released.
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      h2.twin.hooks.use(async (_request, next) => {
+        await gate;
+        return next();
+      });
+      const url = "taskrouter.twilio.com/v1/Workspaces";
+      const held = [raw(h2.twin, "GET", url), raw(h2.twin, "GET", url)];
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const over = await raw(h2.twin, "POST", url, { form: { FriendlyName: "not created" } });
+      expect([over.status, over.body.code, over.body.message]).toEqual([429, 20429, "Too Many Requests"]);
+      release();
+      expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+      const after = await raw(h2.twin, "GET", url);
+      expect((after.body.workspaces as unknown[]).length).toBe(0);
+      expect(h2.twin.validator!.stats.failures).toEqual([]);
+    } finally {
+      await h2.twin.stop();
+    }
   });
 });

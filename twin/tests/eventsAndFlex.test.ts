@@ -183,7 +183,7 @@ describe("Flex Plugins API", () => {
 });
 
 describe("Flex configuration", () => {
-  it("reads and merge-updates ui_attributes", async () => {
+  it("replaces ui_attributes as a whole on update (keys not sent are gone)", async () => {
     const before = await flex().configuration().fetch();
     expect(before.uiAttributes).toEqual({});
     await flex()
@@ -194,10 +194,7 @@ describe("Flex configuration", () => {
       .update({
         body: { account_sid: h.twin.accountSid, ui_attributes: { callRecovery: { domain: "x-1234-dev.twil.io" } } },
       });
-    expect(after.uiAttributes).toEqual({
-      colorTheme: { baseName: "GreyDark" },
-      callRecovery: { domain: "x-1234-dev.twil.io" },
-    });
+    expect(after.uiAttributes).toEqual({ callRecovery: { domain: "x-1234-dev.twil.io" } });
     expect((await flex().configuration().fetch()).uiAttributes).toEqual(after.uiAttributes);
   });
 });

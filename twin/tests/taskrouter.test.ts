@@ -153,6 +153,18 @@ describe("TaskRouter queues, workflows, tasks, reservations", () => {
       },
     });
 
+  it("answers a taken queue name with 400 / 20001 as Twilio does (not 409)", async () => {
+    // Seen on Twilio: https://github.com/nash-md/twilio-contact-center/issues/23
+    const ws = await newWorkspace("taken names");
+    await tr().workspaces(ws.sid).taskQueues.create({ friendlyName: "Chat Queue" });
+    const err = await restError(() => tr().workspaces(ws.sid).taskQueues.create({ friendlyName: "Chat Queue" }));
+    expect([err.status, err.code, err.message]).toEqual([
+      400,
+      20001,
+      `Queue named Chat Queue already exists for workspace ${ws.sid} for account ${h.twin.accountSid}`,
+    ]);
+  });
+
   it("manages task queues and workflows, storing the configuration as given", async () => {
     const ws = await newWorkspace("routing");
     const q = await tr()

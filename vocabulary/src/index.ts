@@ -5,6 +5,6 @@ export * from "./routing";
 export * from "./state";
 export * from "./functions";
 export * from "./pluginSettings";
-export * from "./twin";
 export * from "./flexApi";
 export * from "./workflowConfiguration";
+export * from "./outcomes";

@@ -11,8 +11,6 @@ import {
   parseTaskAttributes,
   PING_FILTER_EXPRESSION,
   stateDocumentName,
-  fromTwinPath,
-  toTwinUrl,
 } from "../src";
 
 describe("vocabulary", () => {
@@ -48,18 +46,6 @@ describe("vocabulary", () => {
 
   it("names a state document after its conference", () => {
     expect(stateDocumentName("CF0123")).toBe("recovery-CF0123");
-  });
-});
-
-describe("twin URLs", () => {
-  it("keeps the Twilio host in the path and round-trips", () => {
-    const url = toTwinUrl("http://127.0.0.1:4010/", "https://sync.twilio.com/v1/Services/IS1/Documents?PageSize=5");
-    expect(url).toBe("http://127.0.0.1:4010/sync.twilio.com/v1/Services/IS1/Documents?PageSize=5");
-    expect(fromTwinPath("/sync.twilio.com/v1/Services?PageSize=5")).toEqual({
-      host: "sync.twilio.com",
-      path: "/v1/Services?PageSize=5",
-    });
-    expect(fromTwinPath("/_twin/reset")).toBeNull();
   });
 });
 

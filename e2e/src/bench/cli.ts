@@ -8,6 +8,7 @@ import { spawnSync } from "child_process";
 import { REPO_ROOT } from "../harness/builds";
 import { startStack } from "../harness/stack";
 import { largestUnthrottled, lifecycleWrites, measureP1, measureP2, measureP5, measureP6 } from "./measures";
+import { BURST_CONCURRENCY_LIMIT, burstLadder } from "./burst";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -25,6 +26,10 @@ async function main(): Promise<void> {
     /** Calls of P3 arrive evenly over this window; each lasts 2 minutes, so all overlap. */
     p3ArrivalWindowSeconds: 60,
     p3LifecycleSeconds: 120,
+    /** P3 burst: N doubles from this up to --burst-max, stopping at a failure or a step over the real-time budget. */
+    p3BurstFirst: arg("--burst-first", 25),
+    p3BurstMax: arg("--burst-max", 1000),
+    p3BurstBudgetSeconds: arg("--burst-budget", 300),
     clock: "virtual (twin ManualClock); Twilio latency and HTTP are real",
   };
   const log = (line: string) => console.log(line);
@@ -49,12 +54,28 @@ async function main(): Promise<void> {
     const p3Global = await largestUnthrottled(template, "global", options.p3Max);
     log("• P6: function invocations and Twilio REST calls of one ordinary and one recovered call…");
     const p6 = await measureP6(stack);
+    log(`• P3 burst: N agents' pages drop at once (Sync 54009 and REST 20429 limits on)…`);
+    const burst = await burstLadder(stack, {
+      first: options.p3BurstFirst,
+      max: options.p3BurstMax,
+      budgetSeconds: options.p3BurstBudgetSeconds,
+      log: (line) => log(`  ${line}`),
+    });
+    const best = burst.steps.filter((s) => s.ok).at(-1) ?? burst.steps[0];
+    const perEvent = (ms: number) => Number((ms / Math.max(1, best.events)).toFixed(3));
 
     const results = {
       P1: p1.roundTrips,
       P2_s: Number(p2.seconds.toFixed(3)),
       P3: p3,
       P3_global_map: p3Global,
+      P3_burst: burst.largestOk,
+      P3_burst_p50_drop_to_ping_s: best.dropToPingS?.p50 ?? null,
+      P3_burst_p95_drop_to_ping_s: best.dropToPingS?.p95 ?? null,
+      P3_burst_p50_drop_to_back_s: best.dropToBackS?.p50 ?? null,
+      P3_burst_p95_drop_to_back_s: best.dropToBackS?.p95 ?? null,
+      P3_function_cpu_ms_per_event: perEvent(best.functionCpuMs),
+      P3_process_cpu_ms_per_event: perEvent(best.processCpuMs),
       P4_bytes: main.gzipped,
       P4_sync_chunk_bytes: syncChunk?.gzipped ?? null,
       P5: p5.writes,
@@ -79,6 +100,10 @@ async function main(): Promise<void> {
         P2_after_reload_s: Number(p2.afterReloadSeconds.toFixed(3)),
         P3_writes_per_call: template.length,
         P3_note: P3_NOTE,
+        P3_burst_note: P3_BURST_NOTE,
+        P3_burst_stopped_by: burst.stoppedBy,
+        P3_burst_concurrency_limit: BURST_CONCURRENCY_LIMIT,
+        P3_burst_steps: burst.steps,
         P4_rows: sizes,
         P5_requests: p5.requests,
         P5_steps: p5.steps,
@@ -98,6 +123,24 @@ async function main(): Promise<void> {
         "≥ 1000",
       ],
       ["P3 baseline", "same, single global map layout", String(p3Global), "—"],
+      [
+        "P3 burst",
+        `N pages drop at once, all back, one ping each (stopped by ${burst.stoppedBy})`,
+        String(burst.largestOk),
+        "≥ 1000",
+      ],
+      [
+        "P3 burst p95",
+        "drop → customer back with the agent (virtual)",
+        `${results.P3_burst_p95_drop_to_back_s} s`,
+        "—",
+      ],
+      [
+        "P3 fn CPU",
+        "functions' CPU per invocation (twin/harness apart)",
+        `${results.P3_function_cpu_ms_per_event} ms`,
+        "—",
+      ],
       ["P4", "plugin main bundle, min+gzip", `${results.P4_bytes} B`, "≤ 15 KB"],
       ["P4 sync chunk", "lazy twilio-sync chunk, min+gzip", `${results.P4_sync_chunk_bytes} B`, "—"],
       ["P5", "Twilio writes of a no-change redeploy", String(results.P5), "= 0"],
@@ -159,6 +202,15 @@ const P3_NOTE =
   "P3 replays, against the twin's Sync (20 writes/s per object over a 10 s window), the Sync writes the functions made " +
   "in one measured call lifecycle (connected, page reload at 30 s, recovered, hangup at 120 s), for N calls arriving " +
   "evenly over 60 s; per-conference = one document per conference (the design), global = every write to one object.";
+
+const P3_BURST_NOTE =
+  "P3 burst: N agents, each on a call, lose their pages at one virtual moment and reload 5 s later, with the twin's " +
+  "Sync per-object write limit (54009) and a REST concurrency limit (20429) on. P3_burst = the largest N of the " +
+  "doubling ladder where every customer was back with their agent and every agent got exactly one ping; times are " +
+  "virtual (drop → ping task created, drop → customer in the agent's new conference). Function CPU = process CPU " +
+  "(getrusage) of callbacks in twilio-run's async context, per function invocation; process CPU adds the twin and the " +
+  "harness. The ladder stops at a failure, at --burst-max, or when a step's real time passes --burst-budget (then the " +
+  "harness, not the product, is the limit).";
 
 main().catch((error: unknown) => {
   console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

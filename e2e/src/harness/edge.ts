@@ -18,9 +18,10 @@
 // matched as the router matches it (case-insensitively, trailing slash ignored), so no spelling of a
 // protected path reaches a function unsigned; the function is called with that origin-form path.
 // The twin delivers the environment's webhooks here.
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "http";
+import { createServer, request as httpRequest, type Server } from "http";
 import type { AddressInfo } from "net";
 import { validateRequest, validateRequestWithBody } from "twilio/lib/webhooks/webhooks";
+import { readBody } from "@flex-call-recovery/twin";
 
 /** One request the edge answered (the demo's timeline and the attack suite read these). */
 export interface EdgeRequest {
@@ -94,15 +95,6 @@ export interface Edge {
 }
 
 const KEEP_BODY_BYTES = 64 * 1024;
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 function parseBody(contentType: string, raw: Buffer): unknown {
   if (raw.length > KEEP_BODY_BYTES) return null;

@@ -2,8 +2,9 @@
 // programmatic local runtime, in this process.
 // twilio-run's own entry (`createLocalDevelopmentServer` with `forkProcess: false`) gives a
 // server we can close; its CLI would replace process.env with a .env file.
+import { AsyncLocalStorage } from "async_hooks";
 import { readdirSync, statSync } from "fs";
-import type { Server } from "http";
+import { createServer, type Server } from "http";
 import type { AddressInfo } from "net";
 import { join } from "path";
 import { REPO_ROOT } from "./builds";
@@ -29,6 +30,13 @@ export interface FunctionsServer {
 }
 
 /**
+ * The async context of everything twilio-run's server does (its connections, the functions'
+ * handlers and their outgoing calls): the bench's CPU meter counts callbacks in it as the
+ * functions' time, apart from the twin's and the harness's sharing this process.
+ */
+export const functionsContext = new AsyncLocalStorage<true>();
+
+/**
  * Serves `buildDir` under twilio-run with `env` as the functions' environment. `publicUrl` is
  * the URL the functions believe they are served at (their DOMAIN_NAME comes from it).
  */
@@ -50,8 +58,10 @@ export async function startFunctions(env: Record<string, string>, publicUrl: str
     config as unknown as Parameters<typeof createLocalDevelopmentServer>[1],
   );
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    // Listening inside the context: every connection it accepts (and all that follows) runs in it.
+    const s = createServer(app);
     s.once("error", reject);
+    functionsContext.run(true, () => s.listen(0, "127.0.0.1", () => resolve(s)));
   });
   server.keepAliveTimeout = 1000;
   const { port } = server.address() as AddressInfo;

@@ -4,7 +4,7 @@
 // to that edge. Tests, the demo and the bench all start it here.
 import { FunctionEnv } from "@flex-call-recovery/vocabulary";
 import { ManualClock, startTwin, twilioClientForTwin, type Clock, type RunningTwin } from "@flex-call-recovery/twin";
-import { attachEngine, type TwinEngine } from "@flex-call-recovery/twin/src/engine/integration";
+import { attachEngine, type TwinEngine } from "@flex-call-recovery/twin/engine";
 import { deployOffline, type OfflineState } from "@flex-call-recovery/infra/src/offline/deployOffline";
 import { seedFlexAccount, type SeededFlexAccount } from "@flex-call-recovery/infra/src/offline/seedFlexAccount";
 import type twilio from "twilio";

@@ -7,7 +7,7 @@ import {
   isReconnectTask,
   stateDocumentName,
 } from "@flex-call-recovery/vocabulary";
-import type { RouterTask } from "@flex-call-recovery/twin/src/engine/taskRouterPort";
+import type { RouterTask } from "@flex-call-recovery/twin/engine";
 import type { Agent } from "../world/agent";
 import type { World } from "../world/world";
 

@@ -72,6 +72,29 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: "late-flex-reset",
+    title: "1b. Page refresh while Flex's endConferenceOnExit reset lands 3 s late → reconnected to the same agent",
+    async run(world) {
+      // Flex's UI writes its reset after its own reaction time, after the functions registered the leg.
+      world.stack.engine.flex.setResetDelay(3000);
+      try {
+        const alice = await world.login("Alice");
+        const call = await connectedCall(world, alice);
+        await world.advance(3500);
+        alice.refreshPage(RELOAD_SECONDS);
+        await world.advance(RELOAD_SECONDS * 1000 - 250);
+        world.check(
+          "the customer stays in the conference while Alice is away",
+          placeOf(world, call.customer).kind === "conference",
+        );
+        await expectReconnected(world, call, alice, { targeted: true });
+        checkOnePing(world);
+      } finally {
+        world.stack.engine.flex.setResetDelay(0);
+      }
+    },
+  },
+  {
     name: "agent-never-back",
     title: "2. Agent never comes back → ping canceled at TTL; re-enqueued at high priority; Bob gets it",
     async run(world) {

@@ -212,10 +212,15 @@ export class Agent {
       `accepts ${view?.taskChannelUniqueName ?? ""} reservation ${reservationSid.slice(0, 8)}…`,
       "person",
     );
+    // Flex's accept payload, then the plugin's beforeAcceptTask options over it (the twin applies
+    // Flex's endConferenceOnExit defaults for keys the plugin leaves out).
+    const flags = (options ?? {}) as { endConferenceOnExit?: boolean; endConferenceOnCustomerExit?: boolean };
     this.world.stack.engine.agents.accept(this.accountSid, this.workerSid, reservationSid, {
       conferenceStatusCallback: options?.conferenceStatusCallback ?? null,
       conferenceStatusCallbackMethod: options?.conferenceStatusCallbackMethod,
       conferenceStatusCallbackEvent: options?.conferenceStatusCallbackEvent.split(","),
+      endConferenceOnExit: flags.endConferenceOnExit,
+      endConferenceOnCustomerExit: flags.endConferenceOnCustomerExit,
     });
   }
 

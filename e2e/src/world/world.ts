@@ -4,7 +4,7 @@
 // milliseconds of real time and the order of events is the order they would have in real life.
 import { FunctionRoute } from "@flex-call-recovery/vocabulary";
 import type { Clock as PluginClock } from "@flex-call-recovery/plugin";
-import type { WorkspaceRef } from "@flex-call-recovery/twin/src/engine/taskRouterPort";
+import type { WorkspaceRef } from "@flex-call-recovery/twin/engine";
 import type { EdgeRequest } from "../harness/edge";
 import type { Stack } from "../harness/stack";
 import type { TimelineEntry, TimelineKind } from "../report/timeline";

@@ -2,7 +2,8 @@
 // `context.getTwilioClient()`, whose bundled client can neither retry nor be redirected), and this
 // is the only module that reads TWILIO_API_BASE_URL, the override that points the functions at a
 // local Twilio twin or test fake.
-import { FunctionEnv, TWIN_CORRELATION_HEADER, toTwinUrl } from "@flex-call-recovery/vocabulary";
+import { TWIN_CORRELATION_HEADER, toTwinUrl } from "@flex-call-recovery/twin/url";
+import { FunctionEnv } from "@flex-call-recovery/vocabulary";
 import twilio from "twilio";
 import type BaseRequestClient from "twilio/lib/base/RequestClient";
 import { optionalSetting, requiredSetting, type FunctionContext } from "../config";

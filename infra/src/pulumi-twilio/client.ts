@@ -45,7 +45,7 @@ export function twinBaseUrl(): string | null {
 }
 
 /**
- * `https://<host>/<path>` → `<base>/<host>/<path>`: the vocabulary's `toTwinUrl` mapping, repeated
+ * `https://<host>/<path>` → `<base>/<host>/<path>`: the twin's `toTwinUrl` mapping (`@flex-call-recovery/twin/url`), repeated
  * here because provider code may not import our TypeScript modules (a test keeps them equal).
  */
 export function twinUrl(base: string, uri: string): string {

@@ -1,7 +1,7 @@
 // Redirects an `@twilio-labs/serverless-api` client to the twin. The library has no base-URL
 // option: it builds https://serverless.twilio.com/v1 (and serverless-upload for uploads) into a
 // `got` instance at `client.client`, so we extend that instance with a beforeRequest hook.
-import { toTwinUrl, TWIN_CORRELATION_HEADER } from "@flex-call-recovery/vocabulary";
+import { toTwinUrl, TWIN_CORRELATION_HEADER } from "../url";
 
 interface GotOptionsLike {
   url: URL | string;

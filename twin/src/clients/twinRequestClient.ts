@@ -2,7 +2,7 @@
 // `<twin>/<twilio host>/<path>`. Retries are configured here because `twilio()` ignores its own
 // `autoRetry` option once an `httpClient` is passed.
 import twilio from "twilio";
-import { toTwinUrl, TWIN_CORRELATION_HEADER } from "@flex-call-recovery/vocabulary";
+import { toTwinUrl, TWIN_CORRELATION_HEADER } from "../url";
 
 type RequestOptions<TData> = import("twilio/lib/base/RequestClient").RequestOptions<TData>;
 

@@ -4,8 +4,8 @@
 // agent's WebRTC leg without a hangup and, some seconds later, the UI is back and sees its
 // reservations; a customer's hangup ends the call at any moment. This module is not Twilio's API:
 // the control API exposes it under /_twin/ (see integration.ts).
-import { ParticipantLabel } from "@flex-call-recovery/vocabulary";
-import type { Clock, TimerHandle } from "./clockPort";
+import { FlexParticipantLabel as ParticipantLabel } from "../flexFacts";
+import type { Clock, TimerHandle } from "../clock";
 import type { FlexConferenceOptions, FlexOrchestrator } from "./flex";
 import type { RouterReservation } from "./taskRouterPort";
 import type { VoiceEngine } from "./voice";
@@ -114,6 +114,7 @@ export class AgentDirector {
   login(accountSid: string, workerSid: string): void {
     const agent = this.require(accountSid, workerSid);
     agent.online = true;
+    this.flex.pageLoaded(accountSid, workerSid);
     this.bridge.setAvailable(accountSid, agent.workspaceSid, workerSid, true);
   }
 
@@ -224,6 +225,7 @@ export class AgentDirector {
       if (agent.gone) return;
       // Back: the view lists the live reservations, as a reloaded Flex does.
       agent.online = true;
+      this.flex.pageLoaded(accountSid, workerSid);
     });
     this.timers.add(timer);
   }

@@ -17,7 +17,7 @@
 // - wrapping and completed reservations follow the task; completing the last live reservation
 //   completes the task; freed capacity lets the next task be reserved.
 import { randomBytes } from "crypto";
-import type { Clock, TimerHandle } from "./clockPort";
+import type { Clock, TimerHandle } from "../clock";
 import { buildPayload, TaskRouterEventName, type EventSubjects, type TaskRouterEvent } from "./taskRouterEvents";
 import {
   defaultChannelCapacity,
@@ -30,7 +30,15 @@ import {
   type TaskRouterPort,
   type WorkspaceRef,
 } from "./taskRouterPort";
-import { eligibleWorkers, findTargetQueue, matchFilter, shouldSkipTarget, type WorkflowTarget } from "./workflow";
+import {
+  eligibleWorkers,
+  findTargetQueue,
+  matchFilter,
+  resolveKnownWorker,
+  shouldSkipTarget,
+  workerInQueue,
+  type WorkflowTarget,
+} from "./workflow";
 
 /** `reason` of a task canceled because its TTL ran out (what Twilio writes). */
 export const TASK_TTL_EXCEEDED_REASON = "Task TTL Exceeded";
@@ -66,6 +74,17 @@ interface AssignmentSnapshot {
   used: Map<string, number>;
 }
 
+export interface RoutingAlert {
+  code: number;
+  message: string;
+  accountSid: string;
+  workspaceSid: string;
+  taskSid: string;
+  workerSid: string;
+  queueSid: string;
+  at: Date;
+}
+
 export type TaskRouterEventListener = (event: TaskRouterEvent) => void;
 
 export interface AssignmentEngineOptions {
@@ -91,6 +110,8 @@ export class AssignmentEngine {
   private readonly lastReservedAt = new Map<string, number>();
   // Guards against re-entrant assignment passes when an event listener calls back into the engine.
   private assigning = false;
+  /** Debugger alerts the routing raised (error codes Twilio reports asynchronously, e.g. 40152). */
+  readonly alerts: RoutingAlert[] = [];
   private assignAgain = new Map<string, WorkspaceRef>();
 
   constructor(options: AssignmentEngineOptions) {
@@ -321,6 +342,7 @@ export class AssignmentEngine {
       const queue = findTargetQueue(target, queues);
       const task = this.requireTask(ref, taskSid);
       if (!queue) continue;
+      this.checkKnownWorkerQueue(ref, task, target, queue);
       // skip_if is decided on the workers who could take the task right now.
       const available = this.reservableWorkers(ref, task, target, state).length;
       if (step < state.targets.length - 1 && shouldSkipTarget(target, task.attributes, available)) continue;
@@ -345,6 +367,31 @@ export class AssignmentEngine {
       }
       return;
     }
+  }
+
+  /**
+   * Error 40152 "Invalid Queue for Known Worker" (https://www.twilio.com/docs/api/errors/40152): the
+   * worker a known-worker target names is not in the target's queue. Twilio reports it to the
+   * account's debugger (an alert); the step can reserve no one. Kept in `alerts`.
+   */
+  private checkKnownWorkerQueue(ref: WorkspaceRef, task: RouterTask, target: WorkflowTarget, queue: RouterQueue): void {
+    const sid = target.known_worker_sid ? resolveKnownWorker(target.known_worker_sid, task.attributes) : null;
+    const name = target.known_worker_friendly_name
+      ? resolveKnownWorker(target.known_worker_friendly_name, task.attributes)
+      : null;
+    if (sid === null && name === null) return;
+    const worker = this.port.workers(ref).find((w) => (sid !== null ? w.sid === sid : w.friendlyName === name));
+    if (!worker || workerInQueue(queue, worker)) return;
+    this.alerts.push({
+      code: 40152,
+      message: "Invalid Queue for Known Worker",
+      accountSid: ref.accountSid,
+      workspaceSid: ref.workspaceSid,
+      taskSid: task.sid,
+      workerSid: worker.sid,
+      queueSid: queue.sid,
+      at: this.clock.now(),
+    });
   }
 
   private stepTimedOut(ref: WorkspaceRef, taskSid: string): void {
@@ -457,7 +504,7 @@ export class AssignmentEngine {
     const channel = task.taskChannelUniqueName;
     return eligibleWorkers(target, queue, task.attributes, snapshot.workers).filter((worker) => {
       if (!snapshot.available.has(worker.activitySid) || state.declinedBy.has(worker.sid)) return false;
-      const capacity = worker.channelCapacity?.[channel] ?? defaultChannelCapacity(channel);
+      const capacity = worker.channelCapacity?.[channel] ?? defaultChannelCapacity();
       return (snapshot.used.get(`${worker.sid}/${channel}`) ?? 0) < capacity;
     });
   }

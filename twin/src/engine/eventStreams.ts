@@ -135,7 +135,7 @@ export class EventStreamsDelivery {
             url: sink.destination,
             method: sink.method,
             purpose: `event-streams ${sink.sinkSid}`,
-            retry: true,
+            retry: "at-least-once",
             body: { kind: "json", json: JSON.stringify(matching.slice(i, i + size)) },
           });
         }
@@ -156,7 +156,7 @@ export class EventStreamsDelivery {
       url: callback.url,
       purpose: "workspace-event-callback",
       // TaskRouter does not retry EventCallbackUrl posts.
-      retry: false,
+      retry: "none",
       body: { kind: "form", params: eventCallbackParams(event) },
     });
   }

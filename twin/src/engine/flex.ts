@@ -4,10 +4,14 @@
 //   waiting customer in (label `customer`), and writes the conference into the task's attributes;
 // - when the worker's leg leaves the conference (hangup, drop, or the conference ending) Flex moves
 //   the reservation to wrapping;
-// - whenever two or fewer participants are live, Flex sets the worker leg's endConferenceOnExit back
-//   to true (a participant-modify callback follows), as long as the agent's Flex UI is loaded.
-import { ParticipantLabel, TaskAttribute } from "@flex-call-recovery/vocabulary";
-import type { Clock, TimerHandle } from "./clockPort";
+// - Flex's endConferenceOnExit reset, as `@twilio/flex-ui` 2.17 does it (its bundle,
+//   `Actions.updateEndConferenceOnExitForTask`): on every conference update and when a reservation
+//   is accepted, for the current worker's joined leg, the value is `liveParticipantCount <= 2`; it
+//   is written only when it differs from what this page wrote last for the task
+//   (`previousEndConferenceOnExits`, page memory: empty again after a reload). It runs only while
+//   the agent's Flex UI is loaded, after the UI's reaction time (`resetDelayMs`).
+import { FlexParticipantLabel as ParticipantLabel, FlexTaskAttribute as TaskAttribute } from "../flexFacts";
+import type { Clock, TimerHandle } from "../clock";
 import type { RouterReservation, RouterTask, RouterWorker } from "./taskRouterPort";
 import type { VoiceEngine, VoiceEvent } from "./voice";
 
@@ -37,9 +41,13 @@ export interface FlexConferenceOptions {
   conferenceStatusCallbackMethod?: string;
   /** Subscribed events (`start end join leave modify` ...). */
   conferenceStatusCallbackEvent?: string[];
-  /** The worker leg's endConferenceOnExit at join (Flex's default: false, then its reset applies). */
+  /**
+   * The worker leg's endConferenceOnExit at join. Flex 2.17's `updateAcceptTaskPayload` sets it to
+   * `!conference || conference.liveWorkerCount === 0` (true for the first agent) before plugins'
+   * `beforeAcceptTask` listeners run, so a listener's value wins; absent = Flex's.
+   */
   endConferenceOnExit?: boolean;
-  /** The customer leg's endConferenceOnExit (Flex's default: true). */
+  /** The customer leg's endConferenceOnExit (Flex sets true; a listener may override). */
   endConferenceOnCustomerExit?: boolean;
   /** Caller ID of the worker leg. */
   from?: string;
@@ -57,6 +65,7 @@ interface WorkerLeg {
   accountSid: string;
   workspaceSid: string;
   reservationSid: string;
+  taskSid: string;
   workerSid: string;
   conferenceSid: string;
 }
@@ -80,11 +89,13 @@ export class FlexOrchestrator {
   private readonly voice: VoiceEngine;
   private readonly taskrouter: FlexTaskRouterBridge;
   private readonly isClientOnline: (accountSid: string, workerSid: string) => boolean;
-  private readonly resetDelayMs: number;
+  private resetDelayMs: number;
   private readonly clock: Clock | undefined;
   private readonly timers = new Set<TimerHandle>();
   // Worker legs by `${accountSid}/${callSid}`.
   private readonly workerLegs = new Map<string, WorkerLeg>();
+  // Flex's `previousEndConferenceOnExits`, per page: `${accountSid}/${workerSid}` → task SID → value written.
+  private readonly lastWritten = new Map<string, Map<string, boolean>>();
   private readonly unsubscribe: () => void;
 
   constructor(options: FlexOrchestratorOptions) {
@@ -95,6 +106,12 @@ export class FlexOrchestrator {
     this.clock = options.clock;
     if (this.resetDelayMs > 0 && !this.clock) throw new Error("FlexOrchestrator: resetDelayMs needs a clock");
     this.unsubscribe = this.voice.onEvent((event) => this.onVoiceEvent(event));
+  }
+
+  /** Sets the UI's reaction time before its reset lands (ms, twin clock; 0 = at once). */
+  setResetDelay(ms: number): void {
+    if (ms > 0 && !this.clock) throw new Error("FlexOrchestrator: resetDelayMs needs a clock");
+    this.resetDelayMs = ms;
   }
 
   dispose(): void {
@@ -134,6 +151,14 @@ export class FlexOrchestrator {
     const existing = conferenceOf(task);
     const existingLive = existing ? this.voice.participants(accountSid, existing).length > 0 : false;
     const conferenceName = existingLive ? this.voice.conferenceName(accountSid, existing as string) : task.sid;
+    const liveWorkerCount = existingLive
+      ? this.voice
+          .participants(accountSid, existing as string)
+          .filter((p) => this.workerLegs.has(`${accountSid}/${p.callSid}`)).length
+      : 0;
+    // Flex's payload first, then what the plugins' beforeAcceptTask listeners set.
+    const endConferenceOnExit = options.endConferenceOnExit ?? (!existingLive || liveWorkerCount === 0);
+    const endConferenceOnCustomerExit = options.endConferenceOnCustomerExit ?? true;
     const contact = worker.attributes.contact_uri;
     const { call: workerCall, conference } = this.voice.dialIntoConference(
       accountSid,
@@ -142,12 +167,13 @@ export class FlexOrchestrator {
         from: options.from ?? "+10000000000",
         to: typeof contact === "string" ? contact : `client:${worker.friendlyName}`,
       },
-      { label: ParticipantLabel.worker, endConferenceOnExit: options.endConferenceOnExit ?? false, ...callbacks },
+      { label: ParticipantLabel.worker, endConferenceOnExit, ...callbacks },
     );
     this.workerLegs.set(`${accountSid}/${workerCall.sid}`, {
       accountSid,
       workspaceSid,
       reservationSid,
+      taskSid: task.sid,
       workerSid: worker.sid,
       conferenceSid: conference.sid,
     });
@@ -155,7 +181,7 @@ export class FlexOrchestrator {
       this.voice.dequeue(accountSid, customerCallSid);
       this.voice.joinConference(accountSid, customerCallSid, conferenceName, {
         label: ParticipantLabel.customer,
-        endConferenceOnExit: options.endConferenceOnCustomerExit ?? true,
+        endConferenceOnExit: endConferenceOnCustomerExit,
         ...callbacks,
       });
     } else {
@@ -172,7 +198,20 @@ export class FlexOrchestrator {
       ...task.attributes,
       [TaskAttribute.conference]: { sid: conference.sid, participants },
     });
+    // Flex runs its reset when the reservation is accepted too.
+    this.scheduleReset(accountSid, conference.sid);
     return { conferenceSid: conference.sid, workerCallSid: workerCall.sid, customerCallSid };
+  }
+
+  /** The agent's page (re)loaded: its memory of values written is empty; the reset runs on its legs. */
+  pageLoaded(accountSid: string, workerSid: string): void {
+    this.lastWritten.delete(`${accountSid}/${workerSid}`);
+    const conferences = new Set(
+      [...this.workerLegs.values()]
+        .filter((l) => l.accountSid === accountSid && l.workerSid === workerSid)
+        .map((l) => l.conferenceSid),
+    );
+    for (const conferenceSid of conferences) this.scheduleReset(accountSid, conferenceSid);
   }
 
   /** The worker leg of a reservation, if Flex set one up and it is still in its conference. */
@@ -185,14 +224,19 @@ export class FlexOrchestrator {
     return null;
   }
 
-  /** Re-applies the endConferenceOnExit rule (the UI does it on load too). */
+  /** Flex's reset for every worker leg of the conference whose UI is loaded (see the file comment). */
   enforceEndConferenceOnExit(accountSid: string, conferenceSid: string): void {
     const live = this.voice.participants(accountSid, conferenceSid);
-    if (live.length > 2) return;
+    const value = live.length <= 2;
     for (const participant of live) {
       const leg = this.workerLegs.get(`${accountSid}/${participant.callSid}`);
-      if (!leg || participant.endConferenceOnExit || !this.isClientOnline(accountSid, leg.workerSid)) continue;
-      this.voice.updateParticipant(accountSid, conferenceSid, participant.callSid, { endConferenceOnExit: true });
+      if (!leg || !this.isClientOnline(accountSid, leg.workerSid)) continue;
+      const page = `${accountSid}/${leg.workerSid}`;
+      const written = this.lastWritten.get(page) ?? new Map<string, boolean>();
+      this.lastWritten.set(page, written);
+      if (written.get(leg.taskSid) === value) continue;
+      written.set(leg.taskSid, value);
+      this.voice.updateParticipant(accountSid, conferenceSid, participant.callSid, { endConferenceOnExit: value });
     }
   }
 
@@ -208,7 +252,7 @@ export class FlexOrchestrator {
   }
 
   private onVoiceEvent(event: VoiceEvent): void {
-    if (event.kind === "participant-join") {
+    if (event.kind === "participant-join" || event.kind === "participant-modify") {
       this.scheduleReset(event.accountSid, event.conferenceSid);
     } else if (event.kind === "participant-leave") {
       const key = `${event.accountSid}/${event.participant.callSid}`;

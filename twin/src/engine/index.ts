@@ -20,3 +20,4 @@ export { parseTwiml, TwimlParseError, type TwimlVerb } from "./twiml";
 export { VoiceEngine, type VoiceEvent, type ReasonParticipantLeft, type ReasonConferenceEnded } from "./voice";
 export { FlexOrchestrator, type FlexConferenceOptions } from "./flex";
 export { AgentDirector, type AgentView } from "./agents";
+export type { RouterTask, RouterReservation, RouterWorker, WorkspaceRef } from "./taskRouterPort";

@@ -2,7 +2,7 @@
 // drives routing, voice and Flex behaviour, delivers Event Streams and workspace callbacks,
 // installs the fault-injection middleware, and adds the people-playing control routes under
 // /_twin/ (agents, customers, faults, webhooks, event sinks). `attachEngine(twin)` does it all.
-import { FLEX_WORKSPACE_NAME, TaskAttribute } from "@flex-call-recovery/vocabulary";
+import { FLEX_WORKSPACE_NAME, FlexTaskAttribute as TaskAttribute } from "../flexFacts";
 import { ControlError, type ControlRequest, type ControlResponse } from "../control/api";
 import { TwilioError } from "../http/errors";
 import { ManualClock } from "../clock";

@@ -2,7 +2,7 @@
 // up on every call so a reset twin's new stores are used). Every write the engine makes runs inside
 // `guard.apply`, so the domain events the backends emit for those writes are not mistaken for API
 // calls by the listeners in integration.ts.
-import { TaskChannel } from "@flex-call-recovery/vocabulary";
+import { VOICE_CHANNEL } from "../flexFacts";
 import type { AccountStore } from "../store";
 import type { Task, TaskRouterBackend } from "../taskrouter/backend";
 import type { Twin } from "../twin";
@@ -345,7 +345,7 @@ export function restVoiceTaskBridge(twin: Twin, port: RestTaskRouterPort): Voice
         attributes: JSON.stringify(input.attributes),
         ...(input.priority !== null ? { priority: input.priority } : {}),
         ...(input.timeout !== null ? { timeout: input.timeout } : {}),
-        taskChannel: TaskChannel.voice,
+        taskChannel: VOICE_CHANNEL,
       });
       return { workspaceSid, taskSid: task.sid };
     },
@@ -421,7 +421,7 @@ export function restAgentsBridge(twin: Twin, port: RestTaskRouterPort): AgentsBr
       updateReservationAsApi(port, accountSid, workspaceSid, sid, status),
     isVoiceReservation: (accountSid, workspaceSid, sid) => {
       const r = port.reservation({ accountSid, workspaceSid }, sid);
-      return port.task({ accountSid, workspaceSid }, r?.taskSid ?? "")?.taskChannelUniqueName === TaskChannel.voice;
+      return port.task({ accountSid, workspaceSid }, r?.taskSid ?? "")?.taskChannelUniqueName === VOICE_CHANNEL;
     },
     issueFlexToken: (accountSid, workerSid, identity) =>
       account(accountSid).iam.issueFlexToken({ workerSid, identity }).token,

@@ -1,5 +1,5 @@
 // What the TaskRouter engine reads and writes, as a narrow port: the twin's REST store implements
-// it through an adapter, and `MemoryTaskRouterStore` implements it for pure tests. Records carry
+// it through an adapter, and a memory store (tests/engine/helpers) implements it for pure tests. Records carry
 // only the fields routing needs; names follow Twilio's resource fields in camelCase.
 import type { WorkflowConfiguration } from "./workflow";
 
@@ -75,9 +75,13 @@ export interface RouterReservation {
   dateCreated: Date;
 }
 
-/** Capacity of a channel a worker has no explicit capacity for: Flex gives voice 1, others more. */
-export function defaultChannelCapacity(channel: string): number {
-  return channel === "voice" ? 1 : 3;
+/**
+ * Capacity of a channel a worker has no explicit capacity for: 1, as the WorkerChannel resource
+ * reports (`configured_capacity` 1 in Twilio's OpenAPI examples; Flex handles one voice call at a
+ * time). More only through the Worker Channels API.
+ */
+export function defaultChannelCapacity(): number {
+  return 1;
 }
 
 export interface TaskRouterPort {

@@ -10,7 +10,7 @@
 // - Status callbacks: the first participant's statusCallback and events are the conference's; the
 //   parameters are those of https://www.twilio.com/docs/voice/twiml/conference (see facts §1),
 //   form-encoded and signed.
-import type { Clock } from "./clockPort";
+import type { Clock } from "../clock";
 import { parseTwiml, type ConferenceOptions, type TwimlVerb } from "./twiml";
 import type {
   CallStatus,
@@ -576,8 +576,7 @@ export class VoiceEngine {
       url: settings.url,
       method: settings.method === "GET" ? "GET" : "POST",
       purpose: "conference-status",
-      // Voice callbacks are not retried unless the URL has a connection override (#rc=).
-      retry: false,
+      retry: "voice",
       body: {
         kind: "form",
         params: {

@@ -10,9 +10,19 @@
 import http from "http";
 import https from "https";
 import { getExpectedBodyHash, getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
-import type { Clock } from "./clockPort";
+import type { Clock } from "../clock";
 
 export type WebhookBody = { kind: "form"; params: Record<string, string> } | { kind: "json"; json: string };
+
+/**
+ * How a failed delivery is retried:
+ * - `at-least-once` (Event Streams): any failure or non-2xx, with backoff, up to the dispatcher's attempts;
+ * - `voice` (voice callbacks): Twilio's connection overrides, https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides:
+ *   without a `#…` fragment `rc=1` (one retry), `rp=ct,rt` (only on a connect or read timeout, not on
+ *   an HTTP error answer) and `tt=15000` (all attempts within 15 s); the fragment overrides each;
+ * - `none` (TaskRouter's EventCallbackUrl).
+ */
+export type RetryPolicy = "at-least-once" | "voice" | "none";
 
 export interface WebhookRequest {
   url: string;
@@ -20,24 +30,65 @@ export interface WebhookRequest {
   body: WebhookBody;
   /** What this is, for the delivery log (e.g. `conference-status`, `event-streams`). */
   purpose: string;
-  /**
-   * Retry a failed delivery (Event Streams: at-least-once). Voice callbacks are retried only when
-   * the URL asks with a connection override (`#rc=<retries>`), as on Twilio.
-   */
-  retry?: boolean;
+  /** Default `none`. */
+  retry?: RetryPolicy;
 }
 
-/**
- * Splits Twilio's connection overrides off a URL (`https://x/y#rc=2&ct=1000`): the fragment is never
- * sent, so it is neither requested nor signed. Returns the URL without it and the retry count asked.
- */
-export function connectionOverrides(url: string): { url: string; retries: number | null } {
-  const hash = url.indexOf("#");
-  if (hash < 0) return { url, retries: null };
-  const rc = new URLSearchParams(url.slice(hash + 1)).get("rc");
-  const retries = rc !== null && /^\d+$/.test(rc) ? Number(rc) : null;
-  return { url: url.slice(0, hash), retries };
+/** A failure class of the connection overrides' `rp`: `ct` connect, `rt` read timeout, `4xx`, `5xx`. */
+export type FailureClass = "ct" | "rt" | "4xx" | "5xx";
+
+export interface ConnectionOverrides {
+  /** Retries after the first attempt (`rc`, 0..5). */
+  retries: number;
+  /** Failure classes that are retried (`rp`; `all` = every class). */
+  retryOn: Set<FailureClass>;
+  /** Total time of all attempts, ms (`tt`). */
+  totalMs: number;
 }
+
+/** Twilio's defaults for voice callbacks without a fragment. */
+export const VOICE_CALLBACK_DEFAULTS: ConnectionOverrides = {
+  retries: 1,
+  retryOn: new Set<FailureClass>(["ct", "rt"]),
+  totalMs: 15_000,
+};
+
+/**
+ * Splits Twilio's connection overrides off a URL (`https://x/y#rc=2&rp=ct,5xx&tt=10000`): the
+ * fragment is never sent, so it is neither requested nor signed. Unset keys keep the voice defaults.
+ */
+export function connectionOverrides(url: string): { url: string; overrides: ConnectionOverrides } {
+  const hash = url.indexOf("#");
+  if (hash < 0) return { url, overrides: VOICE_CALLBACK_DEFAULTS };
+  const fragment = new URLSearchParams(url.slice(hash + 1));
+  const int = (key: string, max: number, fallback: number) => {
+    const value = fragment.get(key);
+    return value !== null && /^\d+$/.test(value) ? Math.min(Number(value), max) : fallback;
+  };
+  const rp = fragment.get("rp");
+  const classes = rp?.split(",").map((c) => c.trim()) ?? null;
+  const retryOn = classes?.includes("all")
+    ? new Set<FailureClass>(["ct", "rt", "4xx", "5xx"])
+    : classes
+      ? new Set(classes.filter((c): c is FailureClass => ["ct", "rt", "4xx", "5xx"].includes(c)))
+      : VOICE_CALLBACK_DEFAULTS.retryOn;
+  return {
+    url: url.slice(0, hash),
+    overrides: {
+      retries: int("rc", 5, VOICE_CALLBACK_DEFAULTS.retries),
+      retryOn,
+      totalMs: int("tt", 15_000, VOICE_CALLBACK_DEFAULTS.totalMs),
+    },
+  };
+}
+
+/** A failed attempt's class: an HTTP status, or how the connection failed. */
+function failureClass(status: number | null, error: unknown): FailureClass | null {
+  if (status !== null) return status >= 500 ? "5xx" : status >= 400 ? "4xx" : null;
+  return error instanceof WebhookTimeoutError ? "rt" : "ct";
+}
+
+class WebhookTimeoutError extends Error {}
 
 export interface WebhookAttempt {
   /** Delivery id: attempts and duplicates of one logical webhook share it. */
@@ -133,8 +184,8 @@ export class WebhookDispatcher {
   // A delivery held back by the reorder fault, per destination URL: released after the next one.
   private readonly held = new Map<string, Held>();
   private readonly log: WebhookAttempt[] = [];
-  // Attempts allowed per delivery id when its URL carried `#rc=` (retries + 1).
-  private readonly attemptsOverride = new Map<number, number>();
+  // Voice deliveries by id: their connection overrides and when the first attempt started.
+  private readonly voiceDeliveries = new Map<number, { overrides: ConnectionOverrides; startedAt: number }>();
   // Public host (e.g. `svc-1234-dev.twil.io`) → local base URL the request is sent to instead.
   private readonly routes = new Map<string, string>();
 
@@ -170,13 +221,10 @@ export class WebhookDispatcher {
 
   /** Fire-and-forget delivery with retries (and injected duplicates / reordering). */
   send(accountSid: string, asked: WebhookRequest): number {
-    const overrides = connectionOverrides(asked.url);
-    const request: WebhookRequest = {
-      ...asked,
-      url: overrides.url,
-      retry: overrides.retries !== null ? overrides.retries > 0 : asked.retry,
-    };
-    if (overrides.retries !== null) this.attemptsOverride.set(this.nextDeliveryId, overrides.retries + 1);
+    const { url, overrides } = connectionOverrides(asked.url);
+    const request: WebhookRequest = { ...asked, url };
+    if (asked.retry === "voice")
+      this.voiceDeliveries.set(this.nextDeliveryId, { overrides, startedAt: performance.now() });
     const deliveryId = this.nextDeliveryId++;
     const start = (duplicate: boolean) => this.attempt(accountSid, request, deliveryId, 1, duplicate);
     const sendAll = () => {
@@ -245,23 +293,50 @@ export class WebhookDispatcher {
     duplicate: boolean,
   ): void {
     const signed = signWebhook(this.authTokenFor(accountSid), request);
-    const promise = this.httpRequest(request.method ?? "POST", signed.url, signed.headers, signed.payload).then(
+    const voice = this.voiceDeliveries.get(deliveryId);
+    const timeoutMs = voice
+      ? Math.max(1, Math.min(this.timeoutMs, voice.overrides.totalMs - (performance.now() - voice.startedAt)))
+      : this.timeoutMs;
+    const promise = this.httpRequest(
+      request.method ?? "POST",
+      signed.url,
+      signed.headers,
+      signed.payload,
+      timeoutMs,
+    ).then(
       (answer) => {
         this.record({ deliveryId, request, attempt, duplicate, status: answer.status, error: null });
-        if (answer.status >= 200 && answer.status < 300) return;
-        this.retry(accountSid, request, deliveryId, attempt, duplicate);
+        if (answer.status >= 200 && answer.status < 300) return this.voiceDeliveries.delete(deliveryId);
+        this.retry(accountSid, request, deliveryId, attempt, duplicate, failureClass(answer.status, null));
       },
       (error: unknown) => {
         this.record({ deliveryId, request, attempt, duplicate, status: null, error: String(error) });
-        this.retry(accountSid, request, deliveryId, attempt, duplicate);
+        this.retry(accountSid, request, deliveryId, attempt, duplicate, failureClass(null, error));
       },
     );
     this.track(promise);
   }
 
-  private retry(accountSid: string, request: WebhookRequest, deliveryId: number, attempt: number, duplicate: boolean) {
-    const maxAttempts = this.attemptsOverride.get(deliveryId) ?? this.maxAttempts;
-    if (request.retry === false || attempt >= maxAttempts) return;
+  private retry(
+    accountSid: string,
+    request: WebhookRequest,
+    deliveryId: number,
+    attempt: number,
+    duplicate: boolean,
+    failure: FailureClass | null,
+  ): void {
+    if (request.retry === "voice") {
+      // Connection overrides: retried at once, while the class is in `rp`, `rc` allows and `tt` is not spent.
+      const voice = this.voiceDeliveries.get(deliveryId);
+      const o = voice?.overrides;
+      const spent = voice ? performance.now() - voice.startedAt : Infinity;
+      if (!o || !failure || !o.retryOn.has(failure) || attempt > o.retries || spent >= o.totalMs) {
+        this.voiceDeliveries.delete(deliveryId);
+        return;
+      }
+      return this.attempt(accountSid, request, deliveryId, attempt + 1, duplicate);
+    }
+    if (request.retry !== "at-least-once" || attempt >= this.maxAttempts) return;
     const timer = this.clock.setTimer(this.retryBaseMs * 2 ** (attempt - 1), () => {
       this.retryTimers.delete(timer);
       this.attempt(accountSid, request, deliveryId, attempt + 1, duplicate);
@@ -288,6 +363,7 @@ export class WebhookDispatcher {
     url: string,
     headers: Record<string, string>,
     payload: string | null,
+    timeoutMs = this.timeoutMs,
   ): Promise<WebhookAnswer> {
     const resolved = this.resolve(url);
     if (resolved !== url) {
@@ -310,23 +386,19 @@ export class WebhookDispatcher {
       };
       if (payload !== null) allHeaders["content-length"] = Buffer.byteLength(payload);
       // agent: false → a fresh connection closed after the answer, so nothing keeps a test process alive.
-      const req = client.request(
-        target,
-        { method, headers: allHeaders, agent: false, timeout: this.timeoutMs },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("end", () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              contentType: String(res.headers["content-type"] ?? ""),
-              body: Buffer.concat(chunks).toString("utf8"),
-            }),
-          );
-          res.on("error", reject);
-        },
-      );
-      req.on("timeout", () => req.destroy(new Error(`webhook ${method} ${url}: timed out`)));
+      const req = client.request(target, { method, headers: allHeaders, agent: false, timeout: timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers["content-type"] ?? ""),
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+        res.on("error", reject);
+      });
+      req.on("timeout", () => req.destroy(new WebhookTimeoutError(`webhook ${method} ${url}: timed out`)));
       req.on("error", reject);
       if (payload !== null) req.write(payload);
       req.end();

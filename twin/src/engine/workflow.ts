@@ -6,9 +6,35 @@
 // = `task.<attr>`), a timeout, a priority and `skip_if`.
 import { evaluateExpression, validateExpression } from "./expressions";
 
-// The configuration document is typed once, in the vocabulary (the infra builds the same type).
-import type { WorkflowConfiguration, WorkflowTarget } from "@flex-call-recovery/vocabulary";
-export type { WorkflowConfiguration, WorkflowFilter, WorkflowTarget } from "@flex-call-recovery/vocabulary";
+/** One routing step of a filter (Twilio's `targets[]`). */
+export interface WorkflowTarget {
+  /** TaskQueue SID (Twilio also resolves a queue friendly name). */
+  queue: string;
+  /** Worker expression, evaluated per worker of the queue (`task.` / `worker.` prefixes). */
+  expression?: string;
+  /** Known Worker routing: a task attribute path holding the worker SID, e.g. `task.x`. */
+  known_worker_sid?: string;
+  /** Known Worker routing by the worker's friendly name. */
+  known_worker_friendly_name?: string;
+  /** Seconds in this step before moving to the next target. */
+  timeout?: number;
+  /** Overrides the task's priority while in this step. */
+  priority?: number;
+  /** Evaluated with `workers.available`; true skips the step. */
+  skip_if?: string;
+  order_by?: string;
+}
+
+export interface WorkflowFilter {
+  filter_friendly_name: string;
+  expression: string;
+  targets: WorkflowTarget[];
+}
+
+/** Twilio's workflow configuration document. */
+export interface WorkflowConfiguration {
+  task_routing: { filters: WorkflowFilter[]; default_filter?: { queue: string } };
+}
 
 /** Thrown for a configuration Twilio would reject; the REST layer answers 400 with it. */
 export class WorkflowConfigurationError extends Error {

@@ -277,8 +277,9 @@ export class FlexBackend {
   }
 
   /**
-   * Twilio merges the posted JSON into the configuration: top-level fields are replaced, and
-   * `ui_attributes` is merged key by key (keys not sent are kept).
+   * Each posted top-level property replaces the stored one; `ui_attributes` "is completely replaced
+   * by the JSON object that you provide" (https://www.twilio.com/docs/flex/developer/config),
+   * so keys not sent are gone.
    */
   updateConfiguration(input: {
     uiAttributes?: Record<string, unknown>;
@@ -289,7 +290,7 @@ export class FlexBackend {
     runtimeDomain?: string;
   }): FlexConfiguration {
     const c = this.configuration;
-    if (input.uiAttributes) c.uiAttributes = { ...c.uiAttributes, ...input.uiAttributes };
+    if (input.uiAttributes) c.uiAttributes = input.uiAttributes;
     if (input.taskrouterWorkspaceSid !== undefined) c.taskrouterWorkspaceSid = input.taskrouterWorkspaceSid;
     if (input.taskrouterTargetWorkflowSid !== undefined)
       c.taskrouterTargetWorkflowSid = input.taskrouterTargetWorkflowSid;

@@ -52,6 +52,13 @@ export class MethodNotAllowedError extends TwilioError {
   }
 }
 
+/** 20429: the account's concurrent REST requests are over Twilio's limit (safe to retry after a back-off). */
+export class TooManyRequestsError extends TwilioError {
+  constructor() {
+    super(429, 20429, "Too Many Requests");
+  }
+}
+
 /** 409-style conflicts (duplicate unique names and the like). */
 export class ConflictError extends TwilioError {
   constructor(code: number, message: string) {

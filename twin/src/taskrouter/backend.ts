@@ -249,7 +249,8 @@ export class TaskRouterBackend {
     prioritizeQueueOrder?: "FIFO" | "LIFO";
   }): Workspace {
     for (const { workspace } of this.workspaces.values()) {
-      if (workspace.friendlyName === input.friendlyName) throw new DuplicateNameError("Workspace", input.friendlyName);
+      if (workspace.friendlyName === input.friendlyName)
+        throw new DuplicateNameError("Workspace", input.friendlyName, workspace.sid, this.ctx.accountSid);
     }
     const now = this.now();
     const sid = newSid("WS");
@@ -358,7 +359,8 @@ export class TaskRouterBackend {
   createActivity(workspaceSid: string, input: { friendlyName: string; available?: boolean }): Activity {
     const state = this.ws(workspaceSid);
     for (const a of state.activities.values()) {
-      if (a.friendlyName === input.friendlyName) throw new DuplicateNameError("Activity", input.friendlyName);
+      if (a.friendlyName === input.friendlyName)
+        throw new DuplicateNameError("Activity", input.friendlyName, workspaceSid, this.ctx.accountSid);
     }
     const now = this.now();
     const activity: Activity = {
@@ -416,7 +418,8 @@ export class TaskRouterBackend {
   ): TaskChannel {
     const state = this.ws(workspaceSid);
     for (const c of state.taskChannels.values()) {
-      if (c.uniqueName === input.uniqueName) throw new DuplicateNameError("TaskChannel", input.uniqueName);
+      if (c.uniqueName === input.uniqueName)
+        throw new DuplicateNameError("TaskChannel", input.uniqueName, workspaceSid, this.ctx.accountSid);
     }
     const now = this.now();
     const channel: TaskChannel = {
@@ -477,7 +480,8 @@ export class TaskRouterBackend {
   ): Worker {
     const state = this.ws(workspaceSid);
     for (const w of state.workers.values()) {
-      if (w.friendlyName === input.friendlyName) throw new DuplicateNameError("Worker", input.friendlyName);
+      if (w.friendlyName === input.friendlyName)
+        throw new DuplicateNameError("Worker", input.friendlyName, workspaceSid, this.ctx.accountSid);
     }
     const attributes = input.attributes ?? "{}";
     checkAttributes(attributes);
@@ -648,7 +652,8 @@ export class TaskRouterBackend {
   ): TaskQueue {
     const state = this.ws(workspaceSid);
     for (const q of state.taskQueues.values()) {
-      if (q.friendlyName === input.friendlyName) throw new DuplicateNameError("TaskQueue", input.friendlyName);
+      if (q.friendlyName === input.friendlyName)
+        throw new DuplicateNameError("Queue", input.friendlyName, workspaceSid, this.ctx.accountSid);
     }
     if (input.reservationActivitySid) this.fetchActivity(workspaceSid, input.reservationActivitySid);
     if (input.assignmentActivitySid) this.fetchActivity(workspaceSid, input.assignmentActivitySid);
@@ -752,7 +757,8 @@ export class TaskRouterBackend {
   ): Workflow {
     const state = this.ws(workspaceSid);
     for (const wf of state.workflows.values()) {
-      if (wf.friendlyName === input.friendlyName) throw new DuplicateNameError("Workflow", input.friendlyName);
+      if (wf.friendlyName === input.friendlyName)
+        throw new DuplicateNameError("Workflow", input.friendlyName, workspaceSid, this.ctx.accountSid);
     }
     this.checkConfiguration(state, input.configuration);
     this.checkReservationTimeout(input.taskReservationTimeout);

@@ -1,5 +1,5 @@
 // TaskRouter's errors (https://www.twilio.com/docs/api/errors, 20001 and the 40xxx range).
-import { ConflictError, InvalidParameterError, NotFoundError, TwilioError } from "../http/errors";
+import { InvalidParameterError, NotFoundError, TwilioError } from "../http/errors";
 
 export { NotFoundError, InvalidParameterError };
 
@@ -20,10 +20,15 @@ export class InvalidTransitionError extends TwilioError {
   }
 }
 
-/** Friendly names / unique names that must be unique in a workspace. */
-export class DuplicateNameError extends ConflictError {
-  constructor(kind: string, name: string) {
-    super(20001, `${kind} with name '${name}' already exists in this workspace`);
+/**
+ * A name that must be unique in a workspace. Twilio answers a taken TaskQueue name with HTTP 400,
+ * code 20001, "Queue named X already exists for workspace WS… for account AC…" (a public report:
+ * https://github.com/nash-md/twilio-contact-center/issues/23). The other kinds follow the same
+ * status, code and wording by analogy (no public report seen).
+ */
+export class DuplicateNameError extends TwilioError {
+  constructor(kind: string, name: string, workspaceSid: string, accountSid: string) {
+    super(400, 20001, `${kind} named ${name} already exists for workspace ${workspaceSid} for account ${accountSid}`);
   }
 }
 

@@ -13,7 +13,7 @@ import {
 import { ManualClock } from "../../src/clock";
 import { AssignmentEngine, TASK_TTL_EXCEEDED_REASON } from "../../src/engine/assignment";
 import type { TaskRouterEvent } from "../../src/engine/taskRouterEvents";
-import { MemoryTaskRouterStore } from "../../src/engine/taskRouterMemoryStore";
+import { MemoryTaskRouterStore } from "./helpers/memoryTaskRouterStore";
 import type { RouterWorker, WorkspaceRef } from "../../src/engine/taskRouterPort";
 
 const ACCOUNT = "AC" + "0".repeat(32);
@@ -223,9 +223,12 @@ describe("AssignmentEngine", () => {
     t.engine.dispose();
   });
 
-  it("gives a channel with capacity 3 three tasks at once, and a voice worker one", () => {
+  it("gives one task per channel by default, and three at once on a channel configured for 3", () => {
     const t = setup();
-    t.worker("alice");
+    const alice = t.worker("alice");
+    const sms = [1, 2].map((n) => t.createTask(t.voiceWorkflow.sid, { n }, { channel: "sms" }));
+    expect(sms.filter((c) => t.reservationsOf(c.sid).length === 1)).toHaveLength(1);
+    alice.channelCapacity = { chat: 3 };
     const chats = [1, 2, 3, 4].map((n) => t.createTask(t.voiceWorkflow.sid, { n }, { channel: "chat" }));
     expect(chats.filter((c) => t.reservationsOf(c.sid).length === 1)).toHaveLength(3);
     const calls = [1, 2].map((n) => t.createTask(t.voiceWorkflow.sid, { n }));
@@ -356,6 +359,47 @@ describe("AssignmentEngine", () => {
       reservation_sid: reservation.sid,
       reservation_status: "accepted",
     });
+    t.engine.dispose();
+  });
+});
+
+describe("known worker outside the target queue", () => {
+  it("raises alert 40152 and reserves no one when the named worker is not in the queue", () => {
+    const t = setup();
+    const restricted = t.store.addQueue(t.ref, "Supervisors", "role == 'supervisor'");
+    const alice = t.worker("alice", { role: "agent" });
+    const workflow = t.store.addWorkflow(t.ref, {
+      friendlyName: "Direct",
+      taskReservationTimeout: 120,
+      configuration: {
+        task_routing: {
+          filters: [
+            {
+              filter_friendly_name: "direct",
+              expression: "1 == 1",
+              targets: [{ queue: restricted.sid, known_worker_sid: "task.agent" }],
+            },
+          ],
+        },
+      },
+    });
+    const task = t.createTask(workflow.sid, { agent: alice.sid });
+    expect(t.reservationsOf(task.sid)).toEqual([]);
+    expect(t.engine.alerts.map((a) => [a.code, a.message, a.taskSid, a.workerSid])).toEqual([
+      [40152, "Invalid Queue for Known Worker", task.sid, alice.sid],
+    ]);
+    t.engine.dispose();
+  });
+
+  it("raises no alert when the named worker is in the queue", () => {
+    const t = setup();
+    const alice = t.worker("alice");
+    const task = t.createTask(t.pingWorkflow.sid, {
+      [TaskAttribute.disconnectedWorkerSid]: alice.sid,
+      [TaskAttribute.recoveryAttemptFailed]: false,
+    });
+    expect(t.reservationsOf(task.sid).map((r) => r.workerSid)).toEqual([alice.sid]);
+    expect(t.engine.alerts).toEqual([]);
     t.engine.dispose();
   });
 });

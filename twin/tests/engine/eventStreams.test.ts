@@ -5,7 +5,7 @@ import { ManualClock } from "../../src/clock";
 import { EventStreamsDelivery, type EventSinkTarget } from "../../src/engine/eventStreams";
 import { FaultInjector } from "../../src/engine/faults";
 import type { TaskRouterEvent } from "../../src/engine/taskRouterEvents";
-import { WebhookDispatcher } from "../../src/engine/webhooks";
+import { connectionOverrides, VOICE_CALLBACK_DEFAULTS, WebhookDispatcher } from "../../src/engine/webhooks";
 import { startReceiver, type Receiver } from "./helpers/receiver";
 
 const ACCOUNT = "AC" + "1".repeat(32);
@@ -166,27 +166,49 @@ describe("Event Streams delivery", () => {
     expect(receiver.requests).toHaveLength(3);
   });
 
-  it("retries voice callbacks only when the URL asks with #rc, and signs the URL without the fragment", async () => {
+  it("retries a voice callback once on a connection failure by default (rc=1, rp=ct,rt), never on an HTTP error", async () => {
     receiver.answer({ status: 500 });
     const body = { kind: "form" as const, params: { A: "1" } };
-    dispatcher.send(ACCOUNT, { url: `${receiver.baseUrl}/plain`, purpose: "conference-status", retry: false, body });
+    dispatcher.send(ACCOUNT, { url: `${receiver.baseUrl}/plain`, purpose: "conference-status", retry: "voice", body });
+    // Nothing listens on port 1: a connection failure (ct), retried once.
+    dispatcher.send(ACCOUNT, { url: "http://127.0.0.1:1/refused", purpose: "conference-status", retry: "voice", body });
+    await dispatcher.idle();
+    expect(receiver.requests.filter((r) => r.path === "/plain")).toHaveLength(1);
+    const refused = dispatcher.attempts().filter((a) => a.url.endsWith("/refused"));
+    expect(refused.map((a) => [a.attempt, a.status])).toEqual([
+      [1, null],
+      [2, null],
+    ]);
+  });
+
+  it("follows the URL's connection overrides (#rc, #rp) and signs the URL without the fragment", async () => {
+    receiver.answer({ status: 500 });
+    const body = { kind: "form" as const, params: { A: "1" } };
     dispatcher.send(ACCOUNT, {
-      url: `${receiver.baseUrl}/asked#rc=2&ct=500`,
+      url: `${receiver.baseUrl}/asked#rc=2&rp=ct,rt,5xx`,
       purpose: "conference-status",
-      retry: false,
+      retry: "voice",
+      body,
+    });
+    dispatcher.send(ACCOUNT, {
+      url: `${receiver.baseUrl}/only4xx#rc=3&rp=4xx`,
+      purpose: "conference-status",
+      retry: "voice",
       body,
     });
     await dispatcher.idle();
-    for (let i = 0; i < 5; i++) {
-      clock.advance(60_000);
-      await dispatcher.idle();
-    }
-    expect(receiver.requests.filter((r) => r.path === "/plain")).toHaveLength(1);
     const asked = receiver.requests.filter((r) => r.path === "/asked");
     expect(asked).toHaveLength(3);
+    expect(receiver.requests.filter((r) => r.path === "/only4xx")).toHaveLength(1);
     expect(
       validateRequest(TOKEN, String(asked[0].headers["x-twilio-signature"]), `${receiver.baseUrl}/asked`, { A: "1" }),
     ).toBe(true);
+  });
+
+  it("reads rc, rp and tt from the fragment, with Twilio's defaults when absent", () => {
+    expect(connectionOverrides("https://x/y#tt=0").overrides.totalMs).toBe(0);
+    expect(connectionOverrides("https://x/y").overrides).toEqual(VOICE_CALLBACK_DEFAULTS);
+    expect(connectionOverrides("https://x/y#rc=9&rp=all").overrides.retries).toBe(5);
   });
 
   it("duplicates deliveries when the duplicate fault fires", async () => {

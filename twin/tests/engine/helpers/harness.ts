@@ -6,9 +6,10 @@ import { AgentDirector, type AgentsBridge } from "../../../src/engine/agents";
 import { AssignmentEngine } from "../../../src/engine/assignment";
 import { FlexOrchestrator, type FlexTaskRouterBridge } from "../../../src/engine/flex";
 import type { TaskRouterEvent } from "../../../src/engine/taskRouterEvents";
-import { MemoryTaskRouterStore } from "../../../src/engine/taskRouterMemoryStore";
+import { MemoryTaskRouterStore } from "./memoryTaskRouterStore";
+import { MemoryVoiceStore } from "./memoryVoiceStore";
 import { VoiceEngine } from "../../../src/engine/voice";
-import { MemoryVoiceStore, type VoiceTaskBridge } from "../../../src/engine/voicePort";
+import type { VoiceTaskBridge } from "../../../src/engine/voicePort";
 import { WebhookDispatcher } from "../../../src/engine/webhooks";
 
 export const ACCOUNT = "AC" + "2".repeat(32);

@@ -1,5 +1,5 @@
-// An in-memory TaskRouterPort: the engine's own store for pure tests and for scenarios run
-// without the REST layer. The twin's REST store replaces it through an adapter when wired.
+// An in-memory TaskRouterPort for the assignment engine's pure tests (a test double: the twin
+// itself runs the engine over its REST store).
 import { randomBytes } from "crypto";
 import type {
   ReservationStatus,
@@ -12,8 +12,8 @@ import type {
   RouterWorkspace,
   TaskRouterPort,
   WorkspaceRef,
-} from "./taskRouterPort";
-import type { Clock } from "./clockPort";
+} from "../../../src/engine/taskRouterPort";
+import type { Clock } from "../../../src/clock";
 
 function sid(prefix: string): string {
   return prefix + randomBytes(16).toString("hex");

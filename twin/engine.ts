@@ -1,0 +1,2 @@
+// `@flex-call-recovery/twin/engine`: the behaviour engine (routing, voice, Flex, people, faults).
+export * from "./src/engine";
