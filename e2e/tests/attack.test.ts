@@ -48,19 +48,29 @@ interface Attempt {
   headers: Headers;
   /** Twilio writes that took effect (answered 2xx/3xx; not reads or token checks) while answering. */
   writes: string[];
+  /** The Functions Gateway (the harness's edge) answered it: no function ran. */
+  byGateway: boolean;
 }
 
 /** Sends one request to the functions and collects what it changed on the twin. */
 async function attempt(path: string, init: RequestInit): Promise<Attempt> {
   const log = stack.twin.requestLog.list();
   const mark = log.length ? log[log.length - 1].seq : 0;
+  const edgeMark = stack.edgeRequests.length;
   const response = await fetch(`${stack.functionsUrl}${path}`, { method: "POST", ...init });
   const text = await response.text();
   await stack.engine.idle();
+  const answered = stack.edgeRequests.slice(edgeMark).filter((r) => r.path === path.split("?")[0]);
   const writes = stack.twin.requestLog
     .list((e) => e.seq > mark && e.method !== "GET" && e.host !== null && e.host !== "iam.twilio.com" && e.status < 400)
     .map((e) => `${e.method} ${e.host}${e.path}`);
-  return { status: response.status, text, headers: response.headers, writes };
+  return {
+    status: response.status,
+    text,
+    headers: response.headers,
+    writes,
+    byGateway: answered.length > 0 && answered.every((r) => r.refused),
+  };
 }
 
 function json(body: unknown, headers: Record<string, string> = {}): RequestInit {
@@ -109,13 +119,25 @@ describe.each(flexRoutes)("Flex-facing %s", (route) => {
     expectRefused(await attempt(route, json({ ...body(), Token: otherAccountToken })), [403]);
   });
 
-  it("answers 4xx to a body that is not JSON", async () => {
-    expectRefused(await attempt(route, { headers: { "content-type": "application/json" }, body: "{Token:" }), [400]);
+  // The two cases below never reach a function: the gateway refuses them (twilio-run would answer
+  // its own HTML error page with a stack trace). They check that, and that no stack trace leaks.
+  it("is refused by the gateway (400, no stack trace) for a body that is not JSON", async () => {
+    const result = await attempt(route, { headers: { "content-type": "application/json" }, body: "{Token:" });
+    expectRefused(result, [400]);
+    expect(result.byGateway).toBe(true);
+    expect(result.text).not.toMatch(/<html|\bat .*\.js/i);
   });
 
-  it("answers 413 to an oversized body", async () => {
+  it("is refused by the gateway (413) for an oversized body", async () => {
     const huge = json({ ...body(), Token: token, padding: "x".repeat(7 * 1024 * 1024) });
-    expectRefused(await attempt(route, huge), [413]);
+    const result = await attempt(route, huge);
+    expectRefused(result, [413]);
+    expect(result.byGateway).toBe(true);
+  });
+
+  it("is answered by the function itself for a well-formed request", async () => {
+    const result = await attempt(route, json({ ...body(), Token: "forged" }));
+    expect(result.byGateway).toBe(false);
   });
 
   it("never hands a foreign origin CORS headers", async () => {
@@ -198,28 +220,42 @@ describe.each([FunctionRoute.conferenceStatusHandler, FunctionRoute.taskEventHan
   (route) => {
     const url = () => `https://${stack.domain}${route}`;
 
-    it("answers 401 without a signature", async () => {
-      expectRefused(
+    // Twilio's Functions Gateway answers a missing or bad signature with 400 before the function
+    // runs (https://www.twilio.com/docs/serverless/functions-assets/functions/request-flow).
+    const gatewayRefused = (result: Attempt) => {
+      expectRefused(result, [400]);
+      expect(result.byGateway).toBe(true);
+    };
+
+    it("is refused by the gateway without a signature", async () => {
+      gatewayRefused(
         await attempt(route, {
           headers: { "content-type": "application/x-www-form-urlencoded" },
           body: new URLSearchParams(leave()).toString(),
         }),
-        [401],
       );
     });
 
-    it("answers 401 to a wrong signature", async () => {
+    it("is refused by the gateway with a wrong signature", async () => {
       const init = signedForm(leave(), url());
       (init.headers as Record<string, string>)["x-twilio-signature"] = "bm90IGEgc2lnbmF0dXJl";
-      expectRefused(await attempt(route, init), [401]);
+      gatewayRefused(await attempt(route, init));
     });
 
-    it("answers 401 to a signature for another URL", async () => {
-      expectRefused(await attempt(route, signedForm(leave(), `https://elsewhere.example${route}`)), [401]);
+    it("is refused by the gateway with a signature for another URL", async () => {
+      gatewayRefused(await attempt(route, signedForm(leave(), `https://elsewhere.example${route}`)));
     });
 
-    it("answers 401 to a signature of another account", async () => {
-      expectRefused(await attempt(route, signedForm(leave(), url(), OTHER_AUTH_TOKEN)), [401]);
+    it("is refused by the gateway with a signature of another account", async () => {
+      gatewayRefused(await attempt(route, signedForm(leave(), url(), OTHER_AUTH_TOKEN)));
+    });
+
+    it("is refused by the gateway unsigned under another spelling of its path", async () => {
+      const body = new URLSearchParams(leave()).toString();
+      const headers = { "content-type": "application/x-www-form-urlencoded" };
+      for (const spelling of [route.toUpperCase(), `${route}/`]) {
+        gatewayRefused(await attempt(spelling, { headers, body }));
+      }
     });
   },
 );
@@ -256,7 +292,7 @@ describe("signed webhooks with bad input", () => {
     },
   ];
 
-  it("task-event-handler answers 400 to task attributes that are not JSON", async () => {
+  it("task-event-handler skips (200, nothing written) an element whose task attributes are not JSON", async () => {
     const body = JSON.stringify(
       cloudEvent({
         eventtype: "reservation.accepted",
@@ -268,7 +304,11 @@ describe("signed webhooks with bad input", () => {
       }),
     );
     const { path, init } = signedJson(FunctionRoute.taskEventHandler, body);
-    expectRefused(await attempt(path, init), [400]);
+    const result = await attempt(path, init);
+    // A redelivery could not use it either: skipped, so the rest of a batch is never refused with it.
+    expectRefused(result, [200]);
+    expect(result.byGateway).toBe(false);
+    expect(JSON.parse(result.text)).toMatchObject({ results: [{ outcome: "skipped" }] });
   });
 
   it("task-event-handler answers 400 to a body that is not an event batch", async () => {

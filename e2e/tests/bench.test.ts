@@ -1,7 +1,7 @@
 // The bench's own arithmetic: dependent round trips from request timings, the Sync write replay,
 // and the demo's options.
 import type { RequestLogEntry } from "@flex-call-recovery/twin";
-import { dependentRoundTrips, throttledWrites, type LifecycleWrite } from "../src/bench/measures";
+import { dailyTotals, dependentRoundTrips, throttledWrites, type LifecycleWrite } from "../src/bench/measures";
 import { parseDemoArgs } from "../src/demo/options";
 
 const entry = (seq: number, startMs: number, endMs: number): RequestLogEntry => ({
@@ -60,5 +60,20 @@ describe("demo options", () => {
     expect(parseDemoArgs([])).toEqual({ scenario: null, latencyMs: 0, faultRate: 0, seed: 1 });
     expect(() => parseDemoArgs(["--scenario", "nope"])).toThrow(/unknown "nope"/);
     expect(() => parseDemoArgs(["--faults", "2"])).toThrow(/--faults must be a number from 0 to 0.9/);
+  });
+});
+
+describe("P6 daily totals", () => {
+  it("weighs the ordinary and the recovered call by the share of drops", () => {
+    const ordinary = { invocations: 9, rest: 16, sync: 6 };
+    const recovered = { invocations: 21, rest: 56, sync: 25 };
+    expect(dailyTotals(ordinary, recovered, 10_000, 0.01)).toEqual({
+      calls: 10_000,
+      dropShare: 0.01,
+      invocations: 9_900 * 9 + 100 * 21,
+      rest: 9_900 * 16 + 100 * 56,
+      sync: 9_900 * 6 + 100 * 25,
+    });
+    expect(dailyTotals(ordinary, recovered, 10, 0).invocations).toBe(90);
   });
 });

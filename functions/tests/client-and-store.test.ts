@@ -8,9 +8,12 @@ import {
   MAX_RETRIES,
   RetryingRequestClient,
   TwinRequestClient,
+  iamHost,
+  twilioCredentials,
+  validateFlexToken,
 } from "../src/twilio/client";
 import { FakeTwilio } from "./support/fakeTwilio";
-import { contextFor } from "./support/runtime";
+import { ACCOUNT_SID, contextFor } from "./support/runtime";
 
 describe("createTwilioClient", () => {
   it("retries 429s (SDK) and 5xx (ours) in production, talking to Twilio itself", () => {
@@ -39,6 +42,46 @@ describe("createTwilioClient", () => {
     } finally {
       await fake.stop();
     }
+  });
+});
+
+describe("regions, edges and API keys", () => {
+  let fake: FakeTwilio;
+  beforeEach(async () => {
+    fake = await new FakeTwilio().start();
+  });
+  afterEach(() => fake.stop());
+
+  it("calls <product>.<edge>.<region>.twilio.com and iam.<region>.twilio.com with TWILIO_REGION and TWILIO_EDGE", async () => {
+    const context = contextFor(fake.url, { [FunctionEnv.twilioRegion]: "ie1", [FunctionEnv.twilioEdge]: "dublin" });
+    const callSid = fake.sid("CA");
+    fake.calls.set(callSid, { status: "in-progress" });
+    fake.flexTokens.set("agent-token", { worker_sid: fake.sid("WK"), identity: "agent" });
+    await createTwilioClient(context, "x").calls(callSid).fetch();
+    await validateFlexToken(context, "agent-token");
+    expect(fake.log.map((r) => r.requestedHost)).toEqual(["api.dublin.ie1.twilio.com", "iam.ie1.twilio.com"]);
+    expect(iamHost(contextFor(fake.url))).toBe("iam.twilio.com");
+  });
+
+  it("signs REST calls and the Flex token check with API_KEY/API_SECRET when both are set", async () => {
+    const apiKey = `SK${"1".repeat(32)}`;
+    const context = contextFor(fake.url, { [FunctionEnv.apiKey]: apiKey, [FunctionEnv.apiSecret]: "key-secret" });
+    delete context[FunctionEnv.authToken];
+    const callSid = fake.sid("CA");
+    fake.calls.set(callSid, { status: "in-progress" });
+    fake.flexTokens.set("agent-token", { worker_sid: fake.sid("WK"), identity: "agent" });
+    await createTwilioClient(context, "x").calls(callSid).fetch();
+    await validateFlexToken(context, "agent-token");
+    expect(fake.log.map((r) => [r.host, r.authUser, r.path.includes(ACCOUNT_SID)])).toEqual([
+      ["api.twilio.com", apiKey, true],
+      ["iam.twilio.com", apiKey, true],
+    ]);
+    expect(twilioCredentials(context)).toEqual({ accountSid: ACCOUNT_SID, username: apiKey, password: "key-secret" });
+  });
+
+  it("uses the auth token when only one of API_KEY/API_SECRET is set", () => {
+    const context = contextFor(fake.url, { [FunctionEnv.apiKey]: `SK${"1".repeat(32)}` });
+    expect(twilioCredentials(context).username).toBe(ACCOUNT_SID);
   });
 });
 

@@ -321,14 +321,40 @@ describe("conference-status-handler", () => {
     expect(participants.get(call.customerCallSid)!.endConferenceOnExit).toBe(true);
   });
 
-  it("deletes the state once the conference has ended and its registered legs have left", async () => {
+  it("deletes the state once the conference has ended and its registered legs that left by themselves have left", async () => {
     const call = await registered();
-    await callHandler(handler, context, statusCallback(call, "conference-end"));
+    const lastLeft = { ReasonConferenceEnded: "last-participant-left" };
+    await callHandler(handler, context, statusCallback(call, "conference-end", lastLeft));
     expect(stateOf(call)?.conferenceEnded).toBe(true);
-    const kicked = { ...agentDropped(call), ReasonParticipantLeft: "moderator_ended_conference" };
-    await callHandler(handler, context, kicked);
+    await callHandler(handler, context, agentDropped(call));
     expect(stateOf(call)).toBeUndefined();
     expect(pingCreations()).toHaveLength(0);
+  });
+
+  it("the customer's hangup ended the conference: deleted at once, the agents' removal needs no Sync", async () => {
+    const call = await registered();
+    const byCustomer = {
+      ReasonConferenceEnded: "participant-with-end-conference-on-exit-left",
+      CallSidEndingConference: call.customerCallSid,
+    };
+    await callHandler(handler, context, statusCallback(call, "conference-end", byCustomer));
+    expect(stateOf(call)).toBeUndefined();
+    const mark = fake.log.length;
+    const kicked = { ...agentDropped(call), ReasonParticipantLeft: "moderator_ended_conference" };
+    expect((await callHandler(handler, context, kicked)).statusCode).toBe(200);
+    expect(fake.log.length).toBe(mark);
+    expect(pingCreations()).toHaveLength(0);
+  });
+
+  it("a participant-modify that keeps endConferenceOnExit off touches nothing (no Sync read)", async () => {
+    const call = await registered();
+    const mark = fake.log.length;
+    const modify = statusCallback(call, "participant-modify", {
+      CallSid: call.agent.callSid,
+      EndConferenceOnExit: "false",
+    });
+    expect((await callHandler(handler, context, modify)).statusCode).toBe(200);
+    expect(fake.log.length).toBe(mark);
   });
 
   it.each<[string, (call: Call) => Record<string, string>, string]>([

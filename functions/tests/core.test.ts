@@ -6,7 +6,14 @@ import {
   type ConferenceState,
   type RecoveryPingAttributes,
 } from "@flex-call-recovery/vocabulary";
-import { decide, enqueueTwiml, factActions, reconnectAttributes } from "../src/recovery/core";
+import {
+  decide,
+  decideFromCallback,
+  enqueueTwiml,
+  factActions,
+  reconnectAttributes,
+  stuckRecoveryActions,
+} from "../src/recovery/core";
 import type { Action, ConferenceParticipant, Decision, RecoveryConfig, RecoveryEvent } from "../src/recovery/types";
 
 const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
@@ -81,10 +88,12 @@ const unregister = (agent: typeof AGENT_A): RecoveryEvent => ({
   conferenceSid: CONF,
   workerCallSid: agent.callSid,
 });
-const conferenceEnd = (): RecoveryEvent => ({
+const conferenceEnd = (reason: string | null = null, endingCallSid: string | null = null): RecoveryEvent => ({
   kind: "conferenceEnd",
   conferenceSid: CONF,
   eventId: `${CONF}:${++sequence}`,
+  reason,
+  endingCallSid,
 });
 
 /** The ping the core asked for when AGENT_A dropped. */
@@ -377,6 +386,50 @@ describe("recovery core: participant events", () => {
     expect(kinds(whilePinging.decision.actions)).toEqual(["cancelTask", "completeReservation"]);
   });
 
+  it("a leave for a leg Twilio still lists in the conference claims nothing (stale or replayed callback)", () => {
+    const { decision, state } = play([
+      register(AGENT_A),
+      leave(AGENT_A.callSid, "completed", "participant_hung_up", [
+        { callSid: CUSTOMER, label: "customer", endConferenceOnExit: true },
+        { callSid: AGENT_A.callSid, label: "worker", endConferenceOnExit: false },
+      ]),
+    ]);
+    expect(decision.actions).toEqual([]);
+    expect(decision.change).toEqual({ kind: "keep" });
+    expect(state?.recovery).toBeNull();
+    expect(state?.workers[AGENT_A.callSid]).toBeDefined();
+  });
+
+  it("conference-end waits only for registered legs that left by themselves", () => {
+    // Ended by the API (the agent's hangup) or a kick: the legs still in leave with a conference-ending
+    // reason, settled without the document, so nothing waits for them.
+    for (const reason of ["conference-ended-via-api", "participant-with-end-conference-on-exit-kicked"]) {
+      expect(play([register(AGENT_A), conferenceEnd(reason)]).decision.change).toEqual({ kind: "delete" });
+    }
+    // The customer (endConferenceOnExit) hung up: the agents were removed by the end.
+    const customerEnded = play([
+      register(AGENT_A),
+      register(AGENT_B),
+      conferenceEnd("participant-with-end-conference-on-exit-left", CUSTOMER),
+    ]);
+    expect(customerEnded.decision.change).toEqual({ kind: "delete" });
+    // A registered agent whose flag was still on dropped and ended it: only that agent's leave is awaited.
+    const agentEnded = play([
+      register(AGENT_A),
+      register(AGENT_B),
+      conferenceEnd("participant-with-end-conference-on-exit-left", AGENT_A.callSid),
+    ]);
+    expect(Object.keys(agentEnded.state?.workers ?? {})).toEqual([AGENT_A.callSid]);
+    const closed = play([
+      register(AGENT_A),
+      register(AGENT_B),
+      conferenceEnd("participant-with-end-conference-on-exit-left", AGENT_A.callSid),
+      leave(AGENT_A.callSid),
+    ]);
+    expect(closed.decision.change).toEqual({ kind: "delete" });
+    expect(kinds(closed.decision.actions)).toEqual(["completeReservation"]);
+  });
+
   it("customer hangs up during the ping: the same end whichever of leave and conference-end comes first", () => {
     // Out of order (conference-end first) the document used to stay behind until its TTL.
     const leaveFirst = play([...pinging(), leave(CUSTOMER), conferenceEnd()]);
@@ -526,5 +579,83 @@ describe("recovery core: task events", () => {
       if (d.change.kind === "write") state = d.change.state;
     }
     expect(state.seenEventIds.length).toBeLessThanOrEqual(50);
+  });
+});
+
+describe("recovery core: decided from the callback alone (no Sync read, no participant list)", () => {
+  const cases: [string, RecoveryEvent, string | null][] = [
+    [
+      "a leg joins (never registered yet)",
+      { ...base(), kind: "participantJoin", callSid: AGENT_A.callSid, endConferenceOnExit: true },
+      "a joining leg is not registered yet",
+    ],
+    ["a modify that leaves endConferenceOnExit off", modify(AGENT_A.callSid, false), "nothing to do"],
+    [
+      "a modify that turns endConferenceOnExit on (may be Flex's reset of a registered leg)",
+      modify(AGENT_A.callSid, true),
+      null,
+    ],
+    [
+      "a leg removed by the API's end",
+      leave(AGENT_A.callSid, "in-progress", "conference_ended_via_api"),
+      "leg left with the conference ending",
+    ],
+    [
+      "a leg removed when a moderator left",
+      leave(AGENT_A.callSid, "completed", "moderator_ended_conference"),
+      "leg left with the conference ending",
+    ],
+    [
+      "the customer redirected by us",
+      { ...leave(CUSTOMER, "in-progress", "participant_updated_via_api"), label: "customer" } as RecoveryEvent,
+      "customer moved to the queue",
+    ],
+    [
+      "the customer hanging up (a recovery may be running)",
+      { ...leave(CUSTOMER), label: "customer" } as RecoveryEvent,
+      null,
+    ],
+    ["a worker leg hanging up (may be a drop)", { ...leave(AGENT_A.callSid), label: "worker" } as RecoveryEvent, null],
+    [
+      "an unlabelled leg redirected (may be a registered worker moved)",
+      leave(AGENT_A.callSid, "in-progress", "participant_updated_via_api"),
+      null,
+    ],
+    ["conference end", conferenceEnd("last-participant-left"), null],
+  ];
+  it.each(cases)("%s", (_name, event, note) => {
+    const decision = decideFromCallback(event);
+    if (note === null) {
+      expect(decision).toBeNull();
+    } else {
+      expect(decision).toEqual({ change: { kind: "keep" }, actions: [], note });
+    }
+  });
+});
+
+describe("recovery core: a recovery stuck past the deadline after the ping's acceptance", () => {
+  const at = (seconds: number) => new Date(Date.parse(NOW) + seconds * 1000).toISOString();
+  it("closes the dropped reservation once the customer was redirected and no reconnect task was seen for the deadline", () => {
+    const { state } = play([...pinging(), pingAccepted("in-progress")]);
+    const closing = [{ kind: "completeReservation", taskSid: AGENT_A.taskSid, reservationSid: AGENT_A.reservationSid }];
+    expect(stuckRecoveryActions(state, at(7), 0, 8)).toEqual([]);
+    expect(stuckRecoveryActions(state, at(8), 0, 8)).toEqual(closing);
+    // The browser waited that long by its own clock (another host's clock than the functions').
+    expect(stuckRecoveryActions(state, at(1), 8, 8)).toEqual(closing);
+    // Still pinging (the step itself drives that), reconnect task seen, or over: nothing.
+    expect(stuckRecoveryActions(play(pinging()).state, at(60), 60, 8)).toEqual([]);
+    const queued = play([
+      ...pinging(),
+      pingAccepted("in-progress"),
+      {
+        kind: "reconnectEnteredQueue",
+        eventId: "EZq",
+        reconnectTaskSid: RECONNECT,
+        attributes: {},
+        droppedReservationStatus: null,
+      },
+    ]);
+    expect(stuckRecoveryActions(queued.state, at(60), 60, 8)).toEqual([]);
+    expect(stuckRecoveryActions(null, at(60), 60, 8)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { handler as syncToken } from "../src/functions/flex/sync-token";
 import { handler as unregisterWorker } from "../src/functions/flex/unregister-worker";
 import { FakeTwilio } from "./support/fakeTwilio";
 import { callHandler, SYNC_SERVICE_SID, withFakeTwilio } from "./support/runtime";
-import { addAgent, agentDropped, registerBody, seedCall, type Call } from "./support/scenario";
+import { addAgent, agentDropped, registerBody, seedCall, statusCallback, type Call } from "./support/scenario";
 
 let fake: FakeTwilio;
 let context: Record<string, string>;
@@ -19,7 +19,11 @@ withFakeTwilio((started, contextOfIt) => {
 });
 
 const FLEX = "https://flex.twilio.com";
-const withHeaders = (body: object, headers: Record<string, string>) => ({ ...body, request: { headers, cookies: {} } });
+/** A request as the runtime hands it over with its headers: the body's length as a browser declares it. */
+const withHeaders = (body: object, headers: Record<string, string>) => ({
+  ...body,
+  request: { headers: { "content-length": String(JSON.stringify(body).length), ...headers }, cookies: {} },
+});
 const stateOf = (call: Call) =>
   fake.documents.get(stateDocumentName(call.conferenceSid))?.data as ConferenceState | undefined;
 
@@ -61,6 +65,28 @@ describe("Flex token and origin", () => {
     expect(fake.writes().filter((r) => !iam(r))).toHaveLength(0);
   });
 
+  it("takes the token from the Authorization header, and refuses one that came in the URL", async () => {
+    const call = seedCall(fake);
+    const viaHeader = await callHandler(
+      syncToken,
+      context,
+      withHeaders({}, { origin: FLEX, authorization: `Bearer ${call.agent.token}` }),
+    );
+    expect(viaHeader.statusCode).toBe(200);
+    // POST /flex/sync-token?Token=… with an empty body: the runtime puts the query's Token into
+    // `event` beside the (empty) body, whose declared length cannot hold it.
+    const checks = fake.log.length;
+    const viaUrl = await callHandler(syncToken, context, {
+      Token: call.agent.token,
+      request: { headers: { origin: FLEX, "content-length": "0" }, cookies: {} },
+    });
+    expect(viaUrl).toMatchObject({ statusCode: 401, body: { message: expect.stringContaining("never in the URL") } });
+    expect(fake.log).toHaveLength(checks);
+    // The same token in the body is fine.
+    const viaBody = await callHandler(syncToken, context, withHeaders({ Token: call.agent.token }, { origin: FLEX }));
+    expect(viaBody.statusCode).toBe(200);
+  });
+
   it("refuses an origin that is not Flex's before looking at anything else", async () => {
     const call = seedCall(fake);
     const answer = await callHandler(
@@ -81,7 +107,7 @@ describe("Flex token and origin", () => {
     expect(allowed.headers).toMatchObject({
       "Access-Control-Allow-Origin": "https://flex.example.com",
       "Access-Control-Allow-Methods": "POST, OPTIONS",
-      "Access-Control-Allow-Headers": "Content-Type",
+      "Access-Control-Allow-Headers": "Content-Type, Authorization",
       Vary: "Origin",
     });
     // The default list is Flex's own origin only.
@@ -229,30 +255,86 @@ describe("flex/register-worker", () => {
     expect((await callHandler(registerWorker, context, registerBody(call))).statusCode).toBe(200);
   });
 
+  it("refuses a leg that is not the caller's own call, whatever the caller wrote into their task", async () => {
+    const alices = seedCall(fake);
+    expect((await callHandler(registerWorker, context, registerBody(alices))).statusCode).toBe(200);
+    // A supervisor (or any third party) is on Alice's call.
+    const thirdParty = fake.sid("CA");
+    fake.conferences.get(alices.conferenceSid)!.participants.set(thirdParty, {
+      callSid: thirdParty,
+      label: "supervisor",
+      endConferenceOnExit: false,
+    });
+    fake.calls.set(thirdParty, { status: "in-progress", to: "client:supervisor", from: "+15005550006" });
+    // Mallory, on her own call, writes Alice's conference into her own task and registers that
+    // third party's leg as hers on Alice's conference.
+    const mallorys = seedCall(fake);
+    const task = fake.tasks.get(mallorys.taskSid)!;
+    task.attributes = JSON.stringify({ ...JSON.parse(task.attributes), conference: { sid: alices.conferenceSid } });
+    const answer = await callHandler(registerWorker, context, {
+      ...registerBody(mallorys),
+      conferenceSid: alices.conferenceSid,
+      workerCallSid: thirdParty,
+      customerCallSid: alices.customerCallSid,
+    });
+    expect(answer).toMatchObject({
+      statusCode: 403,
+      body: { message: expect.stringContaining("not the caller's own leg") },
+    });
+    expect(Object.keys(stateOf(alices)!.workers)).toEqual([alices.agent.callSid]);
+    // So Alice's drop is still recovered (nobody "covers" for her).
+    await callHandler(conferenceStatus, context, agentDropped(alices));
+    expect(stateOf(alices)!.recovery?.droppedWorkerSid).toBe(alices.agent.workerSid);
+  });
+
+  it("records the worker's name TaskRouter holds, not the one the request names", async () => {
+    const call = seedCall(fake);
+    const answer = await callHandler(registerWorker, context, { ...registerBody(call), workerName: "Someone Else" });
+    expect(answer.statusCode).toBe(200);
+    expect(stateOf(call)!.workers[call.agent.callSid].workerName).toBe("Alice");
+  });
+
   it("refuses to take over a leg another agent registered", async () => {
     const call = seedCall(fake);
     const bob = addAgent(fake, call, "Bob");
     await callHandler(registerWorker, context, registerBody(call));
-    // Bob's own accepted reservation, but Alice's leg: the core keeps Alice as its owner.
+    // Bob's own accepted reservation, but Alice's leg: not dialled to Bob (and the core would keep
+    // Alice as its owner too).
     const answer = await callHandler(registerWorker, context, {
       ...registerBody(call, bob),
       workerCallSid: call.agent.callSid,
     });
-    expect(answer).toMatchObject({ statusCode: 403, body: { message: expect.stringContaining("another worker") } });
+    expect(answer).toMatchObject({
+      statusCode: 403,
+      body: { message: expect.stringContaining("not the caller's own leg") },
+    });
     expect(stateOf(call)!.workers[call.agent.callSid].workerSid).toBe(call.agent.workerSid);
   });
 
-  it("checks the request and reads the state in one parallel batch", async () => {
+  it("checks the request in one parallel batch, then creates the state without reading it", async () => {
     const call = seedCall(fake);
     fake.hold();
     const answer = callHandler(registerWorker, context, registerBody(call));
     await fake.waitForPending(1); // the Flex token
     fake.release();
-    const batch = await fake.waitForPending(6);
-    expect(batch.map((r) => r.method)).toEqual(Array(6).fill("GET"));
-    expect(batch.some((r) => r.host === "sync.twilio.com")).toBe(true);
+    const batch = await fake.waitForPending(5);
+    expect(batch.map((r) => r.method)).toEqual(Array(5).fill("GET"));
+    expect(batch.some((r) => r.host === "sync.twilio.com")).toBe(false);
     fake.release(true);
     expect((await answer).statusCode).toBe(200);
+    const sync = fake.log.filter((r) => r.host === "sync.twilio.com");
+    expect(sync.map((r) => r.method)).toEqual(["POST", "POST"]); // the document, then the agent's read grant
+  });
+
+  it("a second registration on the same conference loses the create and decides on the document", async () => {
+    const call = seedCall(fake);
+    const bob = addAgent(fake, call, "Bob");
+    expect((await callHandler(registerWorker, context, registerBody(call))).statusCode).toBe(200);
+    expect((await callHandler(registerWorker, context, registerBody(call, bob))).statusCode).toBe(200);
+    expect(Object.keys(stateOf(call)!.workers).sort()).toEqual([call.agent.callSid, bob.callSid].sort());
+    // Bob cannot take Alice's leg over, also when his create loses to her document.
+    const takeOver = { ...registerBody(call, bob), workerCallSid: call.agent.callSid };
+    expect((await callHandler(registerWorker, context, takeOver)).statusCode).toBe(403);
   });
 
   it("answers 500 without leaking credentials when Twilio fails unexpectedly", async () => {
@@ -287,16 +369,31 @@ describe("flex/unregister-worker and flex/end-conference", () => {
     expect(Object.keys(stateOf(call)!.workers)).toEqual([call.agent.callSid]);
   });
 
-  it("ends the conference for a registered agent, unregistering them first", async () => {
+  it("ends the conference for a registered agent with one read and no write; the end's callbacks clean up", async () => {
     const call = seedCall(fake);
     await callHandler(registerWorker, context, registerBody(call));
+    const mark = fake.log.length;
     const answer = await callHandler(endConference, context, {
       Token: call.agent.token,
       conferenceSid: call.conferenceSid,
     });
     expect(answer.statusCode).toBe(200);
     expect(fake.conferences.get(call.conferenceSid)!.status).toBe("completed");
-    expect(stateOf(call)!.workers).toEqual({});
+    const sync = fake.log.slice(mark).filter((r) => r.host === "sync.twilio.com");
+    expect(sync.map((r) => r.method)).toEqual(["GET"]);
+    // The agent's leg leaves because the API ended the conference: graceful, decided without Sync.
+    const before = fake.log.length;
+    const removed = {
+      ...agentDropped(call),
+      ParticipantCallStatus: "in-progress",
+      ReasonParticipantLeft: "conference_ended_via_api",
+    };
+    expect((await callHandler(conferenceStatus, context, removed)).statusCode).toBe(200);
+    expect(fake.log.length).toBe(before);
+    const end = statusCallback(call, "conference-end", { ReasonConferenceEnded: "conference-ended-via-api" });
+    expect((await callHandler(conferenceStatus, context, end)).statusCode).toBe(200);
+    expect(stateOf(call)).toBeUndefined();
+    expect(fake.log.filter((r) => r.method === "POST" && /\/Tasks$/.test(r.path))).toHaveLength(0);
   });
 
   it("lets the agent repeat an end Twilio failed (the first request already unregistered them)", async () => {
@@ -364,14 +461,15 @@ describe("flex/move-participants", () => {
     await callHandler(conferenceStatus, context, agentDropped(old));
     // The customer is back with the same agent in a new conference, registered there.
     participants.delete(old.customerCallSid);
-    // The ping failed: another agent got the reconnect task (it names the dropped conference),
-    // before its acceptance reached the document (reconnectedWorkerSid still null).
+    // The ping failed: another agent got the reconnect task (the functions saw it enter the queue
+    // after their requeue), before its acceptance reached the document (reconnectedWorkerSid null).
     const next = seedCall(fake);
-    const nextTask = fake.tasks.get(next.taskSid)!;
-    nextTask.attributes = JSON.stringify({
-      ...JSON.parse(nextTask.attributes),
-      disconnectedConferenceSid: old.conferenceSid,
-    });
+    const document = fake.documents.get(stateDocumentName(old.conferenceSid))!;
+    const recorded = document.data as ConferenceState;
+    document.data = {
+      ...recorded,
+      recovery: { ...recorded.recovery!, status: "requeued", reconnectTaskSid: next.taskSid },
+    };
     fake.flexTokens.set(old.agent.token, { worker_sid: next.agent.workerSid, identity: next.agent.identity });
     await callHandler(registerWorker, context, registerBody(next));
     expect(stateOf(old)!.recovery).toMatchObject({ droppedWorkerSid: old.agent.workerSid, reconnectedWorkerSid: null });
@@ -421,6 +519,37 @@ describe("flex/move-participants", () => {
     });
     expect(answer).toMatchObject({ statusCode: 403, body: { message: expect.stringContaining("does not concern") } });
     expect(fake.log.filter((r) => r.method === "POST" && /\/Calls\//.test(r.path))).toHaveLength(redirectsBefore);
+  });
+
+  it("refuses an agent who wrote the dropped conference into their own task's attributes", async () => {
+    const old = seedCall(fake);
+    await callHandler(registerWorker, context, registerBody(old));
+    const thirdParty = fake.sid("CA");
+    fake.conferences.get(old.conferenceSid)!.participants.set(thirdParty, {
+      callSid: thirdParty,
+      label: "external",
+      endConferenceOnExit: false,
+    });
+    fake.calls.set(thirdParty, { status: "in-progress" });
+    await callHandler(conferenceStatus, context, agentDropped(old));
+    expect(stateOf(old)!.recovery).not.toBeNull();
+    // Mallory, on her own call, writes the dropped conference into her task (Flex lets her) and
+    // registers, then asks for the old conference's third party.
+    const mallorys = seedCall(fake);
+    const task = fake.tasks.get(mallorys.taskSid)!;
+    task.attributes = JSON.stringify({
+      ...JSON.parse(task.attributes),
+      disconnectedConferenceSid: old.conferenceSid,
+      isReconnect: true,
+    });
+    expect((await callHandler(registerWorker, context, registerBody(mallorys))).statusCode).toBe(200);
+    const answer = await callHandler(moveParticipants, context, {
+      Token: mallorys.agent.token,
+      fromConferenceSid: old.conferenceSid,
+      toConferenceSid: mallorys.conferenceSid,
+    });
+    expect(answer).toMatchObject({ statusCode: 403, body: { message: expect.stringContaining("does not concern") } });
+    expect(fake.calls.get(thirdParty)!.twiml).toBeUndefined();
   });
 
   it("refuses callers not registered on the new conference", async () => {

@@ -152,7 +152,9 @@ describe("recording outcomes", () => {
 
   it("a drop that reconnects to the same agent appends one sameAgent record, once", async () => {
     const { call, ping } = await droppedCall();
-    await callHandler(taskEvents, context, cloudEvent(TaskRouterEventType.reservationAccepted, ping));
+    // The ping's acceptance counts only from the dropped worker (the reservation's worker).
+    const byDroppedWorker = { worker_sid: call.agent.workerSid };
+    await callHandler(taskEvents, context, cloudEvent(TaskRouterEventType.reservationAccepted, ping, byDroppedWorker));
     const reconnect: FakeTask = {
       sid: fake.sid("WT"),
       workflowSid: CALL_WORKFLOW_SID,

@@ -101,6 +101,9 @@ export class FakeFunctions implements RecoveryFunctions {
       { success: true, token: "test-sync-token", identity: "test", ttl: 3600 },
     );
   }
+  recoveryStep(body: unknown) {
+    return this.call(FunctionRoute.recoveryStep, body, { success: true, note: "reconnecting the customer" });
+  }
   /** Calls made to one route. */
   callsTo(route: FunctionRoute): unknown[] {
     return this.calls.filter((c) => c.route === route).map((c) => c.body);

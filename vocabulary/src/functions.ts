@@ -13,6 +13,7 @@ export const FunctionRoute = {
   endConference: "/flex/end-conference",
   moveParticipants: "/flex/move-participants",
   syncToken: "/flex/sync-token",
+  recoveryStep: "/flex/recovery-step",
 } as const;
 export type FunctionRoute = (typeof FunctionRoute)[keyof typeof FunctionRoute];
 
@@ -29,9 +30,19 @@ export const FunctionEnv = {
   announceVoice: "ANNOUNCE_VOICE",
   announceLanguage: "ANNOUNCE_LANGUAGE",
   announceRecordingUrl: "ANNOUNCE_RECORDING_URL",
+  holdMusicUrl: "HOLD_MUSIC_URL",
   pingTimeoutSeconds: "PING_TIMEOUT_SECONDS",
   reconnectPriority: "RECONNECT_PRIORITY",
   allowedOrigins: "ALLOWED_ORIGINS",
+  /**
+   * An API key (SK…) and its secret the functions call Twilio (and check Flex tokens) with instead
+   * of the auth token; the names `twilio-flex-token-validator` reads.
+   */
+  apiKey: "API_KEY",
+  apiSecret: "API_SECRET",
+  /** Twilio region and edge of the account (e.g. `ie1`, `dublin`); unset: Twilio's default (us1). */
+  twilioRegion: "TWILIO_REGION",
+  twilioEdge: "TWILIO_EDGE",
   /**
    * Local runs and tests only: base URL of an offline Twilio twin. Read by the functions' one
    * client factory and nowhere else; never set in a deployment.
@@ -42,8 +53,12 @@ export const FunctionEnv = {
 /** Origins Flex is served from, allowed by default for the Flex-facing functions. */
 export const DEFAULT_FLEX_ORIGINS = ["https://flex.twilio.com"];
 
-/** Conference status callback events the plugin subscribes (DESIGN §2 step 1). */
-export const CONFERENCE_STATUS_CALLBACK_EVENTS = ["start", "end", "join", "leave", "modify"] as const;
+/**
+ * Conference status callback events the plugin subscribes: only those a handler acts on (a leave
+ * may be a drop, a modify may be Flex setting endConferenceOnExit back on, the end cleans up).
+ * No `start` (nothing to do) and no `join` (a joining leg is never registered yet).
+ */
+export const CONFERENCE_STATUS_CALLBACK_EVENTS = ["end", "leave", "modify"] as const;
 
 /**
  * Twilio's connection overrides on the conference status callback URL (a fragment, never sent nor
@@ -77,3 +92,10 @@ export const TASK_EVENT_SCHEMA_VERSION = 1;
 export const DEFAULT_ANNOUNCE_TEXT = "Please hold while we reconnect you with your agent.";
 export const DEFAULT_ANNOUNCE_VOICE = "Polly.Joanna";
 export const DEFAULT_ANNOUNCE_LANGUAGE = "en-US";
+
+/**
+ * What the conference plays after the announcement until the customer is re-enqueued
+ * (HOLD_MUSIC_URL overrides it): a track of the Creative Commons classical bucket Twilio's own
+ * `<Conference>` wait music plays (https://www.twilio.com/docs/voice/twiml/conference, `waitUrl`).
+ */
+export const DEFAULT_HOLD_MUSIC_URL = "https://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3";

@@ -7,7 +7,7 @@ import { join, relative } from "path";
 import { spawnSync } from "child_process";
 import { REPO_ROOT } from "../harness/builds";
 import { startStack } from "../harness/stack";
-import { largestUnthrottled, lifecycleWrites, measureP1, measureP2, measureP5 } from "./measures";
+import { largestUnthrottled, lifecycleWrites, measureP1, measureP2, measureP5, measureP6 } from "./measures";
 import { BURST_CONCURRENCY_LIMIT, burstLadder } from "./burst";
 
 function arg(name: string, fallback: number): number {
@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     const template = await lifecycleWrites(stack);
     const p3 = await largestUnthrottled(template, "per-conference", options.p3Max);
     const p3Global = await largestUnthrottled(template, "global", options.p3Max);
+    log("• P6: function invocations and Twilio REST calls of one ordinary and one recovered call…");
+    const p6 = await measureP6(stack);
     log(`• P3 burst: N agents' pages drop at once (Sync 54009 and REST 20429 limits on)…`);
     const burst = await burstLadder(stack, {
       first: options.p3BurstFirst,
@@ -75,6 +77,13 @@ async function main(): Promise<void> {
       P4_page_bytes: sizes.pageBytes,
       P4_recovery_path_bytes: sizes.recoveryPathBytes,
       P5: p5.writes,
+      P6_ordinary_invocations: p6.ordinary.invocations,
+      P6_ordinary_sync_ops: p6.ordinary.sync,
+      P6_ordinary_rest_ops: p6.ordinary.rest,
+      P6_recovered_invocations: p6.recovered.invocations,
+      P6_recovered_sync_ops: p6.recovered.sync,
+      P6_recovered_rest_ops: p6.recovered.rest,
+      P6_daily_10000_calls_1pct_dropped: p6.daily,
       machine: {
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model ?? "unknown",
@@ -96,6 +105,9 @@ async function main(): Promise<void> {
         P4_rows: sizes.rows,
         P5_requests: p5.requests,
         P5_steps: p5.steps,
+        P6_ordinary: p6.ordinary,
+        P6_recovered: p6.recovered,
+        P6_note: P6_NOTE,
       },
       date: new Date().toISOString(),
     };
@@ -135,8 +147,16 @@ async function main(): Promise<void> {
         "≤ 120 KB",
       ],
       ["P5", "Twilio writes of a no-change redeploy", String(results.P5), "= 0"],
+      ["P6 ordinary", "function invocations / REST calls (Sync) of a call", costText(p6.ordinary), "≤ 9 / ≤ 16 (≤ 6)"],
+      ["P6 recovered", "same for a recovered call", costText(p6.recovered), "— / < 72"],
+      [
+        "P6 per day",
+        `${p6.daily.calls} calls, ${p6.daily.dropShare * 100} % dropped`,
+        `${p6.daily.invocations} / ${p6.daily.rest} (${p6.daily.sync})`,
+        "—",
+      ],
     ];
-    const width = [13, 62, 10, 8];
+    const width = [13, 62, 20, 16];
     log("");
     log(["figure", "what", "value", "target"].map((h, i) => h.padEnd(width[i])).join("  "));
     for (const row of rows) log(row.map((c, i) => c.padEnd(width[i])).join("  "));
@@ -168,6 +188,16 @@ function pluginSizes(): PluginSizes {
   const line = result.stdout.trim().split("\n").at(-1) ?? "{}";
   return JSON.parse(line) as PluginSizes;
 }
+
+function costText(cost: { invocations: number; rest: number; sync: number }): string {
+  return `${cost.invocations} / ${cost.rest} (${cost.sync})`;
+}
+
+const P6_NOTE =
+  "P6 counts, on the twin, the function invocations that reached the functions and the Twilio REST calls they made " +
+  "(the twin's request log, API hosts: Sync, TaskRouter, Voice, iam) for one ordinary call (accepted, a minute's talk, " +
+  "the agent clicks Hangup, completes the task) and one recovered call (page reload after 30 s, the same agent back, " +
+  "then Hangup); REST counts include the Sync ones. Daily totals: 10,000 calls of which 1 % recovered.";
 
 const P3_NOTE =
   "P3 replays, against the twin's Sync (20 writes/s per object over a 10 s window), the Sync writes the functions made " +

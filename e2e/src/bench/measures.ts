@@ -5,6 +5,7 @@ import { deployOffline } from "@flex-call-recovery/infra/src/offline/deployOffli
 import { RELOAD_SECONDS, WAIT_MS, connectedCall, pingTasks, together } from "../scenarios/helpers";
 import type { Stack } from "../harness/stack";
 import { World } from "../world/world";
+import type { Agent } from "../world/agent";
 
 /**
  * Longest chain of requests where each starts after the previous one ended, ending at `last`:
@@ -214,4 +215,111 @@ export async function measureP5(stack: Stack): Promise<{ writes: number; request
     requests: log.length,
     steps: result.steps.map((s) => `${s.step} ${s.type}`),
   };
+}
+
+/** What one call cost the project: function invocations and Twilio REST calls by product. */
+export interface CallCost {
+  invocations: number;
+  /** Function invocations by route. */
+  byRoute: Record<string, number>;
+  /** Every Twilio REST call the functions made (Sync, TaskRouter, Voice, iam …). */
+  rest: number;
+  sync: number;
+  /** REST calls by Twilio host, and by operation. */
+  byHost: Record<string, number>;
+  byOperation: Record<string, number>;
+}
+
+function tally(keys: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * Counts what happens between `run` starting and every webhook it caused having been answered:
+ * the function invocations that reached the functions (edge requests the edge did not refuse) and
+ * the Twilio REST calls in the twin's request log (API hosts only; the twin's control routes and
+ * the harness's own reads of the twin's store are not REST calls).
+ */
+async function costOf(stack: Stack, run: () => Promise<void>): Promise<CallCost> {
+  const markSeq = stack.twin.requestLog.list().at(-1)?.seq ?? 0;
+  const markEdge = stack.edgeRequests.length;
+  await run();
+  const invoked = stack.edgeRequests.slice(markEdge).filter((r) => !r.refused);
+  const rest = stack.twin.requestLog.list((e) => e.seq > markSeq && e.host !== null);
+  return {
+    invocations: invoked.length,
+    byRoute: tally(invoked.map((r) => r.path.split("?")[0])),
+    rest: rest.length,
+    sync: rest.filter((e) => e.host === "sync.twilio.com").length,
+    byHost: tally(rest.map((e) => e.host ?? "?")),
+    byOperation: tally(rest.map((e) => `${e.method} ${e.operation ?? e.path}`)),
+  };
+}
+
+/**
+ * P6: what one ordinary call (no drop: connected, a minute's talk, the agent clicks Hangup and
+ * completes the task) and one recovered call (the agent's page reloads mid-call, the same agent is
+ * back, then hangs up the same way) cost the project, and the daily totals of `callsPerDay` calls of which
+ * `dropShare` are recovered.
+ */
+export async function measureP6(
+  stack: Stack,
+  callsPerDay = 10_000,
+  dropShare = 0.01,
+): Promise<{
+  ordinary: CallCost;
+  recovered: CallCost;
+  daily: { calls: number; dropShare: number; invocations: number; rest: number; sync: number };
+}> {
+  stack.setFaults({});
+  const world = new World(stack);
+  try {
+    const alice = await world.login("P6-Alice");
+    const ordinary = await costOf(stack, async () => {
+      await connectedCall(world, alice);
+      await world.advance(60_000);
+      await alice.hangup();
+      await wrapUp(world, alice);
+    });
+    const recovered = await costOf(stack, async () => {
+      const call = await connectedCall(world, alice);
+      await world.advance(30_000);
+      alice.refreshPage(RELOAD_SECONDS);
+      if (!(await world.until(() => together(world, call.customer, alice), WAIT_MS))) {
+        throw new Error("P6: the customer was not brought back");
+      }
+      await world.advance(30_000);
+      await alice.hangup();
+      await wrapUp(world, alice);
+    });
+    return { ordinary, recovered, daily: dailyTotals(ordinary, recovered, callsPerDay, dropShare) };
+  } finally {
+    await world.close();
+  }
+}
+
+type Cost = Pick<CallCost, "invocations" | "rest" | "sync">;
+
+/** A day's totals: `callsPerDay` calls of which `dropShare` cost what a recovered call costs. */
+export function dailyTotals(ordinary: Cost, recovered: Cost, callsPerDay: number, dropShare: number) {
+  const drops = callsPerDay * dropShare;
+  const perDay = (pick: (c: Cost) => number) =>
+    Math.round((callsPerDay - drops) * pick(ordinary) + drops * pick(recovered));
+  return {
+    calls: callsPerDay,
+    dropShare,
+    invocations: perDay((c) => c.invocations),
+    rest: perDay((c) => c.rest),
+    sync: perDay((c) => c.sync),
+  };
+}
+
+/** The agent completes every wrapping reservation (Flex's "Complete" after the call). */
+async function wrapUp(world: World, agent: Agent): Promise<void> {
+  for (const view of agent.reservationViews().filter((r) => r.status === "wrapping")) {
+    await agent.completeInTwin(view.sid);
+  }
+  await world.settle();
 }

@@ -1,8 +1,23 @@
-// The hosting edge of the deployed functions, as Twilio's Serverless platform provides it and
-// twilio-run does not: a `.protected` function only runs for a request carrying a valid
-// X-Twilio-Signature for its public URL (https://<domain><path>), signed with the account's auth
-// token; anything else is answered 401 before the function runs. Everything else is passed to
-// twilio-run unchanged. The twin delivers the environment's webhooks here.
+// The Functions Gateway in front of the deployed functions, as Twilio's Serverless platform
+// provides it and twilio-run does not. Each behaviour with its evidence
+// (https://www.twilio.com/docs/serverless/functions-assets/functions/request-flow unless said):
+// - a `.protected` function runs only for a request carrying a valid X-Twilio-Signature for its
+//   public URL (https://<domain><path>), signed with the account's auth token; a missing or bad one
+//   is "rejected with an HTTP 400 response" before the function runs;
+// - "Twilio Functions responds to three HTTP verbs: GET, POST, and OPTIONS"; what it answers to the
+//   others is not documented: 405 here is a guess;
+// - "If a GET request includes a body, Twilio Functions returns an HTTP 403 Forbidden";
+// - an invocation is cut at 10 s ("the 10-second execution time limit",
+//   https://www.twilio.com/docs/serverless/functions-assets/faq) and the caller gets "HTTP 504
+//   Gateway Time-out" (request-flow's limitations); what the function already did stands;
+// - a request the gateway cannot normalize into `event` ("If the request ... [is] invalid, the
+//   request is rejected with an HTTP 400 response"): a JSON body that does not parse → 400 (a best
+//   reading of that sentence); a body over 6 MB → 413 (twilio-run's own limit,
+//   DEFAULT_BODY_SIZE_LAMBDA in twilio-run/dist/runtime/server.js; Twilio's is not documented).
+// The request-target is parsed as a URL (origin or absolute form, a fragment dropped) and its path
+// matched as the router matches it (case-insensitively, trailing slash ignored), so no spelling of a
+// protected path reaches a function unsigned; the function is called with that origin-form path.
+// The twin delivers the environment's webhooks here.
 import { createServer, request as httpRequest, type Server } from "http";
 import type { AddressInfo } from "net";
 import { validateRequest, validateRequestWithBody } from "twilio/lib/webhooks/webhooks";
@@ -17,7 +32,7 @@ export interface EdgeRequest {
   body: unknown;
   /** The answer's body (first 4 KiB). */
   answer: string;
-  /** True when the edge itself refused it (bad or missing signature). */
+  /** True when the edge itself answered (bad or missing signature, a request the gateway refuses, a timeout). */
   refused: boolean;
   startMs: number;
   endMs: number;
@@ -35,6 +50,39 @@ export interface EdgeOptions {
   onArrival?: (request: { method: string; path: string; body: unknown; copy: boolean }) => void;
   /** Called when a request was answered. */
   onRequest?: (request: EdgeRequest) => void;
+  /** Milliseconds after which an invocation is cut with 504 (default 10 s, Twilio's limit). */
+  invocationLimitMs?: number;
+}
+
+/** Twilio's execution time limit of a Function. */
+export const INVOCATION_LIMIT_MS = 10_000;
+/** Bodies above this are refused with 413 (twilio-run's own limit; Twilio's is not documented). */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+const METHODS = ["GET", "POST", "OPTIONS"];
+
+/**
+ * The path a router would run for this request-target, lower-cased without trailing slashes, or
+ * null when it cannot be read (bad percent-encoding).
+ */
+export function routedPath(requestTarget: string, domain: string): { originForm: string; key: string } | null {
+  let url: URL;
+  try {
+    url = new URL(requestTarget, `https://${domain}`);
+  } catch {
+    return null;
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+  const key =
+    decoded
+      .replace(/\/{2,}/g, "/")
+      .replace(/\/+$/, "")
+      .toLowerCase() || "/";
+  return { originForm: `${url.pathname}${url.search}`, key };
 }
 
 export interface Edge {
@@ -83,16 +131,20 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
   const upstream = new URL(options.upstream);
   let copies = 0;
   let inFlight = 0;
+  const limitMs = options.invocationLimitMs ?? INVOCATION_LIMIT_MS;
+  const protectedKeys = new Set(options.protectedPaths.map((p) => p.replace(/\/+$/, "").toLowerCase()));
   const server: Server = createServer((req, res) => {
     const startMs = performance.now();
     void readBody(req).then((raw) => {
-      const url = req.url ?? "/";
+      const method = (req.method ?? "GET").toUpperCase();
+      const routed = routedPath(req.url ?? "/", options.domain);
+      const url = routed?.originForm ?? req.url ?? "/";
       const path = url.split("?")[0];
       const contentType = String(req.headers["content-type"] ?? "");
       const record = (status: number, refused: boolean, answer = "") =>
         options.onRequest?.({
           answer,
-          method: req.method ?? "GET",
+          method,
           path,
           status,
           body: parseBody(contentType, raw),
@@ -100,7 +152,25 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
           startMs,
           endMs: performance.now(),
         });
-      if (options.protectedPaths.includes(path)) {
+      const refuse = (status: number, message: string) => {
+        const answer = JSON.stringify({ message, status });
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(answer);
+        record(status, true, answer);
+      };
+      if (!routed) return refuse(400, "Bad Request - the request path cannot be read");
+      if (!METHODS.includes(method)) return refuse(405, `Method ${method} is not supported`);
+      if (method === "GET" && raw.length > 0) return refuse(403, "Forbidden - a GET request cannot have a body");
+      if (raw.length > MAX_BODY_BYTES) return refuse(413, "Payload Too Large");
+      if (contentType.includes("application/json") && raw.length > 0) {
+        try {
+          JSON.parse(raw.toString("utf8"));
+        } catch {
+          return refuse(400, "Bad Request - the body is not valid JSON");
+        }
+      }
+      const isProtected = protectedKeys.has(routed.key);
+      if (isProtected) {
         const signature = req.headers["x-twilio-signature"];
         const publicUrl = `https://${options.domain}${url}`;
         if (
@@ -112,15 +182,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
             raw,
           )
         ) {
-          res.writeHead(401, { "content-type": "application/json" });
-          res.end(
-            JSON.stringify({
-              message: "Unauthorized - you are not authenticated to perform this request",
-              status: 401,
-            }),
-          );
-          record(401, true);
-          return;
+          return refuse(400, "Bad Request - the X-Twilio-Signature is missing or not valid for this request");
         }
       }
       const headers = { ...req.headers, host: upstream.host, "content-length": String(raw.length) };
@@ -128,40 +190,56 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       const forwardOnce = (target: typeof res | null, copy: boolean) => {
         inFlight++;
         let done = false;
+        let cut = false;
         const finish = () => {
           if (!done) inFlight--;
           done = true;
         };
-        options.onArrival?.({ method: req.method ?? "GET", path, body: parseBody(contentType, raw), copy });
+        // Twilio cuts the invocation at its limit: the caller gets 504; what the function did stands.
+        const timer = setTimeout(() => {
+          cut = true;
+          if (target && !target.headersSent) {
+            target.writeHead(504, { "content-type": "application/json" });
+            target.end(JSON.stringify({ message: "Gateway Time-out - the function ran out of time", status: 504 }));
+          }
+          record(504, true);
+        }, limitMs);
+        options.onArrival?.({ method, path, body: parseBody(contentType, raw), copy });
         const forward = httpRequest(
-          { host: upstream.hostname, port: upstream.port, method: req.method, path: url, headers, agent: false },
+          { host: upstream.hostname, port: upstream.port, method, path: url, headers, agent: false },
           (answer) => {
-            target?.writeHead(answer.statusCode ?? 502, answer.headers);
+            if (!cut) target?.writeHead(answer.statusCode ?? 502, answer.headers);
             const kept: Buffer[] = [];
             let keptBytes = 0;
             answer.on("data", (chunk: Buffer) => {
               if (keptBytes < 4096) kept.push(chunk);
               keptBytes += chunk.length;
-              target?.write(chunk);
+              if (!cut) target?.write(chunk);
             });
             answer.on("end", () => {
-              target?.end();
-              record(answer.statusCode ?? 502, false, Buffer.concat(kept).toString("utf8").slice(0, 4096));
+              clearTimeout(timer);
+              if (!cut) {
+                target?.end();
+                record(answer.statusCode ?? 502, false, Buffer.concat(kept).toString("utf8").slice(0, 4096));
+              }
               finish();
             });
           },
         );
         forward.on("error", (error) => {
-          target?.writeHead(502, { "content-type": "text/plain" });
-          target?.end(`edge: functions unreachable: ${error.message}`);
-          record(502, false);
+          clearTimeout(timer);
+          if (!cut) {
+            target?.writeHead(502, { "content-type": "text/plain" });
+            target?.end(`edge: functions unreachable: ${error.message}`);
+            record(502, false);
+          }
           finish();
         });
         forward.end(raw);
       };
       forwardOnce(res, false);
       // At-least-once delivery: a webhook may arrive again while the first copy is being handled.
-      if (options.protectedPaths.includes(path)) for (let i = 0; i < copies; i++) forwardOnce(null, true);
+      if (isProtected) for (let i = 0; i < copies; i++) forwardOnce(null, true);
     });
   });
   server.keepAliveTimeout = 1000;

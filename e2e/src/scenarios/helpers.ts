@@ -113,4 +113,23 @@ export async function connectedCall(world: World, agent: Agent) {
   return { customer, reservationSid: reservation.sid, taskSid: reservation.taskSid, conferenceSid: leg.conferenceSid };
 }
 
+/**
+ * From now on the twin's Event Streams delivers nothing (a misconfigured sink, an outage): events
+ * queued for the sinks are dropped; returns the function that restores delivery.
+ */
+export function silenceEventStreams(world: World): () => void {
+  const delivery = world.stack.engine.eventStreams;
+  const flush = delivery.flush;
+  let dropped = 0;
+  delivery.flush = function silenced(this: typeof delivery) {
+    dropped += (this as unknown as { pending: unknown[] }).pending.length;
+    (this as unknown as { pending: unknown[] }).pending = [];
+  };
+  world.note("Twilio", "Functions", "Event Streams delivers nothing from here on", "person");
+  return () => {
+    delivery.flush = flush;
+    world.note("Twilio", "Functions", `Event Streams back (${dropped} events never delivered)`, "person");
+  };
+}
+
 export { RecoveryStatus, isRecoveryPingTask, TaskAttribute };

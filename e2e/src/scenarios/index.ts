@@ -1,5 +1,5 @@
 // Scenarios 1–11 of issue 8, shared by `npm run demo` and the jest suite.
-import { TaskAttribute } from "@flex-call-recovery/vocabulary";
+import { FunctionRoute, TaskAttribute } from "@flex-call-recovery/vocabulary";
 import type { Scenario } from "./types";
 import {
   RELOAD_SECONDS,
@@ -13,6 +13,7 @@ import {
   placeOf,
   reconnectTasks,
   reservationStatus,
+  silenceEventStreams,
   stateDocumentExists,
   taskOf,
   together,
@@ -431,6 +432,37 @@ export const SCENARIOS: Scenario[] = [
       world.check("Alice's leave survived (her leg is no longer registered)", !workers.includes(alice.workerSid));
       world.check("no recovery (Bob covers)", pingTasks(world).length === 0, `${pingTasks(world).length}`);
       world.check("Bob is with the customer", together(world, call.customer, bob));
+    },
+  },
+  {
+    name: "event-streams-silent",
+    title:
+      "14. Event Streams delivers nothing after the drop → the browser's second trigger brings the customer back to Alice",
+    async run(world) {
+      const alice = await world.login("Alice");
+      const call = await connectedCall(world, alice);
+      const restore = silenceEventStreams(world);
+      try {
+        alice.refreshPage(RELOAD_SECONDS);
+        await expectReconnected(world, call, alice, { targeted: true });
+        checkOnePing(world);
+        const steps = world.stack.edgeRequests.filter((r) => r.path.startsWith(FunctionRoute.recoveryStep));
+        world.check(
+          "the plugin drove the step (flex/recovery-step)",
+          steps.some((r) => r.status === 200),
+        );
+        const redirects = world.stack.twin.requestLog.list(
+          (e) => e.seq >= world.firstRequestSeq && e.operation === "updateCall" && e.path.includes(call.customer),
+        );
+        world.check("the customer was redirected once", redirects.length === 1, `${redirects.length} redirects`);
+        world.check(
+          "the customer heard hold music after the announcement",
+          heard(world, call.customer).some((h) => h.startsWith("play:")),
+          JSON.stringify(heard(world, call.customer)),
+        );
+      } finally {
+        restore();
+      }
     },
   },
 ];

@@ -75,6 +75,7 @@ export class Agent {
         endConference: (request) => this.call("flex/end-conference", functions.endConference(request)),
         moveParticipants: (request) => this.call("flex/move-participants", functions.moveParticipants(request)),
         syncToken: () => functions.syncToken(),
+        recoveryStep: (request) => this.call("flex/recovery-step", functions.recoveryStep(request)),
       },
       watchState: pollingWatchState((conferenceSid) => Promise.resolve(this.readState(conferenceSid)), clock, 250),
       clock,

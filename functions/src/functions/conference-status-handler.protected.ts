@@ -4,6 +4,7 @@ import "@twilio-labs/serverless-runtime-types";
 import type { ServerlessEventObject, ServerlessFunctionSignature } from "@twilio-labs/serverless-runtime-types/types";
 import type { FunctionContext } from "../config";
 import { answerError, errorResponse, jsonResponse } from "../http/response";
+import { decideFromCallback, leaveNeedsParticipants } from "../recovery/core";
 import type { ConferenceParticipant } from "../recovery/types";
 import { failures, handleEvent, servicesFor, type Services } from "../recovery/run";
 import type { StoredState } from "../state/store";
@@ -43,14 +44,22 @@ export const handler: ServerlessFunctionSignature<Env, ServerlessEventObject<Eve
       callback(null, jsonResponse(200, { success: true, note: "event not handled" }));
       return;
     }
+    // Decided by the callback alone (a join, a modify that keeps the flag off, a leave caused by
+    // the conference ending, our own redirect of the customer): nothing read, nothing listed.
+    const settled = decideFromCallback(parsed);
+    if (settled !== null) {
+      callback(null, jsonResponse(200, { success: true, note: settled.note }));
+      return;
+    }
     const conferenceSid = event.ConferenceSid as string;
     // Calls made for this one callback share its id (ConferenceSid:SequenceNumber).
     const services = servicesFor(context as FunctionContext, "eventId" in parsed ? parsed.eventId : conferenceSid);
     let firstRead: Promise<StoredState | null> | undefined;
     let withFacts = parsed;
-    if (parsed.kind === "participantLeave") {
+    if (parsed.kind === "participantLeave" && leaveNeedsParticipants(parsed)) {
       // Who is still on the call, listed beside the state read: same round trip. Both are awaited
-      // together, so a failed read is this handler's error, never an unhandled rejection.
+      // together, so a failed read is this handler's error, never an unhandled rejection. The
+      // customer's own leave is decided on the document alone.
       const [read, participants] = await Promise.all([
         services.store.read(conferenceSid),
         liveParticipants(services, conferenceSid),

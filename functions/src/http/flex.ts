@@ -38,7 +38,7 @@ export interface FlexRequest {
 export type FlexEndpoint = (request: FlexRequest) => Promise<{ status?: number; body: object }>;
 
 const CORS_ALLOW_METHODS = "POST, OPTIONS";
-const CORS_ALLOW_HEADERS = "Content-Type";
+const CORS_ALLOW_HEADERS = "Content-Type, Authorization";
 
 /** CORS headers for an allowed origin; null when the origin is not allowed. */
 export function corsHeaders(context: FunctionContext, origin: string | undefined): Record<string, string> | null {
@@ -57,6 +57,31 @@ function preflightResponse(headers: Record<string, string>): TwilioResponse {
   response.setStatusCode(204);
   response.setHeaders({ ...headers, "Access-Control-Max-Age": "600" });
   return response;
+}
+
+/**
+ * The Flex token from the `Authorization: Bearer` header or the body's `Token`, never from the
+ * URL, where tokens end up in logs. The runtime merges query parameters and body fields into
+ * `event` (https://www.twilio.com/docs/serverless/functions-assets/functions/request-flow), so a
+ * `Token` there may have come from the query string; when the runtime passes the request headers
+ * (`event.request.headers`, runtime-handler ≥ 1.2) a `Token` longer than the body it supposedly
+ * came in (`content-length`) cannot have been in the body and is refused. Without headers (a local
+ * twilio-run) nothing can tell them apart and the field is taken as the body's.
+ */
+export function flexTokenOf(event: FlexEvent): { value: string; problem: null } | { value: ""; problem: string } {
+  const headers = event.request?.headers;
+  const bearer = /^Bearer\s+(\S+)$/i.exec(headers?.authorization ?? "");
+  if (bearer) return { value: bearer[1], problem: null };
+  const token = typeof event.Token === "string" ? event.Token.trim() : "";
+  if (token === "") return { value: "", problem: "missing Flex token (Token in the body, or Authorization: Bearer)" };
+  const declared = headers?.["content-length"];
+  if (headers && headers["transfer-encoding"] === undefined && !(Number(declared ?? 0) >= token.length)) {
+    return {
+      value: "",
+      problem: "the Flex token must travel in the body or the Authorization header, never in the URL",
+    };
+  }
+  return { value: token, problem: null };
 }
 
 /**
@@ -82,14 +107,14 @@ export function flexHandler(
         callback(null, preflightResponse(cors));
         return;
       }
-      const token = typeof event.Token === "string" ? event.Token.trim() : "";
-      if (token === "") {
-        callback(null, errorResponse(401, `${operation}: missing Flex token (Token)`, cors));
+      const token = flexTokenOf(event);
+      if (token.problem !== null) {
+        callback(null, errorResponse(401, `${operation}: ${token.problem}`, cors));
         return;
       }
       let tokenResult: FlexTokenResult;
       try {
-        tokenResult = await validateFlexToken(context, token);
+        tokenResult = await validateFlexToken(context, token.value);
       } catch (error) {
         if (error instanceof FlexTokenCheckUnavailable) {
           callback(null, errorResponse(503, `${operation}: ${error.message}`, cors));

@@ -3,7 +3,7 @@
 import { FunctionEnv, FunctionRoute, type ConferenceState } from "@flex-call-recovery/vocabulary";
 import { functionUrl, recoveryConfig, requiredSetting, type FunctionContext } from "../config";
 import { syncStateStore, transact, type Committed, type StateStore, type StoredState } from "../state/store";
-import { createTwilioClient, type TwilioClient } from "../twilio/client";
+import { createTwilioClient, type CallLimit, type TwilioClient } from "../twilio/client";
 import { perform, type ActionOutcome, type PerformContext } from "../twilio/perform";
 import { decide, factActions } from "./core";
 import type { RecoveryConfig, RecoveryEvent } from "./types";
@@ -20,9 +20,12 @@ export interface Services {
   now: () => string;
 }
 
-/** Everything a handler needs, for one invocation; `correlationId` names what it is handling. */
-export function servicesFor(context: FunctionContext, correlationId: string): Services {
-  const client = createTwilioClient(context, correlationId);
+/**
+ * Everything a handler needs, for one invocation; `correlationId` names what it is handling;
+ * `limit` bounds the Twilio requests in flight, shared by every event of an invocation.
+ */
+export function servicesFor(context: FunctionContext, correlationId: string, limit: CallLimit | null = null): Services {
+  const client = createTwilioClient(context, correlationId, limit);
   const store = syncStateStore(client, requiredSetting(context, FunctionEnv.syncServiceSid));
   return {
     client,

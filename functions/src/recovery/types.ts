@@ -49,7 +49,15 @@ export type RecoveryEvent =
        */
       participants: ConferenceParticipant[] | null;
     })
-  | { kind: "conferenceEnd"; conferenceSid: string; eventId: string }
+  | {
+      kind: "conferenceEnd";
+      conferenceSid: string;
+      eventId: string;
+      /** `ReasonConferenceEnded` (null when absent). */
+      reason: string | null;
+      /** `CallSidEndingConference`: the leg whose leaving ended it (null when absent). */
+      endingCallSid: string | null;
+    }
   | {
       kind: "registerWorker";
       request: RegisterWorkerRequest;

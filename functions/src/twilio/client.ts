@@ -25,11 +25,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * jittered exponential backoff.
  */
 export class RetryingRequestClient extends twilio.RequestClient {
-  constructor() {
+  constructor(private readonly limit: CallLimit | null = null) {
     super({ autoRetry: true, maxRetries: MAX_RETRIES });
   }
 
   override async request<TData>(opts: BaseRequestClient.RequestOptions<TData>) {
+    if (!this.limit) return this.requestWithRetries(opts);
+    const limit = this.limit;
+    return limit.run(() => this.requestWithRetries(opts));
+  }
+
+  private async requestWithRetries<TData>(opts: BaseRequestClient.RequestOptions<TData>) {
     // Creating a task is not idempotent: after a 5xx or a broken connection the task may exist,
     // and a retry would make a second ping. Only answers that guarantee nothing was created are
     // retried for it: 429 (refused before processing; the SDK retries those) and a connection that
@@ -71,8 +77,9 @@ export class TwinRequestClient extends RetryingRequestClient {
   constructor(
     private readonly baseUrl: string,
     private readonly correlationId: string,
+    limit: CallLimit | null = null,
   ) {
-    super();
+    super(limit);
   }
 
   override request<TData>(opts: BaseRequestClient.RequestOptions<TData>) {
@@ -89,18 +96,75 @@ function twinBaseUrl(context: FunctionContext): string | undefined {
 }
 
 /**
- * A REST client for this invocation. `correlationId` names what the calls are for (a conference
- * SID, an event id); it only travels to a twin.
+ * At most `size` Twilio requests in flight at once; the others wait their turn. One limit is shared
+ * by every client of an invocation, so a batch of 1000 events does not open 4000 requests at once
+ * (Twilio answers 429 beyond an account's concurrent-request limit:
+ * https://www.twilio.com/docs/api/errors/20429). A request holds its slot through its retries.
  */
-export function createTwilioClient(context: FunctionContext, correlationId: string): TwilioClient {
-  const accountSid = requiredSetting(context, FunctionEnv.accountSid);
-  const authToken = requiredSetting(context, FunctionEnv.authToken);
-  const base = twinBaseUrl(context);
-  if (base) {
-    return twilio(accountSid, authToken, { httpClient: new TwinRequestClient(base, correlationId) });
+export class CallLimit {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** The most requests that were ever in flight at once (for tests and logs). */
+  peak = 0;
+
+  constructor(readonly size: number) {}
+
+  async run<T>(call: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    this.peak = Math.max(this.peak, this.active);
+    try {
+      return await call();
+    } finally {
+      const next = this.waiting.shift();
+      // The slot passes straight to the next waiter; `active` only drops when nobody waits.
+      if (next) next();
+      else this.active--;
+    }
   }
+}
+
+/**
+ * The credentials the functions call Twilio with: an API key and its secret when both are set
+ * (`API_KEY`/`API_SECRET`, the names `twilio-flex-token-validator` reads), else the auth token.
+ */
+export function twilioCredentials(context: FunctionContext): {
+  accountSid: string;
+  username: string;
+  password: string;
+} {
+  const accountSid = requiredSetting(context, FunctionEnv.accountSid);
+  const apiKey = optionalSetting(context, FunctionEnv.apiKey);
+  const apiSecret = optionalSetting(context, FunctionEnv.apiSecret);
+  if (apiKey && apiSecret) return { accountSid, username: apiKey, password: apiSecret };
+  return { accountSid, username: accountSid, password: requiredSetting(context, FunctionEnv.authToken) };
+}
+
+/**
+ * Twilio's region and edge (`TWILIO_REGION`, `TWILIO_EDGE`): the SDK then calls
+ * `<product>.<edge>.<region>.twilio.com` (https://www.twilio.com/docs/global-infrastructure/edge-locations).
+ */
+function regionAndEdge(context: FunctionContext): { region?: string; edge?: string } {
+  const region = optionalSetting(context, FunctionEnv.twilioRegion);
+  const edge = optionalSetting(context, FunctionEnv.twilioEdge);
+  return { ...(region ? { region } : {}), ...(edge ? { edge } : {}) };
+}
+
+/**
+ * A REST client for this invocation. `correlationId` names what the calls are for (a conference
+ * SID, an event id); it only travels to a twin. `limit`, when given, is shared with the
+ * invocation's other clients.
+ */
+export function createTwilioClient(
+  context: FunctionContext,
+  correlationId: string,
+  limit: CallLimit | null = null,
+): TwilioClient {
+  const { accountSid, username, password } = twilioCredentials(context);
+  const base = twinBaseUrl(context);
+  const httpClient = base ? new TwinRequestClient(base, correlationId, limit) : new RetryingRequestClient(limit);
   // With our own httpClient the SDK ignores autoRetry/maxRetries given here; the client sets them.
-  return twilio(accountSid, authToken, { httpClient: new RetryingRequestClient() });
+  return twilio(username, password, { accountSid, httpClient, ...regionAndEdge(context) });
 }
 
 /** What Twilio says about a Flex token (the fields we use). */
@@ -119,6 +183,16 @@ export class FlexTokenRejected extends Error {}
 export class FlexTokenCheckUnavailable extends Error {}
 
 /**
+ * iam's host for the account's region: `iam.<realm>.twilio.com` where the realm is the part of
+ * TWILIO_REGION before any `-`, else `iam.twilio.com` — what `twilio-flex-token-validator` 1.6
+ * does (`functionValidator` in its dist/index.js).
+ */
+export function iamHost(context: FunctionContext): string {
+  const realm = optionalSetting(context, FunctionEnv.twilioRegion)?.split("-")[0];
+  return realm ? `iam.${realm}.twilio.com` : "iam.twilio.com";
+}
+
+/**
  * Validates a Flex token with Twilio's iam service: POST `/v1/Accounts/{sid}/Tokens/validate`, basic
  * auth, `{token}` — the request `twilio-flex-token-validator` makes. We make it ourselves because that
  * library turns Twilio's 429/5xx into the same rejection as an invalid token, so a passing hiccup of
@@ -128,10 +202,9 @@ export class FlexTokenCheckUnavailable extends Error {}
  * With a twin configured the request goes to the twin.
  */
 export async function validateFlexToken(context: FunctionContext, token: string): Promise<FlexTokenResult> {
-  const accountSid = requiredSetting(context, FunctionEnv.accountSid);
-  const authToken = requiredSetting(context, FunctionEnv.authToken);
+  const { accountSid, username, password } = twilioCredentials(context);
   const base = twinBaseUrl(context);
-  const iamUrl = `https://iam.twilio.com/v1/Accounts/${accountSid}/Tokens/validate`;
+  const iamUrl = `https://${iamHost(context)}/v1/Accounts/${accountSid}/Tokens/validate`;
   const url = base ? toTwinUrl(base, iamUrl) : iamUrl;
   for (let attempt = 0; ; attempt++) {
     let transient: string;
@@ -139,7 +212,7 @@ export async function validateFlexToken(context: FunctionContext, token: string)
       const response = await fetch(url, {
         method: "POST",
         headers: {
-          authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`,
+          authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`,
           "content-type": "application/json",
           "cache-control": "no-cache",
         },

@@ -45,7 +45,16 @@ export function parseConferenceStatus(event: Record<string, unknown>, now: strin
   // Without a sequence number the receive time stands in (no dedupe by id; the state dedupes).
   const eventId = `${conferenceSid}:${sequence ?? `t${now}`}`;
 
-  if (kind === ConferenceStatusEvent.conferenceEnd) return { kind: "conferenceEnd", conferenceSid, eventId };
+  if (kind === ConferenceStatusEvent.conferenceEnd) {
+    const ending = optionalString(event, "CallSidEndingConference");
+    return {
+      kind: "conferenceEnd",
+      conferenceSid,
+      eventId,
+      reason: optionalString(event, "ReasonConferenceEnded"),
+      endingCallSid: ending === null ? null : sidParam(event, "CallSidEndingConference", "CA"),
+    };
+  }
   if (
     kind !== ConferenceStatusEvent.participantJoin &&
     kind !== ConferenceStatusEvent.participantLeave &&

@@ -46,7 +46,12 @@ export interface FakeConference {
 }
 export interface LoggedRequest {
   method: string;
+  /** Twilio's host without edge and region (`taskrouter.twilio.com`), what the fake routes on. */
   host: string;
+  /** The host as requested (`taskrouter.dublin.ie1.twilio.com` with an edge and a region). */
+  requestedHost: string;
+  /** The user of the request's basic authorization (the account SID or an API key). */
+  authUser?: string;
   path: string;
   params: Record<string, string>;
   ifMatch?: string;
@@ -69,7 +74,7 @@ export class FakeTwilio {
   readonly documents = new Map<string, SyncDocument>();
   readonly tasks = new Map<string, FakeTask>();
   /** Call SID → status (`in-progress`, `completed`) and the last TwiML it was redirected to. */
-  readonly calls = new Map<string, { status: string; twiml?: string }>();
+  readonly calls = new Map<string, { status: string; twiml?: string; to?: string; from?: string }>();
   readonly conferences = new Map<string, FakeConference>();
   /** Flex token → what iam answers for it (roles: `["agent"]` unless given). */
   readonly flexTokens = new Map<string, { worker_sid: string; identity: string; roles?: string[] }>();
@@ -77,11 +82,16 @@ export class FakeTwilio {
   readonly lists = new Map<string, { sid: string; ttl: number | null; items: { data: unknown; created: Date }[] }>();
   /** Reservation SID → the worker it was offered to. */
   readonly reservationWorkers = new Map<string, string>();
+  /** Worker SID → the worker's friendly name (TaskRouter's record). */
+  readonly workerNames = new Map<string, string>();
   /** Worker SID → activity SID set through the API. */
   readonly workerActivities = new Map<string, string>();
   /** The workspace's timeout activity (where TaskRouter puts a worker whose reservation timed out). */
   readonly timeoutActivitySid = "WA" + "0".repeat(31) + "9";
   readonly log: LoggedRequest[] = [];
+  /** Requests received and not yet answered, and the most there ever were at once. */
+  inFlight = 0;
+  peakInFlight = 0;
   private server: Server | null = null;
   private holding = false;
   private pending: Pending[] = [];
@@ -180,7 +190,9 @@ export class FakeTwilio {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://fake");
-    const [, host, ...rest] = url.pathname.split("/");
+    const [, requestedHost, ...rest] = url.pathname.split("/");
+    // `<product>.<edge>.<region>.twilio.com` (or `<product>.<region>.twilio.com`) → `<product>.twilio.com`.
+    const host = requestedHost.replace(/^([a-z0-9-]+)\.(?:[a-z0-9-]+\.)+(twilio\.com)$/, "$1.$2");
     const path = `/${rest.join("/")}`;
     const isJson = (req.headers["content-type"] ?? "").includes("json");
     const params: Record<string, string> = isJson
@@ -191,6 +203,10 @@ export class FakeTwilio {
     const request: LoggedRequest = {
       method: req.method ?? "GET",
       host,
+      requestedHost,
+      authUser: Buffer.from(String(req.headers.authorization ?? "").replace(/^Basic /, ""), "base64")
+        .toString("utf8")
+        .split(":")[0],
       path,
       params,
       ifMatch: req.headers["if-match"] as string | undefined,
@@ -199,7 +215,10 @@ export class FakeTwilio {
       depth: 1 + (this.completedDepth.get(correlationId ?? "") ?? 0),
     };
     this.log.push(request);
+    this.inFlight += 1;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
     const respond = () => {
+      this.inFlight -= 1;
       const [status, body, headers] = this.route(request);
       request.status = status;
       const key = correlationId ?? "";
@@ -345,6 +364,7 @@ export class FakeTwilio {
           sid: m[2],
           task_sid: task.sid,
           worker_sid: this.reservationWorkers.get(m[2]) ?? null,
+          worker_name: this.workerNames.get(this.reservationWorkers.get(m[2]) ?? "") ?? null,
           reservation_status: task.reservations.get(m[2]),
         },
       ];
@@ -405,7 +425,7 @@ export class FakeTwilio {
       const call = this.calls.get(m[1]);
       if (!call) return this.error(404, 20404, "call not found");
       if (r.method === "POST" && p.Twiml) call.twiml = p.Twiml;
-      return [200, { sid: m[1], status: call.status }];
+      return [200, { sid: m[1], status: call.status, to: call.to ?? null, from: call.from ?? null }];
     }
     return this.error(404, 20404, `fake Twilio does not serve ${r.method} ${r.host}${r.path}`);
   }

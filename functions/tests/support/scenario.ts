@@ -31,7 +31,10 @@ export function addAgent(fake: FakeTwilio, call: Omit<Call, "agent">, name: stri
     callSid: fake.sid("CA"),
     reservationSid: fake.sid("WR"),
   };
-  fake.calls.set(agent.callSid, { status: "in-progress" });
+  // Flex dials the worker's contact_uri, `client:<identity>`: the identity the agent's browser
+  // registered with, the one in its Flex token.
+  fake.calls.set(agent.callSid, { status: "in-progress", to: `client:${agent.identity}`, from: "+15005550006" });
+  fake.workerNames.set(agent.workerSid, name);
   fake.conferences.get(call.conferenceSid)!.participants.set(agent.callSid, {
     callSid: agent.callSid,
     label: ParticipantLabel.worker,
@@ -43,8 +46,12 @@ export function addAgent(fake: FakeTwilio, call: Omit<Call, "agent">, name: stri
   return agent;
 }
 
+/** The fake each seeded conference lives in (a leave takes the leg out of it, as Twilio does). */
+const fakeOfConference = new Map<string, FakeTwilio>();
+
 export function seedCall(fake: FakeTwilio): Call {
   const conferenceSid = fake.sid("CF");
+  fakeOfConference.set(conferenceSid, fake);
   const customerCallSid = fake.sid("CA");
   const taskSid = fake.sid("WT");
   fake.calls.set(customerCallSid, { status: "in-progress" });
@@ -102,8 +109,14 @@ export function statusCallback(call: Call, event: string, fields: Record<string,
   };
 }
 
-/** The participant-leave of the agent's leg when their browser drops. */
+/**
+ * The participant-leave of the agent's leg when their browser drops; the leg has left, so Twilio
+ * no longer lists it among the conference's participants and its call is completed.
+ */
 export function agentDropped(call: Call, agent: Agent = call.agent): Record<string, string> {
+  const fake = fakeOfConference.get(call.conferenceSid);
+  fake?.conferences.get(call.conferenceSid)?.participants.delete(agent.callSid);
+  fake?.calls.set(agent.callSid, { status: "completed" });
   return statusCallback(call, "participant-leave", {
     CallSid: agent.callSid,
     ParticipantLabel: ParticipantLabel.worker,

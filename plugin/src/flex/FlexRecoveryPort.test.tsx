@@ -192,7 +192,7 @@ describe("Flex adapter with the real @twilio/flex-ui", () => {
         endConferenceOnCustomerExit: true,
         conferenceStatusCallback: `https://fcr-1234-dev.twil.io${FunctionRoute.conferenceStatusHandler}${CONFERENCE_STATUS_CALLBACK_OVERRIDES}`,
         conferenceStatusCallbackMethod: "POST",
-        conferenceStatusCallbackEvent: "start,end,join,leave,modify",
+        conferenceStatusCallbackEvent: "end,leave,modify",
       }),
     );
   });

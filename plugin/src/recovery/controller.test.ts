@@ -2,12 +2,20 @@
 import {
   FOLLOWED_BY_RECONNECT,
   FunctionRoute,
+  RECOVERY_STEP_DEADLINE_SECONDS,
+  RECOVERY_STEP_GRACE_SECONDS,
   RecoveryStatus,
   TaskAttribute,
   TaskChannel,
   type ConferenceState,
 } from "@flex-call-recovery/vocabulary";
-import { ACCEPT_ATTEMPTS, ACCEPT_RETRY_BASE_MS, REGISTER_RETRY_BASE_MS, REGISTER_RETRY_MAX_MS } from "./controller";
+import {
+  ACCEPT_ATTEMPTS,
+  ACCEPT_RETRY_BASE_MS,
+  RECOVERY_STEP_ATTEMPTS,
+  REGISTER_RETRY_BASE_MS,
+  REGISTER_RETRY_MAX_MS,
+} from "./controller";
 import {
   createTestAgent,
   FakeClock,
@@ -122,7 +130,7 @@ describe("call set-up", () => {
       // Voice callbacks are retried only when the URL asks (found end to end with 20 % faults).
       conferenceStatusCallback: "https://fcr-1234-dev.twil.io/conference-status-handler#rc=3&rp=ct,rt,5xx",
       conferenceStatusCallbackMethod: "POST",
-      conferenceStatusCallbackEvent: "start,end,join,leave,modify",
+      conferenceStatusCallbackEvent: "end,leave,modify",
       endConferenceOnExit: false,
     });
     expect(a.controller.conferenceOptions(pingReservation())).toBeNull();
@@ -380,6 +388,62 @@ describe("recovery of this agent's dropped call", () => {
     clock.advance(3000); // reconnectedNoticeSeconds
     expect(a.port.dialog).toBeNull();
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("second trigger: still pinging after the grace → asks flex/recovery-step; redirected but no reconnect past the deadline → asks again", async () => {
+    const { a, clock, functions } = agent();
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));
+    await reloadDuringRecovery(a);
+    a.pushReservation(pingReservation());
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([]); // Event Streams gets the grace
+    const step = (waitedSeconds: number) => ({
+      pingTaskSid: pingReservation().taskSid,
+      pingReservationSid: PING,
+      waitedSeconds,
+    });
+    clock.advance(RECOVERY_STEP_GRACE_SECONDS * 1000);
+    await a.settle();
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step(RECOVERY_STEP_GRACE_SECONDS)]);
+    // The step happened (reconnecting) but no reconnect reached this agent by the deadline: asked again.
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.reconnecting, "t2"));
+    await a.settle();
+    clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
+    await a.settle();
+    const waited = RECOVERY_STEP_GRACE_SECONDS + RECOVERY_STEP_DEADLINE_SECONDS;
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toEqual([step(RECOVERY_STEP_GRACE_SECONDS), step(waited)]);
+  });
+
+  it("second trigger: nothing is sent when Event Streams did the step within the grace and the customer came back", async () => {
+    const { a, clock, functions } = agent();
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));
+    await reloadDuringRecovery(a);
+    a.pushReservation(pingReservation());
+    await a.settle();
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.reconnecting, "t2"));
+    a.updateReservation(DROPPED, { status: "completed" });
+    a.pushReservation(reconnectReservation());
+    await a.settle();
+    for (let i = 0; i < RECOVERY_STEP_ATTEMPTS; i++) {
+      clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
+      await a.settle();
+    }
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toHaveLength(0);
+  });
+
+  it("second trigger: a refused or unreachable recovery-step is only logged, and the checks are bounded", async () => {
+    const { a, clock, functions } = agent();
+    functions.unreachable = true;
+    a.port.pushState(OLD_CONF, state(RecoveryStatus.pinging, "t1"));
+    await reloadDuringRecovery(a);
+    a.pushReservation(pingReservation());
+    await a.settle();
+    for (let i = 0; i < RECOVERY_STEP_ATTEMPTS + 2; i++) {
+      clock.advance(RECOVERY_STEP_DEADLINE_SECONDS * 1000);
+      await a.settle();
+    }
+    expect(functions.callsTo(FunctionRoute.recoveryStep)).toHaveLength(RECOVERY_STEP_ATTEMPTS);
+    expect(a.port.accepted).toEqual([PING]);
   });
 
   it("ping auto-accept opens the dialog even when the dropped task is not in the list", async () => {

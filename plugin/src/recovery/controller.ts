@@ -5,6 +5,8 @@ import {
   CONFERENCE_STATUS_CALLBACK_EVENTS,
   CONFERENCE_STATUS_CALLBACK_OVERRIDES,
   FunctionRoute,
+  RECOVERY_STEP_DEADLINE_SECONDS,
+  RECOVERY_STEP_GRACE_SECONDS,
   RecoveryStatus,
   TaskAttribute,
   type ConferenceState,
@@ -22,6 +24,8 @@ export const GRACEFUL_END_DEADLINE_MS = 4000;
 export const ACCEPT_ATTEMPTS = 3;
 /** Wait before the second try; doubled before each later one. */
 export const ACCEPT_RETRY_BASE_MS = 500;
+/** Times the plugin checks whether to ask the functions to drive the accepted ping's step. */
+export const RECOVERY_STEP_ATTEMPTS = 3;
 
 /** First wait before register-worker is tried again (after the service's own quick retries). */
 export const REGISTER_RETRY_BASE_MS = 2000;
@@ -60,6 +64,10 @@ interface Recovery {
   stateSeen: boolean;
   stallTimer: unknown;
   noticeTimer: unknown;
+  /** Asks `flex/recovery-step` again while the customer is not back (RECOVERY_STEP_DEADLINE_SECONDS). */
+  stepTimer: unknown;
+  /** The customer's reconnect task reached this agent. */
+  reconnectOffered: boolean;
   unsubscribe: Unsubscribe | null;
   watching: boolean;
 }
@@ -238,6 +246,8 @@ export class RecoveryController {
         stateSeen: false,
         stallTimer: null,
         noticeTimer: null,
+        stepTimer: null,
+        reconnectOffered: false,
         unsubscribe: null,
         watching: false,
       };
@@ -260,13 +270,47 @@ export class RecoveryController {
       if (recovery) {
         recovery.pingAccepted = true;
         this.progressed(recovery);
+        this.driveStep(recovery, ping, 1);
       }
     });
+  }
+
+  /**
+   * The second trigger: this browser knows it accepted the ping, so it tells the functions, which
+   * drive the step Event Streams' `reservation.accepted` drives (exactly once, whichever is first).
+   * Checks at RECOVERY_STEP_GRACE_SECONDS after the acceptance, then every
+   * RECOVERY_STEP_DEADLINE_SECONDS (RECOVERY_STEP_ATTEMPTS checks): the document still `pinging`
+   * (Event Streams silent, or slow) → ask; `reconnecting` past the deadline with no reconnect
+   * offered here (the dropped reservation still holds this agent's capacity) → ask, and the
+   * functions drive it on. When Event Streams did its work within the grace, nothing is called: the
+   * common case costs no request and no race for the document.
+   */
+  private driveStep(recovery: Recovery, ping: ReservationView, check: number): void {
+    const waitedSeconds = RECOVERY_STEP_GRACE_SECONDS + (check - 1) * RECOVERY_STEP_DEADLINE_SECONDS;
+    const clock = this.port.clock;
+    if (recovery.stepTimer !== null) clock.clearTimeout(recovery.stepTimer);
+    recovery.stepTimer = clock.setTimeout(
+      () => {
+        recovery.stepTimer = null;
+        if (this.recoveries.get(recovery.droppedReservationSid) !== recovery || recovery.reconnectOffered) return;
+        const pinging = recovery.status === null || recovery.status === RecoveryStatus.pinging;
+        const stuck =
+          recovery.status === RecoveryStatus.reconnecting && waitedSeconds >= RECOVERY_STEP_DEADLINE_SECONDS;
+        if (pinging || stuck) {
+          this.port.functions
+            .recoveryStep({ pingTaskSid: ping.taskSid, pingReservationSid: ping.sid, waitedSeconds })
+            .catch((error) => this.port.log.warn(`call recovery: recovery-step for ${ping.sid} failed`, error));
+        }
+        if (check < RECOVERY_STEP_ATTEMPTS) this.driveStep(recovery, ping, check + 1);
+      },
+      (check === 1 ? RECOVERY_STEP_GRACE_SECONDS : RECOVERY_STEP_DEADLINE_SECONDS) * 1000,
+    );
   }
 
   private reconnectOffered(reservation: ReservationView, mine: boolean, droppedReservationSid: string | null): void {
     if (!mine) return; // another agent's customer: routed like any call, the agent accepts it as usual
     const recovery = droppedReservationSid ? this.recoveries.get(droppedReservationSid) : undefined;
+    if (recovery) recovery.reconnectOffered = true;
     if (this.port.settings.autoAcceptReconnect) {
       if (recovery) this.progressed(recovery);
       this.accept(reservation.sid, "reconnect", () => undefined);
@@ -363,6 +407,8 @@ export class RecoveryController {
   private stopFollowing(recovery: Recovery): void {
     if (recovery.stallTimer !== null) this.port.clock.clearTimeout(recovery.stallTimer);
     recovery.stallTimer = null;
+    if (recovery.stepTimer !== null) this.port.clock.clearTimeout(recovery.stepTimer);
+    recovery.stepTimer = null;
     recovery.watching = false;
     recovery.unsubscribe?.();
     recovery.unsubscribe = null;

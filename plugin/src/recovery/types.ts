@@ -6,6 +6,7 @@ import type {
   MoveParticipantsResponse,
   PluginSettings,
   RecoveryStatus,
+  RecoveryStepRequest,
   RegisterWorkerRequest,
   SyncTokenResponse,
   UnregisterWorkerRequest,
@@ -76,6 +77,8 @@ export interface RecoveryFunctions {
   endConference(request: EndConferenceRequest): Promise<unknown>;
   moveParticipants(request: MoveParticipantsRequest): Promise<MoveParticipantsResponse>;
   syncToken(): Promise<SyncTokenResponse>;
+  /** The ping was accepted here: the functions drive the step too (when Event Streams does not). */
+  recoveryStep(request: RecoveryStepRequest): Promise<unknown>;
 }
 
 /** Callback of a state subscription: the document's data, or null when it does not exist (any more). */

@@ -7,6 +7,8 @@ import {
   type MoveParticipantsRequest,
   type MoveParticipantsResponse,
   type OkResponse,
+  type RecoveryStepRequest,
+  type RecoveryStepResponse,
   type RegisterWorkerRequest,
   type SyncTokenResponse,
   type UnregisterWorkerRequest,
@@ -105,5 +107,8 @@ export class RecoveryFunctionsService extends ApiService implements RecoveryFunc
   }
   syncToken(): Promise<SyncTokenResponse> {
     return this.post(FunctionRoute.syncToken, {});
+  }
+  recoveryStep(request: RecoveryStepRequest): Promise<RecoveryStepResponse> {
+    return this.post(FunctionRoute.recoveryStep, request);
   }
 }

@@ -2,19 +2,13 @@
 // in the dropped conference into the new one, all in parallel, each keeping its label and its
 // endConferenceOnExit. A call cannot be handed between conferences directly, so each third
 // party's call is redirected with `<Dial><Conference>` to the new conference's name.
-import {
-  TaskAttribute,
-  parseTaskAttributes,
-  type ConferenceState,
-  type MoveParticipantsRequest,
-  type MoveParticipantsResponse,
-} from "@flex-call-recovery/vocabulary";
+import type { MoveParticipantsRequest, MoveParticipantsResponse } from "@flex-call-recovery/vocabulary";
 import { twiml } from "twilio";
 import { flexHandler } from "../../http/flex";
 import { BadRequest, sidParam } from "../../http/response";
 import { thirdParties } from "../../recovery/core";
 import type { ConferenceParticipant } from "../../recovery/types";
-import { servicesFor, type Services } from "../../recovery/run";
+import { servicesFor } from "../../recovery/run";
 import { listConferenceParticipants } from "../../twilio/conference";
 import { isNotFound } from "../../twilio/errors";
 
@@ -40,20 +34,6 @@ export function joinConferenceTwiml(
     conferenceName,
   );
   return response.toString();
-}
-
-/** The conference the new conference's task recovers (its `disconnectedConferenceSid`), if any. */
-async function recoveredConference(services: Services, state: ConferenceState): Promise<unknown> {
-  // The document holds the task's attributes unless they did not fit; then fetch them (rare).
-  let attributes = state.taskAttributes;
-  if (!attributes) {
-    const task = await services.client.taskrouter.v1
-      .workspaces(services.performContext.workspaceSid)
-      .tasks(state.taskSid)
-      .fetch();
-    attributes = parseTaskAttributes(task.attributes);
-  }
-  return attributes?.[TaskAttribute.disconnectedConferenceSid];
 }
 
 export const handler = flexHandler("move-participants", async ({ context, body, token }) => {
@@ -88,12 +68,15 @@ export const handler = flexHandler("move-participants", async ({ context, body, 
     throw new BadRequest(`conference ${request.fromConferenceSid} has no recovery to move participants from`, 404);
   }
   // ...and only the agent that recovery concerns: the dropped one, the one the customer reached,
-  // or — before the reconnect's acceptance is recorded (a failed ping reaches another agent) —
-  // the agent whose new conference's task says it recovers this one.
+  // or — before the reconnect's acceptance is recorded (a failed ping reaches another agent) — the
+  // agent registered with the reconnect task itself: the task of their leg came from their own
+  // accepted reservation, and the reconnect task is the one the functions saw enter the queue
+  // after their redirect. Never from task attributes: an agent can write
+  // `disconnectedConferenceSid` into their own task.
   const concernsCaller =
     recovery.droppedWorkerSid === token.worker_sid ||
     recovery.reconnectedWorkerSid === token.worker_sid ||
-    (await recoveredConference(services, to.state)) === request.fromConferenceSid;
+    (recovery.reconnectTaskSid !== null && callerLeg.taskSid === recovery.reconnectTaskSid);
   if (!concernsCaller) {
     throw new BadRequest(`the recovery of ${request.fromConferenceSid} does not concern the caller`, 403);
   }

@@ -5,7 +5,7 @@
 import type { OkResponse, RegisterWorkerRequest } from "@flex-call-recovery/vocabulary";
 import { ParticipantLabel, TaskAttribute, parseTaskAttributes } from "@flex-call-recovery/vocabulary";
 import { flexHandler } from "../../http/flex";
-import { BadRequest, sidParam, stringParam } from "../../http/response";
+import { BadRequest, sidParam } from "../../http/response";
 import { handleEvent, servicesFor, throwOnFailure, type Services } from "../../recovery/run";
 import { isNotFound } from "../../twilio/errors";
 
@@ -16,7 +16,6 @@ export function parseRegisterWorker(body: Record<string, unknown>): RegisterWork
     reservationSid: sidParam(body, "reservationSid", "WR"),
     workflowSid: sidParam(body, "workflowSid", "WW"),
     workerSid: sidParam(body, "workerSid", "WK"),
-    workerName: stringParam(body, "workerName"),
     workerCallSid: sidParam(body, "workerCallSid", "CA"),
     customerCallSid: sidParam(body, "customerCallSid", "CA"),
   };
@@ -43,19 +42,33 @@ function taskConferenceSid(attributes: Record<string, unknown>): string | null {
 }
 
 /**
- * Checks the request against Twilio in one parallel batch (with the state read, which it
- * returns for the transaction's first attempt): the task, the caller's own accepted reservation
- * on it, the conference of that task, the worker leg (not the customer's) and the customer leg.
- * Without these checks any agent could register their leg on someone else's conference.
+ * Whether a call is the agent's own: Flex dials the worker's `contact_uri`, `client:<identity>`,
+ * the identity the agent's browser registered with (an outbound call comes from it). The identity is
+ * the one Twilio's iam vouched for with the Flex token, not anything the agent wrote.
  */
-async function checkedFacts(services: Services, request: RegisterWorkerRequest) {
-  const { client, performContext, store } = services;
+function isCallOf(call: { to?: string | null; from?: string | null }, identity: string | undefined): boolean {
+  if (!identity) return false;
+  const client = `client:${identity}`;
+  return call.to === client || call.from === client;
+}
+
+/**
+ * Checks the request against Twilio in one parallel batch: the task, the caller's own accepted
+ * reservation on it, the conference, the worker leg in it (not the customer's), the worker leg's
+ * call (the caller's own: dialled to the caller's identity) and the customer leg. Ownership comes
+ * only from these facts: task attributes can be written by the agent (Flex lets a worker update its
+ * own task), so a `conference.sid` an agent wrote into their task decides nothing. Without these
+ * checks an agent could register on another agent's conference ("another worker covers": that
+ * agent's drop would not be recovered).
+ */
+async function checkedFacts(services: Services, request: RegisterWorkerRequest, identity: string | undefined) {
+  const { client, performContext } = services;
   if (request.workerCallSid === request.customerCallSid) {
     throw new BadRequest("workerCallSid and customerCallSid are the same call");
   }
   const conference = client.conferences(request.conferenceSid);
   const task = client.taskrouter.v1.workspaces(performContext.workspaceSid).tasks(request.taskSid);
-  const [fetchedTask, reservation, fetchedConference, workerLeg, , read] = await Promise.all([
+  const [fetchedTask, reservation, fetchedConference, workerLeg, , workerCall] = await Promise.all([
     mustExist(`task ${request.taskSid}`, task.fetch()),
     mustExist(
       `reservation ${request.reservationSid} of task ${request.taskSid}`,
@@ -70,7 +83,7 @@ async function checkedFacts(services: Services, request: RegisterWorkerRequest) 
       `customer call ${request.customerCallSid} in conference ${request.conferenceSid}`,
       conference.participants(request.customerCallSid).fetch(),
     ),
-    store.read(request.conferenceSid),
+    mustExist(`call ${request.workerCallSid}`, client.calls(request.workerCallSid).fetch()),
   ]);
   if (fetchedTask.workflowSid !== request.workflowSid) {
     throw new BadRequest(`task ${request.taskSid} did not come through workflow ${request.workflowSid}`);
@@ -87,9 +100,13 @@ async function checkedFacts(services: Services, request: RegisterWorkerRequest) 
   if (workerLeg.label === ParticipantLabel.customer) {
     throw new BadRequest(`call ${request.workerCallSid} is the customer's leg, not a worker's`, 403);
   }
+  if (!isCallOf(workerCall, identity)) {
+    throw new BadRequest(`call ${request.workerCallSid} is not the caller's own leg`, 403);
+  }
   const attributes = parseTaskAttributes(fetchedTask.attributes);
   if (!attributes) throw new BadRequest(`attributes of task ${request.taskSid} are not a JSON object`);
-  // Flex writes the conference into the task once it exists; before that, its name is the task SID.
+  // A consistency check, not the authorization (the caller's own leg in the conference is): Flex
+  // writes the conference into the task once it exists; before that, its name is the task SID.
   const conferenceOfTask = taskConferenceSid(attributes);
   const sameConference =
     conferenceOfTask !== null
@@ -98,7 +115,8 @@ async function checkedFacts(services: Services, request: RegisterWorkerRequest) 
   if (!sameConference) {
     throw new BadRequest(`conference ${request.conferenceSid} is not the conference of task ${request.taskSid}`, 403);
   }
-  return { attributes, read };
+  // The name the next agent is shown comes from TaskRouter's record of the worker.
+  return { attributes, workerName: reservation.workerName || request.workerSid };
 }
 
 export const handler = flexHandler("register-worker", async ({ context, body, token }) => {
@@ -107,12 +125,19 @@ export const handler = flexHandler("register-worker", async ({ context, body, to
   if (token.worker_sid !== request.workerSid)
     throw new BadRequest(`worker ${request.workerSid} is not the caller`, 403);
   const services = servicesFor(context, `register-worker:${request.conferenceSid}`);
-  const { attributes, read } = await checkedFacts(services, request);
+  const { attributes, workerName } = await checkedFacts(services, request, token.identity);
   const handled = await handleEvent(
     services,
     request.conferenceSid,
-    { kind: "registerWorker", request, taskAttributes: attributes, identity: token.identity ?? null },
-    Promise.resolve(read),
+    {
+      kind: "registerWorker",
+      request: { ...request, workerName },
+      taskAttributes: attributes,
+      identity: token.identity ?? null,
+    },
+    // Created without a read: the first registration of a conference finds no document, and a later
+    // one (a transfer, a reconnect) loses the create (54301) and decides again on the document.
+    Promise.resolve(null),
   );
   const refusal = handled.committed.decision.refusal;
   if (refusal) throw new BadRequest(refusal.message, refusal.status);
