@@ -4,7 +4,7 @@ import { createHash } from "crypto";
 import { join } from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { recoveryProgram } from "../src/program";
-import type { RecoveryStack } from "../src/recoveryStack";
+import type { RecoveryStack } from "../src/program";
 
 export const FIXTURES = join(__dirname, "fixtures");
 export const ACCOUNT_SID = `AC${"a".repeat(32)}`;

@@ -4,7 +4,7 @@
 // deletes what the stack created and restores what it patched.
 import { join } from "path";
 import { DIRECT_TO_AGENT_FILTER_NAME, PLUGIN_SETTINGS_KEY } from "@flex-call-recovery/vocabulary";
-import { canonicalJson } from "../src/pulumi-twilio/client";
+import { canonicalJson } from "pulumi-twilio";
 import { deployOffline, destroyOffline, type OfflineState } from "../src/offline/deployOffline";
 import { seedFlexAccount, type SeededFlexAccount } from "../src/offline/seedFlexAccount";
 import { FIXTURES } from "./mockRuntime";

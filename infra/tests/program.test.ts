@@ -18,7 +18,7 @@ import {
   TASK_EVENT_SCHEMA_VERSION,
   TASK_EVENT_SUBSCRIPTION_TYPES,
 } from "@flex-call-recovery/vocabulary";
-import { hashDirectory } from "../src/hashDirectory";
+import { hashDirectory } from "pulumi-twilio";
 import { loadSettings, SettingsError } from "../src/settings";
 import { recoveryProgram } from "../src/program";
 import { ACCOUNT_SID, baseConfig, FIXTURES, isSecret, isSecretInput, runProgram } from "./mockRuntime";

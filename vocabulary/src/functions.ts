@@ -30,6 +30,7 @@ export const FunctionEnv = {
   pingTimeoutSeconds: "PING_TIMEOUT_SECONDS",
   reconnectPriority: "RECONNECT_PRIORITY",
   allowedOrigins: "ALLOWED_ORIGINS",
+  holdMusicUrl: "HOLD_MUSIC_URL",
   /**
    * Local runs and tests only: base URL of an offline Twilio twin. Read by the functions' one
    * client factory and nowhere else; never set in a deployment.

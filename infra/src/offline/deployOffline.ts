@@ -10,7 +10,7 @@ import type { ResourceProvider } from "@pulumi/pulumi/dynamic";
 import { FunctionEnv } from "@flex-call-recovery/vocabulary";
 import { CONFIG_NAMESPACE } from "../settings";
 import { recoveryProgram } from "../program";
-import type { RecoveryStack } from "../recoveryStack";
+import type { RecoveryStack } from "../program";
 
 /** One resource as the offline engine remembers it. */
 export interface OfflineResourceState {

@@ -2,7 +2,7 @@
 // "Flex Task Assignment" workspace with an "Everyone" queue and the "Assign to Anyone" voice
 // workflow. Offline only: a real Flex account already has them.
 import { FLEX_WORKSPACE_NAME, FunctionEnv } from "@flex-call-recovery/vocabulary";
-import { twilioClient } from "../pulumi-twilio/client";
+import { twilioClient } from "pulumi-twilio";
 
 export interface SeededFlexAccount {
   workspaceSid: string;
