@@ -188,7 +188,10 @@ export class LocalPulumi {
   /** `pulumi stack export`: the checkpoint as the backend stores it (secrets encrypted). */
   async exportStack(): Promise<{ text: string; deployment: StackDeployment }> {
     const result = await this.run(["stack", "export"]);
-    return { text: result.stdout, deployment: (JSON.parse(result.stdout) as { deployment: StackDeployment }).deployment };
+    return {
+      text: result.stdout,
+      deployment: (JSON.parse(result.stdout) as { deployment: StackDeployment }).deployment,
+    };
   }
 
   /** Removes the work folder when this object made it. */

@@ -56,9 +56,7 @@ export function mark(twin: RunningTwin): number {
 
 /** Twilio API requests (not the twin's control routes) after `since`, as `METHOD host/path`. */
 export function twilioRequestsSince(twin: RunningTwin, since: number): string[] {
-  return twin.requestLog
-    .list((e) => e.seq > since && e.host !== null)
-    .map((e) => `${e.method} ${e.host}${e.path}`);
+  return twin.requestLog.list((e) => e.seq > since && e.host !== null).map((e) => `${e.method} ${e.host}${e.path}`);
 }
 
 /** The requests that change something (everything but GET). */

@@ -153,7 +153,9 @@ test("4. a config change updates in place with the fewest writes; preview --diff
   console.log(`writes:\n${writes.join("\n")}`);
   // Only the functions' environment (variables, a build, its deployment) and the ping workflow.
   for (const write of writes) {
-    expect(write).toMatch(/^(POST|DELETE) (serverless(-upload)?\.twilio\.com\/v1\/Services\/|taskrouter\.twilio\.com\/v1\/Workspaces\/WS\w+\/Workflows\/WW)/);
+    expect(write).toMatch(
+      /^(POST|DELETE) (serverless(-upload)?\.twilio\.com\/v1\/Services\/|taskrouter\.twilio\.com\/v1\/Workspaces\/WS\w+\/Workflows\/WW)/,
+    );
   }
   const outputs = await pulumi.outputs();
   const ping = await env.sdk.taskrouter.v1

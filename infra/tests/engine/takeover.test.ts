@@ -75,7 +75,10 @@ async function seedManualSetup(): Promise<void> {
     uniqueName: "dev-environment",
     domainSuffix: "dev",
   });
-  for (const [key, value] of Object.entries({ WORKSPACE_SID: seed.workspaceSid, SYNC_SERVICE_SID: seed.syncServiceSid })) {
+  for (const [key, value] of Object.entries({
+    WORKSPACE_SID: seed.workspaceSid,
+    SYNC_SERVICE_SID: seed.syncServiceSid,
+  })) {
     await serverless.services(service.sid).environments(environment.sid).variables.create({ key, value });
   }
   const build = await serverless.services(service.sid).builds.create({});
@@ -122,7 +125,9 @@ test("pulumi up converges on the hand-made set-up, adopting it in place", async 
   expect((await ws.workflows.list()).filter((w) => w.friendlyName === RECOVERY_PING_WORKFLOW_NAME)).toHaveLength(1);
   // Brought to the declared state: the declared reservation timeout (10 s, below the 15 s ping TTL).
   expect((await ws.workflows(manual.workflowSid).fetch()).taskReservationTimeout).toBe(10);
-  const names = (await workflowFilters(env.sdk, seed.workspaceSid, seed.workflowSid)).map((f) => f.filter_friendly_name);
+  const names = (await workflowFilters(env.sdk, seed.workspaceSid, seed.workflowSid)).map(
+    (f) => f.filter_friendly_name,
+  );
   expect(names[0]).toBe(DIRECT_TO_AGENT_FILTER_NAME);
   expect(names.filter((n) => n === DIRECT_TO_AGENT_FILTER_NAME)).toHaveLength(1);
   // Our plugin is released, and the old one (which would recover the same calls a second time) is not.
