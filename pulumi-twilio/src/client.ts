@@ -79,7 +79,8 @@ export function baseUrlProblem(base: string): string | null {
   } catch {
     return `${TWILIO_API_BASE_URL_ENV} is not a URL: "${base}"`;
   }
-  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  const loopback =
+    ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
   if (url.protocol === "http:" && loopback && !url.username && !url.password) return null;
   return (
     `${TWILIO_API_BASE_URL_ENV}=${url.protocol}//${url.host} is refused: it sends the Twilio credentials with every ` +

@@ -83,7 +83,9 @@ const provider: pulumi.dynamic.ResourceProvider = {
 
   async read(id, props: ResolvedOutputs) {
     return readOrGone(async () => {
-      const svc = await callApi(`fetch Serverless Service ${id}`, (client) => client.serverless.v1.services(id).fetch());
+      const svc = await callApi(`fetch Serverless Service ${id}`, (client) =>
+        client.serverless.v1.services(id).fetch(),
+      );
       return { id, props: { ...props, uniqueName: svc.uniqueName, friendlyName: svc.friendlyName } };
     });
   },

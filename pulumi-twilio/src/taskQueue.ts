@@ -52,9 +52,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
       // Brought to the declared state in place: the SID (and whatever routes to it) stays.
       if (existing.targetWorkers !== inputs.targetWorkers) {
         await callApi(`update adopted TaskQueue ${existing.sid}`, (client) =>
-          queues(client)
-            .get(existing.sid)
-            .update({ targetWorkers: inputs.targetWorkers }),
+          queues(client).get(existing.sid).update({ targetWorkers: inputs.targetWorkers }),
         );
       }
       return { id: existing.sid, outs: { ...inputs, sid: existing.sid, adopted: true } satisfies ResolvedOutputs };
@@ -68,7 +66,9 @@ const provider: pulumi.dynamic.ResourceProvider = {
   async read(id, props: ResolvedOutputs) {
     // What Twilio has, not what we last sent: `pulumi refresh` shows edits made in the console.
     return readOrGone(async () => {
-      const queue = await callApi(`fetch TaskQueue ${id}`, (client) => queuesOf(props.workspaceSid)(client).get(id).fetch());
+      const queue = await callApi(`fetch TaskQueue ${id}`, (client) =>
+        queuesOf(props.workspaceSid)(client).get(id).fetch(),
+      );
       const outs = {
         ...props,
         workspaceSid: queue.workspaceSid,

@@ -129,7 +129,7 @@ describe("replace only what Twilio cannot update", () => {
 
   test("serverless deployment: a changed variable or source hash redeploys; a new local path does not", async () => {
     const inputs = {
-      serviceName: "s",
+      serviceSid: "ZS1",
       environmentSuffix: "dev",
       sourceDir: "/here",
       sourceHash: "h1",
@@ -151,15 +151,20 @@ describe("replace only what Twilio cannot update", () => {
     expect(
       await serverlessDeploymentProvider.diff!("ZS1", outs, { ...inputs, environmentSuffix: "prod" }),
     ).toMatchObject({ changes: true, replaces: [] });
-    // Another service name is another service, and the unique name must be free first.
-    expect(await serverlessDeploymentProvider.diff!("ZS1", outs, { ...inputs, serviceName: "other" })).toMatchObject({
-      replaces: ["serviceName"],
-      deleteBeforeReplace: true,
+    // Another service: a new environment there.
+    expect(await serverlessDeploymentProvider.diff!("ZS1", outs, { ...inputs, serviceSid: "ZS2" })).toMatchObject({
+      replaces: ["serviceSid"],
+    });
+    // A build activated by someone else (console, `twilio serverless:deploy`), seen by read: redeployed.
+    const redeployedElsewhere = { ...outs, activeBuildSid: "ZBother" };
+    expect(await serverlessDeploymentProvider.diff!("ZS1", redeployedElsewhere, inputs)).toMatchObject({
+      changes: true,
+      replaces: [],
     });
   });
 
   test("serverless deployment: check refuses a variable over Twilio's 450 bytes, and leaves unknowns alone", async () => {
-    const inputs = { serviceName: "s", environmentSuffix: "dev", sourceDir: "/d", sourceHash: "h", runtime: "node22" };
+    const inputs = { serviceSid: "ZS1", environmentSuffix: "dev", sourceDir: "/d", sourceHash: "h", runtime: "node22" };
     const tooLong = await serverlessDeploymentProvider.check!({}, { ...inputs, variables: { A: "x".repeat(451) } });
     expect(tooLong.failures).toEqual([{ property: "variables", reason: expect.stringMatching(/^A is longer/) }]);
     const unknown = await serverlessDeploymentProvider.check!({}, { ...inputs, variables: UNKNOWN });
@@ -188,6 +193,7 @@ async function fakeDeploymentOuts(inputs: { variables: Record<string, string>; s
       sid: "ZS1",
       environmentSid: "ZE1",
       buildSid: "ZB1",
+      activeBuildSid: "ZB1",
       domain: "d",
       functionPaths: [],
       variableNames: Object.keys(inputs.variables),

@@ -26,31 +26,80 @@ beforeAll(async () => {
 });
 
 describe("Workspace (adopted)", () => {
-  test("found by exact name, or by SID; no writes; delete leaves it", async () => {
+  test("the one the Flex configuration names (never found by name), or by SID; no writes; delete leaves it", async () => {
+    // Flex routes to "Second"; a workspace carrying Flex's default name is a decoy the lookup ignores.
+    await ctx.sdk.flexApi.v1.configuration().update({ taskrouter_workspace_sid: otherWs } as never);
     const mark = logMark(ctx.twin);
-    const byName = await workspaceProvider.create({
-      workspaceSid: null,
-      friendlyName: FLEX_WORKSPACE_NAME,
-      providerVersion: "1",
-    });
-    expect(byName.id).toBe(flexWs);
-    const bySid = await workspaceProvider.create({
-      workspaceSid: otherWs,
-      friendlyName: FLEX_WORKSPACE_NAME,
-      providerVersion: "1",
-    });
-    expect(bySid.outs).toMatchObject({ sid: otherWs, actualFriendlyName: "Second" });
-    const read = await workspaceProvider.read!(byName.id, byName.outs);
-    expect(read.props).toEqual(byName.outs);
-    await workspaceProvider.delete!(byName.id, byName.outs);
+    const fromFlex = await workspaceProvider.create({ workspaceSid: null, providerVersion: "2" });
+    expect(fromFlex.outs).toMatchObject({ sid: otherWs, actualFriendlyName: "Second" });
+    const bySid = await workspaceProvider.create({ workspaceSid: flexWs, providerVersion: "2" });
+    expect(bySid.id).toBe(flexWs);
+    const read = await workspaceProvider.read!(fromFlex.id, fromFlex.outs);
+    expect(read.props).toEqual(fromFlex.outs);
+    await workspaceProvider.delete!(fromFlex.id, fromFlex.outs);
     expect(writesSince(ctx.twin, mark)).toEqual([]);
-    expect((await ctx.sdk.taskrouter.v1.workspaces(flexWs).fetch()).friendlyName).toBe(FLEX_WORKSPACE_NAME);
+    expect((await ctx.sdk.taskrouter.v1.workspaces(otherWs).fetch()).friendlyName).toBe("Second");
+  });
+});
+
+describe("adoption by name (a manual set-up)", () => {
+  test("a taken queue name: a clear error without adoption; adopted, updated in place and kept on delete with it", async () => {
+    const ws = (await ctx.sdk.taskrouter.v1.workspaces.create({ friendlyName: "Hand-made" })).sid;
+    const handMade = await ctx.sdk.taskrouter.v1
+      .workspaces(ws)
+      .taskQueues.create({ friendlyName: "Recovery Ping", targetWorkers: "1==1" });
+    const inputs = {
+      workspaceSid: ws,
+      friendlyName: "Recovery Ping",
+      targetWorkers: RECOVERY_PING_QUEUE_TARGET_WORKERS,
+      adopt: false,
+      adoptedOnDelete: "keep",
+      providerVersion: "2",
+    };
+    await expect(taskQueueProvider.create(inputs)).rejects.toThrow(
+      new RegExp(`TaskQueue "Recovery Ping" already exists in ${ws} \\(${handMade.sid}\\)`),
+    );
+    const adopted = await taskQueueProvider.create({ ...inputs, adopt: true });
+    expect(adopted).toMatchObject({ id: handMade.sid, outs: { adopted: true } });
+    expect((await ctx.sdk.taskrouter.v1.workspaces(ws).taskQueues(handMade.sid).fetch()).targetWorkers).toBe(
+      RECOVERY_PING_QUEUE_TARGET_WORKERS,
+    );
+    await taskQueueProvider.delete!(adopted.id, adopted.outs);
+    expect((await ctx.sdk.taskrouter.v1.workspaces(ws).taskQueues(handMade.sid).fetch()).sid).toBe(handMade.sid);
+    await taskQueueProvider.delete!(adopted.id, { ...adopted.outs, adoptedOnDelete: "delete" });
+    await expect(ctx.sdk.taskrouter.v1.workspaces(ws).taskQueues(handMade.sid).fetch()).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
-  test("a missing name is a clear error", async () => {
-    await expect(
-      workspaceProvider.create({ workspaceSid: null, friendlyName: "No Such Workspace", providerVersion: "1" }),
-    ).rejects.toThrow(/found 0 of \d+ workspaces.*workspaceSid/);
+  test("a hand-made Recovery Ping workflow (15 s reservation timeout) is adopted and brought to the declared routing", async () => {
+    const ws = (await ctx.sdk.taskrouter.v1.workspaces.create({ friendlyName: "Hand-made 2" })).sid;
+    const queue = (await ctx.sdk.taskrouter.v1.workspaces(ws).taskQueues.create({ friendlyName: "Recovery Ping" })).sid;
+    const handMade = await ctx.sdk.taskrouter.v1.workspaces(ws).workflows.create({
+      friendlyName: "Recovery Ping",
+      taskReservationTimeout: 15,
+      configuration: JSON.stringify({
+        task_routing: { filters: [{ filter_friendly_name: "x", expression: "1==1", targets: [{ queue }] }] },
+      }),
+    });
+    const inputs = {
+      workspaceSid: ws,
+      friendlyName: "Recovery Ping",
+      configuration: pingWorkflowConfiguration(queue),
+      taskReservationTimeout: 10,
+      adopt: true,
+      adoptedOnDelete: "keep",
+      providerVersion: "2",
+    };
+    const adopted = await workflowProvider.create(inputs);
+    expect(adopted).toMatchObject({ id: handMade.sid, outs: { adopted: true } });
+    const now = await ctx.sdk.taskrouter.v1.workspaces(ws).workflows(handMade.sid).fetch();
+    expect(now.taskReservationTimeout).toBe(10);
+    expect(canonicalJson(JSON.parse(now.configuration))).toBe(canonicalJson(pingWorkflowConfiguration(queue)));
+    const mark = logMark(ctx.twin);
+    expect(await workflowProvider.diff!(adopted.id, adopted.outs, inputs)).toMatchObject({ changes: false });
+    await workflowProvider.delete!(adopted.id, adopted.outs);
+    expect(writesSince(ctx.twin, mark)).toEqual([]);
   });
 });
 
@@ -59,6 +108,8 @@ describe("TaskQueue", () => {
     workspaceSid: flexWs,
     friendlyName: "Recovery Ping",
     targetWorkers: RECOVERY_PING_QUEUE_TARGET_WORKERS,
+    adopt: false,
+    adoptedOnDelete: "keep",
     providerVersion: "1",
   });
 
