@@ -48,6 +48,10 @@ export async function seedFlexAccount(
           },
         }),
       }));
+    // A real Flex account's configuration names its workspace and the workflow its calls go to.
+    await twilioClient()
+      .flexApi.v1.configuration()
+      .update({ taskrouter_workspace_sid: workspace.sid, taskrouter_target_workflow_sid: workflow.sid } as never);
     return { workspaceSid: workspace.sid, everyoneQueueSid: queue.sid, voiceWorkflowSid: workflow.sid };
   } finally {
     const keys = [FunctionEnv.twilioApiBaseUrl, "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"];
