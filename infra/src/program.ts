@@ -8,6 +8,7 @@ import { PLUGIN_NAME } from "@flex-call-recovery/vocabulary";
 import { hashDirectory } from "pulumi-twilio";
 import { DirectToAgent } from "./components/directToAgent";
 import { FunctionsDeployment } from "./components/functionsDeployment";
+import { FunctionsService } from "./components/functionsService";
 import { PingRouting } from "./components/pingRouting";
 import { PluginRelease } from "./components/pluginRelease";
 import { CONFIG_NAMESPACE, type ConfigSource, loadSettings, type Settings } from "./settings";
@@ -43,11 +44,22 @@ export function recoveryProgram(source: ConfigSource, env: NodeJS.ProcessEnv, st
   const pluginDir = fromRoot(settings.pluginBuildDir);
   const adoption = { adopt: settings.adoptExisting, adoptedOnDelete: settings.adoptedOnDelete };
 
-  const ping = new PingRouting(`${NAME}-ping`, {
-    workspaceSid: settings.workspaceSid,
-    pingReservationTimeoutSeconds: settings.pingReservationTimeoutSeconds,
+  // First: the account-wide claim (see FunctionsService); everything else waits for it.
+  const service = new FunctionsService(`${NAME}-functions`, {
+    serviceName: settings.functionsServiceName,
+    owner: `${CONFIG_NAMESPACE}/${stackName}`,
     ...adoption,
   });
+
+  const ping = new PingRouting(
+    `${NAME}-ping`,
+    {
+      workspaceSid: settings.workspaceSid,
+      pingReservationTimeoutSeconds: settings.pingReservationTimeoutSeconds,
+      ...adoption,
+    },
+    { dependsOn: [service] },
+  );
 
   // The reconnect task must reach the agent it names whatever the customer's routing says.
   const directToAgent = new DirectToAgent(`${NAME}-direct-to-agent`, {
@@ -60,8 +72,7 @@ export function recoveryProgram(source: ConfigSource, env: NodeJS.ProcessEnv, st
     workspaceSid: ping.workspaceSid,
     pingWorkflowSid: ping.workflowSid,
     syncServiceSid: settings.syncServiceSid,
-    serviceName: settings.functionsServiceName,
-    owner: `${CONFIG_NAMESPACE}/${stackName}`,
+    serviceSid: service.sid,
     environmentSuffix: settings.functionsEnvironment,
     runtime: settings.functionsRuntime,
     sourceDir: functionsDir,
@@ -76,7 +87,6 @@ export function recoveryProgram(source: ConfigSource, env: NodeJS.ProcessEnv, st
     pingTimeoutSeconds: settings.pingTimeoutSeconds,
     reconnectPriority: settings.reconnectPriority,
     allowedOrigins: settings.allowedFlexOrigins,
-    ...adoption,
   });
 
   const plugin = new PluginRelease(`${NAME}-plugin`, {
@@ -93,6 +103,7 @@ export function recoveryProgram(source: ConfigSource, env: NodeJS.ProcessEnv, st
           buildDir: pluginDir,
           mainFile: PLUGIN_MAIN_FILE,
           bundleHash: hashDirectory(pluginDir, "plugin (npm run build -w plugin)"),
+          supersedes: settings.supersededPlugins,
         }
       : null,
   });
@@ -105,7 +116,7 @@ export function recoveryProgram(source: ConfigSource, env: NodeJS.ProcessEnv, st
     recoveryPingWorkflowSid: ping.workflowSid,
     syncServiceSid: functions.syncServiceSid,
     syncApiKeySid: functions.syncApiKeySid,
-    functionsServiceSid: functions.serviceSid,
+    functionsServiceSid: service.sid,
     functionsEnvironmentSid: functions.environmentSid,
     functionsBuildSid: functions.buildSid,
     functionsDomain: functions.domain,

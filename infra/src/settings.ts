@@ -16,6 +16,12 @@ import { type AdoptedOnDelete, baseUrlProblem, TWILIO_API_BASE_URL_ENV } from "p
 
 export const CONFIG_NAMESPACE = "flex-call-recovery";
 
+/**
+ * The plugin of the console-configured predecessor of this project, which handles the same
+ * disconnects: it must not stay released next to ours.
+ */
+export const DEFAULT_SUPERSEDED_PLUGINS = ["plugin-recover-non-graceful-call-disconnects"];
+
 /** Raw config values by full key (`flex-call-recovery:x`, `twilio:accountSid`); strings as Pulumi stores them. */
 export interface ConfigSource {
   get(key: string): string | undefined;
@@ -45,6 +51,8 @@ export interface Settings {
   adoptExisting: boolean;
   /** What destroy does with what was adopted. */
   adoptedOnDelete: AdoptedOnDelete;
+  /** Flex plugins (unique names) taken out of the release that makes ours active. */
+  supersededPlugins: string[];
   allowedFlexOrigins: string[];
   functionsServiceName: string;
   /** Domain suffix of the functions' environment (defaults to the stack name). */
@@ -210,6 +218,12 @@ export function loadSettings(source: ConfigSource, env: NodeJS.ProcessEnv, stack
     holdMusicUrl: optional("holdMusicUrl", /^https:\/\/\S+$/, "must be an https URL"),
     adoptExisting: bool("adoptExisting", true),
     adoptedOnDelete: adoptedOnDelete === "delete" ? "delete" : "keep",
+    supersededPlugins: list(
+      "supersededPlugins",
+      DEFAULT_SUPERSEDED_PLUGINS,
+      /^[a-zA-Z0-9_-]{1,100}$/,
+      "plugin unique names",
+    ),
     allowedFlexOrigins: list(
       "allowedFlexOrigins",
       DEFAULT_FLEX_ORIGINS,

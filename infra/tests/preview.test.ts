@@ -27,8 +27,8 @@ test.each([
   const config = baseConfig(extra);
   recoveryProgram({ get: (k) => config[k] }, {}, "dev");
   // Outputs stay unknown in a preview, so wait for the registrations themselves.
-  for (let i = 0; i < 100 && registered.length < 16; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  // Four components and their 12 resources (one patch resource either way).
-  expect(registered.length).toBe(16);
+  for (let i = 0; i < 100 && registered.length < 17; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  // Five components and their 12 resources (one patch resource either way).
+  expect(registered.length).toBe(17);
   expect(ctx.twin.requestLog.list()).toEqual([]);
 });

@@ -36,6 +36,7 @@ describe("recovery stack under the mock runtime", () => {
         "flex-call-recovery:index:PingRouting",
         "flex-call-recovery:index:DirectToAgent",
         "flex-call-recovery:index:FunctionsDeployment",
+        "flex-call-recovery:index:FunctionsService",
         "flex-call-recovery:index:PluginRelease",
         "Workspace",
         "TaskQueue",
@@ -53,6 +54,13 @@ describe("recovery stack under the mock runtime", () => {
     );
     // Every child is named after its component.
     expect(run.resources.filter((r) => !r.name.startsWith("flex-call-recovery"))).toEqual([]);
+  });
+
+  test("the functions' service (the stack's claim on the account) is registered before anything that writes", async () => {
+    const run = await runProgram(baseConfig());
+    const order = run.resources.filter((r) => !r.type.startsWith("flex-call-recovery:")).map((r) => r.type);
+    expect(order.indexOf("ServerlessService")).toBeLessThan(order.indexOf("TaskQueue"));
+    expect(order.indexOf("ServerlessService")).toBeLessThan(order.indexOf("WorkflowsFilterPatch"));
   });
 
   test("takes the Flex workspace from the Flex configuration unless a SID is configured", async () => {
@@ -239,6 +247,7 @@ describe("recovery stack under the mock runtime", () => {
       mainFile: `${PLUGIN_NAME}.js`,
       buildDir: join(FIXTURES, "plugin-build"),
       bundleHash: hashDirectory(join(FIXTURES, "plugin-build"), "fixture"),
+      supersedes: ["plugin-recover-non-graceful-call-disconnects"],
     });
     expect(run.outputs.pluginVersion).toBe("1.0.0");
     run = await runProgram(baseConfig({ "flex-call-recovery:pluginRelease": "false" }));

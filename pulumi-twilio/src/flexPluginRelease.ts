@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Twilio } from "twilio";
 import { apiError, callApi, configureCredentials, isNotFound, serverlessClient, valueChanged } from "./client";
 
-const PROVIDER_VERSION = "1";
+const PROVIDER_VERSION = "2";
 
 export interface FlexPluginReleaseArgs {
   pluginName: pulumi.Input<string>;
@@ -25,6 +25,11 @@ export interface FlexPluginReleaseArgs {
   /** Hash of the folder's files. */
   bundleHash: pulumi.Input<string>;
   changelog: pulumi.Input<string>;
+  /**
+   * Plugins (unique names) this one replaces: taken out of the release that makes ours active, so
+   * the two never run side by side (e.g. an older plugin doing the same job, released by hand).
+   */
+  supersedes?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 interface ResolvedInputs {
@@ -34,6 +39,7 @@ interface ResolvedInputs {
   mainFile: string;
   bundleHash: string;
   changelog: string;
+  supersedes: string[];
   providerVersion: string;
 }
 
@@ -43,6 +49,7 @@ interface ResolvedOutputs {
   mainFile: string;
   bundleHash: string;
   changelog: string;
+  supersedes: string[];
   providerVersion: string;
   pluginsServiceSid: string;
   pluginSid: string;
@@ -208,12 +215,14 @@ async function deployAndRelease(
   trusted: { pluginVersionSid: string; bundleHash: string } | null,
 ): Promise<ResolvedOutputs> {
   const label = `${inputs.pluginName}@${inputs.version}`;
-  const { plugin, registered } = await callApi(`look up plugin ${label}`, async (client) => {
+  const { plugin, registered, superseded } = await callApi(`look up plugin ${label}`, async (client) => {
+    const all = await client.flexApi.v1.plugins.list();
     const plugin =
-      (await client.flexApi.v1.plugins.list()).find((p) => p.uniqueName === inputs.pluginName) ??
+      all.find((p) => p.uniqueName === inputs.pluginName) ??
       (await client.flexApi.v1.plugins.create({ uniqueName: inputs.pluginName, friendlyName: inputs.pluginName }));
     const versions = await client.flexApi.v1.plugins(plugin.sid).pluginVersions.list();
-    return { plugin, registered: versions.find((v) => v.version === inputs.version) ?? null };
+    const superseded = all.filter((p) => (inputs.supersedes ?? []).includes(p.uniqueName)).map((p) => p.sid);
+    return { plugin, registered: versions.find((v) => v.version === inputs.version) ?? null, superseded };
   });
 
   // A registered version is immutable and its files are deployed: re-releasing it uploads nothing.
@@ -240,12 +249,16 @@ async function deployAndRelease(
 
   const released = await callApi(`release ${label}`, async (client) => {
     const active = await activePlugins(client);
-    // Already active: releasing again would be a write that changes nothing.
-    if (active.some((p) => p.pluginVersionSid === version.sid)) {
+    // Already active (and nothing it supersedes): releasing again would be a write that changes nothing.
+    const supersededActive = active.some((p) => superseded.includes(p.pluginSid));
+    if (active.some((p) => p.pluginVersionSid === version.sid) && !supersededActive) {
       const current = await client.flexApi.v1.pluginReleases("Active").fetch();
       return { configurationSid: current.configurationSid, releaseSid: current.sid };
     }
-    const others = active.filter((p) => p.pluginSid !== plugin.sid).map((p) => p.pluginVersionSid);
+    // One release swaps ours in and the superseded ones out: never both, never neither.
+    const others = active
+      .filter((p) => p.pluginSid !== plugin.sid && !superseded.includes(p.pluginSid))
+      .map((p) => p.pluginVersionSid);
     return release(client, label, [...others, version.sid]);
   });
 
@@ -255,6 +268,7 @@ async function deployAndRelease(
     mainFile: inputs.mainFile,
     bundleHash: inputs.bundleHash,
     changelog: inputs.changelog,
+    supersedes: inputs.supersedes ?? [],
     providerVersion: inputs.providerVersion,
     pluginsServiceSid: serviceSid,
     pluginSid: plugin.sid,
@@ -277,7 +291,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
         reason: `the plugin bundle changed but version ${news.version} is already registered (versions are immutable): bump the plugin version`,
       });
     }
-    return { inputs: news, failures };
+    return { inputs: { ...news, supersedes: news.supersedes ?? [] }, failures };
   },
 
   async create(inputs: ResolvedInputs) {
@@ -298,6 +312,8 @@ const provider: pulumi.dynamic.ResourceProvider = {
     const changes =
       replaces.length > 0 ||
       (["version", "mainFile", "bundleHash", "providerVersion"] as const).some((k) => valueChanged(olds[k], news[k])) ||
+      // State from before `supersedes` existed has none.
+      valueChanged(olds.supersedes ?? [], news.supersedes ?? []) ||
       olds.releasedVersion !== olds.version;
     return { changes, replaces };
   },

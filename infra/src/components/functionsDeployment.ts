@@ -1,5 +1,5 @@
 // The functions and what they need: the Sync service for recovery state, an API key for agents'
-// Sync tokens, the Serverless service and its deployed environment, and the Event Streams sink and
+// Sync tokens, the deployed environment of the functions' service, and the Event Streams sink and
 // subscription that feed TaskRouter events to the task-event-handler function.
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -8,15 +8,7 @@ import {
   TASK_EVENT_SCHEMA_VERSION,
   TASK_EVENT_SUBSCRIPTION_TYPES,
 } from "@flex-call-recovery/vocabulary";
-import {
-  type AdoptedOnDelete,
-  ApiKey,
-  EventSink,
-  EventSubscription,
-  ServerlessDeployment,
-  ServerlessService,
-  SyncService,
-} from "pulumi-twilio";
+import { ApiKey, EventSink, EventSubscription, ServerlessDeployment, SyncService } from "pulumi-twilio";
 
 export interface AnnouncementArgs {
   text: pulumi.Input<string>;
@@ -31,9 +23,8 @@ export interface FunctionsDeploymentArgs {
   pingWorkflowSid: pulumi.Input<string>;
   /** Adopt this Sync service; null: create one with ACLs on. */
   syncServiceSid: pulumi.Input<string | null>;
-  serviceName: pulumi.Input<string>;
-  /** Written into the service's friendly name: who owns it (`<project>/<stack>`). */
-  owner: pulumi.Input<string>;
+  /** The Serverless service to deploy into (a `FunctionsService`). */
+  serviceSid: pulumi.Input<string>;
   environmentSuffix: pulumi.Input<string>;
   runtime: pulumi.Input<string>;
   /** The built Serverless project (functions/build) and its content hash. */
@@ -45,8 +36,6 @@ export interface FunctionsDeploymentArgs {
   pingTimeoutSeconds: pulumi.Input<number>;
   reconnectPriority: pulumi.Input<number>;
   allowedOrigins: pulumi.Input<pulumi.Input<string>[]>;
-  adopt: pulumi.Input<boolean>;
-  adoptedOnDelete: pulumi.Input<AdoptedOnDelete>;
 }
 
 /** What the functions need to know, before it becomes environment variables. */
@@ -93,7 +82,6 @@ export type FunctionUrls = Record<string, string>;
 export class FunctionsDeployment extends pulumi.ComponentResource {
   public readonly syncServiceSid: pulumi.Output<string>;
   public readonly syncApiKeySid: pulumi.Output<string>;
-  public readonly serviceSid: pulumi.Output<string>;
   public readonly environmentSid: pulumi.Output<string>;
   public readonly buildSid: pulumi.Output<string>;
   public readonly domain: pulumi.Output<string>;
@@ -133,18 +121,10 @@ export class FunctionsDeployment extends pulumi.ComponentResource {
       })
       .apply(functionVariables);
 
-    // Its own resource, recorded before anything is built into it: a failed first deploy is
-    // picked up again by the next `pulumi up`.
-    const service = new ServerlessService(
-      `${name}-service`,
-      { uniqueName: args.serviceName, owner: args.owner, adopt: args.adopt, adoptedOnDelete: args.adoptedOnDelete },
-      child,
-    );
-
     const deployment = new ServerlessDeployment(
       `${name}-deployment`,
       {
-        serviceSid: service.sid,
+        serviceSid: args.serviceSid,
         environmentSuffix: args.environmentSuffix,
         runtime: args.runtime,
         sourceDir: args.sourceDir,
@@ -181,7 +161,6 @@ export class FunctionsDeployment extends pulumi.ComponentResource {
 
     this.syncServiceSid = sync.sid;
     this.syncApiKeySid = apiKey.sid;
-    this.serviceSid = service.sid;
     this.environmentSid = deployment.environmentSid;
     this.buildSid = deployment.buildSid;
     this.domain = deployment.domain;
@@ -193,7 +172,6 @@ export class FunctionsDeployment extends pulumi.ComponentResource {
     this.registerOutputs({
       syncServiceSid: this.syncServiceSid,
       syncApiKeySid: this.syncApiKeySid,
-      serviceSid: this.serviceSid,
       environmentSid: this.environmentSid,
       buildSid: this.buildSid,
       domain: this.domain,

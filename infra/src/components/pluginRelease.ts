@@ -10,6 +10,8 @@ export interface PluginBundleArgs {
   buildDir: pulumi.Input<string>;
   mainFile: pulumi.Input<string>;
   bundleHash: pulumi.Input<string>;
+  /** Plugins taken out of the same release (an older plugin doing the same job). */
+  supersedes: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 export interface PluginReleaseArgs {
@@ -54,6 +56,7 @@ export class PluginRelease extends pulumi.ComponentResource {
             mainFile: bundle.mainFile,
             bundleHash: bundle.bundleHash,
             changelog: pulumi.interpolate`flex-call-recovery ${bundle.version}`,
+            supersedes: bundle.supersedes,
           },
           // Released after its settings exist, so the first load finds them.
           { parent: this, dependsOn: [settings] },

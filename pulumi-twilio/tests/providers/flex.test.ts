@@ -187,3 +187,41 @@ test("plugin: a version already registered with another bundle is refused, with 
   const updated = await flexPluginReleaseProvider.update!(created.pluginSid, fromState, cli);
   expect(updated.outs).toMatchObject({ pluginVersionSid: cliVersion.sid, releasedVersion: "3.0.1" });
 });
+
+test("plugin: a superseded plugin (an older one released by hand) leaves the release in the same one that adds ours", async () => {
+  const buildDir = join(FIXTURES, "plugin-build");
+  const old = await ctx.sdk.flexApi.v1.plugins.create({ uniqueName: "plugin-recover-non-graceful-call-disconnects" });
+  const oldVersion = await ctx.sdk.flexApi.v1.plugins(old.sid).pluginVersions.create({
+    version: "1.0.0",
+    pluginUrl: "https://x.twil.io/plugins/plugin-recover-non-graceful-call-disconnects/1.0.0/bundle.js",
+  });
+  const keep = await ctx.sdk.flexApi.v1.plugins.create({ uniqueName: "plugin-kept" });
+  const keepVersion = await ctx.sdk.flexApi.v1
+    .plugins(keep.sid)
+    .pluginVersions.create({ version: "1.0.0", pluginUrl: "https://x.twil.io/plugins/plugin-kept/1.0.0/bundle.js" });
+  const handMade = await ctx.sdk.flexApi.v1.pluginConfigurations.create({
+    name: "by hand",
+    plugins: [{ plugin_version: oldVersion.sid }, { plugin_version: keepVersion.sid }],
+  });
+  await ctx.sdk.flexApi.v1.pluginReleases.create({ configurationId: handMade.sid });
+
+  const inputs = {
+    pluginName: PLUGIN_NAME,
+    version: "3.0.0",
+    buildDir,
+    mainFile: `${PLUGIN_NAME}.js`,
+    bundleHash: hashDirectory(buildDir, "fixture"),
+    changelog: "takes over",
+    supersedes: ["plugin-recover-non-graceful-call-disconnects"],
+    providerVersion: "2",
+  };
+  const mark = logMark(ctx.twin);
+  const created = await flexPluginReleaseProvider.create(inputs);
+  const releases = writesSince(ctx.twin, mark).filter((w) => w.endsWith("/PluginService/Releases"));
+  expect(releases).toHaveLength(1);
+  const active = await ctx.sdk.flexApi.v1.pluginReleases("Active").fetch();
+  const released = await ctx.sdk.flexApi.v1.pluginConfigurations(active.configurationSid).plugins.list();
+  expect(released.map((p) => p.pluginVersionSid).sort()).toEqual(
+    [keepVersion.sid, created.outs.pluginVersionSid].sort(),
+  );
+});
