@@ -103,7 +103,7 @@ function build(dir, log) {
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
   // Pulumi's release builds stamp the version the same way (its Makefile's -X …/version.Version).
-  const env = { ...process.env, GOFLAGS: "-mod=readonly -buildvcs=false", CGO_ENABLED: "0" };
+  const env = { ...process.env, GOFLAGS: "-mod=readonly -buildvcs=false" };
   const started = Date.now();
   go(
     [

@@ -4,7 +4,7 @@
 // are left alone). The engine tests, the demo and the bench deploy through it; a missing engine is
 // built first (the same script as `npm run engine`).
 import { spawn } from "child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { delimiter, join, resolve } from "path";
 
@@ -52,6 +52,15 @@ export interface LocalPulumiOptions {
   timeoutMs?: number;
 }
 
+export interface RunOptions {
+  /** Resolve with a non-zero exit instead of throwing. */
+  allowFailure?: boolean;
+  /** Extra environment for this command. */
+  env?: Record<string, string>;
+  /** Aborting kills the process (SIGTERM), as an interrupted CI job would. */
+  signal?: AbortSignal;
+}
+
 /** Commands that read the stack's config take `--config-file`. */
 const CONFIG_COMMANDS = new Set(["up", "preview", "refresh", "destroy", "config"]);
 
@@ -90,44 +99,49 @@ export class LocalPulumi {
     delete this.env.PULUMI_BACKEND_URL;
   }
 
-  /** Builds the engine if needed, logs in to a file backend and selects (creating) the stack. */
+  /** Builds the engine if needed, logs in to a file backend and creates the stack unless it exists. */
   static async open(options: LocalPulumiOptions): Promise<LocalPulumi> {
     const binDir = ensureEngine(options.log);
     const pulumi = new LocalPulumi(binDir, options);
     await pulumi.run(["login", pulumi.backendUrl]);
-    if (!existsSync(pulumi.configFile) || !(await pulumi.stackExists())) {
-      await pulumi.run(["stack", "select", "--create", pulumi.stack]);
-    }
+    if (!existsSync(pulumi.configFile)) await pulumi.initStack();
     return pulumi;
   }
 
-  private async stackExists(): Promise<boolean> {
-    const result = await this.run(["stack", "ls", "--json"]);
-    const stacks = JSON.parse(result.stdout) as { name: string }[];
-    return stacks.some((s) => s.name === this.stack);
+  /**
+   * `pulumi stack init` writes the passphrase provider's salt into Pulumi.<stack>.yaml beside the
+   * project file, and has no --config-file: it runs here on a copy of Pulumi.yaml (only the project's
+   * name matters to it), so the salt lands in this stack's config file, not in the repository.
+   */
+  private async initStack(): Promise<void> {
+    copyFileSync(join(REPO_ROOT, "Pulumi.yaml"), join(this.workDir, "Pulumi.yaml"));
+    await this.run(["stack", "init", this.stack, "--cwd", this.workDir]);
   }
 
   /**
    * `pulumi <args>` from the repository root with `--stack` (and `--config-file` where it applies).
    * Throws PulumiCommandError on a non-zero exit unless `allowFailure`.
    */
-  run(
-    args: string[],
-    options: { allowFailure?: boolean; env?: Record<string, string>; signal?: AbortSignal } = {},
-  ): Promise<PulumiResult> {
-    const common = ["--non-interactive", "--color", "never"];
+  run(args: string[], options: RunOptions = {}): Promise<PulumiResult> {
     const [command] = args;
-    const stackArgs =
-      command === "login" || (command === "stack" && ["select", "ls"].includes(args[1])) ? [] : ["--stack", this.stack];
+    const stackArgs = command === "login" || (command === "stack" && args[1] === "init") ? [] : ["--stack", this.stack];
     const configArgs = CONFIG_COMMANDS.has(command) ? ["--config-file", this.configFile] : [];
-    const flags = [...stackArgs, ...configArgs, ...common];
+    const flags = [...stackArgs, ...configArgs, "--non-interactive", "--color", "never"];
     // Flags go before a `--` (after it everything is a value).
     const dashes = args.indexOf("--");
     const full = dashes < 0 ? [...args, ...flags] : [...args.slice(0, dashes), ...flags, ...args.slice(dashes)];
-    const shown = `pulumi ${args.join(" ")}`;
+    return this.spawn(full, `pulumi ${args.join(" ")}`, options);
+  }
+
+  /** `pulumi <args>` exactly as given (no flags added), in `cwd` (default the repository root). */
+  runExact(args: string[], options: RunOptions & { cwd?: string } = {}): Promise<PulumiResult> {
+    return this.spawn(args, `pulumi ${args.join(" ")}`, options);
+  }
+
+  private spawn(args: string[], shown: string, options: RunOptions & { cwd?: string }): Promise<PulumiResult> {
     return new Promise((resolvePromise, reject) => {
-      const child = spawn("pulumi", full, {
-        cwd: REPO_ROOT,
+      const child = spawn("pulumi", args, {
+        cwd: options.cwd ?? REPO_ROOT,
         env: { ...this.env, ...options.env },
         stdio: ["ignore", "pipe", "pipe"],
         signal: options.signal,
@@ -138,9 +152,9 @@ export class LocalPulumi {
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const timer = setTimeout(() => child.kill("SIGKILL"), this.timeoutMs);
       child.on("error", (error) => {
-        clearTimeout(timer);
-        // An abort kills the process: report it like any exit.
+        // An abort kills the process: reported like any exit, on "close".
         if ((error as NodeJS.ErrnoException).code === "ABORT_ERR") return;
+        clearTimeout(timer);
         reject(error);
       });
       child.on("close", (code) => {

@@ -102,7 +102,8 @@ async function seedManualSetup(): Promise<void> {
 beforeAll(async () => {
   env = await startFlexTwin();
   await seedManualSetup();
-  first = await openStack(env.twin, "takeover");
+  // Taking over the CLI-deployed functions: their service's name is this stack's service name.
+  first = await openStack(env.twin, "takeover", { functionsServiceName: OLD_SERVICE_NAME });
 });
 
 afterAll(async () => {
@@ -119,6 +120,7 @@ test("pulumi up converges on the hand-made set-up, adopting it in place", async 
   // Adopted, not replaced: the queue and workflow agents already route through keep their SIDs.
   expect(outputs.recoveryPingQueueSid).toBe(manual.queueSid);
   expect(outputs.recoveryPingWorkflowSid).toBe(manual.workflowSid);
+  expect(outputs.functionsServiceSid).toBe(manual.oldServiceSid);
   const seed = env.twin.flexSeed!;
   const ws = env.sdk.taskrouter.v1.workspaces(seed.workspaceSid);
   expect((await ws.taskQueues.list()).filter((q) => q.friendlyName === RECOVERY_PING_QUEUE_NAME)).toHaveLength(1);
@@ -144,14 +146,16 @@ test("pulumi up converges on the hand-made set-up, adopting it in place", async 
 });
 
 test("a second stack in the same workspace gets a clear error naming the conflict, or its own names", async () => {
-  second = await openStack(env.twin, "second");
+  second = await openStack(env.twin, "second", { functionsServiceName: OLD_SERVICE_NAME });
   const result = await second.run(["up", "--yes"], { allowFailure: true });
   console.log(`pulumi up of a second stack:\n${result.stdout}\n${result.stderr}`);
   const firstOutputs = await first.outputs();
   if (result.code !== 0) {
-    // The error names what is taken and by whom, not a bare Twilio 400.
-    expect(`${result.stdout}\n${result.stderr}`).toMatch(/Recovery Ping|flex-call-recovery/);
-    expect(`${result.stdout}\n${result.stderr}`).toMatch(/stack|already|another|adopt/i);
+    // The error names what is taken and by which stack, not a bare Twilio 400.
+    const output = `${result.stdout}\n${result.stderr}`;
+    expect(output).toMatch(new RegExp(`${OLD_SERVICE_NAME}|${RECOVERY_PING_QUEUE_NAME}`));
+    expect(output).toMatch(/flex-call-recovery\/takeover/);
+    expect(output).not.toMatch(/code 20001|HTTP 400/);
   } else {
     const outputs = await second.outputs();
     expect(outputs.recoveryPingQueueSid).not.toBe(firstOutputs.recoveryPingQueueSid);
