@@ -7,6 +7,7 @@ import { dirname } from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { taskQueueProvider } from "../src/taskQueue";
 import { serverlessDeploymentProvider } from "../src/serverlessDeployment";
+import { configureCredentials } from "../src/client";
 
 test("the TypeScript Pulumi's serializer loads is ours (5.x), not the vendored 3.8", () => {
   const shim = require.resolve("@pulumi/pulumi/typescript-shim");
@@ -36,9 +37,23 @@ test("that TypeScript parses a class static block, which the vendored one cannot
   expect(parse(require(vendored))).toBeGreaterThan(0);
 });
 
-test("providers serialize", async () => {
-  for (const provider of [taskQueueProvider, serverlessDeploymentProvider]) {
-    const serialized = await pulumi.runtime.serializeFunction(() => provider, { isFactoryFunction: true });
-    expect(serialized.text.length).toBeGreaterThan(0);
+test("providers serialize, and their text (the `__provider` in state) holds no credential", async () => {
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    TWILIO_AUTH_TOKEN: "auth-token-must-not-leak",
+    TWILIO_API_SECRET: "api-secret-must-not-leak",
+  });
+  try {
+    for (const provider of [taskQueueProvider, serverlessDeploymentProvider]) {
+      await configureCredentials({
+        config: { get: (k: string) => (k === "twilio:authToken" ? "config-token-must-not-leak" : undefined) },
+      } as never);
+      const serialized = await pulumi.runtime.serializeFunction(() => provider, { isFactoryFunction: true });
+      expect(serialized.text.length).toBeGreaterThan(0);
+      expect(serialized.text).not.toMatch(/must-not-leak/);
+    }
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
   }
 }, 60_000);
