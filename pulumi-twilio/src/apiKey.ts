@@ -2,7 +2,7 @@
 // create; it lives only in state as a Pulumi secret (`additionalSecretOutputs`). Nothing about a
 // key can be updated but its name, so there is nothing else to diff.
 import * as pulumi from "@pulumi/pulumi";
-import { callApi, configureCredentials, isNotFound, valueChanged } from "./client";
+import { callApi, configureCredentials, diffProperties, readOrGone } from "./client";
 
 const PROVIDER_VERSION = "1";
 
@@ -36,19 +36,15 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async read(id, props: ResolvedOutputs) {
-    try {
+    return readOrGone(async () => {
       const key = await callApi(`fetch API Key ${id}`, (client) => client.keys(id).fetch());
       // The secret cannot be read back: keep the one from create.
       return { id, props: { ...props, friendlyName: key.friendlyName } satisfies ResolvedOutputs };
-    } catch (err) {
-      if (isNotFound(err)) return {};
-      throw err;
-    }
+    });
   },
 
   async diff(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
-    const changes = valueChanged(olds.friendlyName, news.friendlyName) || olds.providerVersion !== news.providerVersion;
-    return { changes, replaces: [] };
+    return diffProperties(olds, news, { update: ["friendlyName"] });
   },
 
   async update(id, olds: ResolvedOutputs, news: ResolvedInputs) {

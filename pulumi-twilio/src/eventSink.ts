@@ -1,7 +1,7 @@
 // Event Streams sink (`/v1/Sinks` on events.twilio.com). Twilio updates only a sink's
 // description; its type and configuration (destination URL, method, batching) force a replace.
 import * as pulumi from "@pulumi/pulumi";
-import { callApi, configureCredentials, containsUnknown, isNotFound, valueChanged } from "./client";
+import { callApi, configureCredentials, containsUnknown, diffProperties, readOrGone } from "./client";
 
 const PROVIDER_VERSION = "1";
 
@@ -60,7 +60,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async read(id, props: ResolvedOutputs) {
-    try {
+    return readOrGone(async () => {
       const sink = await callApi(`fetch Event Sink ${id}`, (client) => client.events.v1.sinks(id).fetch());
       // Twilio echoes the configuration loosely typed (method case, booleans as strings): normalize.
       const config = sink.sinkConfiguration as Record<string, unknown>;
@@ -76,19 +76,11 @@ const provider: pulumi.dynamic.ResourceProvider = {
         status: sink.status,
       } satisfies ResolvedOutputs;
       return { id, props: outs };
-    } catch (err) {
-      if (isNotFound(err)) return {};
-      throw err;
-    }
+    });
   },
 
   async diff(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
-    const replaces = valueChanged(olds.sinkConfiguration, news.sinkConfiguration) ? ["sinkConfiguration"] : [];
-    const changes =
-      replaces.length > 0 ||
-      valueChanged(olds.description, news.description) ||
-      valueChanged(olds.providerVersion, news.providerVersion);
-    return { changes, replaces };
+    return diffProperties(olds, news, { replace: ["sinkConfiguration"], update: ["description"] });
   },
 
   async update(id, olds: ResolvedOutputs, news: ResolvedInputs) {

@@ -2,7 +2,7 @@
 // types through an update of the subscription itself, so types and the sink force a replace;
 // the description updates in place.
 import * as pulumi from "@pulumi/pulumi";
-import { callApi, configureCredentials, isNotFound, valueChanged } from "./client";
+import { callApi, configureCredentials, diffProperties, readOrGone } from "./client";
 
 const PROVIDER_VERSION = "1";
 
@@ -58,7 +58,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async read(id, props: ResolvedOutputs) {
-    try {
+    return readOrGone(async () => {
       const sub = await callApi(`fetch Event Subscription ${id}`, (client) =>
         client.events.v1.subscriptions(id).fetch(),
       );
@@ -69,22 +69,17 @@ const provider: pulumi.dynamic.ResourceProvider = {
       const types = events.map((e) => ({ type: e.type, schema_version: e.schemaVersion }));
       const outs = { ...props, description: sub.description, sinkSid: sub.sinkSid, types: sortedTypes(types) };
       return { id, props: outs satisfies ResolvedOutputs };
-    } catch (err) {
-      if (isNotFound(err)) return {};
-      throw err;
-    }
+    });
   },
 
   async diff(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
-    const replaces: string[] = [];
-    if (valueChanged(olds.sinkSid, news.sinkSid)) replaces.push("sinkSid");
+    // Types compare as a set (sorted); unknown during preview they stay as they are.
     const newTypes = Array.isArray(news.types) ? sortedTypes(news.types) : news.types;
-    if (valueChanged(sortedTypes(olds.types), newTypes)) replaces.push("types");
-    const changes =
-      replaces.length > 0 ||
-      valueChanged(olds.description, news.description) ||
-      valueChanged(olds.providerVersion, news.providerVersion);
-    return { changes, replaces };
+    return diffProperties(
+      { ...olds, types: sortedTypes(olds.types) },
+      { ...news, types: newTypes },
+      { replace: ["sinkSid", "types"], update: ["description"] },
+    );
   },
 
   async update(id, olds: ResolvedOutputs, news: ResolvedInputs) {

@@ -10,7 +10,15 @@
 // (`check` catches it from state; `create`/`update` from Twilio, e.g. another stack or lost state).
 import * as pulumi from "@pulumi/pulumi";
 import type { Twilio } from "twilio";
-import { apiError, callApi, configureCredentials, isNotFound, serverlessClient, valueChanged } from "./client";
+import {
+  apiError,
+  callApi,
+  configureCredentials,
+  diffProperties,
+  isNotFound,
+  serverlessClient,
+  valueChanged,
+} from "./client";
 
 const PROVIDER_VERSION = "2";
 
@@ -308,14 +316,12 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
-    const replaces = valueChanged(olds.pluginName, news.pluginName) ? ["pluginName"] : [];
-    const changes =
-      replaces.length > 0 ||
-      (["version", "mainFile", "bundleHash", "providerVersion"] as const).some((k) => valueChanged(olds[k], news[k])) ||
-      // State from before `supersedes` existed has none.
-      valueChanged(olds.supersedes ?? [], news.supersedes ?? []) ||
-      olds.releasedVersion !== olds.version;
-    return { changes, replaces };
+    return diffProperties(olds, news, {
+      replace: ["pluginName"],
+      update: ["version", "mainFile", "bundleHash"],
+      // State from before `supersedes` existed has none; a release without our version is drift.
+      also: valueChanged(olds.supersedes ?? [], news.supersedes ?? []) || olds.releasedVersion !== olds.version,
+    });
   },
 
   async update(_id, olds: ResolvedOutputs, news: ResolvedInputs) {

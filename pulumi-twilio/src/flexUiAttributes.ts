@@ -3,7 +3,7 @@
 // was there, delete puts that back (or removes the key); every other attribute is written back
 // as read (a read-modify-write, see `writeKey`).
 import * as pulumi from "@pulumi/pulumi";
-import { callApi, canonicalJson, configureCredentials, valueChanged } from "./client";
+import { callApi, canonicalJson, configureCredentials, diffProperties } from "./client";
 
 const PROVIDER_VERSION = "1";
 
@@ -72,13 +72,8 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
-    const replaces = valueChanged(olds.key, news.key) ? ["key"] : [];
-    const changes =
-      replaces.length > 0 ||
-      valueChanged(olds.value, news.value) ||
-      valueChanged(olds.providerVersion, news.providerVersion);
     // Replacing the key: restore the old key before writing the new one.
-    return { changes, replaces, deleteBeforeReplace: true };
+    return diffProperties(olds, news, { replace: ["key"], update: ["value"], deleteBeforeReplace: true });
   },
 
   async update(_id, olds: ResolvedOutputs, news: ResolvedInputs) {

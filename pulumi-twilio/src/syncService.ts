@@ -2,7 +2,7 @@
 // per-agent tokens and grant read access per document), or adopted by SID — an adopted service
 // (e.g. the account's Default Service) is read, never written, never deleted.
 import * as pulumi from "@pulumi/pulumi";
-import { callApi, configureCredentials, containsUnknown, isNotFound, valueChanged } from "./client";
+import { callApi, configureCredentials, containsUnknown, diffProperties, readOrGone } from "./client";
 
 const PROVIDER_VERSION = "2";
 
@@ -79,7 +79,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async read(id, props: ResolvedOutputs) {
-    try {
+    return readOrGone(async () => {
       const svc = await callApi(`fetch Sync Service ${id}`, (client) => client.sync.v1.services(id).fetch());
       // Refresh catches ACLs switched off on an adopted service since it was adopted.
       const problem = props.adopted ? adoptedAclProblem(id, svc.aclEnabled) : null;
@@ -88,20 +88,16 @@ const provider: pulumi.dynamic.ResourceProvider = {
         ? { ...props, actualAclEnabled: svc.aclEnabled }
         : { ...props, friendlyName: svc.friendlyName, aclEnabled: svc.aclEnabled, actualAclEnabled: svc.aclEnabled };
       return { id, props: outs satisfies ResolvedOutputs };
-    } catch (err) {
-      if (isNotFound(err)) return {};
-      throw err;
-    }
+    });
   },
 
   async diff(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
     // Switching between adopting and creating (or another adopted SID) is another service.
-    const replaces = valueChanged(olds.adoptSid, news.adoptSid) ? ["adoptSid"] : [];
-    const updates = news.adoptSid
-      ? []
-      : (["friendlyName", "aclEnabled"] as const).filter((k) => valueChanged(olds[k], news[k]));
-    const changes = replaces.length + updates.length > 0 || valueChanged(olds.providerVersion, news.providerVersion);
-    return { changes, replaces };
+    // An adopted service is never written: only its SID counts.
+    return diffProperties(olds, news, {
+      replace: ["adoptSid"],
+      update: news.adoptSid ? [] : ["friendlyName", "aclEnabled"],
+    });
   },
 
   async update(id, olds: ResolvedOutputs, news: ResolvedInputs) {

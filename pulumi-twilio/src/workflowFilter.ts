@@ -4,7 +4,7 @@
 // removes ours and puts the remembered one back where it was; every other filter, the default
 // filter and the workflow's settings are written back exactly as read.
 import * as pulumi from "@pulumi/pulumi";
-import { callApi, canonicalJson, configureCredentials, diffProperties, isNotFound, valueChanged } from "./client";
+import { callApi, canonicalJson, configureCredentials, diffProperties, isNotFound, readOrGone } from "./client";
 import type { WorkflowConfiguration, WorkflowFilter } from "./workflow";
 
 const PROVIDER_VERSION = "2";
@@ -108,7 +108,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async read(id, props: ResolvedOutputs) {
-    try {
+    return readOrGone(async () => {
       const config = await fetchConfiguration(props.workspaceSid, props.workflowSid);
       const index = config.task_routing.filters.findIndex(
         (f) => f.filter_friendly_name === props.filter.filter_friendly_name,
@@ -120,20 +120,16 @@ const provider: pulumi.dynamic.ResourceProvider = {
         id,
         props: { ...props, filter, position: index >= 0 ? index : null, previous } satisfies ResolvedOutputs,
       };
-    } catch (err) {
-      if (isNotFound(err)) return {};
-      throw err;
-    }
+    });
   },
 
   async diff(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
-    const replaces = (["workspaceSid", "workflowSid"] as const).filter((k) => valueChanged(olds[k], news[k]));
-    const changes =
-      replaces.length > 0 ||
-      valueChanged(olds.filter, news.filter) ||
-      valueChanged(olds.providerVersion, news.providerVersion) ||
-      olds.position !== 0;
-    return { changes, replaces };
+    // Drift seen by the last read: our filter moved or gone.
+    return diffProperties(olds, news, {
+      replace: ["workspaceSid", "workflowSid"],
+      update: ["filter"],
+      also: olds.position !== 0,
+    });
   },
 
   async update(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
