@@ -138,9 +138,11 @@ function build(dir, log) {
 function link(dir) {
   fs.mkdirSync(BIN_DIR, { recursive: true });
   for (const b of BINARIES) {
-    const target = path.join(BIN_DIR, b);
-    fs.rmSync(target, { force: true });
-    fs.symlinkSync(path.join(dir, b), target);
+    // Replaced by a rename, so a process starting `bin/pulumi` meanwhile never finds it missing.
+    const staged = path.join(BIN_DIR, `.${b}.${process.pid}`);
+    fs.rmSync(staged, { force: true });
+    fs.symlinkSync(path.join(dir, b), staged);
+    fs.renameSync(staged, path.join(BIN_DIR, b));
   }
 }
 

@@ -57,7 +57,7 @@ export interface RunOptions {
   allowFailure?: boolean;
   /** Extra environment for this command. */
   env?: Record<string, string>;
-  /** Aborting kills the process (SIGTERM), as an interrupted CI job would. */
+  /** Aborting kills the command and every process it started (SIGKILL to its process group). */
   signal?: AbortSignal;
 }
 
@@ -144,16 +144,24 @@ export class LocalPulumi {
         cwd: options.cwd ?? REPO_ROOT,
         env: { ...this.env, ...options.env },
         stdio: ["ignore", "pipe", "pipe"],
-        signal: options.signal,
+        // Its own process group, so a kill reaches the language host, the program and the providers too.
+        detached: Boolean(options.signal),
       });
+      const killGroup = () => {
+        try {
+          if (child.pid) process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      };
+      if (options.signal?.aborted) killGroup();
+      options.signal?.addEventListener("abort", killGroup, { once: true });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const timer = setTimeout(() => child.kill("SIGKILL"), this.timeoutMs);
       child.on("error", (error) => {
-        // An abort kills the process: reported like any exit, on "close".
-        if ((error as NodeJS.ErrnoException).code === "ABORT_ERR") return;
         clearTimeout(timer);
         reject(error);
       });
@@ -230,7 +238,8 @@ export interface StackDeployment {
 /** The "Resources:" lines the CLI prints at the end of preview/up/refresh/destroy ("+ 14 created", "14 unchanged"). */
 export function summaryLines(stdout: string): string[] {
   const lines = stdout.split("\n");
-  const start = lines.findIndex((l) => /^Resources:\s*$/.test(l));
+  // `up` prints its preview's summary first: the last one is the result.
+  const start = lines.map((l) => /^Resources:\s*$/.test(l)).lastIndexOf(true);
   if (start < 0) return [];
   const out: string[] = [];
   for (const line of lines.slice(start + 1)) {
@@ -246,8 +255,11 @@ export function resourceSummary(stdout: string): Record<string, number> {
   if (!lines.length) throw new Error(`no "Resources:" summary in:\n${stdout}`);
   const summary: Record<string, number> = {};
   for (const line of lines) {
-    const match = /^(?:[+~-]+\s*)?(\d+) (.+)$/.exec(line);
-    if (match) summary[match[2]] = Number(match[1]);
+    // "+ 12 created", "~ 3 to update", "+-2 to replace", "5 changes. 13 unchanged"
+    for (const part of line.split(". ")) {
+      const match = /^(?:[+~-]+\s*)?(\d+) (.+)$/.exec(part.trim());
+      if (match && match[2] !== "changes") summary[match[2]] = Number(match[1]);
+    }
   }
   return summary;
 }

@@ -5,6 +5,7 @@
 // steps in the order the issue lists them; each test depends on the ones before.
 import { readFileSync } from "fs";
 import { join } from "path";
+import { TwilioError, toErrorBody } from "@flex-call-recovery/twin";
 import { DIRECT_TO_AGENT_FILTER_NAME, PLUGIN_SETTINGS_KEY } from "@flex-call-recovery/vocabulary";
 import type { LocalPulumi } from "../../src/engine/localPulumi";
 import { REPO_ROOT } from "../../src/engine/localPulumi";
@@ -73,7 +74,7 @@ beforeAll(async () => {
     .sid;
   for (const wf of await ws.workflows.list()) originalWorkflows.set(wf.sid, wf.configuration);
   originalUiAttributes = (await env.sdk.flexApi.v1.configuration().fetch()).uiAttributes;
-  pulumi = await openStack(env.twin, "engine");
+  pulumi = await openStack(env.twin, "engine", {}, { credentialsInConfig: true });
 });
 
 afterAll(async () => {
@@ -89,7 +90,7 @@ test("1. preview on an empty stack lists every resource and makes no Twilio writ
   console.log(`preview: ${previewUrns.length} to create\n${previewUrns.map((u) => `  ${u}`).join("\n")}`);
   expect(plan.steps.every((s) => s.op === "create")).toBe(true);
   // The stack, its components and at least the eleven Twilio resources.
-  expect(previewUrns.filter((u) => u.includes("pulumi-nodejs:dynamic:Resource")).length).toBeGreaterThanOrEqual(11);
+  expect(previewUrns.filter((u) => u.includes("$pulumi-nodejs:dynamic")).length).toBeGreaterThanOrEqual(11);
   expect(writesSince(env.twin, since)).toEqual([]);
 });
 
@@ -140,10 +141,12 @@ test("4. a config change updates in place with the fewest writes; preview --diff
   console.log(`pulumi preview --diff:\n${diff.stdout}`);
   expect(writesSince(env.twin, since)).toEqual([]);
   expect(resourceSummary(diff.stdout)).toMatchObject({ "to update": expect.any(Number) });
+  // In place: nothing replaced, created or deleted.
   expect(Object.keys(resourceSummary(diff.stdout)).sort()).toEqual(["to update", "unchanged"]);
-  // The detailed diff names what changed (not just "inputs"): the announcement, the timeouts.
-  expect(diff.stdout).toMatch(/One moment, your agent is coming back\./);
-  expect(diff.stdout).toMatch(/~\s+\w*[Tt]imeout\w*/);
+  // The detailed diff names the changed properties (not just "inputs"): the functions' variables
+  // (secret as a whole: they hold the API key secret) and the ping workflow's reservation timeout.
+  expect(diff.stdout).toMatch(/~ variables\s*:/);
+  expect(diff.stdout).toMatch(/~ taskReservationTimeout\s*: 10 => 15/);
 
   const upSince = mark(env.twin);
   const up = await pulumi.up();
@@ -178,23 +181,20 @@ test("5. voiceWorkflowSids unset → a list → unset: Direct to agent first, on
 });
 
 test("7. stack export holds no credential in plain text", async () => {
-  const { text } = await pulumi.exportStack();
-  const secrets = {
-    authToken: env.twin.authToken,
-    apiKeySecrets: env.twin.store.keys.listKey().map((k) => k.secret),
-  };
-  expect(secrets.apiKeySecrets.length).toBeGreaterThan(0);
-  expect(text).not.toContain(secrets.authToken);
-  for (const secret of secrets.apiKeySecrets) expect(text).not.toContain(secret);
-  // Serialized providers are secrets too (they could capture anything).
-  const { deployment } = await pulumi.exportStack();
-  for (const resource of deployment.resources ?? []) {
-    const provider = resource.inputs?.__provider;
-    if (provider !== undefined) expect(provider).toMatchObject({ ciphertext: expect.any(String) });
-  }
+  const { text, deployment } = await pulumi.exportStack();
+  // The auth token reached the providers through the stack's secret config (twilio:authToken).
+  const credentials = [env.twin.authToken, ...env.twin.store.keys.listKey().map((k) => k.secret)];
+  expect(credentials.length).toBeGreaterThan(1);
+  for (const credential of credentials) expect(text).not.toContain(credential);
+  // Where they would be: the serialized providers and the providers' own config.
+  const providers = (deployment.resources ?? []).filter((r) => r.inputs?.__provider !== undefined);
+  expect(providers.length).toBeGreaterThanOrEqual(11);
+  const providerConfig = (deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi:providers:"));
+  expect(providerConfig.length).toBeGreaterThan(0);
   console.log(
-    `stack export: ${text.length} characters; auth token and ${secrets.apiKeySecrets.length} API key secret(s) absent; ` +
-      `every __provider encrypted`,
+    `stack export: ${text.length} characters, ${providers.length} serialized providers, ` +
+      `${providerConfig.length} provider resource(s): none of the ${credentials.length} credentials ` +
+      `(auth token, API key secrets) in plain text`,
   );
 });
 
@@ -220,7 +220,7 @@ test("6. destroy removes what the stack created, restores patched workflows and 
 test("8a. an up that fails at the Serverless build, then an up that converges", async () => {
   const removeFault = env.twin.hooks.use(async (request, next) => {
     if (request.method === "POST" && /\/Services\/ZS\w+\/Builds$/.test(request.path)) {
-      return { status: 500, body: { code: 20500, message: "Internal Server Error (injected)", status: 500 } };
+      return { status: 500, body: toErrorBody(new TwilioError(500, 20500, "Internal Server Error (injected)")) };
     }
     return next();
   });
@@ -242,7 +242,7 @@ test("8b. an up killed half-way (after the Serverless service exists), then an u
   });
   const killed = await pulumi.run(["up", "--yes"], { allowFailure: true, signal: abort.signal });
   stopOnService();
-  console.log(`pulumi up killed after the service was created: exit ${killed.code}`);
+  console.log(`pulumi up killed (SIGKILL to its processes) after the service was created: exit ${killed.code}`);
   expect(abort.signal.aborted).toBe(true);
   const result = await pulumi.run(["up", "--yes"], { allowFailure: true });
   console.log(`pulumi up after the kill:\n${result.stdout}\n${result.stderr}`);

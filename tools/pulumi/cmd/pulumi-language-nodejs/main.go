@@ -198,7 +198,12 @@ func resolveModule(ctx context.Context, nodeBin, dir, module string) (string, er
 	cmd.Dir = dir
 	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("cannot find %s from %s (run npm ci): %w", module, dir, err)
+		detail := err.Error()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && len(exit.Stderr) > 0 {
+			detail = strings.TrimSpace(string(exit.Stderr))
+		}
+		return "", fmt.Errorf("cannot find %s from %s (run npm ci): %s", module, dir, detail)
 	}
 	return strings.TrimSpace(string(out)), nil
 }
