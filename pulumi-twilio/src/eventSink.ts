@@ -80,7 +80,14 @@ const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
-    return diffProperties(olds, news, { replace: ["sinkConfiguration"], update: ["description"] });
+    // Unknown during a preview (the functions' domain while they are being redeployed): a possible
+    // change, not a replace. The domain rarely changes; `up` diffs again with the known value and
+    // replaces only if the destination really moved.
+    const known = !containsUnknown(news.sinkConfiguration);
+    return diffProperties(olds, news, {
+      replace: known ? ["sinkConfiguration"] : [],
+      update: known ? ["description"] : ["description", "sinkConfiguration"],
+    });
   },
 
   async update(id, olds: ResolvedOutputs, news: ResolvedInputs) {

@@ -106,6 +106,9 @@ describe("replace only what Twilio cannot update", () => {
     });
     const moved = { ...olds, sinkConfiguration: { ...sinkConfiguration, destination: "https://b.twil.io/x" } };
     expect(await eventSinkProvider.diff!("DG1", olds, moved)).toMatchObject({ replaces: ["sinkConfiguration"] });
+    // Unknown in a preview (the functions being redeployed): a possible update, not a replace.
+    const pending = { ...olds, sinkConfiguration: UNKNOWN };
+    expect(await eventSinkProvider.diff!("DG1", olds, pending)).toMatchObject({ changes: true, replaces: [] });
     const unknown = await eventSinkProvider.check!(olds, {
       ...olds,
       sinkConfiguration: { ...sinkConfiguration, destination: UNKNOWN },
