@@ -90,6 +90,7 @@ const flexBodies: Record<string, Record<string, unknown>> = {
   [FunctionRoute.endConference]: { conferenceSid: sid("CF") },
   [FunctionRoute.moveParticipants]: { fromConferenceSid: sid("CF"), toConferenceSid: sid("CF", 2) },
   [FunctionRoute.syncToken]: {},
+  [FunctionRoute.recoveries]: {},
 };
 const flexRoutes = Object.keys(flexBodies);
 
@@ -125,7 +126,13 @@ describe.each(flexRoutes)("Flex-facing %s", (route) => {
     for (const secret of secrets) expect(result.text).not.toContain(secret);
   });
 
-  if (route !== FunctionRoute.syncToken) {
+  if (route === FunctionRoute.recoveries) {
+    it("answers 403 to a valid agent's token (supervisors only)", async () => {
+      expectRefused(await attempt(route, json({ Token: token })), [403]);
+    });
+  }
+
+  if (route !== FunctionRoute.syncToken && route !== FunctionRoute.recoveries) {
     it("answers 400 to malformed SIDs and to over-long values", async () => {
       const malformed = Object.fromEntries(
         Object.keys(body()).map((k) => [k, k === "workerName" ? "x".repeat(300) : "CF123"]),

@@ -99,5 +99,15 @@ export function buildTargets(minify: boolean): { label: string; options: BuildOp
         outfile: path.join(BUILD_DIR, CHUNK_FILES.dialog),
       },
     },
+    {
+      label: "supervisor chunk",
+      options: {
+        ...common,
+        minify,
+        format: "esm",
+        entryPoints: [path.join(PLUGIN_DIR, "src/supervisor/RecoveriesView.tsx")],
+        outfile: path.join(BUILD_DIR, CHUNK_FILES.supervisor),
+      },
+    },
   ];
 }

@@ -18,6 +18,8 @@ import * as TransferTask from "./flex-hooks/actions/TransferTask";
 import * as CompleteTask from "./flex-hooks/actions/CompleteTask";
 import * as PluginsLoaded from "./flex-hooks/events/pluginsLoaded";
 import { stringHook } from "./flex-hooks/strings";
+import { startSupervisorView } from "./supervisor/start";
+import type { RecoveriesViewChunk } from "./supervisor/types";
 import { registerNotifications } from "./flex-hooks/notifications";
 
 /** What the running plugin exposes (for the adapter test and debugging in the console). */
@@ -32,6 +34,12 @@ export class FlexCallRecoveryPlugin {
 
   async init(flex: typeof Flex, manager: FlexManagerLike): Promise<void> {
     this.running = startRecovery(flex, manager);
+    // Supervisors only: the view's chunk is not even fetched for anyone else.
+    const settings = getSettings(manager.serviceConfiguration);
+    if (isConfigured(settings)) {
+      const load = () => loadChunk<RecoveriesViewChunk>("supervisor");
+      void startSupervisorView(flex, manager, `https://${settings.serverlessDomain}`, load);
+    }
   }
 }
 

@@ -6,6 +6,8 @@ export const FunctionRoute = {
   conferenceStatusHandler: "/conference-status-handler",
   taskEventHandler: "/task-event-handler",
   announce: "/announce",
+  /** Supervisors only: today's recovery summary (the supervisor view in Flex). */
+  recoveries: "/flex/recoveries",
   registerWorker: "/flex/register-worker",
   unregisterWorker: "/flex/unregister-worker",
   endConference: "/flex/end-conference",

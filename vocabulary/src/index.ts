@@ -8,3 +8,4 @@ export * from "./pluginSettings";
 export * from "./twin";
 export * from "./flexApi";
 export * from "./workflowConfiguration";
+export * from "./outcomes";

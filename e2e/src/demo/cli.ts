@@ -9,6 +9,7 @@ import { join, relative } from "path";
 import { REPO_ROOT } from "../harness/builds";
 import { startStack } from "../harness/stack";
 import { renderHtmlReport } from "../report/html";
+import { recoveriesCommand, recoveriesText, renderRecoveriesHtml, stackRecoveries } from "../report/recoveries";
 import { formatTimelineLine, type ScenarioRecord } from "../report/timeline";
 import { SCENARIOS } from "../scenarios";
 import { runScenario } from "../scenarios/runner";
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     log: (line) => say(`• ${line}`),
   });
   const records: ScenarioRecord[] = [];
+  let outcomes: Awaited<ReturnType<typeof stackRecoveries>> | null = null;
   try {
     say(`• functions served at ${stack.functionsUrl} as https://${stack.domain}; twin at ${stack.twin.baseUrl}`);
     const chosen = SCENARIOS.filter((s) => options.scenario === null || s.name === options.scenario);
@@ -57,6 +59,10 @@ async function main(): Promise<void> {
         `${record.passed ? "✔ passed" : "✘ FAILED"} ${scenario.name} in ${(record.durationMs / 1000).toFixed(2)} s${record.failure ? `: ${record.failure}` : ""}`,
       );
     }
+    // What `npm run recoveries` says about this run, read from the stack before it stops.
+    outcomes = await stackRecoveries(stack, started);
+    say(`\n$ ${recoveriesCommand(stack, (Date.now() - started) / 1000 + 60)}`);
+    say(recoveriesText(outcomes));
   } finally {
     await stack.stop();
   }
@@ -80,6 +86,7 @@ async function main(): Promise<void> {
         },
       },
       records,
+      outcomes ? renderRecoveriesHtml(outcomes.summary) : "",
     ),
   );
   say(`\nsummary (${((Date.now() - started) / 1000).toFixed(1)} s in all)`);

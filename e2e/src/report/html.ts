@@ -9,7 +9,8 @@ export interface ReportHeader {
   details: Record<string, string | number | boolean>;
 }
 
-export function renderHtmlReport(header: ReportHeader, scenarios: ScenarioRecord[]): string {
+/** `recoveries`: the run's recovery outcomes as a section (renderRecoveriesHtml), placed after the summary. */
+export function renderHtmlReport(header: ReportHeader, scenarios: ScenarioRecord[], recoveries = ""): string {
   const passed = scenarios.filter((s) => s.passed).length;
   const rows = scenarios
     .map(
@@ -45,6 +46,7 @@ dt{font-weight:600}.diagram{overflow-x:auto;border:1px solid #d0d7de;padding:8px
 <table><tr><th>scenario</th><th>what it shows</th><th>result</th><th>time</th></tr>
 ${rows}
 </table>
+${recoveries}
 ${sections}
 </body></html>
 `;

@@ -7,12 +7,15 @@ import { createTwilioClient, type TwilioClient } from "../twilio/client";
 import { perform, type ActionOutcome, type PerformContext } from "../twilio/perform";
 import { decide, factActions } from "./core";
 import type { RecoveryConfig, RecoveryEvent } from "./types";
+import { recordOutcome, syncOutcomeLog, type OutcomeLog } from "../outcomes/outcomes";
 
 export interface Services {
   client: TwilioClient;
   store: StateStore;
   config: RecoveryConfig;
   performContext: PerformContext;
+  /** Where each recovery's outcome is recorded once it ends. */
+  outcomes: OutcomeLog;
   /** Clock, so tests can pin it. */
   now: () => string;
 }
@@ -32,6 +35,7 @@ export function servicesFor(context: FunctionContext, correlationId: string): Se
       announceUrl: functionUrl(context, FunctionRoute.announce),
       log: (message) => console.log(`[${correlationId}] ${message}`),
     },
+    outcomes: syncOutcomeLog(client, requiredSetting(context, FunctionEnv.syncServiceSid)),
     now: () => new Date().toISOString(),
   };
 }
@@ -59,7 +63,7 @@ export async function handleEvent(
     perform(factActions(event), performContext),
     transact(store, conferenceSid, decideNow(event), firstRead),
   ]);
-  let outcomes = [...early, ...(await perform(committed.decision.actions, performContext))];
+  let outcomes = [...early, ...(await performAndRecord(services, committed))];
   const pingFailure = outcomes.find((outcome) => !outcome.ok && outcome.action.kind === "createPing");
   if (pingFailure?.action.kind === "createPing" && event.kind === "participantLeave") {
     // Conference callbacks are not reliably redelivered: rather than roll back and hope, requeue.
@@ -110,7 +114,7 @@ async function requeueWithoutPing(
     }
     throw error;
   }
-  const fallback = await perform(requeued.decision.actions, performContext);
+  const fallback = await performAndRecord(services, requeued);
   performContext.log(`createPing failed: ${requeued.decision.note}`);
   const redirectFailed = fallback.some((outcome) => !outcome.ok && outcome.action.kind === "redirectCall");
   if (redirectFailed && claim.previous && requeued.revision !== null) {
@@ -119,6 +123,16 @@ async function requeueWithoutPing(
   // Requeued: the step happened after all, so the ping's failure no longer fails the answer.
   const handled = requeued.revision !== null && !redirectFailed;
   return [...(handled ? outcomes.filter((outcome) => outcome.action !== createPing) : outcomes), ...fallback];
+}
+
+/** Performs a committed step's actions and, beside them, records the outcome if it ended a recovery. */
+async function performAndRecord(services: Services, committed: Committed): Promise<ActionOutcome[]> {
+  const { performContext } = services;
+  const [performed] = await Promise.all([
+    perform(committed.decision.actions, performContext),
+    recordOutcome(services.outcomes, committed, new Date(services.now()), performContext.log),
+  ]);
+  return performed;
 }
 
 async function rollBack(services: Services, state: ConferenceState, revision: string, why: string): Promise<void> {

@@ -71,8 +71,10 @@ export class FakeTwilio {
   /** Call SID → status (`in-progress`, `completed`) and the last TwiML it was redirected to. */
   readonly calls = new Map<string, { status: string; twiml?: string }>();
   readonly conferences = new Map<string, FakeConference>();
-  /** Flex token → what iam answers for it. */
-  readonly flexTokens = new Map<string, { worker_sid: string; identity: string }>();
+  /** Flex token → what iam answers for it (roles: `["agent"]` unless given). */
+  readonly flexTokens = new Map<string, { worker_sid: string; identity: string; roles?: string[] }>();
+  /** Sync Lists by unique name: their items' data and creation time, in order. */
+  readonly lists = new Map<string, { sid: string; ttl: number | null; items: { data: unknown; created: Date }[] }>();
   /** Reservation SID → the worker it was offered to. */
   readonly reservationWorkers = new Map<string, string>();
   /** Worker SID → activity SID set through the API. */
@@ -234,8 +236,34 @@ export class FakeTwilio {
     if (r.host === "iam.twilio.com" && /\/Tokens\/validate$/.test(r.path)) {
       const token = this.flexTokens.get(p.token ?? "");
       return token
-        ? [200, { valid: true, ...token, roles: ["agent"] }]
+        ? [200, { valid: true, roles: ["agent"], ...token }]
         : [200, { valid: false, message: "Invalid token" }];
+    }
+    // --- Sync Lists (by unique name) and their items
+    if (r.host === "sync.twilio.com" && r.method === "POST" && /^\/v1\/Services\/\w+\/Lists$/.test(r.path)) {
+      if (this.lists.has(p.UniqueName)) return this.error(409, 54301, "Unique name already exists");
+      const list = { sid: this.sid("ES"), ttl: p.Ttl === undefined ? null : Number(p.Ttl), items: [] };
+      this.lists.set(p.UniqueName, list);
+      return [201, { sid: list.sid, unique_name: p.UniqueName, revision: "0" }];
+    }
+    if (r.host === "sync.twilio.com" && (m = /^\/v1\/Services\/\w+\/Lists\/([^/]+)\/Items$/.exec(r.path))) {
+      const list = this.lists.get(decodeURIComponent(m[1]));
+      if (!list) return this.error(404, 20404, "list not found");
+      if (r.method === "POST") {
+        const item = { data: JSON.parse(p.Data) as unknown, created: new Date() };
+        list.items.push(item);
+        return [201, { index: list.items.length - 1, data: item.data, date_created: item.created.toISOString() }];
+      }
+      // Twilio's description of this list: PageSize at most 100 (twilio_sync_v1.json).
+      if (Number(p.PageSize ?? 50) > 100)
+        return this.error(400, 20001, "Invalid query parameter PageSize: must be <= 100");
+      const items = list.items.map((item, index) => ({
+        index,
+        data: item.data,
+        date_created: item.created.toISOString(),
+      }));
+      const meta = { page: 0, page_size: items.length, key: "items", next_page_url: null, previous_page_url: null };
+      return [200, { items, meta }];
     }
     // --- Sync documents
     if (r.host === "sync.twilio.com" && (m = /^\/v1\/Services\/\w+\/Documents$/.exec(r.path))) {

@@ -7,6 +7,7 @@ import { PLUGIN_NAME } from "@flex-call-recovery/vocabulary";
 export const CHUNK_FILES = {
   sync: `${PLUGIN_NAME}.sync.js`,
   dialog: `${PLUGIN_NAME}.dialog.js`,
+  supervisor: `${PLUGIN_NAME}.supervisor.js`,
 } as const;
 export type ChunkName = keyof typeof CHUNK_FILES;
 

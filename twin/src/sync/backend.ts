@@ -5,6 +5,7 @@ import { NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
 import { stripUndefined } from "../util";
+import { SyncLists } from "./lists";
 import {
   DataTooLargeError,
   InvalidTtlError,
@@ -79,7 +80,16 @@ export class SyncBackend {
   /** Tests and benchmarks may turn the per-object write limit off (P3 compares both). */
   enforceWriteRateLimit = true;
 
-  constructor(private readonly ctx: BackendContext) {}
+  /** Sync Lists and their items (./lists.ts). */
+  readonly lists: SyncLists;
+
+  constructor(private readonly ctx: BackendContext) {
+    this.lists = new SyncLists(
+      ctx,
+      (sid) => this.svc(sid).service.sid,
+      (sid) => this.recordWrite(sid),
+    );
+  }
 
   private now(): Date {
     return this.ctx.clock.now();
@@ -349,6 +359,7 @@ export class SyncBackend {
 
   /** Stops every TTL timer of the account (twin stop or reset). */
   dispose(): void {
+    this.lists.dispose();
     for (const handle of this.expiries.values()) this.ctx.clock.clearTimer(handle);
     this.expiries.clear();
   }

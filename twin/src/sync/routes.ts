@@ -1,8 +1,10 @@
 // Sync's URL table (paths as in twilio_sync_v1.json).
 import { routeTable } from "../http/router";
+import * as l from "./listResponses";
 import * as r from "./responses";
 
 const DOCS = "/v1/Services/{ServiceSid}/Documents";
+const LISTS = "/v1/Services/{ServiceSid}/Lists";
 
 export const syncRoutes = routeTable("sync.twilio.com", [
   // Services ({Sid} may be the unique name, e.g. "default").
@@ -11,7 +13,7 @@ export const syncRoutes = routeTable("sync.twilio.com", [
   ["GET", "/v1/Services/{Sid}", r.fetchService],
   ["POST", "/v1/Services/{Sid}", r.updateService],
   ["DELETE", "/v1/Services/{Sid}", r.deleteService],
-  // Documents ({Sid} may be the unique name). Lists, maps and streams are not served.
+  // Documents ({Sid} may be the unique name). Maps and streams are not served.
   ["GET", DOCS, r.listDocument],
   ["POST", DOCS, r.createDocument],
   ["GET", `${DOCS}/{Sid}`, r.fetchDocument],
@@ -22,4 +24,13 @@ export const syncRoutes = routeTable("sync.twilio.com", [
   ["GET", `${DOCS}/{DocumentSid}/Permissions/{Identity}`, r.fetchDocumentPermission],
   ["POST", `${DOCS}/{DocumentSid}/Permissions/{Identity}`, r.updateDocumentPermission],
   ["DELETE", `${DOCS}/{DocumentSid}/Permissions/{Identity}`, r.deleteDocumentPermission],
+  // Lists ({Sid}/{ListSid} may be the unique name) and their items; list permissions are not served.
+  ["GET", LISTS, l.listSyncList],
+  ["POST", LISTS, l.createSyncList],
+  ["GET", `${LISTS}/{Sid}`, l.fetchSyncList],
+  ["POST", `${LISTS}/{Sid}`, l.updateSyncList],
+  ["DELETE", `${LISTS}/{Sid}`, l.deleteSyncList],
+  ["GET", `${LISTS}/{ListSid}/Items`, l.listSyncListItem],
+  ["POST", `${LISTS}/{ListSid}/Items`, l.createSyncListItem],
+  ["GET", `${LISTS}/{ListSid}/Items/{Index}`, l.fetchSyncListItem],
 ]);
