@@ -84,6 +84,10 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** For a suite's beforeAll: a `pulumi up` takes seconds, minutes on a busy shared machine (and the first
+ * start may build the engine: jest's global set-up normally has). */
+export const STACK_START_TIMEOUT_MS = 10 * 60_000;
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? (() => undefined);
   const clock = options.manualClock === false ? null : new ManualClock(Date.now());
