@@ -4,7 +4,7 @@
 // carries a secret; only Flex origins are answered with CORS headers.
 import { FunctionEnv, FunctionRoute, TaskRouterEventType } from "@flex-call-recovery/vocabulary";
 import { getExpectedBodyHash, getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
-import { startStack, type Stack } from "../src/harness/stack";
+import { STACK_START_TIMEOUT_MS, startStack, type Stack } from "../src/harness/stack";
 
 jest.setTimeout(60_000);
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
     (s): s is string => typeof s === "string" && s.length >= 8,
   );
   expect(secrets).toHaveLength(2);
-});
+}, STACK_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await stack?.stop();

@@ -3,7 +3,7 @@
 // recovery with its outcome; an ordinary call writes nothing to them (not a single Sync List
 // request); the demo report shows the same summary.
 import type { RecoveryOutcomeKind } from "@flex-call-recovery/vocabulary";
-import { startStack, type Stack } from "../src/harness/stack";
+import { STACK_START_TIMEOUT_MS, startStack, type Stack } from "../src/harness/stack";
 import { renderHtmlReport } from "../src/report/html";
 import { recoveriesText, renderRecoveriesHtml, stackRecoveries } from "../src/report/recoveries";
 import { SCENARIOS } from "../src/scenarios";
@@ -16,7 +16,7 @@ const started = Date.now();
 
 beforeAll(async () => {
   stack = await startStack({ validate: true });
-});
+}, STACK_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await stack?.stop();

@@ -2,7 +2,7 @@
 // clock), the stack deployed by the infra's offline deploy, the functions under twilio-run, agents
 // driven by the plugin's controller. The same scenarios `npm run demo` plays.
 import { formatTimelineLine } from "../src/report/timeline";
-import { startStack, type Stack } from "../src/harness/stack";
+import { STACK_START_TIMEOUT_MS, startStack, type Stack } from "../src/harness/stack";
 import { SCENARIOS } from "../src/scenarios";
 import { runScenario } from "../src/scenarios/runner";
 
@@ -12,7 +12,7 @@ let stack: Stack;
 
 beforeAll(async () => {
   stack = await startStack({ validate: true });
-});
+}, STACK_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await stack?.stop();

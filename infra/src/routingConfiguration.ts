@@ -8,7 +8,7 @@ import {
   PING_FILTER_NAME,
   PING_KNOWN_WORKER,
 } from "@flex-call-recovery/vocabulary";
-import type { WorkflowConfiguration, WorkflowFilter } from "./pulumi-twilio/workflow";
+import type { WorkflowConfiguration, WorkflowFilter } from "pulumi-twilio";
 
 /**
  * The Recovery Ping workflow: a ping task goes only to the agent who dropped (Known Worker), in

@@ -12,8 +12,15 @@ import {
   TASK_PRIORITY_MAX,
   TASK_PRIORITY_MIN,
 } from "@flex-call-recovery/vocabulary";
+import { type AdoptedOnDelete, baseUrlProblem, TWILIO_API_BASE_URL_ENV } from "pulumi-twilio";
 
 export const CONFIG_NAMESPACE = "flex-call-recovery";
+
+/**
+ * The plugin of the console-configured predecessor of this project, which handles the same
+ * disconnects: it must not stay released next to ours.
+ */
+export const DEFAULT_SUPERSEDED_PLUGINS = ["plugin-recover-non-graceful-call-disconnects"];
 
 /** Raw config values by full key (`flex-call-recovery:x`, `twilio:accountSid`); strings as Pulumi stores them. */
 export interface ConfigSource {
@@ -21,13 +28,13 @@ export interface ConfigSource {
 }
 
 export interface Settings {
-  /** Adopt this workspace; null: find "Flex Task Assignment" by name. */
+  /** Adopt this workspace; null: the Flex configuration's `taskrouter_workspace_sid`. */
   workspaceSid: string | null;
   /** Adopt this Sync service; null: create one with ACLs on. */
   syncServiceSid: string | null;
   /**
-   * Existing voice workflows that get the "Direct to agent" filter first; null (unset): every
-   * workflow of the workspace except Recovery Ping, looked up by the provider at deploy time.
+   * Existing voice workflows that get the "Direct to agent" filter first; null (unset): the Flex
+   * configuration's `taskrouter_target_workflow_sid`, looked up by the provider at deploy time.
    */
   voiceWorkflowSids: string[] | null;
   pingReservationTimeoutSeconds: number;
@@ -38,6 +45,14 @@ export interface Settings {
   announceLanguage: string;
   /** A recording played instead of the spoken text; null: speak `announceText`. */
   announceRecordingUrl: string | null;
+  /** Music the customer hears while held (functions' HOLD_MUSIC_URL); null: the functions' default. */
+  holdMusicUrl: string | null;
+  /** Take over a same-named queue, workflow or Serverless service (a manual set-up) instead of failing. */
+  adoptExisting: boolean;
+  /** What destroy does with what was adopted. */
+  adoptedOnDelete: AdoptedOnDelete;
+  /** Flex plugins (unique names) taken out of the release that makes ours active. */
+  supersededPlugins: string[];
   allowedFlexOrigins: string[];
   functionsServiceName: string;
   /** Domain suffix of the functions' environment (defaults to the stack name). */
@@ -132,7 +147,7 @@ export function loadSettings(source: ConfigSource, env: NodeJS.ProcessEnv, stack
       problems.push(
         `${key("voiceWorkflowSids")} is an empty list: the "Direct to agent" filter would be installed in no workflow ` +
           "and reconnected customers would not reach their agent. List the voice workflows (WW...), or remove the " +
-          "key to patch every workflow of the workspace except Recovery Ping",
+          "key to patch the Flex configuration's target workflow",
       );
     }
     return sids;
@@ -146,12 +161,26 @@ export function loadSettings(source: ConfigSource, env: NodeJS.ProcessEnv, stack
         : "twilio:accountSid is not set (pulumi config set twilio:accountSid AC..., or TWILIO_ACCOUNT_SID)",
     );
   }
-  // Only presence is checked: the token itself never leaves the providers' process.
-  if (source.get("twilio:authToken") === undefined && !env.TWILIO_AUTH_TOKEN) {
+  // Only presence is checked: credentials never leave the providers' process.
+  const has = (configKey: string, envName: string) => source.get(configKey) !== undefined || Boolean(env[envName]);
+  const apiKey = has("twilio:apiKey", "TWILIO_API_KEY");
+  const apiSecret = has("twilio:apiSecret", "TWILIO_API_SECRET");
+  if (apiKey !== apiSecret) {
     problems.push(
-      "twilio:authToken is not set (pulumi config set --secret twilio:authToken ..., or TWILIO_AUTH_TOKEN)",
+      "twilio:apiKey and twilio:apiSecret go together (TWILIO_API_KEY/TWILIO_API_SECRET): set both, or neither",
+    );
+  } else if (!apiKey && !has("twilio:authToken", "TWILIO_AUTH_TOKEN")) {
+    problems.push(
+      "no Twilio credential: set an API key (pulumi config set twilio:apiKey SK... and pulumi config set --secret " +
+        "twilio:apiSecret ..., or TWILIO_API_KEY/TWILIO_API_SECRET) or the auth token (pulumi config set --secret " +
+        "twilio:authToken ..., or TWILIO_AUTH_TOKEN)",
     );
   }
+  // The providers would send the credentials to this URL: only a local stand-in may take Twilio's place.
+  const baseUrl = env[TWILIO_API_BASE_URL_ENV];
+  const baseProblem = baseUrl ? baseUrlProblem(baseUrl) : null;
+  if (baseProblem) problems.push(baseProblem);
+  const adoptedOnDelete = str("adoptedOnDelete", "keep", /^(keep|delete)$/, 'must be "keep" or "delete"');
 
   const pingTimeoutSeconds = int("pingTimeoutSeconds", DEFAULT_PING_TIMEOUT_SECONDS, 1, 1209600);
   // Shorter than the ping's TTL, so an agent who never answers times out to the TimeoutActivity
@@ -186,6 +215,15 @@ export function loadSettings(source: ConfigSource, env: NodeJS.ProcessEnv, stack
       "must be a language tag",
     ),
     announceRecordingUrl: optional("announceRecordingUrl", /^https:\/\/\S+$/, "must be an https URL"),
+    holdMusicUrl: optional("holdMusicUrl", /^https:\/\/\S+$/, "must be an https URL"),
+    adoptExisting: bool("adoptExisting", true),
+    adoptedOnDelete: adoptedOnDelete === "delete" ? "delete" : "keep",
+    supersededPlugins: list(
+      "supersededPlugins",
+      DEFAULT_SUPERSEDED_PLUGINS,
+      /^[a-zA-Z0-9_-]{1,100}$/,
+      "plugin unique names",
+    ),
     allowedFlexOrigins: list(
       "allowedFlexOrigins",
       DEFAULT_FLEX_ORIGINS,

@@ -1,5 +1,6 @@
 // The entry point Pulumi runs (Pulumi.yaml main: infra/) reads the stack config through Pulumi
 // and exports the stack outputs.
+jest.setTimeout(60_000);
 import * as pulumi from "@pulumi/pulumi";
 import { baseConfig, runProgram, valueOf } from "./mockRuntime";
 

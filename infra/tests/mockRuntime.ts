@@ -4,7 +4,7 @@ import { createHash } from "crypto";
 import { join } from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { recoveryProgram } from "../src/program";
-import type { RecoveryStack } from "../src/recoveryStack";
+import type { RecoveryStack } from "../src/program";
 
 export const FIXTURES = join(__dirname, "fixtures");
 export const ACCOUNT_SID = `AC${"a".repeat(32)}`;
@@ -27,7 +27,8 @@ const SID_PREFIX: Record<string, string> = {
   Workflow: "WW",
   SyncService: "IS",
   ApiKey: "SK",
-  ServerlessDeployment: "ZS",
+  ServerlessService: "ZS",
+  ServerlessDeployment: "ZE",
   EventSink: "DG",
   EventSubscription: "DF",
   FlexPluginRelease: "FP",
@@ -59,8 +60,10 @@ export async function runProgram(config: Record<string, string>) {
         if (type === "ServerlessDeployment") state.domain = "flex-call-recovery-1234-dev.twil.io";
         if (type === "ApiKey") state.secret = "api-key-secret";
         if (type === "FlexPluginRelease") state.pluginSid = sid;
-        // What the provider finds at deploy time; here two stand-in workflows.
-        if (type === "WorkspaceFilterPatch") state.workflowSids = [`WW${"e".repeat(32)}`, `WW${"f".repeat(32)}`];
+        if (type === "ServerlessDeployment") state.environmentSid = sid;
+        // What the provider patches: the list, or (unset) the Flex configuration's target workflow.
+        if (type === "WorkflowsFilterPatch")
+          state.patchedWorkflowSids = args.inputs.workflowSids ?? [`WW${"e".repeat(32)}`];
         delete state.__provider;
         resources.push({ type, name: args.name, inputs: args.inputs, state });
         return { id: sid ?? `${args.name}-id`, state };

@@ -9,7 +9,7 @@ const ctx = useTwin();
 
 test.each([
   ["one voice workflow configured", { "flex-call-recovery:voiceWorkflowSids": `WW${"1".repeat(32)}` }],
-  ["voiceWorkflowSids unset (every workflow, looked up by the provider)", {}],
+  ["voiceWorkflowSids unset (the Flex target workflow, looked up by the provider)", {}],
 ])("a preview of the whole program makes no request to Twilio: %s", async (_label, extra) => {
   const registered: string[] = [];
   await pulumi.runtime.setMocks(
@@ -27,8 +27,8 @@ test.each([
   const config = baseConfig(extra);
   recoveryProgram({ get: (k) => config[k] }, {}, "dev");
   // Outputs stay unknown in a preview, so wait for the registrations themselves.
-  for (let i = 0; i < 100 && registered.length < 12; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  // The component and its 11 resources (one patch resource either way).
-  expect(registered.length).toBe(12);
+  for (let i = 0; i < 100 && registered.length < 17; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  // Five components and their 12 resources (one patch resource either way).
+  expect(registered.length).toBe(17);
   expect(ctx.twin.requestLog.list()).toEqual([]);
 });

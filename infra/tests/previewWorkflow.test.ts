@@ -14,15 +14,33 @@ interface Step {
 const workflow = parse(readFileSync(join(PROJECT_ROOT, ".github", "workflows", "preview.yml"), "utf8")) as {
   on: Record<string, unknown>;
   permissions?: Record<string, string>;
-  jobs: Record<string, { permissions?: Record<string, string>; env?: Record<string, string>; steps: Step[] }>;
+  jobs: Record<
+    string,
+    { if?: string; permissions?: Record<string, string>; env?: Record<string, string>; steps: Step[] }
+  >;
 };
 const job = Object.values(workflow.jobs)[0];
 const steps = job.steps;
 const runIndex = (pattern: RegExp) => steps.findIndex((s) => pattern.test(s.run ?? ""));
 
-test("runs on pull requests with permission to comment", () => {
-  expect(Object.keys(workflow.on)).toContain("pull_request");
-  expect(job.permissions?.["pull-requests"] ?? workflow.permissions?.["pull-requests"]).toBe("write");
+test("runs on pull requests from this repository only, with permission to comment", () => {
+  expect(Object.keys(workflow.on)).toEqual(["pull_request"]);
+  // Never pull_request_target: that would run a fork's code with the secrets.
+  expect(job.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+  expect(job.permissions?.["pull-requests"]).toBe("write");
+  expect(workflow.permissions?.["pull-requests"]).toBeUndefined();
+});
+
+test("installs a pinned CLI through the action", () => {
+  const pulumi = steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+  expect(String(pulumi.with?.["pulumi-version"])).toMatch(/^\d+\.\d+\.\d+$/);
+});
+
+test("an S3 backend gets short-lived cloud credentials through OIDC, never a stored key", () => {
+  const aws = steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+  expect(aws?.with?.["role-to-assume"]).toMatch(/vars\.AWS_ROLE_ARN/);
+  expect(job.permissions?.["id-token"]).toBe("write");
+  expect(JSON.stringify(workflow)).not.toMatch(/AWS_SECRET_ACCESS_KEY/);
 });
 
 test("previews with pulumi/actions@v6 and comments on the PR", () => {
@@ -34,7 +52,7 @@ test("previews with pulumi/actions@v6 and comments on the PR", () => {
   expect(String(pulumi.with?.["stack-name"])).not.toBe("");
 });
 
-test("has a backend (access token, or cloud-url with a passphrase) and Twilio credentials from secrets", () => {
+test("has a backend (access token, or cloud-url with a passphrase) and a Twilio API key from secrets", () => {
   const env = job.env ?? {};
   const pulumi = steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
   const hasToken = /secrets\.PULUMI_ACCESS_TOKEN/.test(env.PULUMI_ACCESS_TOKEN ?? "");
@@ -42,7 +60,10 @@ test("has a backend (access token, or cloud-url with a passphrase) and Twilio cr
     Boolean(pulumi.with?.["cloud-url"]) && /secrets\.PULUMI_CONFIG_PASSPHRASE/.test(env.PULUMI_CONFIG_PASSPHRASE ?? "");
   expect(hasToken || hasSelfManaged).toBe(true);
   expect(env.TWILIO_ACCOUNT_SID).toMatch(/secrets\.TWILIO_ACCOUNT_SID/);
-  expect(env.TWILIO_AUTH_TOKEN).toMatch(/secrets\.TWILIO_AUTH_TOKEN/);
+  expect(env.TWILIO_API_KEY).toMatch(/secrets\.TWILIO_API_KEY/);
+  expect(env.TWILIO_API_SECRET).toMatch(/secrets\.TWILIO_API_SECRET/);
+  // The master auth token never reaches PR code.
+  expect(JSON.stringify(workflow)).not.toMatch(/AUTH_TOKEN/);
 });
 
 test("installs with npm ci and builds functions and plugin before previewing", () => {

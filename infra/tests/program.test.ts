@@ -4,7 +4,6 @@ import {
   DIRECT_TO_AGENT_EXPRESSION,
   DIRECT_TO_AGENT_FILTER_NAME,
   DIRECT_TO_AGENT_KNOWN_WORKER,
-  FLEX_WORKSPACE_NAME,
   FunctionEnv,
   FunctionRoute,
   PING_FILTER_EXPRESSION,
@@ -18,29 +17,34 @@ import {
   TASK_EVENT_SCHEMA_VERSION,
   TASK_EVENT_SUBSCRIPTION_TYPES,
 } from "@flex-call-recovery/vocabulary";
-import { hashDirectory } from "../src/hashDirectory";
+import { hashDirectory } from "pulumi-twilio";
 import { loadSettings, SettingsError } from "../src/settings";
 import { recoveryProgram } from "../src/program";
 import { ACCOUNT_SID, baseConfig, FIXTURES, isSecret, isSecretInput, runProgram } from "./mockRuntime";
 import { join } from "path";
 
+jest.setTimeout(60_000);
 const WW1 = `WW${"1".repeat(32)}`;
 const WW2 = `WW${"2".repeat(32)}`;
 
 describe("recovery stack under the mock runtime", () => {
-  test("declares each Twilio resource once, plus one filter patch per voice workflow", async () => {
+  test("declares each Twilio resource once, in four components; one filter patch whatever the workflows", async () => {
     const run = await runProgram(baseConfig({ "flex-call-recovery:voiceWorkflowSids": JSON.stringify([WW1, WW2]) }));
     const types = run.resources.map((r) => r.type).sort();
     expect(types).toEqual(
       [
-        "flex-call-recovery:index:RecoveryStack",
+        "flex-call-recovery:index:PingRouting",
+        "flex-call-recovery:index:DirectToAgent",
+        "flex-call-recovery:index:FunctionsDeployment",
+        "flex-call-recovery:index:FunctionsService",
+        "flex-call-recovery:index:PluginRelease",
         "Workspace",
         "TaskQueue",
         "Workflow",
-        "WorkflowFilterPatch",
-        "WorkflowFilterPatch",
+        "WorkflowsFilterPatch",
         "SyncService",
         "ApiKey",
+        "ServerlessService",
         "ServerlessDeployment",
         "EventSink",
         "EventSubscription",
@@ -48,13 +52,20 @@ describe("recovery stack under the mock runtime", () => {
         "FlexPluginRelease",
       ].sort(),
     );
-    // Every child is named after the component (STYLE §7).
+    // Every child is named after its component.
     expect(run.resources.filter((r) => !r.name.startsWith("flex-call-recovery"))).toEqual([]);
   });
 
-  test("finds the Flex workspace by name unless a SID is configured", async () => {
+  test("the functions' service (the stack's claim on the account) is registered before anything that writes", async () => {
+    const run = await runProgram(baseConfig());
+    const order = run.resources.filter((r) => !r.type.startsWith("flex-call-recovery:")).map((r) => r.type);
+    expect(order.indexOf("ServerlessService")).toBeLessThan(order.indexOf("TaskQueue"));
+    expect(order.indexOf("ServerlessService")).toBeLessThan(order.indexOf("WorkflowsFilterPatch"));
+  });
+
+  test("takes the Flex workspace from the Flex configuration unless a SID is configured", async () => {
     let run = await runProgram(baseConfig());
-    expect(run.one("Workspace").inputs).toMatchObject({ workspaceSid: null, friendlyName: FLEX_WORKSPACE_NAME });
+    expect(run.one("Workspace").inputs).toMatchObject({ workspaceSid: null });
     const ws = `WS${"b".repeat(32)}`;
     run = await runProgram(baseConfig({ "flex-call-recovery:workspaceSid": ws }));
     expect(run.one("Workspace").inputs.workspaceSid).toBe(ws);
@@ -111,46 +122,35 @@ describe("recovery stack under the mock runtime", () => {
     );
   });
 
-  test("puts Direct to agent first in each configured voice workflow", async () => {
+  test("puts Direct to agent first in each configured voice workflow, through one resource", async () => {
     const run = await runProgram(baseConfig({ "flex-call-recovery:voiceWorkflowSids": `${WW1},${WW2}` }));
     const queueSid = run.one("TaskQueue").state.sid;
-    const patches = run.byType("WorkflowFilterPatch").map((r) => r.inputs);
-    expect(patches.map((p) => p.workflowSid).sort()).toEqual([WW1, WW2]);
-    for (const patch of patches) {
-      expect(patch.workspaceSid).toBe(run.one("Workspace").state.sid);
-      expect(patch.filter).toEqual({
-        filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
-        expression: DIRECT_TO_AGENT_EXPRESSION,
-        targets: [{ queue: queueSid, known_worker_sid: DIRECT_TO_AGENT_KNOWN_WORKER }],
-      });
-    }
+    const patch = run.one("WorkflowsFilterPatch").inputs;
+    expect(patch).toMatchObject({ workspaceSid: run.one("Workspace").state.sid, workflowSids: [WW1, WW2] });
+    expect(patch.filter).toEqual({
+      filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
+      expression: DIRECT_TO_AGENT_EXPRESSION,
+      targets: [{ queue: queueSid, known_worker_sid: DIRECT_TO_AGENT_KNOWN_WORKER }],
+    });
     expect(DIRECT_TO_AGENT_EXPRESSION).toBe("targetWorkerSid != null");
     expect(run.outputs.patchedWorkflowSids).toEqual([WW1, WW2]);
   });
 
-  test("unset voiceWorkflowSids: Direct to agent in every workflow of the workspace except Recovery Ping", async () => {
+  test("unset voiceWorkflowSids: the same resource, told to use the Flex configuration's target workflow", async () => {
+    const listed = await runProgram(baseConfig({ "flex-call-recovery:voiceWorkflowSids": WW1 }));
     const run = await runProgram(baseConfig());
-    expect(run.byType("WorkflowFilterPatch")).toEqual([]);
-    const patch = run.one("WorkspaceFilterPatch");
-    expect(patch.inputs).toMatchObject({
-      workspaceSid: run.one("Workspace").state.sid,
-      excludeWorkflowSids: [run.one("Workflow").state.sid],
-      excludeWorkflowNames: [RECOVERY_PING_WORKFLOW_NAME],
-      filter: {
-        filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
-        expression: DIRECT_TO_AGENT_EXPRESSION,
-        targets: [{ queue: run.one("TaskQueue").state.sid, known_worker_sid: DIRECT_TO_AGENT_KNOWN_WORKER }],
-      },
-    });
-    // The stack output lists what the provider patched.
-    expect(run.outputs.patchedWorkflowSids).toEqual(patch.state.workflowSids);
+    const patch = run.one("WorkflowsFilterPatch");
+    // Same name in both modes: switching is an update of one resource, never create-then-delete.
+    expect(patch.name).toBe(listed.one("WorkflowsFilterPatch").name);
+    expect(patch.inputs).toMatchObject({ workspaceSid: run.one("Workspace").state.sid, workflowSids: null });
+    expect(run.outputs.patchedWorkflowSids).toEqual(patch.state.patchedWorkflowSids);
   });
 
   test("an explicit empty voiceWorkflowSids list is refused (it would install Direct to agent nowhere)", () => {
     for (const empty of ["[]", "[ ]"]) {
       const config = baseConfig({ "flex-call-recovery:voiceWorkflowSids": empty });
       expect(() => recoveryProgram({ get: (k) => config[k] }, {}, "dev")).toThrow(
-        /voiceWorkflowSids is an empty list.*remove the key to patch every workflow/s,
+        /voiceWorkflowSids is an empty list.*remove the key to patch the Flex configuration's target workflow/s,
       );
     }
   });
@@ -170,6 +170,7 @@ describe("recovery stack under the mock runtime", () => {
         "flex-call-recovery:reconnectPriority": "500",
         "flex-call-recovery:allowedFlexOrigins": JSON.stringify(["https://flex.twilio.com", "https://my.example"]),
         "flex-call-recovery:announceRecordingUrl": "https://example.com/hold.mp3",
+        "flex-call-recovery:holdMusicUrl": "https://example.com/music.mp3",
       }),
     );
     const deployment = run.one("ServerlessDeployment").inputs;
@@ -188,9 +189,17 @@ describe("recovery stack under the mock runtime", () => {
       [FunctionEnv.pingTimeoutSeconds]: "20",
       [FunctionEnv.reconnectPriority]: "500",
       [FunctionEnv.allowedOrigins]: "https://flex.twilio.com,https://my.example",
+      [FunctionEnv.holdMusicUrl]: "https://example.com/music.mp3",
+    });
+    expect(FunctionEnv.holdMusicUrl).toBe("HOLD_MUSIC_URL");
+    expect(run.one("ServerlessService").inputs).toMatchObject({
+      uniqueName: "flex-call-recovery",
+      owner: "flex-call-recovery/dev",
+      adopt: true,
+      adoptedOnDelete: "keep",
     });
     expect(deployment).toMatchObject({
-      serviceName: "flex-call-recovery",
+      serviceSid: run.one("ServerlessService").state.sid,
       environmentSuffix: "dev",
       sourceDir: join(FIXTURES, "functions-build"),
       sourceHash: hashDirectory(join(FIXTURES, "functions-build"), "fixture"),
@@ -238,6 +247,7 @@ describe("recovery stack under the mock runtime", () => {
       mainFile: `${PLUGIN_NAME}.js`,
       buildDir: join(FIXTURES, "plugin-build"),
       bundleHash: hashDirectory(join(FIXTURES, "plugin-build"), "fixture"),
+      supersedes: ["plugin-recover-non-graceful-call-disconnects"],
     });
     expect(run.outputs.pluginVersion).toBe("1.0.0");
     run = await runProgram(baseConfig({ "flex-call-recovery:pluginRelease": "false" }));
@@ -253,13 +263,12 @@ describe("recovery stack under the mock runtime", () => {
       recoveryPingWorkflowSid: run.one("Workflow").state.sid,
       syncServiceSid: run.one("SyncService").state.sid,
       syncApiKeySid: run.one("ApiKey").state.sid,
-      functionsServiceSid: run.one("ServerlessDeployment").state.sid,
+      functionsServiceSid: run.one("ServerlessService").state.sid,
       functionsDomain: "flex-call-recovery-1234-dev.twil.io",
       eventSinkSid: run.one("EventSink").state.sid,
       eventSubscriptionSid: run.one("EventSubscription").state.sid,
     });
     expect(Object.keys(run.outputs.functionUrls as object).sort()).toEqual(Object.values(FunctionRoute).sort());
-    expect(await isSecret(run.stack.syncApiKeySid)).toBe(false);
     // The API key secret reaches the functions' variables only (checked above), never an output.
     const outputs = run.stack.outputs();
     for (const [name, output] of Object.entries(outputs)) expect([name, await isSecret(output)]).toEqual([name, false]);
@@ -292,11 +301,42 @@ describe("configuration errors", () => {
     expect((error as SettingsError).problems).toHaveLength(4);
   });
 
-  test("missing credentials name both ways to set them", () => {
+  test("missing credentials name every way to set them", () => {
     const config = baseConfig();
     delete config["twilio:accountSid"];
     delete config["twilio:authToken"];
-    expect(build(config)).toThrow(/twilio:accountSid is not set[\s\S]*twilio:authToken is not set/);
+    expect(build(config)).toThrow(/twilio:accountSid is not set[\s\S]*twilio:apiKey[\s\S]*twilio:authToken/);
+  });
+
+  test("an API key and secret do instead of the auth token; one without the other is refused", () => {
+    const config = baseConfig();
+    delete config["twilio:authToken"];
+    const env = { TWILIO_API_KEY: `SK${"1".repeat(32)}`, TWILIO_API_SECRET: "s" };
+    expect(loadSettings({ get: (k) => config[k] }, env, "dev").accountSid).toBe(ACCOUNT_SID);
+    expect(() => loadSettings({ get: (k) => config[k] }, { TWILIO_API_KEY: env.TWILIO_API_KEY }, "dev")).toThrow(
+      /twilio:apiKey and twilio:apiSecret go together/,
+    );
+  });
+
+  test("a Twilio base URL other than a local stand-in is refused (the credentials would go there)", () => {
+    const config = baseConfig();
+    const get = (k: string) => config[k];
+    expect(() => loadSettings({ get }, { TWILIO_API_BASE_URL: "https://evil.example" }, "dev")).toThrow(
+      /TWILIO_API_BASE_URL=https:\/\/evil.example is refused/,
+    );
+    expect(loadSettings({ get }, { TWILIO_API_BASE_URL: "http://127.0.0.1:4010" }, "dev").accountSid).toBe(ACCOUNT_SID);
+  });
+
+  test("adoption settings: on and keep by default; adoptedOnDelete takes keep or delete only", () => {
+    const get = (c: Record<string, string>) => (k: string) => c[k];
+    expect(loadSettings({ get: get(baseConfig()) }, {}, "dev")).toMatchObject({
+      adoptExisting: true,
+      adoptedOnDelete: "keep",
+    });
+    const del = baseConfig({ "flex-call-recovery:adoptedOnDelete": "delete" });
+    expect(loadSettings({ get: get(del) }, {}, "dev").adoptedOnDelete).toBe("delete");
+    const bad = baseConfig({ "flex-call-recovery:adoptedOnDelete": "maybe" });
+    expect(() => loadSettings({ get: get(bad) }, {}, "dev")).toThrow(/adoptedOnDelete must be "keep" or "delete"/);
   });
 
   test("credentials may come from the environment instead", () => {

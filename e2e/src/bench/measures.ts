@@ -1,8 +1,8 @@
 // The figures of DESIGN §7, measured on the offline stack. Figures, not assertions: ratios within
 // one run mean something, absolute times across runs do not.
 import { ManualClock, startTwin, type RequestLogEntry } from "@flex-call-recovery/twin";
-import { deployOffline } from "@flex-call-recovery/infra/src/offline/deployOffline";
 import { RELOAD_SECONDS, WAIT_MS, connectedCall, pingTasks, together } from "../scenarios/helpers";
+import { summaryLines } from "@flex-call-recovery/infra/src/engine/localPulumi";
 import type { Stack } from "../harness/stack";
 import { World } from "../world/world";
 import type { Agent } from "../world/agent";
@@ -197,23 +197,16 @@ export async function largestUnthrottled(
   return low;
 }
 
-/** P5: Twilio writes of a second deploy with nothing changed (the infra's offline deploy, same state). */
+/** P5: Twilio writes of a second `pulumi up` with nothing changed (the real engine, same stack and state). */
 export async function measureP5(stack: Stack): Promise<{ writes: number; requests: number; steps: string[] }> {
   stack.setFaults({});
   const mark = stack.twin.requestLog.list().at(-1)?.seq ?? 0;
-  const result = await deployOffline({
-    twinBaseUrl: stack.twin.baseUrl,
-    accountSid: stack.twin.accountSid,
-    authToken: stack.twin.authToken,
-    state: stack.deployState,
-    stackName: "offline",
-    config: stack.deployConfig,
-  });
+  const result = await stack.pulumi.up("--skip-preview");
   const log = stack.twin.requestLog.list((e) => e.seq > mark && e.host !== null);
   return {
     writes: log.filter((e) => e.method !== "GET").length,
     requests: log.length,
-    steps: result.steps.map((s) => `${s.step} ${s.type}`),
+    steps: summaryLines(result.stdout),
   };
 }
 

@@ -1,12 +1,12 @@
-// The whole product offline, in one process: the twin (with its behaviour engine), the stack
-// deployed into it by the infra's offline deploy (real providers), the functions under twilio-run
+// The whole product offline: the twin (with its behaviour engine) in this process, the stack
+// deployed into it by the real Pulumi engine (`pulumi up` of the repository's Pulumi.yaml program,
+// the CLI built by tools/pulumi, a file backend in a temp folder), the functions under twilio-run
 // behind the hosting edge, the twin delivering the environment's webhooks (https://<domain>/…)
 // to that edge. Tests, the demo and the bench all start it here.
 import { FunctionEnv } from "@flex-call-recovery/vocabulary";
 import { ManualClock, startTwin, twilioClientForTwin, type Clock, type RunningTwin } from "@flex-call-recovery/twin";
 import { attachEngine, type TwinEngine } from "@flex-call-recovery/twin/engine";
-import { deployOffline, type OfflineState } from "@flex-call-recovery/infra/src/offline/deployOffline";
-import { seedFlexAccount, type SeededFlexAccount } from "@flex-call-recovery/infra/src/offline/seedFlexAccount";
+import { LocalPulumi, summaryLines, type PulumiResult } from "@flex-call-recovery/infra/src/engine/localPulumi";
 import type twilio from "twilio";
 import { startEdge, type Edge, type EdgeRequest } from "./edge";
 import { ensureBuilds, pluginBuildSnapshot } from "./builds";
@@ -25,10 +25,18 @@ export interface StackOptions {
   /** Share of webhooks delivered twice / held back to arrive out of order. */
   duplicateWebhookRate?: number;
   reorderWebhookRate?: number;
-  /** Extra stack config for the offline deploy (`pingTimeoutSeconds` …). */
+  /** Extra stack config for the deploy (`pingTimeoutSeconds` …). */
   config?: Record<string, string>;
   onEdgeRequest?: (request: EdgeRequest) => void;
   log?: (line: string) => void;
+}
+
+/** What a new Flex account already holds (the twin seeds it): what the stack adopts and patches. */
+export interface SeededFlexAccount {
+  workspaceSid: string;
+  everyoneQueueSid: string;
+  /** Flex's voice workflow ("Assign to Anyone"): Flex configuration's taskrouter_target_workflow_sid. */
+  voiceWorkflowSid: string;
 }
 
 export interface EdgeListener {
@@ -44,10 +52,12 @@ export interface Stack {
   /** An SDK client on the twin (the operator's view). */
   sdk: twilio.Twilio;
   seeded: SeededFlexAccount;
+  /** `pulumi stack output --json --show-secrets` after the deploy. */
   outputs: Record<string, unknown>;
-  deployState: OfflineState;
-  /** The stack config the deploy ran with (a redeploy passes the same). */
-  deployConfig: Record<string, string>;
+  /** The deployed stack: run `pulumi` on it again (a redeploy, a preview). */
+  pulumi: LocalPulumi;
+  /** What the CLI printed for the deploy. */
+  deployed: PulumiResult;
   /** The deployed environment's domain. */
   domain: string;
   /** The environment the functions run with (as Twilio injects it, plus the twin's URL). */
@@ -74,6 +84,10 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** For a suite's beforeAll: a `pulumi up` takes seconds, minutes on a busy shared machine (and the first
+ * start may build the engine: jest's global set-up normally has). */
+export const STACK_START_TIMEOUT_MS = 10 * 60_000;
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? (() => undefined);
   const clock = options.manualClock === false ? null : new ManualClock(Date.now());
@@ -83,36 +97,41 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const twin = await startTwin({
       clock: (clock ?? undefined) as Clock | undefined,
       validateAgainstSpec: options.validate,
+      flexAccount: true,
     });
     stopping.push(() => twin.stop());
     const engine = attachEngine(twin, { webhookRetryBaseMs: 200 });
     stopping.unshift(() => engine.dispose());
     const sdk = twilioClientForTwin(twin);
+    const flexSeed = twin.flexSeed!;
+    const seeded: SeededFlexAccount = {
+      workspaceSid: flexSeed.workspaceSid,
+      everyoneQueueSid: flexSeed.taskQueueSid,
+      voiceWorkflowSid: flexSeed.workflowSid,
+    };
 
     ensureBuilds(log);
     const buildDir = FUNCTIONS_BUILD_DIR;
     const pluginBuild = pluginBuildSnapshot();
     stopping.push(() => pluginBuild.remove());
 
-    log("deploying the stack into the twin (infra offline deploy, real providers)…");
-    const seeded = await seedFlexAccount(twin.baseUrl, twin.accountSid, twin.authToken);
-    const deployState: OfflineState = { resources: {} };
-    const deployConfig = {
-      voiceWorkflowSids: JSON.stringify([seeded.voiceWorkflowSid]),
-      pluginBuildDir: pluginBuild.dir,
-      ...options.config,
-    };
-    const deployed = await deployOffline({
-      twinBaseUrl: twin.baseUrl,
-      accountSid: twin.accountSid,
-      authToken: twin.authToken,
-      state: deployState,
-      stackName: "offline",
-      config: deployConfig,
+    log("deploying the stack into the twin (pulumi up, the real engine)…");
+    const pulumi = await LocalPulumi.open({
+      stack: "offline",
+      env: {
+        TWILIO_ACCOUNT_SID: twin.accountSid,
+        TWILIO_AUTH_TOKEN: twin.authToken,
+        [FunctionEnv.twilioApiBaseUrl]: twin.baseUrl,
+      },
+      log,
     });
-    const outputs = deployed.outputs;
+    stopping.push(() => pulumi.dispose());
+    await pulumi.setConfig({ pluginBuildDir: pluginBuild.dir, ...options.config });
+    // No separate preview: the deploy is what is measured and watched here (the engine tests preview).
+    const deployed = await pulumi.up("--skip-preview");
+    const outputs = await pulumi.outputs({ showSecrets: true });
     const domain = String(outputs.functionsDomain);
-    log(`deployed ${deployed.steps.length} resources; functions domain ${domain}`);
+    log(`deployed: ${summaryLines(deployed.stdout).join(", ")}; functions domain ${domain}`);
 
     // What Twilio's runtime gives a deployed function: the environment's variables plus the account.
     const variables = await sdk.serverless.v1
@@ -176,8 +195,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       sdk,
       seeded,
       outputs,
-      deployState,
-      deployConfig,
+      pulumi,
+      deployed,
       domain,
       functionsEnv,
       functionsUrl: edge.url,
