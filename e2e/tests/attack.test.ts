@@ -1,4 +1,4 @@
-// The attack and bad-input suite (issue 8): every function endpoint of the deployed stack, served
+// The attack and bad-input suite: every function endpoint of the deployed stack, served
 // by twilio-run behind the hosting edge, with its Twilio client on the twin. Every bad request
 // gets a 4xx, never a 5xx; the functions make no Twilio write while answering it; no answer
 // carries a secret; only Flex origins are answered with CORS headers.

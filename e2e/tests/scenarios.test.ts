@@ -1,4 +1,4 @@
-// Scenarios 1–11 of issue 8 on the whole product offline: the twin (spec-validated, virtual
+// The scenarios on the whole product offline: the twin (spec-validated, virtual
 // clock), the stack deployed by the infra's offline deploy, the functions under twilio-run, agents
 // driven by the plugin's controller. The same scenarios `npm run demo` plays.
 import { formatTimelineLine } from "../src/report/timeline";

@@ -1,5 +1,5 @@
 // The functions' settings, read once per invocation from the Serverless context (which carries
-// the environment variables). Names come from the vocabulary; defaults from DESIGN §2.
+// the environment variables). Names come from the vocabulary; defaults from docs/recovery-flow.md.
 import {
   DEFAULT_FLEX_ORIGINS,
   DEFAULT_PING_PRIORITY,

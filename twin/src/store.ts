@@ -1,4 +1,4 @@
-// One store object per account (STYLE §29): each field is one product's backend, which owns that
+// One store object per account (docs/development.md#conventions): each field is one product's backend, which owns that
 // product's state for this account. `dispose()` cancels the account's timers (TTLs, builds).
 import type { Clock } from "./clock";
 import type { TwinEvents } from "./domainEvents";

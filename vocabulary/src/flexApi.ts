@@ -95,7 +95,7 @@ export interface OkResponse {
   success: true;
 }
 
-/** The one error body of every function (STYLE §17). */
+/** The one error body of every function: one shape, so every caller reads failures the same way. */
 export interface ErrorResponse {
   success: false;
   message: string;

@@ -1,4 +1,4 @@
-// The per-conference state document (one Sync document per conference; see DESIGN §3).
+// The per-conference state document (one Sync document per conference; see docs/state.md).
 // Kept small: Sync caps a document at 16 KiB.
 
 /** Recovery progress, in order: active → pinging → reconnecting | requeued → reconnected | abandoned. */

@@ -1,4 +1,4 @@
-// `npm run bench [-- --latency MS] [--max N]`: the figures of DESIGN §7 on the offline stack, printed
+// `npm run bench [-- --latency MS] [--max N]`: the figures of docs/development.md#benchmarks on the offline stack, printed
 // as a table and written to bench/results.json with the machine and options they were taken with.
 // Figures, not assertions: compare ratios within one run, never absolute times across runs.
 import { mkdirSync, writeFileSync } from "fs";
@@ -19,7 +19,7 @@ function arg(name: string, fallback: number): number {
 
 async function main(): Promise<void> {
   const options = {
-    /** Latency added to every Twilio call for P1 and P2 (DESIGN §7 says 50 ms for P2). */
+    /** Latency added to every Twilio call for P1 and P2 (the P2 target assumes 50 ms; docs/development.md#benchmarks). */
     latencyMs: arg("--latency", 50),
     /** Largest number of concurrent conferences P3 tries. */
     p3Max: arg("--max", 4000),

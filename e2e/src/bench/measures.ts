@@ -1,4 +1,4 @@
-// The figures of DESIGN §7, measured on the offline stack. Figures, not assertions: ratios within
+// The figures of docs/development.md#benchmarks, measured on the offline stack. Figures, not assertions: ratios within
 // one run mean something, absolute times across runs do not.
 import { ManualClock, startTwin, type RequestLogEntry } from "@flex-call-recovery/twin";
 import { RELOAD_SECONDS, WAIT_MS, connectedCall, pingTasks, together } from "../scenarios/helpers";

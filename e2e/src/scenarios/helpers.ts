@@ -79,7 +79,7 @@ export function recoveryStatus(world: World, agent: Agent, conferenceSid: string
  * answered its creation 5xx and no creation went through. Creating a task is not idempotent, so after
  * a 5xx the functions look for the ping (task list by `EvaluateTaskAttributes`) and create it again
  * only when absent, up to three times; when that still fails (or the look does) they requeue the
- * customer without a target, at high priority (DESIGN step 11) — the recovery then completes by that
+ * customer without a target, at high priority (docs/recovery-flow.md#step-11) — the recovery then completes by that
  * path. `sinceSeq`: only requests from that point of the twin's log (default: the scenario's start).
  */
 export function pingRefused(world: World, sinceSeq = world.firstRequestSeq): boolean {

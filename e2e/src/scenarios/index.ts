@@ -1,4 +1,4 @@
-// Scenarios 1–11 of issue 8, shared by `npm run demo` and the jest suite.
+// The product's scenarios, shared by `npm run demo` and the jest suite.
 import { FunctionRoute, TaskAttribute } from "@flex-call-recovery/vocabulary";
 import type { Scenario } from "./types";
 import {
@@ -355,7 +355,7 @@ export const SCENARIOS: Scenario[] = [
       await world.settle();
       // Creating a task is not idempotent: after a 5xx on the ping's creation the functions look
       // for it and create it again only when absent; when every attempt fails they requeue the
-      // customer without a target (DESIGN step 11). Which path the seeded faults lead to is read
+      // customer without a target (docs/recovery-flow.md#step-11). Which path the seeded faults lead to is read
       // from the request log.
       const refused = pingRefused(world, mark + 1);
       const reconnect = await expectReconnected(world, call, alice, { targeted: !refused });

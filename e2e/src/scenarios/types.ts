@@ -1,4 +1,4 @@
-// A scenario of issue 8: a name (for --scenario), a one-line title, and a script played against the
+// A scenario: a name (for --scenario), a one-line title, and a script played against the
 // world. Checks are recorded on the world; a scenario passes when every check held and nothing threw.
 import type { World } from "../world/world";
 

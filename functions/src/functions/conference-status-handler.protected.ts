@@ -1,5 +1,5 @@
 // Conference status callbacks (participant join/leave/modify, conference end) of every Flex call
-// whose plugin set this URL (DESIGN §2 step 1). Protected: Twilio signs the callbacks.
+// whose plugin set this URL (docs/recovery-flow.md#step-1). Protected: Twilio signs the callbacks.
 import "@twilio-labs/serverless-runtime-types";
 import type { ServerlessEventObject, ServerlessFunctionSignature } from "@twilio-labs/serverless-runtime-types/types";
 import type { FunctionContext } from "../config";
@@ -13,7 +13,7 @@ import { describeError } from "../twilio/errors";
 import { parseConferenceStatus } from "../webhooks/conferenceStatus";
 
 type Env = Record<string, string | undefined>;
-/** Form parameters of reference/twilio-facts.md §1 (optional until validated). */
+/** Form parameters of docs/twilio-behaviour.md#conference-status-callbacks (optional until validated). */
 type Event = Record<string, unknown> & {
   ConferenceSid?: string;
   StatusCallbackEvent?: string;

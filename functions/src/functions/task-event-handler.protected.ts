@@ -1,4 +1,4 @@
-// Event Streams sink for TaskRouter events (DESIGN §2 steps 7, 9, 11): the ping accepted or
+// Event Streams sink for TaskRouter events (docs/recovery-flow.md steps 7, 9, 11): the ping accepted or
 // timed out, the customer's reconnect task queued, accepted or canceled. Deliveries are
 // at-least-once and unordered: a batch is handled oldest first, and every effect is guarded by
 // the conference document (event ids and statuses), so a redelivery changes nothing.

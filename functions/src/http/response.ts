@@ -1,5 +1,6 @@
 // Answers of every function: JSON through `Twilio.Response`, and one error body
-// `{ success: false, message }` for bad input (4xx) and failures (5xx) alike (STYLE §17).
+// `{ success: false, message }` for bad input (4xx) and failures (5xx) alike, so every caller
+// reads failures the same way.
 import "@twilio-labs/serverless-runtime-types";
 import type { ErrorResponse } from "@flex-call-recovery/vocabulary";
 import type { ServerlessCallback, TwilioResponse } from "@twilio-labs/serverless-runtime-types/types";

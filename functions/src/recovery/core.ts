@@ -1,4 +1,4 @@
-// The recovery core: every decision of DESIGN §2 as a pure function of (event, state). It never
+// The recovery core: every decision of docs/recovery-flow.md as a pure function of (event, state). It never
 // calls Twilio; handlers gather facts first, call `decide`, commit the state change with the
 // document's revision and only then perform the returned actions. Because the state write is
 // conditional, whatever `decide` claims (a recovery, a status step) happens at most once.
@@ -167,7 +167,7 @@ export function thirdParties(
 /**
  * Redirects the customer out of the dropped conference into the queue. With third parties left,
  * the customer's `endConferenceOnExit` must be cleared first or their leaving ends the
- * conference for the third parties (DESIGN §2 step 7).
+ * conference for the third parties (docs/recovery-flow.md#step-7).
  */
 function redirectCustomer(state: ConferenceState, participants: ConferenceParticipant[], twimlText: string): Action {
   const redirect: Action = { kind: "redirectCall", callSid: state.customerCallSid, twiml: twimlText };
@@ -302,7 +302,7 @@ function decideLeaveOfLeg(
  * handler performs at once, beside the state write, because they are on the customer's path.
  * Completing the dropped reservation when the reconnect task enters a queue frees the agent's
  * voice capacity (and closes the first agent's dialog) — the moment the waiting reconnect task
- * can be reserved to them (DESIGN §2 step 9). Once it is completed there is nothing to do.
+ * can be reserved to them (docs/recovery-flow.md#step-9). Once it is completed there is nothing to do.
  */
 export function factActions(event: RecoveryEvent): Action[] {
   if (event.kind !== "reconnectEnteredQueue" && event.kind !== "reconnectCanceled") return [];
@@ -570,7 +570,7 @@ function decidePingCanceled(
   if (state.customerGone || event.customerCallStatus !== CALL_IN_PROGRESS) {
     return abandon(seen, now, "customer gone", null);
   }
-  // Ping not accepted in time: the next agent, still ahead of the queue (DESIGN §2 step 11).
+  // Ping not accepted in time: the next agent, still ahead of the queue (docs/recovery-flow.md#step-11).
   const attributes = reconnectAttributes(event.pingAttributes, null);
   const twimlText = enqueueTwiml(originalWorkflow(state, event.pingAttributes), config.reconnectPriority, attributes);
   return write(withRecovery(seen, { status: RecoveryStatus.requeued }, now), "ping timed out, requeued", [

@@ -88,7 +88,7 @@ export async function handleEvent(
 
 /**
  * The ping could not be created (after the retries): the customer goes to the original workflow at
- * once with `recoveryAttemptFailed: true` (DESIGN §2 step 11), status `requeued`. The ping's
+ * once with `recoveryAttemptFailed: true` (docs/recovery-flow.md#step-11), status `requeued`. The ping's
  * failure is replaced by the requeue's outcomes; if the redirect fails too, the document goes
  * back to before the claim (If-Match on the requeue's revision), so a redelivered leave claims again.
  */

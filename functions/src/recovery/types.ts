@@ -24,7 +24,7 @@ export interface ConferenceParticipant {
   coaching?: boolean;
 }
 
-/** Conference status callback events (reference/twilio-facts.md §1). */
+/** Conference status callback events (docs/twilio-behaviour.md#conference-status-callbacks). */
 export interface ParticipantEventBase {
   conferenceSid: string;
   callSid: string;
@@ -100,7 +100,7 @@ export type RecoveryEvent =
   | { kind: "pingCreated"; conferenceSid: string; pingTaskSid: string }
   /**
    * Creating the ping failed after the retries. Conference callbacks are not reliably redelivered,
-   * so instead of rolling back the recovery goes straight to the requeue of DESIGN §2 step 11.
+   * so instead of rolling back the recovery goes straight to the requeue of docs/recovery-flow.md#step-11.
    */
   | {
       kind: "pingFailed";

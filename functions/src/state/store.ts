@@ -1,4 +1,4 @@
-// The conference state store: one Sync document per conference (DESIGN §3). Every write is
+// The conference state store: one Sync document per conference (docs/state.md). Every write is
 // conditional: updates carry the revision read (`If-Match`), creations the unique name. A writer
 // that loses the race gets a conflict, re-reads and decides again, so no update is lost and a
 // claim made by one writer is seen by every other.

@@ -21,7 +21,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The SDK's own `autoRetry` covers 429 only; a recovery must also survive Twilio's occasional
- * 5xx and dropped connections (DESIGN §8), so every request is retried on those too, with
+ * 5xx and dropped connections (docs/failure-paths.md#twilio-errors-and-retries), so every request is retried on those too, with
  * jittered exponential backoff.
  */
 export class RetryingRequestClient extends twilio.RequestClient {

@@ -147,7 +147,7 @@ async function findPing(
  * ping (one list request, only on this failure path) and a new creation only when it is absent,
  * up to PING_CREATE_ATTEMPTS creations with backoff. Without this the customer was requeued at once
  * while the dropped agent, still Available, could be offered the call and let it time out. When
- * the look itself fails, the creation's error stands and the caller requeues (DESIGN §2 step 11).
+ * the look itself fails, the creation's error stands and the caller requeues (docs/recovery-flow.md#step-11).
  */
 async function createPingOnce(
   action: Extract<Action, { kind: "createPing" }>,

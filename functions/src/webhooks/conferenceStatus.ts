@@ -1,4 +1,4 @@
-// Parses a conference status callback (form-encoded; reference/twilio-facts.md §1) into a core
+// Parses a conference status callback (form-encoded; docs/twilio-behaviour.md#conference-status-callbacks) into a core
 // event. Booleans arrive as the strings "true"/"false"; SequenceNumber orders a conference's
 // callbacks, so ConferenceSid + SequenceNumber identifies one callback across redeliveries.
 import { BadRequest, sidParam } from "../http/response";

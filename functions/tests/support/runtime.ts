@@ -1,6 +1,6 @@
 // Stands in for the Serverless runtime around a handler: the `Twilio.Response` global, the
 // context (environment) and a callback turned into a promise. One place installs and removes the
-// globals (STYLE §19).
+// globals, so no test leaves them behind (docs/development.md#conventions).
 import { FunctionEnv } from "@flex-call-recovery/vocabulary";
 import { FakeTwilio } from "./fakeTwilio";
 

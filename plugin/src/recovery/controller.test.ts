@@ -1,4 +1,4 @@
-// Controller scenarios through the test port (issue 7's list), no Flex involved.
+// Controller scenarios through the test port (every situation the controller must handle), no Flex involved.
 import {
   FOLLOWED_BY_RECONNECT,
   FunctionRoute,

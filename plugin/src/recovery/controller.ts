@@ -1,4 +1,5 @@
-// The recovery behaviour of one agent's Flex (DESIGN §2 steps 1, 2, 6, 10, 11 and the graceful ends),
+// The recovery behaviour of one agent's Flex (docs/recovery-flow.md steps 1, 2, 6, 10, 11 and
+// docs/recovery-flow.md#graceful-ends-no-recovery),
 // written against RecoveryPort so it runs the same in Flex, in unit tests and in the e2e scenarios.
 // Inputs are the methods below (the adapter calls them on Flex events); outputs go through the port.
 import {
@@ -129,7 +130,7 @@ export class RecoveryController {
     if (reservation) this.maybeRegister(reservation);
   }
 
-  /** `beforeAcceptTask`: call tasks get our conference status callback (DESIGN §2 step 1). */
+  /** `beforeAcceptTask`: call tasks get our conference status callback (docs/recovery-flow.md#step-1). */
   conferenceOptions(reservation: ReservationView): ConferenceOptions | null {
     const domain = this.port.settings.serverlessDomain;
     if (!isVoice(reservation) || !domain) return null;
@@ -327,7 +328,7 @@ export class RecoveryController {
     if (!recovery) return;
     if (recovery.phase === "reconnected") return; // the notice timer closes it
     // After an accepted ping the dropped reservation completes just before the customer is offered
-    // back (DESIGN §2 step 9): keep the dialog until the reconnect connects, unless the customer went elsewhere.
+    // back (docs/recovery-flow.md#step-9): keep the dialog until the reconnect connects, unless the customer went elsewhere.
     const customerComingBack =
       recovery.pingAccepted &&
       recovery.status !== RecoveryStatus.requeued &&

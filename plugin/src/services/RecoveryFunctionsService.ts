@@ -1,5 +1,6 @@
 // Calls to the Flex-facing functions: POST JSON with the agent's Flex token in `Token`, retried
-// with backoff on network errors and 5xx, rejected as `{ status, ...body }` (STYLE §25).
+// with backoff on network errors and 5xx, rejected as `{ status, ...body }`
+// (the service-class convention of docs/development.md#conventions).
 // Uses only `fetch`, so it runs in Flex and in Node (the e2e driver points it at twilio-run).
 import {
   FunctionRoute,

@@ -8,7 +8,7 @@
 // - AnnounceUrl (conference or participant) is fetched with a signed POST; the <Say>/<Play> it returns
 //   is recorded as heard by the remaining legs (or the one participant).
 // - Status callbacks: the first participant's statusCallback and events are the conference's; the
-//   parameters are those of https://www.twilio.com/docs/voice/twiml/conference (see facts §1),
+//   parameters are those of https://www.twilio.com/docs/voice/twiml/conference (see docs/twilio-behaviour.md#conference-status-callbacks),
 //   form-encoded and signed.
 import type { Clock } from "../clock";
 import { parseTwiml, type ConferenceOptions, type TwimlVerb } from "./twiml";

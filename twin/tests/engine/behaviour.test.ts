@@ -203,7 +203,7 @@ describe("TaskRouter behaviour over REST", () => {
       "com.twilio.taskrouter.reservation.timeout",
       TaskRouterEventType.taskCanceled,
     ]);
-    // Valid CloudEvents carrying the payload fields of the facts file §5, signed with bodySHA256.
+    // Valid CloudEvents carrying the payload fields of docs/twilio-behaviour.md#event-streams, signed with bodySHA256.
     const validate = new Ajv({ strict: false }).compile({
       type: "object",
       required: ["specversion", "type", "source", "id", "dataschema", "data"],

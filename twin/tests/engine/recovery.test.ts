@@ -1,4 +1,4 @@
-// The recovery flow of DESIGN §2 played against the twin over HTTP: the test does what the
+// The recovery flow (docs/recovery-flow.md) played against the twin over HTTP: the test does what the
 // functions will do (through the real `twilio` SDK), the control API plays the agents and the
 // customer, and the twin behaves as Twilio and Flex do. Shows the twin supports every step.
 import type twilio from "twilio";

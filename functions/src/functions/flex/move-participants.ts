@@ -1,4 +1,4 @@
-// `flex/move-participants` (DESIGN §2 step 10): after a reconnect, bring the third parties left
+// `flex/move-participants` (docs/recovery-flow.md#step-10): after a reconnect, bring the third parties left
 // in the dropped conference into the new one, all in parallel, each keeping its label and its
 // endConferenceOnExit. A call cannot be handed between conferences directly, so each third
 // party's call is redirected with `<Dial><Conference>` to the new conference's name.

@@ -1,4 +1,4 @@
-// `flex/register-worker` (DESIGN §2 step 2): the plugin saw its worker leg and the customer in
+// `flex/register-worker` (docs/recovery-flow.md#step-2): the plugin saw its worker leg and the customer in
 // the conference. Checks every SID against Twilio first (an unknown one is a 400 and changes
 // nothing), then records the leg in the conference document, clears the leg's
 // endConferenceOnExit and lets the agent's Sync identity read the document.
