@@ -2,7 +2,7 @@
 // types through an update of the subscription itself, so types and the sink force a replace;
 // the description updates in place.
 import * as pulumi from "@pulumi/pulumi";
-import { callApi, configureCredentials, diffProperties, readOrGone } from "./client";
+import { callApi, configureCredentials, containsUnknown, diffProperties, readOrGone } from "./client";
 
 const PROVIDER_VERSION = "1";
 
@@ -75,10 +75,18 @@ const provider: pulumi.dynamic.ResourceProvider = {
   async diff(_id, olds: ResolvedOutputs, news: ResolvedInputs) {
     // Types compare as a set (sorted); unknown during preview they stay as they are.
     const newTypes = Array.isArray(news.types) ? sortedTypes(news.types) : news.types;
+    // The sink SID is unknown during a preview while its EventSink may be updated (the functions'
+    // domain is being redeployed). EventSink shows an unknown destination as an update, which
+    // keeps its SID, so here it is a possible update too, not a replace; `up` diffs again with the
+    // known SID and replaces only if the sink really was replaced.
+    const sinkKnown = !containsUnknown(news.sinkSid);
     return diffProperties(
       { ...olds, types: sortedTypes(olds.types) },
       { ...news, types: newTypes },
-      { replace: ["sinkSid", "types"], update: ["description"] },
+      {
+        replace: sinkKnown ? ["sinkSid", "types"] : ["types"],
+        update: sinkKnown ? ["description"] : ["description", "sinkSid"],
+      },
     );
   },
 

@@ -1,6 +1,6 @@
 // One key of the Flex configuration's `ui_attributes` (`/v1/Configuration` on flex-api). The
 // configuration is Flex's and adopted: create merges our value under `key` and remembers what
-// was there, delete puts that back (or removes the key); every other attribute is written back
+// was there, delete puts that back (or leaves the key out); every other attribute is written back
 // as read (a read-modify-write, see `writeKey`).
 import * as pulumi from "@pulumi/pulumi";
 import { callApi, canonicalJson, configureCredentials, diffProperties } from "./client";
@@ -30,24 +30,20 @@ async function readUiAttributes(): Promise<{ accountSid: string; ui: Record<stri
 
 /**
  * Sets `key` to `value`, or with `value` null removes it; writes only when the meaning changes.
- * The whole `ui_attributes` object is sent back as read plus our change, which is right whether
- * Flex replaces the object or merges it key by key. Under merging, a key left out is kept, so a
- * removal that did not take is written once more as an explicit null.
+ * Flex replaces `ui_attributes` as a whole on update ("is completely replaced by the JSON object
+ * that you provide", https://www.twilio.com/docs/flex/developer/config), so the object is sent
+ * back as read with only our key changed: a removed key is left out, never written as null.
  */
 async function writeKey(key: string, value: unknown): Promise<void> {
   const { accountSid, ui } = await readUiAttributes();
-  // A key holding null counts as absent (what a removal leaves under merging).
-  const present = ui[key] !== undefined && ui[key] !== null;
-  if (value === null ? !present : canonicalJson(ui[key]) === canonicalJson(value)) return;
+  // A removal also clears a key left holding null (what an earlier removal that nulled it left).
+  if (value === null ? !(key in ui) : canonicalJson(ui[key]) === canonicalJson(value)) return;
   const next = { ...ui };
   if (value === null) delete next[key];
   else next[key] = value;
-  const update = (uiAttributes: Record<string, unknown>) =>
-    callApi(`update Flex Configuration ui_attributes.${key}`, (client) =>
-      client.flexApi.v1.configuration().update({ account_sid: accountSid, ui_attributes: uiAttributes }),
-    );
-  const written = (await update(next)).uiAttributes as Record<string, unknown> | null;
-  if (value === null && written && written[key] !== undefined && written[key] !== null) await update({ [key]: null });
+  await callApi(`update Flex Configuration ui_attributes.${key}`, (client) =>
+    client.flexApi.v1.configuration().update({ account_sid: accountSid, ui_attributes: next }),
+  );
 }
 
 const provider: pulumi.dynamic.ResourceProvider = {

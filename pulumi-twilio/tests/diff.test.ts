@@ -130,6 +130,23 @@ describe("replace only what Twilio cannot update", () => {
     });
   });
 
+  test("subscription: another sink replaces; a sink unknown in a preview (its EventSink updated) is an update", async () => {
+    const types = [{ type: "com.twilio.taskrouter.task.canceled", schema_version: 1 }];
+    const olds = { description: "d", sinkSid: "DG1", types, providerVersion: "1", sid: "DF1" };
+    expect(await eventSubscriptionProvider.diff!("DF1", olds, { ...olds, sinkSid: "DG2" })).toMatchObject({
+      changes: true,
+      replaces: ["sinkSid"],
+    });
+    expect(await eventSubscriptionProvider.diff!("DF1", olds, { ...olds, sinkSid: UNKNOWN })).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+    // Unknown types still replace (Twilio cannot change them in place).
+    expect(
+      await eventSubscriptionProvider.diff!("DF1", olds, { ...olds, sinkSid: UNKNOWN, types: UNKNOWN }),
+    ).toMatchObject({ replaces: ["types"] });
+  });
+
   test("serverless deployment: a changed variable or source hash redeploys; a new local path does not", async () => {
     const inputs = {
       serviceSid: "ZS1",

@@ -45,14 +45,53 @@ test("ui_attributes: merged under our key, others untouched, no-change is no wri
   expect(await flexUiAttributeProvider.diff!(created.id, drifted.props, changed)).toMatchObject({ changes: true });
 
   await flexUiAttributeProvider.delete!(created.id, drifted.props);
-  // Flex merges ui_attributes key by key, so a removed key may remain as null; nothing else changes.
-  const { [PLUGIN_SETTINGS_KEY]: left, ...rest } = await uiAttributes();
-  expect(left ?? null).toBeNull();
-  expect(rest).toEqual(before);
+  // Flex replaces ui_attributes as a whole on update: the key is gone, not null; nothing else changes.
+  expect(await uiAttributes()).toEqual(before);
+  expect(Object.keys(await uiAttributes())).not.toContain(PLUGIN_SETTINGS_KEY);
   // Removing again finds nothing to remove: no write.
   mark = logMark(ctx.twin);
   await flexUiAttributeProvider.delete!(created.id, drifted.props);
   expect(writesSince(ctx.twin, mark)).toEqual([]);
+});
+
+test("ui_attributes: a key that replaced someone's value gets that value back on delete", async () => {
+  const config = await ctx.sdk.flexApi.v1.configuration().fetch();
+  const theirs = { serverlessDomain: "theirs-9999-prod.twil.io" };
+  await ctx.sdk.flexApi.v1.configuration().update({
+    account_sid: config.accountSid,
+    ui_attributes: { theme: "light", [PLUGIN_SETTINGS_KEY]: theirs },
+  });
+  const inputs = {
+    key: PLUGIN_SETTINGS_KEY,
+    value: { serverlessDomain: "fcr-1234-dev.twil.io" },
+    providerVersion: "1",
+  };
+  const created = await flexUiAttributeProvider.create(inputs);
+  expect(created.outs).toMatchObject({ previous: theirs });
+  expect(await uiAttributes()).toEqual({ theme: "light", [PLUGIN_SETTINGS_KEY]: inputs.value });
+
+  await flexUiAttributeProvider.delete!(created.id, created.outs);
+  expect(await uiAttributes()).toEqual({ theme: "light", [PLUGIN_SETTINGS_KEY]: theirs });
+});
+
+test("ui_attributes: removing the only key leaves an empty object, not the key as null", async () => {
+  const config = await ctx.sdk.flexApi.v1.configuration().fetch();
+  await ctx.sdk.flexApi.v1
+    .configuration()
+    .update({ account_sid: config.accountSid, ui_attributes: { [PLUGIN_SETTINGS_KEY]: { stale: true } } });
+  const inputs = {
+    key: PLUGIN_SETTINGS_KEY,
+    value: { serverlessDomain: "fcr-1234-dev.twil.io" },
+    providerVersion: "1",
+  };
+  await flexUiAttributeProvider.delete!("ui_attributes.x", { ...inputs, previous: null });
+  expect(await uiAttributes()).toEqual({});
+  // A key an earlier removal left holding null is cleared too.
+  await ctx.sdk.flexApi.v1
+    .configuration()
+    .update({ account_sid: config.accountSid, ui_attributes: { [PLUGIN_SETTINGS_KEY]: null } });
+  await flexUiAttributeProvider.delete!("ui_attributes.x", { ...inputs, previous: null });
+  expect(await uiAttributes()).toEqual({});
 });
 
 test("plugin: uploaded, registered and released with the active plugins; no-change is no write; delete unreleases", async () => {
