@@ -3,9 +3,9 @@ import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 import workspaceBoundaries from "./scripts/eslint-workspace-boundaries.mjs";
 
-// The boundary rule's severity. "warn" while the last deep imports are being removed; set "error"
-// to make `npm run lint` fail on any import of another workspace's files (docs/development.md).
-const WORKSPACE_BOUNDARIES = "warn";
+// The boundary rule's severity: `npm run lint` fails on any import of another workspace's files
+// (docs/development.md#the-lint-checks).
+const WORKSPACE_BOUNDARIES = "error";
 
 export default tseslint.config(
   {

@@ -12,7 +12,7 @@ import { join } from "path";
 import { parse } from "yaml";
 import { startTwin, twilioClientForTwin, type RunningTwin } from "@flex-call-recovery/twin";
 import { FunctionEnv } from "@flex-call-recovery/vocabulary";
-import { LocalPulumi, REPO_ROOT, resourceSummary } from "@flex-call-recovery/infra/src/engine/localPulumi";
+import { LocalPulumi, REPO_ROOT, resourceSummary } from "@flex-call-recovery/infra/engine";
 import { ensureBuilds } from "../src/harness/builds";
 
 jest.setTimeout(10 * 60_000);

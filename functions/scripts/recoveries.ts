@@ -9,15 +9,10 @@
 // (`pulumi stack output --json`). `--twin <url>` reads from an offline twin instead of Twilio.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import {
-  FunctionEnv,
-  OUTCOME_MAX_LOOKBACK_SECONDS,
-  formatSummary,
-  summarizeOutcomes,
-  type RecoverySummary,
-} from "@flex-call-recovery/vocabulary";
-import { syncOutcomeLog } from "../src/outcomes/outcomes";
-import { createTwilioClient } from "../src/twilio/client";
+import { FunctionEnv, OUTCOME_MAX_LOOKBACK_SECONDS } from "@flex-call-recovery/vocabulary";
+import { recoveries, render } from "../src/outcomes/report";
+
+export { recoveries, render, type RecoveriesResult } from "../src/outcomes/report";
 
 /** A mistake in how the command was called (exit code 2). */
 export class UsageError extends Error {}
@@ -137,30 +132,6 @@ export function resolveSource(
     [FunctionEnv.syncServiceSid]: syncServiceSid,
     ...(options.twin ? { [FunctionEnv.twilioApiBaseUrl]: options.twin.replace(/\/+$/, "") } : {}),
   };
-}
-
-export interface RecoveriesResult {
-  since: string;
-  until: string;
-  summary: RecoverySummary;
-}
-
-/** Reads the lists and summarises the recoveries that ended from now − since until now. */
-export async function recoveries(
-  source: Record<string, string>,
-  sinceSeconds: number,
-  now: Date = new Date(),
-): Promise<RecoveriesResult> {
-  const since = new Date(now.getTime() - sinceSeconds * 1000);
-  const log = syncOutcomeLog(createTwilioClient(source, "recoveries-cli"), source[FunctionEnv.syncServiceSid]);
-  const records = await log.read(since, now);
-  return { since: since.toISOString(), until: now.toISOString(), summary: summarizeOutcomes(records, { since }) };
-}
-
-/** The command's output: the summary text, or one JSON object with `--json`. */
-export function render(result: RecoveriesResult, json: boolean): string {
-  if (json) return JSON.stringify(result, null, 2);
-  return formatSummary(result.summary, `recoveries from ${result.since} to ${result.until}`);
 }
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@
 // one run mean something, absolute times across runs do not.
 import { ManualClock, startTwin, type RequestLogEntry } from "@flex-call-recovery/twin";
 import { RELOAD_SECONDS, WAIT_MS, connectedCall, pingTasks, together } from "../scenarios/helpers";
-import { summaryLines } from "@flex-call-recovery/infra/src/engine/localPulumi";
+import { summaryLines } from "@flex-call-recovery/infra/engine";
 import type { Stack } from "../harness/stack";
 import { World } from "../world/world";
 import type { Agent } from "../world/agent";

@@ -6,7 +6,7 @@
 import { FunctionEnv } from "@flex-call-recovery/vocabulary";
 import { ManualClock, startTwin, twilioClientForTwin, type Clock, type RunningTwin } from "@flex-call-recovery/twin";
 import { attachEngine, type TwinEngine } from "@flex-call-recovery/twin/engine";
-import { LocalPulumi, summaryLines, type PulumiResult } from "@flex-call-recovery/infra/src/engine/localPulumi";
+import { LocalPulumi, summaryLines, type PulumiResult } from "@flex-call-recovery/infra/engine";
 import type twilio from "twilio";
 import { startEdge, type Edge, type EdgeRequest } from "./edge";
 import { ensureBuilds, pluginBuildSnapshot } from "./builds";

@@ -1,7 +1,7 @@
 // The recovery outcomes of a demo run: what `npm run recoveries` prints for the run's stack (the
 // same reader and summary, pointed at the twin), and the same summary as an HTML section.
 import { FunctionEnv, type RecoverySummary } from "@flex-call-recovery/vocabulary";
-import { recoveries, render, type RecoveriesResult } from "@flex-call-recovery/functions/scripts/recoveries";
+import { recoveries, render, type RecoveriesResult } from "@flex-call-recovery/functions/outcomes";
 import { escapeXml } from "./sequenceDiagram";
 import type { Stack } from "../harness/stack";
 
