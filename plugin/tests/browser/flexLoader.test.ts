@@ -21,6 +21,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page, Route } from "playwright-core";
 import {
+  CONFERENCE_STATUS_CALLBACK_EVENTS,
   CONFERENCE_STATUS_CALLBACK_OVERRIDES,
   FOLLOWED_BY_RECONNECT,
   FunctionRoute,
@@ -238,7 +239,7 @@ describe.each([
     expect(accepts.map((a) => a.sid)).toEqual([PING, RECONNECT]);
     expect(accepts[1].conferenceOptions).toMatchObject({
       conferenceStatusCallback: `${FUNCTIONS}${FunctionRoute.conferenceStatusHandler}${CONFERENCE_STATUS_CALLBACK_OVERRIDES}`,
-      conferenceStatusCallbackEvent: "start,end,join,leave,modify",
+      conferenceStatusCallbackEvent: CONFERENCE_STATUS_CALLBACK_EVENTS.join(","),
       endConferenceOnExit: false,
       endConferenceOnCustomerExit: true,
     });
