@@ -8,6 +8,10 @@ module.exports = function preset(rootDir, extra = {}) {
     testEnvironment: "node",
     testMatch: ["<rootDir>/**/*.test.ts", "<rootDir>/**/*.test.tsx"],
     testPathIgnorePatterns: ["/node_modules/", "/dist/", "/build/"],
+    // Many suites start a twin, twilio-run or the Pulumi engine; on a 2-core machine running the
+    // engine and browser suites beside them, jest's 5 s default cuts healthy tests. Speed is measured
+    // by `npm run bench`, never by a test's timeout.
+    testTimeout: 60_000,
     transform: {
       "^.+\\.(t|j)sx?$": [
         "@swc/jest",
