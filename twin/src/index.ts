@@ -22,8 +22,8 @@ export { ALL_ROUTES } from "./routes";
 export { FLEX_DEFAULTS, seedFlexAccount } from "./flexAccount";
 export type { FlexAccountSeed } from "./flexAccount";
 export * from "./clients";
-// The behaviour engine (routing, voice, Event Streams, agents, faults): `attachEngine(twin)`.
-export * from "./engine";
+// The behaviour (routing, voice, Event Streams, people, faults): `attachEngine(twin)`.
+export * from "../engine";
 
 /** The running twin (a `Twin`): baseUrl, credentials, stop(), store, events, hooks, requestLog, control, clock. */
 export type RunningTwin = Twin;

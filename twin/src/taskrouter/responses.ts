@@ -5,7 +5,7 @@ import { pageV1 } from "../http/paging";
 import { optionalBool, optionalInt, optionalList, optionalString, Params, requiredString } from "../http/params";
 import { created, noContent, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
-import { paramsRecord } from "../util";
+import type { FlexConferenceOptions } from "../people/flex";
 import { DEFAULT_WORKER_CHANNEL_CAPACITY } from "./backend";
 import type {
   Activity,
@@ -422,16 +422,11 @@ export function listWorker(req: TwinRequest): TwinResponse {
 }
 
 export function updateWorker(req: TwinRequest): TwinResponse {
-  const w = tr(req).updateWorker(
-    WS(req),
-    req.params.Sid,
-    {
-      friendlyName: optionalString(req.form, "FriendlyName"),
-      attributes: optionalString(req.form, "Attributes"),
-      activitySid: optionalString(req.form, "ActivitySid"),
-    },
-    paramsRecord(req.form),
-  );
+  const w = tr(req).updateWorker(WS(req), req.params.Sid, {
+    friendlyName: optionalString(req.form, "FriendlyName"),
+    attributes: optionalString(req.form, "Attributes"),
+    activitySid: optionalString(req.form, "ActivitySid"),
+  });
   return ok(serializeWorker(tr(req), acct(req), w));
 }
 
@@ -605,7 +600,6 @@ export function updateTask(req: TwinRequest): TwinResponse {
       taskChannel: optionalString(req.form, "TaskChannel"),
       virtualStartTime: dateParam(req.form, "VirtualStartTime"),
     },
-    paramsRecord(req.form),
     ifMatch(req),
   );
   return taskAnswer(200, req, t);
@@ -626,6 +620,45 @@ const RESERVATION_STATUSES = [
   "wrapping",
   "completed",
 ] as const;
+
+function bool(value: unknown): boolean | undefined {
+  return typeof value === "boolean" ? value : value === "true" ? true : value === "false" ? false : undefined;
+}
+
+function words(value: unknown): string[] | undefined {
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === "string" ? value.split(/[\s,]+/).filter(Boolean) : undefined;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * The conference instruction's options, from a reservation update's form (Twilio's parameter names,
+ * https://www.twilio.com/docs/taskrouter/api/reservations#conference-instruction) or an agent's
+ * accept on the control API (camelCase).
+ */
+export function conferenceOptions(body: Record<string, unknown>): FlexConferenceOptions {
+  const pick = (name: string) => body[name] ?? body[name.charAt(0).toLowerCase() + name.slice(1)];
+  return {
+    conferenceStatusCallback: text(pick("ConferenceStatusCallback")) ?? null,
+    conferenceStatusCallbackMethod: text(pick("ConferenceStatusCallbackMethod")),
+    conferenceStatusCallbackEvent: words(pick("ConferenceStatusCallbackEvent")),
+    endConferenceOnExit: bool(pick("EndConferenceOnExit")),
+    endConferenceOnCustomerExit: bool(pick("EndConferenceOnCustomerExit")),
+    from: text(pick("From")),
+  };
+}
+
+/** A reservation update's form: status, the activity a rejecting worker moves to, the conference instruction. */
+function reservationUpdate(form: Params) {
+  return {
+    reservationStatus: enumParam<ReservationStatus>(form, "ReservationStatus", RESERVATION_STATUSES),
+    workerActivitySid: optionalString(form, "WorkerActivitySid"),
+    conference: optionalString(form, "Instruction") === "conference" ? conferenceOptions(form) : undefined,
+  };
+}
 
 // ---- reservations: the same resource under the task and under the worker; only `url` differs ----
 export function listTaskReservation(req: TwinRequest): TwinResponse {
@@ -651,11 +684,7 @@ export function fetchTaskReservation(req: TwinRequest): TwinResponse {
 /** The whole form goes to the engine: Instruction=conference and its options decide what accepting does. */
 export function updateTaskReservation(req: TwinRequest): TwinResponse {
   const r = tr(req).fetchTaskReservation(WS(req), req.params.TaskSid, req.params.Sid);
-  tr(req).updateReservation(
-    r,
-    { reservationStatus: enumParam<ReservationStatus>(req.form, "ReservationStatus", RESERVATION_STATUSES) },
-    paramsRecord(req.form),
-  );
+  tr(req).updateReservation(r, reservationUpdate(req.form));
   return ok(serializeReservation(tr(req), acct(req), r, "task"));
 }
 
@@ -680,11 +709,7 @@ export function fetchWorkerReservation(req: TwinRequest): TwinResponse {
 
 export function updateWorkerReservation(req: TwinRequest): TwinResponse {
   const r = tr(req).fetchWorkerReservation(WS(req), req.params.WorkerSid, req.params.Sid);
-  tr(req).updateReservation(
-    r,
-    { reservationStatus: enumParam<ReservationStatus>(req.form, "ReservationStatus", RESERVATION_STATUSES) },
-    paramsRecord(req.form),
-  );
+  tr(req).updateReservation(r, reservationUpdate(req.form));
   return ok(serializeReservation(tr(req), acct(req), r, "worker"));
 }
 

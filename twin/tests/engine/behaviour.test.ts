@@ -21,8 +21,8 @@ import {
   TaskRouterEventType,
 } from "@flex-call-recovery/vocabulary";
 import { ManualClock, startTwin, twilioClientForTwin, type RunningTwin } from "../../src";
-import { TASK_TTL_EXCEEDED_REASON } from "../../src/engine/assignment";
-import { attachEngine, type TwinEngine } from "../../src/engine/integration";
+import { TASK_TTL_EXCEEDED_REASON } from "../../src/taskrouter/routing/assignment";
+import { attachEngine, type TwinEngine } from "../../src/engine";
 import { startReceiver, type Receiver } from "./helpers/receiver";
 
 // Twilio's behaviour for every conference event these tests look at (the product itself

@@ -1,4 +1,4 @@
-import { FaultInjector, SeededRandom, validateFaultConfig } from "../../src/engine/faults";
+import { FaultInjector, SeededRandom, validateFaultConfig } from "../../src/faults";
 
 describe("fault injection decisions", () => {
   it("is reproducible from its seed", () => {

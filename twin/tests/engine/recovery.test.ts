@@ -24,8 +24,8 @@ import {
   TaskRouterEventType,
 } from "@flex-call-recovery/vocabulary";
 import { ManualClock, startTwin, twilioClientForTwin, type RunningTwin } from "../../src";
-import { TASK_TTL_EXCEEDED_REASON } from "../../src/engine/assignment";
-import { attachEngine, type TwinEngine } from "../../src/engine/integration";
+import { TASK_TTL_EXCEEDED_REASON } from "../../src/taskrouter/routing/assignment";
+import { attachEngine, type TwinEngine } from "../../src/engine";
 import { startReceiver, type Receiver } from "./helpers/receiver";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read loosely here */
