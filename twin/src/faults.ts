@@ -3,6 +3,7 @@
 // write limit (https://www.twilio.com/docs/sync/limits: 20 writes/s per object over a 10 s burst
 // window, above it 54009 as HTTP 429) is enforced — the Sync backend enforces it; this switches it.
 // The decisions, and `faultMiddleware`, which applies them to the twin's requests.
+import { ControlError } from "./control/api";
 import type { WebhookFaultPolicy } from "./events/webhooks";
 import type { RequestMiddleware } from "./hooks";
 import type { Twin } from "./twin";
@@ -132,7 +133,7 @@ export class FaultInjector implements WebhookFaultPolicy {
   /** Replaces the configuration (and reseeds when a seed is given). */
   configure(config: Partial<FaultConfig>): void {
     const problem = validateFaultConfig(config);
-    if (problem) throw new Error(`configure faults: 400 ${problem}`);
+    if (problem) throw new ControlError(400, `faults: ${problem}`);
     this.config = { ...this.config, ...config };
     if (config.seed !== undefined) this.random = new SeededRandom(config.seed);
   }

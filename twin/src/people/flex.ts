@@ -64,8 +64,7 @@ export interface FlexOrchestratorOptions {
    * the leg, as it can on a real account.
    */
   resetDelayMs?: number;
-  /** Needed when `resetDelayMs` > 0. */
-  clock?: Clock;
+  clock: Clock;
 }
 
 export class FlexOrchestrator {
@@ -73,7 +72,7 @@ export class FlexOrchestrator {
   private readonly accounts: (accountSid: string) => AccountStore | undefined;
   private readonly isClientOnline: (accountSid: string, workerSid: string) => boolean;
   private resetDelayMs: number;
-  private readonly clock: Clock | undefined;
+  private readonly clock: Clock;
   private readonly timers = new Set<TimerHandle>();
   // Worker legs by `${accountSid}/${callSid}`.
   private readonly workerLegs = new Map<string, WorkerLeg>();
@@ -87,19 +86,17 @@ export class FlexOrchestrator {
     this.isClientOnline = options.isClientOnline ?? (() => true);
     this.resetDelayMs = options.resetDelayMs ?? 0;
     this.clock = options.clock;
-    if (this.resetDelayMs > 0 && !this.clock) throw new Error("FlexOrchestrator: resetDelayMs needs a clock");
     this.unsubscribe = this.voice.onEvent((event) => this.onVoiceEvent(event));
   }
 
   /** Sets the UI's reaction time before its reset lands (ms, twin clock; 0 = at once). */
   setResetDelay(ms: number): void {
-    if (ms > 0 && !this.clock) throw new Error("FlexOrchestrator: resetDelayMs needs a clock");
     this.resetDelayMs = ms;
   }
 
   dispose(): void {
     this.unsubscribe();
-    for (const timer of this.timers) this.clock?.clearTimer(timer);
+    for (const timer of this.timers) this.clock.clearTimer(timer);
     this.timers.clear();
   }
 
@@ -241,7 +238,7 @@ export class FlexOrchestrator {
 
   /** The UI's reset after a join/leave, at once or after its reaction time. */
   private scheduleReset(accountSid: string, conferenceSid: string): void {
-    if (this.resetDelayMs <= 0 || !this.clock) return this.enforceEndConferenceOnExit(accountSid, conferenceSid);
+    if (this.resetDelayMs <= 0) return this.enforceEndConferenceOnExit(accountSid, conferenceSid);
     const clock = this.clock;
     const timer = clock.setTimer(this.resetDelayMs, () => {
       this.timers.delete(timer);

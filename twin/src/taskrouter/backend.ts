@@ -210,7 +210,8 @@ function attributeMatcher(expression: string | undefined): (attributes: string) 
   return (attributes) => evaluateNode(node, { document: JSON.parse(attributes) as unknown });
 }
 
-export interface WorkflowConfiguration {
+/** The parts of a stored workflow configuration the backend checks (./routing/workflow.ts reads the rest). */
+interface StoredConfiguration {
   task_routing: {
     filters?: { filter_friendly_name?: string; expression?: string; targets?: { queue?: string }[] }[];
     default_filter?: { queue?: string };
@@ -754,7 +755,7 @@ export class TaskRouterBackend {
 
   /** Parses the configuration and checks every queue it names exists; deeper checks are the engine's (workflow.ts). */
   private checkConfiguration(state: WorkspaceState, configuration: string): void {
-    const parsed = parseJsonText(configuration, "Configuration") as Partial<WorkflowConfiguration> | null;
+    const parsed = parseJsonText(configuration, "Configuration") as Partial<StoredConfiguration> | null;
     if (!parsed || typeof parsed !== "object" || !parsed.task_routing || typeof parsed.task_routing !== "object") {
       throw new InvalidWorkflowConfigurationError("task_routing is required");
     }
@@ -1189,7 +1190,7 @@ function checkTaskVersion(task: Task, ifMatch: string | undefined): void {
 /** Queue SIDs a workflow configuration routes to (filters' targets and the default filter). */
 export function workflowQueueSids(configuration: string): string[] {
   try {
-    const config = JSON.parse(configuration) as WorkflowConfiguration;
+    const config = JSON.parse(configuration) as StoredConfiguration;
     const sids = new Set<string>();
     for (const filter of config.task_routing?.filters ?? []) {
       for (const target of filter.targets ?? []) if (target.queue) sids.add(target.queue);

@@ -1,12 +1,6 @@
 import {
   DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
-  DIRECT_TO_AGENT_EXPRESSION,
   DIRECT_TO_AGENT_FILTER_NAME,
-  DIRECT_TO_AGENT_KNOWN_WORKER,
-  PING_FILTER_EXPRESSION,
-  PING_FILTER_NAME,
-  PING_KNOWN_WORKER,
-  RECOVERY_PING_QUEUE_TARGET_WORKERS,
   TaskAttribute,
   TaskChannel,
 } from "@flex-call-recovery/vocabulary";
@@ -16,39 +10,6 @@ import { createHarness } from "./helpers/harness";
 
 function setup() {
   const h = createHarness();
-  const everyone = h.queue;
-  const pingQueue = h.addQueue("Recovery Ping", RECOVERY_PING_QUEUE_TARGET_WORKERS);
-  const voiceWorkflow = h.addWorkflow({
-    friendlyName: "Voice",
-    taskReservationTimeout: 120,
-    configuration: {
-      task_routing: {
-        filters: [
-          {
-            filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
-            expression: DIRECT_TO_AGENT_EXPRESSION,
-            targets: [{ queue: everyone.sid, known_worker_sid: DIRECT_TO_AGENT_KNOWN_WORKER }],
-          },
-        ],
-        default_filter: { queue: everyone.sid },
-      },
-    },
-  });
-  const pingWorkflow = h.addWorkflow({
-    friendlyName: "Recovery Ping",
-    taskReservationTimeout: DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
-    configuration: {
-      task_routing: {
-        filters: [
-          {
-            filter_friendly_name: PING_FILTER_NAME,
-            expression: PING_FILTER_EXPRESSION,
-            targets: [{ queue: pingQueue.sid, known_worker_sid: PING_KNOWN_WORKER }],
-          },
-        ],
-      },
-    },
-  });
   const createTask = (
     workflowSid: string,
     attributes: Record<string, unknown>,
@@ -56,17 +17,7 @@ function setup() {
   ) => h.createTask({ workflowSid, attributes, ...extra, taskChannel: extra.channel ?? TaskChannel.voice });
   const reservationsOf = (taskSid: string) => h.store.reservations(h.ref).filter((r) => r.taskSid === taskSid);
   const names = () => h.events.map((e) => e.name);
-  return {
-    ...h,
-    engine: h.engine.assignment,
-    names,
-    everyone,
-    pingQueue,
-    voiceWorkflow,
-    pingWorkflow,
-    createTask,
-    reservationsOf,
-  };
+  return { ...h, engine: h.engine.assignment, names, createTask, reservationsOf };
 }
 
 afterEach(() => jest.restoreAllMocks());

@@ -5,16 +5,7 @@ import type twilio from "twilio";
 import { validateRequest, validateRequestWithBody } from "twilio/lib/webhooks/webhooks";
 import {
   DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
-  DIRECT_TO_AGENT_EXPRESSION,
-  DIRECT_TO_AGENT_FILTER_NAME,
-  DIRECT_TO_AGENT_KNOWN_WORKER,
-  FLEX_WORKSPACE_NAME,
-  PING_FILTER_EXPRESSION,
-  PING_FILTER_NAME,
-  PING_KNOWN_WORKER,
   RECOVERY_PING_QUEUE_NAME,
-  RECOVERY_PING_QUEUE_TARGET_WORKERS,
-  RECOVERY_PING_WORKFLOW_NAME,
   TASK_EVENT_SUBSCRIPTION_TYPES,
   TaskAttribute,
   TaskChannel,
@@ -23,7 +14,8 @@ import {
 import { ManualClock, startTwin, twilioClientForTwin, type RunningTwin } from "../../src";
 import { TASK_TTL_EXCEEDED_REASON } from "../../src/taskrouter/routing/assignment";
 import { attachEngine, type TwinEngine } from "../../src/engine";
-import { startReceiver, type Receiver } from "./helpers/receiver";
+import { startReceiver, type Receiver } from "../../testing";
+import { seedFlexWorkspace } from "./helpers/harness";
 
 // Twilio's behaviour for every conference event these tests look at (the product itself
 // subscribes to fewer: end, leave, modify).
@@ -66,58 +58,20 @@ afterAll(async () => {
 
 const tr = () => client.taskrouter.v1;
 
-/** A Flex-like workspace: Everyone queue, a voice workflow with "Direct to agent", the Recovery Ping workflow. */
+/** The Flex-like workspace of every behaviour test (made through the backend), plus REST helpers. */
 async function flexWorkspace(options: { eventCallbackUrl?: string } = {}) {
-  const ws = await tr().workspaces.create({ friendlyName: FLEX_WORKSPACE_NAME, ...options });
+  const seeded = seedFlexWorkspace(twin.store.taskrouter, options);
+  const ws = seeded.workspace;
   const w = tr().workspaces(ws.sid);
-  const activities = await w.activities.list();
-  const available = activities.find((a) => a.available)!;
-  const offline = activities.find((a) => a.friendlyName === "Offline")!;
-  const everyone = await w.taskQueues.create({ friendlyName: "Everyone", targetWorkers: "1 == 1" });
-  const pingQueue = await w.taskQueues.create({
-    friendlyName: RECOVERY_PING_QUEUE_NAME,
-    targetWorkers: RECOVERY_PING_QUEUE_TARGET_WORKERS,
-  });
-  const voice = await w.workflows.create({
-    friendlyName: "Assign to Anyone",
-    taskReservationTimeout: 120,
-    configuration: JSON.stringify({
-      task_routing: {
-        filters: [
-          {
-            filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
-            expression: DIRECT_TO_AGENT_EXPRESSION,
-            targets: [{ queue: everyone.sid, known_worker_sid: DIRECT_TO_AGENT_KNOWN_WORKER }],
-          },
-        ],
-        default_filter: { queue: everyone.sid },
-      },
-    }),
-  });
-  const ping = await w.workflows.create({
-    friendlyName: RECOVERY_PING_WORKFLOW_NAME,
-    taskReservationTimeout: DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
-    configuration: JSON.stringify({
-      task_routing: {
-        filters: [
-          {
-            filter_friendly_name: PING_FILTER_NAME,
-            expression: PING_FILTER_EXPRESSION,
-            targets: [{ queue: pingQueue.sid, known_worker_sid: PING_KNOWN_WORKER }],
-          },
-        ],
-      },
-    }),
-  });
   const worker = async (name: string) => {
     const created = await w.workers.create({
       friendlyName: name,
       attributes: JSON.stringify({ contact_uri: `client:${name}` }),
     });
-    await w.workers(created.sid).update({ activitySid: available.sid });
+    await w.workers(created.sid).update({ activitySid: seeded.available.sid });
     return created;
   };
-  return { ws, w, available, offline, everyone, pingQueue, voice, ping, worker };
+  return { ...seeded, ws, w, voice: seeded.voiceWorkflow, ping: seeded.pingWorkflow, worker };
 }
 
 async function restError(fn: () => Promise<unknown>): Promise<any> {

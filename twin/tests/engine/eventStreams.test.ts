@@ -7,7 +7,7 @@ import { EventStreamsDelivery, type EventSinkTarget } from "../../src/events/del
 import { FaultInjector } from "../../src/faults";
 import type { TaskRouterEvent } from "../../src/taskrouter/routing/events";
 import { connectionOverrides, VOICE_CALLBACK_DEFAULTS, WebhookDispatcher } from "../../src/events/webhooks";
-import { startReceiver, type Receiver } from "./helpers/receiver";
+import { startReceiver, type Receiver } from "../../testing";
 
 const ACCOUNT = "AC" + "1".repeat(32);
 const TOKEN = "t".repeat(32);

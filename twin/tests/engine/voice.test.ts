@@ -2,7 +2,7 @@ import { validateRequest } from "twilio/lib/webhooks/webhooks";
 import { CONFERENCE_STATUS_CALLBACK_EVENTS, ParticipantLabel, TaskAttribute } from "@flex-call-recovery/vocabulary";
 import { parseTwiml, TwimlParseError } from "../../src/voice/twiml";
 import { ACCOUNT, createHarness, TOKEN } from "./helpers/harness";
-import { startReceiver, type Receiver } from "./helpers/receiver";
+import { startReceiver, type Receiver } from "../../testing";
 
 // Twilio's behaviour for every conference event these tests look at (the product itself
 // subscribes to fewer: end, leave, modify).
