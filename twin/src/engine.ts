@@ -9,10 +9,11 @@ import { WebhookDispatcher } from "./events/webhooks";
 import { FaultInjector, faultMiddleware, type FaultConfig } from "./faults";
 import { AgentDirector } from "./people/agents";
 import { FlexOrchestrator } from "./people/flex";
-import { accountOf, addPeopleRoutes, bool, str, words } from "./people/routes";
+import { accountOf, addPeopleRoutes } from "./people/routes";
 import { AssignmentEngine } from "./taskrouter/routing/assignment";
 import { TaskRouterView } from "./taskrouter/routing/view";
 import type { Twin } from "./twin";
+import { bool, str, words } from "./util";
 import { VoiceEngine } from "./voice/calls";
 
 export interface EngineOptions {

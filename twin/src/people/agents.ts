@@ -8,6 +8,7 @@ import { ControlError } from "../control/api";
 import { FlexParticipantLabel as ParticipantLabel, VOICE_CHANNEL } from "../flexFacts";
 import type { Clock, TimerHandle } from "../clock";
 import type { AccountStore } from "../store";
+import { maybe } from "../util";
 import type { TaskRouterBackend } from "../taskrouter/backend";
 import { attributesOf } from "../taskrouter/routing/assignment";
 import { reservationView, type RouterReservation } from "../taskrouter/routing/view";
@@ -272,9 +273,10 @@ export class AgentDirector {
 
   /** Forgets agents whose worker is gone (after a twin reset); true if the agent is still there. */
   private exists(agent: Agent): boolean {
-    const tr = this.accounts(agent.accountSid)?.taskrouter;
-    const known = tr?.allWorkspaces().some((w) => w.sid === agent.workspaceSid);
-    if (known && tr?.listWorker(agent.workspaceSid).some((w) => w.sid === agent.workerSid)) return true;
+    const worker = maybe(() =>
+      this.accounts(agent.accountSid)?.taskrouter.fetchWorker(agent.workspaceSid, agent.workerSid),
+    );
+    if (worker) return true;
     this.agents.delete(`${agent.accountSid}/${agent.workerSid}`);
     return false;
   }

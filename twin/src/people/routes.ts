@@ -4,19 +4,7 @@ import { ControlError, type ControlApi, type ControlRequest, type ControlRespons
 import { engineOf } from "../engine";
 import { FLEX_WORKSPACE_NAME } from "../flexFacts";
 import { conferenceOptions } from "../taskrouter/responses";
-
-export function bool(value: unknown): boolean | undefined {
-  return typeof value === "boolean" ? value : value === "true" ? true : value === "false" ? false : undefined;
-}
-
-export function words(value: unknown): string[] | undefined {
-  if (Array.isArray(value)) return value.map(String);
-  return typeof value === "string" ? value.split(/[\s,]+/).filter(Boolean) : undefined;
-}
-
-export function str(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
+import { bool, str } from "../util";
 
 /** The account a control request names (`accountSid` in the body or query), else the twin's own. */
 export function accountOf(req: ControlRequest): string {

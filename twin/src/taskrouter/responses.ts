@@ -5,6 +5,7 @@ import { pageV1 } from "../http/paging";
 import { optionalBool, optionalInt, optionalList, optionalString, Params, requiredString } from "../http/params";
 import { created, noContent, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
+import { bool, str, words } from "../util";
 import type { FlexConferenceOptions } from "../people/flex";
 import { DEFAULT_WORKER_CHANNEL_CAPACITY } from "./backend";
 import type {
@@ -621,19 +622,6 @@ const RESERVATION_STATUSES = [
   "completed",
 ] as const;
 
-function bool(value: unknown): boolean | undefined {
-  return typeof value === "boolean" ? value : value === "true" ? true : value === "false" ? false : undefined;
-}
-
-function words(value: unknown): string[] | undefined {
-  if (Array.isArray(value)) return value.map(String);
-  return typeof value === "string" ? value.split(/[\s,]+/).filter(Boolean) : undefined;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
 /**
  * The conference instruction's options, from a reservation update's form (Twilio's parameter names,
  * https://www.twilio.com/docs/taskrouter/api/reservations#conference-instruction) or an agent's
@@ -642,12 +630,12 @@ function text(value: unknown): string | undefined {
 export function conferenceOptions(body: Record<string, unknown>): FlexConferenceOptions {
   const pick = (name: string) => body[name] ?? body[name.charAt(0).toLowerCase() + name.slice(1)];
   return {
-    conferenceStatusCallback: text(pick("ConferenceStatusCallback")) ?? null,
-    conferenceStatusCallbackMethod: text(pick("ConferenceStatusCallbackMethod")),
+    conferenceStatusCallback: str(pick("ConferenceStatusCallback")) ?? null,
+    conferenceStatusCallbackMethod: str(pick("ConferenceStatusCallbackMethod")),
     conferenceStatusCallbackEvent: words(pick("ConferenceStatusCallbackEvent")),
     endConferenceOnExit: bool(pick("EndConferenceOnExit")),
     endConferenceOnCustomerExit: bool(pick("EndConferenceOnCustomerExit")),
-    from: text(pick("From")),
+    from: str(pick("From")),
   };
 }
 

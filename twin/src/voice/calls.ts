@@ -15,19 +15,11 @@ import type { WebhookDispatcher } from "../events/webhooks";
 import { VOICE_CHANNEL } from "../flexFacts";
 import { NotFoundError, TwilioError } from "../http/errors";
 import type { AccountStore } from "../store";
+import { maybe } from "../util";
 import type { Call, CallStatus, Conference, Participant, VoiceBackend } from "./backend";
 import { parseTwiml, type ConferenceOptions, type TwimlVerb } from "./twiml";
 
 type ParticipantPatch = Partial<Pick<Participant, "endConferenceOnExit" | "muted" | "hold" | "coaching">>;
-
-/** undefined instead of the backend's 404 (lookups of things that went away). */
-function maybe<T>(lookup: () => T): T | undefined {
-  try {
-    return lookup();
-  } catch {
-    return undefined;
-  }
-}
 
 /** `ReasonParticipantLeft` values (participant-leave). */
 export type ReasonParticipantLeft =

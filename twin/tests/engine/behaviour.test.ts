@@ -71,7 +71,15 @@ async function flexWorkspace(options: { eventCallbackUrl?: string } = {}) {
     await w.workers(created.sid).update({ activitySid: seeded.available.sid });
     return created;
   };
-  return { ...seeded, ws, w, voice: seeded.voiceWorkflow, ping: seeded.pingWorkflow, worker };
+  /** A voice task of the "Assign to Anyone" workflow, created over REST. */
+  const voiceTask = (extra: { priority?: number; attributes?: string } = {}) =>
+    w.tasks.create({
+      workflowSid: seeded.voiceWorkflow.sid,
+      taskChannel: TaskChannel.voice,
+      attributes: "{}",
+      ...extra,
+    });
+  return { ...seeded, ws, w, voice: seeded.voiceWorkflow, ping: seeded.pingWorkflow, worker, voiceTask };
 }
 
 async function restError(fn: () => Promise<unknown>): Promise<any> {
@@ -91,6 +99,12 @@ async function control(method: string, path: string, body?: unknown): Promise<{ 
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** An Event Streams sink registered with the engine, posting to the receiver's /events. */
+function addSink(sinkSid: string, batchEvents: boolean, types: string[]) {
+  const destination = `${receiver.baseUrl}/events`;
+  engine.sinks.add(twin.accountSid, { sinkSid, destination, method: "POST", batchEvents, types: new Set(types) });
 }
 
 function eventStreamBatches() {
@@ -128,13 +142,7 @@ describe("TaskRouter behaviour over REST", () => {
 
   it("times a reservation out (worker to Offline), then cancels the ping at its TTL, with Event Streams deliveries", async () => {
     const f = await flexWorkspace();
-    engine.sinks.add(twin.accountSid, {
-      sinkSid: "DG1",
-      destination: `${receiver.baseUrl}/events`,
-      method: "POST",
-      batchEvents: true,
-      types: new Set([...TASK_EVENT_SUBSCRIPTION_TYPES, "com.twilio.taskrouter.reservation.timeout"]),
-    });
+    addSink("DG1", true, [...TASK_EVENT_SUBSCRIPTION_TYPES, "com.twilio.taskrouter.reservation.timeout"]);
     const bob = await f.worker("bob");
     const ping = await f.w.tasks.create({
       workflowSid: f.ping.sid,
@@ -199,19 +207,11 @@ describe("TaskRouter behaviour over REST", () => {
   it("reserves a high-priority reconnect task before older tasks once a wrapping reservation completes", async () => {
     const f = await flexWorkspace();
     const alice = await f.worker("alice");
-    const first = await f.w.tasks.create({
-      workflowSid: f.voice.sid,
-      taskChannel: TaskChannel.voice,
-      attributes: "{}",
-    });
+    const first = await f.voiceTask();
     const [r1] = await f.w.tasks(first.sid).reservations.list();
     await f.w.tasks(first.sid).reservations(r1.sid).update({ reservationStatus: "accepted" });
     clock.advance(1000);
-    const older = await f.w.tasks.create({
-      workflowSid: f.voice.sid,
-      taskChannel: TaskChannel.voice,
-      attributes: "{}",
-    });
+    const older = await f.voiceTask();
     clock.advance(1000);
     const reconnect = await f.w.tasks.create({
       workflowSid: f.voice.sid,
@@ -231,16 +231,8 @@ describe("TaskRouter behaviour over REST", () => {
   it("frees a worker when a reserved task is deleted", async () => {
     const f = await flexWorkspace();
     const alice = await f.worker("alice");
-    const first = await f.w.tasks.create({
-      workflowSid: f.voice.sid,
-      taskChannel: TaskChannel.voice,
-      attributes: "{}",
-    });
-    const second = await f.w.tasks.create({
-      workflowSid: f.voice.sid,
-      taskChannel: TaskChannel.voice,
-      attributes: "{}",
-    });
+    const first = await f.voiceTask();
+    const second = await f.voiceTask();
     expect(await f.w.tasks(second.sid).reservations.list()).toHaveLength(0);
     await f.w.tasks(first.sid).remove();
     expect((await f.w.tasks(second.sid).reservations.list()).map((r) => r.workerSid)).toEqual([alice.sid]);
@@ -610,13 +602,7 @@ describe("fault injection over HTTP", () => {
 
   it("duplicates and reorders webhook deliveries", async () => {
     const f = await flexWorkspace();
-    engine.sinks.add(twin.accountSid, {
-      sinkSid: "DG2",
-      destination: `${receiver.baseUrl}/events`,
-      method: "POST",
-      batchEvents: false,
-      types: new Set(["com.twilio.taskrouter.task.created"]),
-    });
+    addSink("DG2", false, ["com.twilio.taskrouter.task.created"]);
     engine.faults.configure({ seed: 3, duplicateWebhookRate: 1 });
     await f.w.tasks.create({ workflowSid: f.voice.sid, attributes: "{}" });
     await engine.idle();

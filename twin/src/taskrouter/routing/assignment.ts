@@ -19,6 +19,7 @@
 import { randomBytes } from "crypto";
 import type { Clock, TimerHandle } from "../../clock";
 import type { AccountStore } from "../../store";
+import { maybe } from "../../util";
 import type {
   Reservation,
   ReservationStatus,
@@ -91,15 +92,6 @@ function workflowConfiguration(configuration: string): WorkflowConfiguration {
     parsedWorkflows.set(configuration, config);
   }
   return config;
-}
-
-/** undefined instead of the backend's 404 (lookups of things that went away). */
-function maybe<T>(lookup: () => T): T | undefined {
-  try {
-    return lookup();
-  } catch {
-    return undefined;
-  }
 }
 
 // Routing bookkeeping of one task (not a Twilio resource, hence not in the REST store).

@@ -2,6 +2,7 @@
 // the routing from outside (the agents' view, the e2e world and its scenarios).
 import type { AccountStore } from "../../store";
 import type { Reservation, ReservationStatus, Task, TaskRouterBackend, TaskStatus } from "../backend";
+import { maybe } from "../../util";
 import { attributesOf, type WorkspaceRef } from "./assignment";
 
 export interface RouterTask {
@@ -51,7 +52,7 @@ export class TaskRouterView {
   }
   task(ref: WorkspaceRef, taskSid: string): RouterTask | undefined {
     const tr = this.tr(ref);
-    const task = tr?.listTask(ref.workspaceSid).find((t) => t.sid === taskSid);
+    const task = maybe(() => tr?.fetchTask(ref.workspaceSid, taskSid));
     return tr && task ? taskView(tr, task) : undefined;
   }
   reservations(ref: WorkspaceRef): RouterReservation[] {
