@@ -49,7 +49,7 @@ export interface EdgeOptions {
   authToken: string;
   /** twilio-run's URL. */
   upstream: string;
-  /** Paths of protected functions (`/conference-status-handler` …). */
+  /** Paths of protected functions and assets (`/conference-status-handler` …). */
   protectedPaths: string[];
   /** Paths of private functions and assets (none in our build today): never served. */
   privatePaths?: string[];
