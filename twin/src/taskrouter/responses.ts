@@ -391,7 +391,7 @@ export function deleteTaskChannel(req: TwinRequest): TwinResponse {
   return noContent();
 }
 
-// ---- workers: the update also carries the request's params to the engine (workerUpdated) ----
+// ---- workers: an activity change reaches the routing through the backend ----
 export function createWorker(req: TwinRequest): TwinResponse {
   const w = tr(req).createWorker(WS(req), {
     friendlyName: requiredString(req.form, "FriendlyName"),
@@ -545,7 +545,7 @@ function ifMatch(req: TwinRequest): string | undefined {
 
 const TASK_STATUSES = ["pending", "reserved", "assigned", "canceled", "completed", "wrapping"] as const;
 
-/** CreateTask: routing is the engine's (taskCreated); the answer is the pending task, as Twilio's is. */
+/** CreateTask: the routing takes the task from the backend; the answer is the pending task, as Twilio's is. */
 export function createTask(req: TwinRequest): TwinResponse {
   const t = tr(req).createTask(WS(req), {
     workflowSid: optionalString(req.form, "WorkflowSid"),
@@ -588,7 +588,7 @@ export function listTask(req: TwinRequest): TwinResponse {
   );
 }
 
-/** UpdateTask: only canceled/wrapping/completed may be set by a client; the rest is the engine's. */
+/** UpdateTask: only canceled/wrapping/completed may be set by a client; the rest is the routing's. */
 export function updateTask(req: TwinRequest): TwinResponse {
   const t = tr(req).updateTask(
     WS(req),
@@ -669,7 +669,7 @@ export function fetchTaskReservation(req: TwinRequest): TwinResponse {
   return ok(serializeReservation(tr(req), acct(req), r, "task"));
 }
 
-/** The whole form goes to the engine: Instruction=conference and its options decide what accepting does. */
+/** Instruction=conference and its options decide what accepting does (the attached Flex behaviour carries it out). */
 export function updateTaskReservation(req: TwinRequest): TwinResponse {
   const r = tr(req).fetchTaskReservation(WS(req), req.params.TaskSid, req.params.Sid);
   tr(req).updateReservation(r, reservationUpdate(req.form));
