@@ -4,6 +4,7 @@ import { InvalidParameterError } from "../http/errors";
 import { pageV1 } from "../http/paging";
 import { optionalBool, optionalInt, optionalList, optionalString, Params, requiredString } from "../http/params";
 import { created, noContent, ok } from "../http/reply";
+import { links, wire } from "../http/wire";
 import type { TwinRequest, TwinResponse } from "../http/router";
 import { bool, str, words } from "../util";
 import type { FlexConferenceOptions } from "../people/flex";
@@ -45,191 +46,105 @@ function dateParam(params: Params, name: string): Date | undefined {
   return date;
 }
 
-// ---- serialisers (every property of Twilio's schema; null where Twilio sends null) ----
+// ---- serialisers: every record field in Twilio's case and ISO dates (`wire`), plus what is computed ----
 
 /** Activity names are looked up at answer time: renaming an activity shows in its workspace at once. */
 function serializeWorkspace(tr: TaskRouterBackend, accountSid: string, w: Workspace): Record<string, unknown> {
   const url = wsUrl(w.sid);
-  return {
+  return wire(w, iso, {
     account_sid: accountSid,
-    date_created: iso(w.dateCreated),
-    date_updated: iso(w.dateUpdated),
     default_activity_name: tr.activityName(w.sid, w.defaultActivitySid),
-    default_activity_sid: w.defaultActivitySid,
-    event_callback_url: w.eventCallbackUrl,
-    events_filter: w.eventsFilter,
-    friendly_name: w.friendlyName,
-    multi_task_enabled: w.multiTaskEnabled,
-    sid: w.sid,
     timeout_activity_name: tr.activityName(w.sid, w.timeoutActivitySid),
-    timeout_activity_sid: w.timeoutActivitySid,
-    prioritize_queue_order: w.prioritizeQueueOrder,
     url,
-    links: {
-      activities: `${url}/Activities`,
-      statistics: `${url}/Statistics`,
-      real_time_statistics: `${url}/RealTimeStatistics`,
-      cumulative_statistics: `${url}/CumulativeStatistics`,
-      task_channels: `${url}/TaskChannels`,
-      task_queues: `${url}/TaskQueues`,
-      tasks: `${url}/Tasks`,
-      workers: `${url}/Workers`,
-      workflows: `${url}/Workflows`,
-      events: `${url}/Events`,
-    },
-  };
+    links: links(
+      url,
+      "Activities Statistics RealTimeStatistics CumulativeStatistics TaskChannels TaskQueues Tasks Workers Workflows Events",
+    ),
+  });
 }
 
 // Activities link only to their workspace; `available` decides whether workers in it get tasks.
-function serializeActivity(accountSid: string, a: Activity): Record<string, unknown> {
-  return {
-    account_sid: accountSid,
-    available: a.available,
-    date_created: iso(a.dateCreated),
-    date_updated: iso(a.dateUpdated),
-    friendly_name: a.friendlyName,
-    sid: a.sid,
-    workspace_sid: a.workspaceSid,
-    url: `${wsUrl(a.workspaceSid)}/Activities/${a.sid}`,
-    links: { workspace: wsUrl(a.workspaceSid) },
-  };
-}
-
 // channel_optimized_routing is null until a client sets it, as on Twilio.
-function serializeTaskChannel(accountSid: string, c: TaskChannel): Record<string, unknown> {
-  return {
-    account_sid: accountSid,
-    date_created: iso(c.dateCreated),
-    date_updated: iso(c.dateUpdated),
-    friendly_name: c.friendlyName,
-    sid: c.sid,
-    unique_name: c.uniqueName,
-    workspace_sid: c.workspaceSid,
-    channel_optimized_routing: c.channelOptimizedRouting,
-    url: `${wsUrl(c.workspaceSid)}/TaskChannels/${c.sid}`,
-    links: { workspace: wsUrl(c.workspaceSid) },
-  };
+function serializeActivity(
+  accountSid: string,
+  a: Activity | TaskChannel,
+  kind = "Activities",
+): Record<string, unknown> {
+  const url = `${wsUrl(a.workspaceSid)}/${kind}/${a.sid}`;
+  return wire(a, iso, { account_sid: accountSid, url, links: { workspace: wsUrl(a.workspaceSid) } });
 }
+const serializeTaskChannel = (accountSid: string, c: TaskChannel) => serializeActivity(accountSid, c, "TaskChannels");
 
 /** `available` is derived from the current activity, never stored, so it cannot drift. */
 function serializeWorker(tr: TaskRouterBackend, accountSid: string, w: Worker): Record<string, unknown> {
   const url = `${wsUrl(w.workspaceSid)}/Workers/${w.sid}`;
-  return {
+  return wire(w, iso, {
     account_sid: accountSid,
     activity_name: tr.activityName(w.workspaceSid, w.activitySid),
-    activity_sid: w.activitySid,
-    attributes: w.attributes,
     available: tr.isWorkerAvailable(w),
-    date_created: iso(w.dateCreated),
-    date_status_changed: iso(w.dateStatusChanged),
-    date_updated: iso(w.dateUpdated),
-    friendly_name: w.friendlyName,
-    sid: w.sid,
-    workspace_sid: w.workspaceSid,
     url,
     links: {
-      channels: `${url}/Channels`,
-      reservations: `${url}/Reservations`,
+      ...links(url, "Channels Reservations"),
       activity: `${wsUrl(w.workspaceSid)}/Activities/${w.activitySid}`,
       workspace: wsUrl(w.workspaceSid),
     },
-  };
+  });
 }
+
+const statistics = (url: string) => links(url, "Statistics RealTimeStatistics CumulativeStatistics");
 
 // The activity links are null when the queue has no reservation/assignment activity.
 function serializeTaskQueue(tr: TaskRouterBackend, accountSid: string, q: TaskQueue): Record<string, unknown> {
   const url = `${wsUrl(q.workspaceSid)}/TaskQueues/${q.sid}`;
-  return {
+  const activity = (sid: string | null) => (sid ? `${wsUrl(q.workspaceSid)}/Activities/${sid}` : null);
+  return wire(q, iso, {
     account_sid: accountSid,
-    assignment_activity_sid: q.assignmentActivitySid,
     assignment_activity_name: tr.activityName(q.workspaceSid, q.assignmentActivitySid),
-    date_created: iso(q.dateCreated),
-    date_updated: iso(q.dateUpdated),
-    friendly_name: q.friendlyName,
-    max_reserved_workers: q.maxReservedWorkers,
-    reservation_activity_sid: q.reservationActivitySid,
     reservation_activity_name: tr.activityName(q.workspaceSid, q.reservationActivitySid),
-    sid: q.sid,
-    target_workers: q.targetWorkers,
-    task_order: q.taskOrder,
     url,
-    workspace_sid: q.workspaceSid,
     links: {
-      assignment_activity: q.assignmentActivitySid
-        ? `${wsUrl(q.workspaceSid)}/Activities/${q.assignmentActivitySid}`
-        : null,
-      reservation_activity: q.reservationActivitySid
-        ? `${wsUrl(q.workspaceSid)}/Activities/${q.reservationActivitySid}`
-        : null,
+      assignment_activity: activity(q.assignmentActivitySid),
+      reservation_activity: activity(q.reservationActivitySid),
       workspace: wsUrl(q.workspaceSid),
-      statistics: `${url}/Statistics`,
-      real_time_statistics: `${url}/RealTimeStatistics`,
-      cumulative_statistics: `${url}/CumulativeStatistics`,
+      ...statistics(url),
     },
-  };
+  });
 }
 
 /** `configuration` is the JSON text exactly as the client sent it (the infra compares it semantically). */
 function serializeWorkflow(accountSid: string, wf: Workflow): Record<string, unknown> {
   const url = `${wsUrl(wf.workspaceSid)}/Workflows/${wf.sid}`;
-  return {
+  return wire(wf, iso, {
     account_sid: accountSid,
-    assignment_callback_url: wf.assignmentCallbackUrl,
-    configuration: wf.configuration,
-    date_created: iso(wf.dateCreated),
-    date_updated: iso(wf.dateUpdated),
     document_content_type: "application/json",
-    fallback_assignment_callback_url: wf.fallbackAssignmentCallbackUrl,
-    friendly_name: wf.friendlyName,
-    sid: wf.sid,
-    task_reservation_timeout: wf.taskReservationTimeout,
-    workspace_sid: wf.workspaceSid,
     url,
-    links: {
-      statistics: `${url}/Statistics`,
-      real_time_statistics: `${url}/RealTimeStatistics`,
-      cumulative_statistics: `${url}/CumulativeStatistics`,
-      workspace: wsUrl(wf.workspaceSid),
-    },
-  };
+    links: { ...statistics(url), workspace: wsUrl(wf.workspaceSid) },
+  });
 }
 
 /** `age` is seconds since creation on the twin's clock; `attributes` stays the client's JSON text. */
 function serializeTask(tr: TaskRouterBackend, accountSid: string, now: Date, t: Task): Record<string, unknown> {
   const url = `${wsUrl(t.workspaceSid)}/Tasks/${t.sid}`;
-  const queue = tr.taskQueueOf(t);
-  const workflow = tr.workflowOf(t);
-  return {
-    account_sid: accountSid,
-    age: Math.max(0, Math.floor((now.getTime() - t.dateCreated.getTime()) / 1000)),
-    assignment_status: t.assignmentStatus,
-    attributes: t.attributes,
-    addons: "{}",
-    date_created: iso(t.dateCreated),
-    date_updated: iso(t.dateUpdated),
-    task_queue_entered_date: iso(t.taskQueueEnteredDate),
-    priority: t.priority,
-    reason: t.reason,
-    sid: t.sid,
-    task_queue_sid: t.taskQueueSid,
-    task_queue_friendly_name: queue?.friendlyName ?? null,
-    task_channel_sid: t.taskChannelSid,
-    task_channel_unique_name: tr.taskChannelOf(t)?.uniqueName ?? null,
-    timeout: t.timeout,
-    workflow_sid: t.workflowSid,
-    workflow_friendly_name: workflow?.friendlyName ?? null,
-    workspace_sid: t.workspaceSid,
-    url,
-    links: {
-      task_queue: t.taskQueueSid ? `${wsUrl(t.workspaceSid)}/TaskQueues/${t.taskQueueSid}` : null,
-      workflow: t.workflowSid ? `${wsUrl(t.workspaceSid)}/Workflows/${t.workflowSid}` : null,
-      workspace: wsUrl(t.workspaceSid),
-      reservations: `${url}/Reservations`,
+  return wire(
+    t,
+    iso,
+    {
+      account_sid: accountSid,
+      age: Math.max(0, Math.floor((now.getTime() - t.dateCreated.getTime()) / 1000)),
+      addons: "{}",
+      task_queue_friendly_name: tr.taskQueueOf(t)?.friendlyName ?? null,
+      task_channel_unique_name: tr.taskChannelOf(t)?.uniqueName ?? null,
+      workflow_friendly_name: tr.workflowOf(t)?.friendlyName ?? null,
+      url,
+      links: {
+        task_queue: t.taskQueueSid ? `${wsUrl(t.workspaceSid)}/TaskQueues/${t.taskQueueSid}` : null,
+        workflow: t.workflowSid ? `${wsUrl(t.workspaceSid)}/Workflows/${t.workflowSid}` : null,
+        workspace: wsUrl(t.workspaceSid),
+        reservations: `${url}/Reservations`,
+      },
     },
-    virtual_start_time: iso(t.virtualStartTime),
-    ignore_capacity: t.ignoreCapacity,
-    routing_target: t.routingTarget,
-  };
+    ["revision"],
+  );
 }
 
 /** Same fields on both reservation paths; only `url` differs (task's or worker's sub-resource). */
@@ -240,27 +155,13 @@ function serializeReservation(
   via: "task" | "worker",
 ): Record<string, unknown> {
   const base = wsUrl(r.workspaceSid);
-  const url =
-    via === "task"
-      ? `${base}/Tasks/${r.taskSid}/Reservations/${r.sid}`
-      : `${base}/Workers/${r.workerSid}/Reservations/${r.sid}`;
-  return {
+  const path = via === "task" ? `Tasks/${r.taskSid}` : `Workers/${r.workerSid}`;
+  return wire(r, iso, {
     account_sid: accountSid,
-    date_created: iso(r.dateCreated),
-    date_updated: iso(r.dateUpdated),
-    reservation_status: r.reservationStatus,
-    sid: r.sid,
-    task_sid: r.taskSid,
     worker_name: tr.workerOf(r)?.friendlyName ?? null,
-    worker_sid: r.workerSid,
-    workspace_sid: r.workspaceSid,
-    url,
-    links: {
-      task: `${base}/Tasks/${r.taskSid}`,
-      worker: `${base}/Workers/${r.workerSid}`,
-      workspace: base,
-    },
-  };
+    url: `${base}/${path}/Reservations/${r.sid}`,
+    links: { task: `${base}/Tasks/${r.taskSid}`, worker: `${base}/Workers/${r.workerSid}`, workspace: base },
+  });
 }
 
 // ---- handlers ----
@@ -704,21 +605,20 @@ export function updateWorkerReservation(req: TwinRequest): TwinResponse {
 function serializeWorkerChannel(tr: TaskRouterBackend, accountSid: string, wc: WorkerChannel): Record<string, unknown> {
   const capacity = wc.capacity ?? DEFAULT_WORKER_CHANNEL_CAPACITY;
   const assigned = tr.assignedTasks(wc);
-  return {
-    account_sid: accountSid,
-    assigned_tasks: assigned,
-    available: wc.available,
-    available_capacity_percentage: capacity > 0 ? Math.max(0, Math.floor((100 * (capacity - assigned)) / capacity)) : 0,
-    configured_capacity: capacity,
-    date_created: iso(wc.dateCreated),
-    date_updated: iso(wc.dateUpdated),
-    sid: wc.sid,
-    task_channel_sid: wc.taskChannelSid,
-    task_channel_unique_name: tr.fetchTaskChannel(wc.workspaceSid, wc.taskChannelSid).uniqueName,
-    worker_sid: wc.workerSid,
-    workspace_sid: wc.workspaceSid,
-    url: `${wsUrl(wc.workspaceSid)}/Workers/${wc.workerSid}/Channels/${wc.sid}`,
-  };
+  return wire(
+    wc,
+    iso,
+    {
+      account_sid: accountSid,
+      assigned_tasks: assigned,
+      available_capacity_percentage:
+        capacity > 0 ? Math.max(0, Math.floor((100 * (capacity - assigned)) / capacity)) : 0,
+      configured_capacity: capacity,
+      task_channel_unique_name: tr.fetchTaskChannel(wc.workspaceSid, wc.taskChannelSid).uniqueName,
+      url: `${wsUrl(wc.workspaceSid)}/Workers/${wc.workerSid}/Channels/${wc.sid}`,
+    },
+    ["capacity"],
+  );
 }
 
 export function listWorkerChannel(req: TwinRequest): TwinResponse {
