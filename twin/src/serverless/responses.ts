@@ -5,6 +5,7 @@ import { pageV1 } from "../http/paging";
 import { optionalBool, optionalList, optionalString, requiredString } from "../http/params";
 import { created, noContent, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
+import { links, wire } from "../http/wire";
 import type {
   Build,
   Deployment,
@@ -20,45 +21,18 @@ import { InvalidUploadError } from "./errors";
 const BASE = "https://serverless.twilio.com/v1";
 const svcUrl = (sid: string): string => `${BASE}/Services/${sid}`;
 
+// Every record field in Twilio's case with ISO dates (`wire`); the rest is explicit below.
+
 /** `domain_base` is the prefix every environment's domain starts with. */
 function serializeService(accountSid: string, s: ServerlessService): Record<string, unknown> {
   const url = svcUrl(s.sid);
-  return {
-    sid: s.sid,
-    account_sid: accountSid,
-    friendly_name: s.friendlyName,
-    unique_name: s.uniqueName,
-    include_credentials: s.includeCredentials,
-    ui_editable: s.uiEditable,
-    domain_base: s.domainBase,
-    date_created: iso(s.dateCreated),
-    date_updated: iso(s.dateUpdated),
-    url,
-    links: {
-      environments: `${url}/Environments`,
-      functions: `${url}/Functions`,
-      assets: `${url}/Assets`,
-      builds: `${url}/Builds`,
-    },
-  };
+  return wire(s, iso, { account_sid: accountSid, url, links: links(url, "Environments Functions Assets Builds") });
 }
 
 // build_sid is null until the first deployment.
 function serializeEnvironment(accountSid: string, e: Environment): Record<string, unknown> {
   const url = `${svcUrl(e.serviceSid)}/Environments/${e.sid}`;
-  return {
-    sid: e.sid,
-    account_sid: accountSid,
-    service_sid: e.serviceSid,
-    build_sid: e.buildSid,
-    unique_name: e.uniqueName,
-    domain_suffix: e.domainSuffix,
-    domain_name: e.domainName,
-    date_created: iso(e.dateCreated),
-    date_updated: iso(e.dateUpdated),
-    url,
-    links: { variables: `${url}/Variables`, deployments: `${url}/Deployments`, logs: `${url}/Logs` },
-  };
+  return wire(e, iso, { account_sid: accountSid, url, links: links(url, "Variables Deployments Logs") });
 }
 
 // Functions and assets share one record shape; the URL segment tells them apart.
@@ -69,33 +43,22 @@ function resourceUrl(r: { serviceSid: string; kind: Resource["kind"] }, sid: str
 // The links name the versions list under its own key for each kind.
 function serializeResource(accountSid: string, r: Resource): Record<string, unknown> {
   const url = resourceUrl(r, r.sid);
-  return {
-    sid: r.sid,
-    account_sid: accountSid,
-    service_sid: r.serviceSid,
-    friendly_name: r.friendlyName,
-    date_created: iso(r.dateCreated),
-    date_updated: iso(r.dateUpdated),
-    url,
-    links: r.kind === "function" ? { function_versions: `${url}/Versions` } : { asset_versions: `${url}/Versions` },
-  };
+  const versions =
+    r.kind === "function" ? { function_versions: `${url}/Versions` } : { asset_versions: `${url}/Versions` };
+  return wire(r, iso, { account_sid: accountSid, url, links: versions }, ["kind"]);
+}
+
+/** A version as builds list it: the owner under `function_sid` or `asset_sid`; the content stays out. */
+function versionSummary(accountSid: string, v: ResourceVersion): Record<string, unknown> {
+  const owner = v.kind === "function" ? { function_sid: v.resourceSid } : { asset_sid: v.resourceSid };
+  return wire(v, iso, { account_sid: accountSid, ...owner }, ["resourceSid", "kind", "content", "contentType"]);
 }
 
 /** Function and asset versions differ in the owner's field name and in `links` (function versions only). */
 export function serializeVersion(accountSid: string, v: ResourceVersion): Record<string, unknown> {
   const url = `${resourceUrl(v, v.resourceSid)}/Versions/${v.sid}`;
-  const common = {
-    sid: v.sid,
-    account_sid: accountSid,
-    service_sid: v.serviceSid,
-    path: v.path,
-    visibility: v.visibility,
-    date_created: iso(v.dateCreated),
-    url,
-  };
-  return v.kind === "function"
-    ? { ...common, function_sid: v.resourceSid, links: { function_version_content: `${url}/Content` } }
-    : { ...common, asset_sid: v.resourceSid };
+  const content = v.kind === "function" ? { links: { function_version_content: `${url}/Content` } } : {};
+  return { ...versionSummary(accountSid, v), url, ...content };
 }
 
 function serializeBuild(
@@ -106,61 +69,29 @@ function serializeBuild(
 ): Record<string, unknown> {
   const url = `${svcUrl(b.serviceSid)}/Builds/${b.sid}`;
   // Twilio lists the versions in a build as small objects, not bare SIDs.
-  const versionSummary = (sid: string): Record<string, unknown> | null => {
+  const summary = (sid: string): Record<string, unknown> | null => {
     const v = sls.version(b.serviceSid, sid);
-    if (!v) return null;
-    const owner = v.kind === "function" ? { function_sid: v.resourceSid } : { asset_sid: v.resourceSid };
-    return {
-      sid: v.sid,
-      account_sid: accountSid,
-      service_sid: v.serviceSid,
-      ...owner,
-      date_created: iso(v.dateCreated),
-      path: v.path,
-      visibility: v.visibility,
-    };
+    return v ? versionSummary(accountSid, v) : null;
   };
-  return {
-    sid: b.sid,
+  const extra = {
     account_sid: accountSid,
-    service_sid: b.serviceSid,
     status: sls.buildStatus(b, atCreation),
-    asset_versions: b.assetVersionSids.map(versionSummary),
-    function_versions: b.functionVersionSids.map(versionSummary),
-    dependencies: b.dependencies,
-    runtime: b.runtime,
-    date_created: iso(b.dateCreated),
-    date_updated: iso(b.dateUpdated),
+    asset_versions: b.assetVersionSids.map(summary),
+    function_versions: b.functionVersionSids.map(summary),
     url,
     links: { build_status: `${url}/Status` },
   };
+  return wire(b, iso, extra, ["functionVersionSids", "assetVersionSids", "completesAt"]);
 }
 
 function serializeDeployment(accountSid: string, d: Deployment): Record<string, unknown> {
-  return {
-    sid: d.sid,
-    account_sid: accountSid,
-    service_sid: d.serviceSid,
-    environment_sid: d.environmentSid,
-    build_sid: d.buildSid,
-    date_created: iso(d.dateCreated),
-    date_updated: iso(d.dateUpdated),
-    url: `${svcUrl(d.serviceSid)}/Environments/${d.environmentSid}/Deployments/${d.sid}`,
-  };
+  const url = `${svcUrl(d.serviceSid)}/Environments/${d.environmentSid}/Deployments/${d.sid}`;
+  return wire(d, iso, { account_sid: accountSid, url });
 }
 
 function serializeVariable(accountSid: string, v: Variable): Record<string, unknown> {
-  return {
-    sid: v.sid,
-    account_sid: accountSid,
-    service_sid: v.serviceSid,
-    environment_sid: v.environmentSid,
-    key: v.key,
-    value: v.value,
-    date_created: iso(v.dateCreated),
-    date_updated: iso(v.dateUpdated),
-    url: `${svcUrl(v.serviceSid)}/Environments/${v.environmentSid}/Variables/${v.sid}`,
-  };
+  const url = `${svcUrl(v.serviceSid)}/Environments/${v.environmentSid}/Variables/${v.sid}`;
+  return wire(v, iso, { account_sid: accountSid, url });
 }
 
 const sls = (req: TwinRequest): ServerlessBackend => req.account.serverless;
