@@ -5,6 +5,7 @@ import { pageV1 } from "../http/paging";
 import { optionalBool, optionalList, optionalString, requiredString } from "../http/params";
 import { created, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
+import { links, nulls, wire } from "../http/wire";
 import type {
   FlexBackend,
   FlexConfiguration,
@@ -18,122 +19,59 @@ import { InvalidFlexParameterError } from "./errors";
 const BASE = "https://flex-api.twilio.com/v1";
 const PS = `${BASE}/PluginService`;
 
+// Every record field in Twilio's case with ISO dates (`wire`); the rest is explicit below.
+
 /** The archive answer uses a schema without `links`, hence the flag. */
 function serializePlugin(accountSid: string, p: Plugin, withLinks = true): Record<string, unknown> {
   const url = `${PS}/Plugins/${p.sid}`;
-  const body: Record<string, unknown> = {
-    sid: p.sid,
-    account_sid: accountSid,
-    unique_name: p.uniqueName,
-    friendly_name: p.friendlyName,
-    description: p.description,
-    archived: p.archived,
-    date_created: iso(p.dateCreated),
-    date_updated: iso(p.dateUpdated),
-    url,
-  };
-  if (withLinks) body.links = { plugin_versions: `${url}/Versions` };
-  return body;
+  return wire(p, iso, { account_sid: accountSid, url, ...(withLinks && { links: links(url, "Versions") }) });
 }
 
+// The archive answer's schema has no `validated`.
 function serializeVersion(accountSid: string, v: PluginVersion, archiveShape = false): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    sid: v.sid,
-    plugin_sid: v.pluginSid,
-    account_sid: accountSid,
-    version: v.version,
-    plugin_url: v.pluginUrl,
-    changelog: v.changelog,
-    private: v.private,
-    archived: v.archived,
-    date_created: iso(v.dateCreated),
-    url: `${PS}/Plugins/${v.pluginSid}/Versions/${v.sid}`,
-  };
-  // The archive answer's schema has no `validated`.
-  if (!archiveShape) body.validated = v.validated;
-  return body;
+  const url = `${PS}/Plugins/${v.pluginSid}/Versions/${v.sid}`;
+  return wire(v, iso, { account_sid: accountSid, url }, archiveShape ? ["validated"] : []);
 }
 
-// As for plugins, the archive answer has no `links`.
+// As for plugins, the archive answer has no `links`; the configured plugins are a sub-resource.
 function serializeConfiguration(accountSid: string, c: PluginConfiguration, withLinks = true): Record<string, unknown> {
   const url = `${PS}/Configurations/${c.sid}`;
-  const body: Record<string, unknown> = {
-    sid: c.sid,
-    account_sid: accountSid,
-    name: c.name,
-    description: c.description,
-    archived: c.archived,
-    date_created: iso(c.dateCreated),
-    url,
-  };
-  if (withLinks) body.links = { plugins: `${url}/Plugins` };
-  return body;
+  return wire(c, iso, { account_sid: accountSid, url, ...(withLinks && { links: links(url, "Plugins") }) }, [
+    "plugins",
+  ]);
 }
 
 // A release only points at its configuration; releases are immutable.
 function serializeRelease(accountSid: string, r: PluginRelease): Record<string, unknown> {
-  return {
-    sid: r.sid,
-    account_sid: accountSid,
-    configuration_sid: r.configurationSid,
-    date_created: iso(r.dateCreated),
-    url: `${PS}/Releases/${r.sid}`,
-  };
+  return wire(r, iso, { account_sid: accountSid, url: `${PS}/Releases/${r.sid}` });
 }
 
-/** The configuration resource: what the twin keeps, and Twilio's shape (nulls) for the rest. */
+/** Configuration fields the twin does not model: Twilio's shape, null. */
+const UNMODELLED = nulls(
+  `taskrouter_taskqueues taskrouter_skills taskrouter_worker_channels taskrouter_worker_attributes
+  taskrouter_offline_activity_sid messaging_service_instance_sid chat_service_instance_sid flex_service_instance_sid
+  flex_instance_sid service_version call_recording_webhook_url crm_type crm_callback_url crm_fallback_url
+  crm_attributes plugin_service_attributes integrations outbound_call_flows queue_stats_configuration notifications
+  markdown flex_insights_hr flex_insights_drilldown flex_url channel_configs debugger_integration flex_ui_status_report
+  agent_conv_end_methods citrix_voice_vdi offline_config`,
+);
+
+/** The configuration resource: what the twin keeps, fixed values, and Twilio's shape (nulls) for the rest. */
 function serializeFlexConfiguration(accountSid: string, c: FlexConfiguration): Record<string, unknown> {
-  return {
+  return wire(c, iso, {
     account_sid: accountSid,
-    date_created: iso(c.dateCreated),
-    date_updated: iso(c.dateUpdated),
     attributes: {},
     status: "ok",
-    taskrouter_workspace_sid: c.taskrouterWorkspaceSid,
-    taskrouter_target_workflow_sid: c.taskrouterTargetWorkflowSid,
-    taskrouter_target_taskqueue_sid: c.taskrouterTargetTaskqueueSid,
-    taskrouter_taskqueues: null,
-    taskrouter_skills: null,
-    taskrouter_worker_channels: null,
-    taskrouter_worker_attributes: null,
-    taskrouter_offline_activity_sid: null,
-    runtime_domain: c.runtimeDomain,
-    messaging_service_instance_sid: null,
-    chat_service_instance_sid: null,
-    flex_service_instance_sid: null,
-    flex_instance_sid: null,
     ui_language: "en",
-    ui_attributes: c.uiAttributes,
     ui_dependencies: {},
     ui_version: "2.17.0",
-    service_version: null,
     call_recording_enabled: false,
-    call_recording_webhook_url: null,
     crm_enabled: false,
-    crm_type: null,
-    crm_callback_url: null,
-    crm_fallback_url: null,
-    crm_attributes: null,
     public_attributes: {},
     plugin_service_enabled: true,
-    plugin_service_attributes: null,
-    integrations: null,
-    outbound_call_flows: null,
-    serverless_service_sids: c.serverlessServiceSids,
-    queue_stats_configuration: null,
-    notifications: null,
-    markdown: null,
     url: `${BASE}/Configuration`,
-    flex_insights_hr: null,
-    flex_insights_drilldown: null,
-    flex_url: null,
-    channel_configs: null,
-    debugger_integration: null,
-    flex_ui_status_report: null,
-    agent_conv_end_methods: null,
-    citrix_voice_vdi: null,
-    offline_config: null,
-  };
+    ...UNMODELLED,
+  });
 }
 
 const flex = (req: TwinRequest): FlexBackend => req.account.flex;

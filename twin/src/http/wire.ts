@@ -27,3 +27,13 @@ export function wire(
 export function links(url: string, names: string): Record<string, string> {
   return Object.fromEntries(names.split(" ").map((name) => [snake(name), `${url}/${name}`]));
 }
+
+/** `{ name: null, … }` for fields of Twilio's schema the twin does not model (space-separated names). */
+export function nulls(names: string): Record<string, null> {
+  return Object.fromEntries(
+    names
+      .trim()
+      .split(/\s+/)
+      .map((name) => [name, null]),
+  );
+}
