@@ -6,69 +6,31 @@ import { pageV1 } from "../http/paging";
 import { optionalBool, optionalInt, optionalString, Params, requiredString } from "../http/params";
 import { created, noContent, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
+import { links, wire } from "../http/wire";
 import type { DocumentPermission, SyncBackend, SyncDocument, SyncService } from "./backend";
 import { InvalidDataError } from "./errors";
 import type { SyncList, SyncListItem, SyncLists } from "./lists";
 
 const BASE = "https://sync.twilio.com/v1";
 
-// Sync services link to all four object kinds even though the twin serves documents only.
+// Every record field in Twilio's case with ISO dates (`wire`); the rest is explicit below.
+
+// Sync services link to all four object kinds even though the twin serves documents and lists only.
 function serializeService(accountSid: string, s: SyncService): Record<string, unknown> {
   const url = `${BASE}/Services/${s.sid}`;
-  return {
-    sid: s.sid,
-    unique_name: s.uniqueName,
-    account_sid: accountSid,
-    friendly_name: s.friendlyName,
-    date_created: iso(s.dateCreated),
-    date_updated: iso(s.dateUpdated),
-    url,
-    webhook_url: s.webhookUrl,
-    webhooks_from_rest_enabled: s.webhooksFromRestEnabled,
-    reachability_webhooks_enabled: s.reachabilityWebhooksEnabled,
-    acl_enabled: s.aclEnabled,
-    reachability_debouncing_enabled: s.reachabilityDebouncingEnabled,
-    reachability_debouncing_window: s.reachabilityDebouncingWindow,
-    links: {
-      documents: `${url}/Documents`,
-      lists: `${url}/Lists`,
-      maps: `${url}/Maps`,
-      streams: `${url}/Streams`,
-    },
-  };
+  return wire(s, iso, { account_sid: accountSid, url, links: links(url, "Documents Lists Maps Streams") });
 }
 
 /** `data` is an object (not text) in Sync answers, unlike TaskRouter attributes. */
 function serializeDocument(accountSid: string, d: SyncDocument): Record<string, unknown> {
   const url = `${BASE}/Services/${d.serviceSid}/Documents/${d.sid}`;
-  return {
-    sid: d.sid,
-    unique_name: d.uniqueName,
-    account_sid: accountSid,
-    service_sid: d.serviceSid,
-    url,
-    links: { permissions: `${url}/Permissions` },
-    revision: d.revision,
-    data: d.data,
-    date_expires: iso(d.dateExpires),
-    date_created: iso(d.dateCreated),
-    date_updated: iso(d.dateUpdated),
-    created_by: d.createdBy,
-  };
+  return wire(d, iso, { account_sid: accountSid, url, links: links(url, "Permissions") });
 }
 
 // Identities may hold characters that need escaping in the URL.
 function serializePermission(accountSid: string, p: DocumentPermission): Record<string, unknown> {
-  return {
-    account_sid: accountSid,
-    service_sid: p.serviceSid,
-    document_sid: p.documentSid,
-    identity: p.identity,
-    read: p.read,
-    write: p.write,
-    manage: p.manage,
-    url: `${BASE}/Services/${p.serviceSid}/Documents/${p.documentSid}/Permissions/${encodeURIComponent(p.identity)}`,
-  };
+  const url = `${BASE}/Services/${p.serviceSid}/Documents/${p.documentSid}/Permissions/${encodeURIComponent(p.identity)}`;
+  return wire(p, iso, { account_sid: accountSid, url });
 }
 
 const sync = (req: TwinRequest): SyncBackend => req.account.sync;
@@ -230,35 +192,13 @@ export function deleteDocumentPermission(req: TwinRequest): TwinResponse {
 
 function serializeList(accountSid: string, l: SyncList): Record<string, unknown> {
   const url = `${BASE}/Services/${l.serviceSid}/Lists/${l.sid}`;
-  return {
-    sid: l.sid,
-    unique_name: l.uniqueName,
-    account_sid: accountSid,
-    service_sid: l.serviceSid,
-    url,
-    links: { items: `${url}/Items`, permissions: `${url}/Permissions` },
-    revision: l.revision,
-    date_expires: iso(l.dateExpires),
-    date_created: iso(l.dateCreated),
-    date_updated: iso(l.dateUpdated),
-    created_by: l.createdBy,
-  };
+  return wire(l, iso, { account_sid: accountSid, url, links: links(url, "Items Permissions") });
 }
 
+// Items do not expire on their own in the twin: date_expires is always null.
 function serializeItem(accountSid: string, i: SyncListItem): Record<string, unknown> {
-  return {
-    index: i.index,
-    account_sid: accountSid,
-    service_sid: i.serviceSid,
-    list_sid: i.listSid,
-    url: `${BASE}/Services/${i.serviceSid}/Lists/${i.listSid}/Items/${i.index}`,
-    revision: i.revision,
-    data: i.data,
-    date_expires: null,
-    date_created: iso(i.dateCreated),
-    date_updated: iso(i.dateUpdated),
-    created_by: i.createdBy,
-  };
+  const url = `${BASE}/Services/${i.serviceSid}/Lists/${i.listSid}/Items/${i.index}`;
+  return wire(i, iso, { account_sid: accountSid, url, date_expires: null });
 }
 
 const lists = (req: TwinRequest): SyncLists => req.account.sync.lists;
