@@ -6,96 +6,58 @@ import { page2010 } from "../http/paging";
 import { optionalBool, optionalString, Params } from "../http/params";
 import { noContent, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
+import { links, nulls, wire } from "../http/wire";
 import type { Call, Conference, Participant, VoiceBackend } from "./backend";
 import { InvalidUrlError } from "./errors";
 
 const accountUri = (accountSid: string): string => `/2010-04-01/Accounts/${accountSid}`;
+
+// Every record field in Twilio's case with RFC 2822 dates (`wire`); the rest is explicit below.
 
 /** Twilio sends duration as a string of whole seconds, and price fields as null until billed. */
 function serializeCall(accountSid: string, c: Call): Record<string, unknown> {
   const base = `${accountUri(accountSid)}/Calls/${c.sid}`;
   const durationSeconds =
     c.startTime && c.endTime ? Math.max(0, Math.round((c.endTime.getTime() - c.startTime.getTime()) / 1000)) : null;
-  return {
-    sid: c.sid,
-    date_created: rfc2822(c.dateCreated),
-    date_updated: rfc2822(c.dateUpdated),
-    parent_call_sid: c.parentCallSid,
+  const extra = {
     account_sid: accountSid,
-    to: c.to,
     to_formatted: c.to,
-    from: c.from,
     from_formatted: c.from,
-    phone_number_sid: null,
-    status: c.status,
-    start_time: rfc2822(c.startTime),
-    end_time: rfc2822(c.endTime),
     duration: durationSeconds === null ? null : String(durationSeconds),
-    price: null,
     price_unit: "USD",
-    direction: c.direction,
-    answered_by: null,
     api_version: "2010-04-01",
-    forwarded_from: null,
-    group_sid: null,
-    caller_name: null,
     queue_time: "0",
-    trunk_sid: null,
+    ...nulls("phone_number_sid price answered_by forwarded_from group_sid caller_name trunk_sid"),
     uri: `${base}.json`,
     subresource_uris: {
-      feedback: `${base}/Feedback.json`,
-      notifications: `${base}/Notifications.json`,
-      recordings: `${base}/Recordings.json`,
-      streams: `${base}/Streams.json`,
-      payments: `${base}/Payments.json`,
-      siprec: `${base}/Siprec.json`,
-      events: `${base}/Events.json`,
+      ...uris(base, "Feedback Notifications Recordings Streams Payments Siprec Events"),
       feedback_summaries: `${accountUri(accountSid)}/Calls/FeedbackSummary.json`,
     },
   };
+  // The TwiML and its URL are the twin's own state; Twilio's call resource does not show them.
+  return wire(c, rfc2822, extra, ["twiml", "url"]);
+}
+
+/** 2010 sub-resource URIs: `{ recordings: "<base>/Recordings.json", … }`. */
+function uris(base: string, names: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(links(base, names)).map(([key, uri]) => [key, `${uri}.json`]));
 }
 
 // reason_conference_ended stays null until the conference ends (see the spec errata).
 function serializeConference(accountSid: string, c: Conference): Record<string, unknown> {
   const base = `${accountUri(accountSid)}/Conferences/${c.sid}`;
-  return {
+  return wire(c, rfc2822, {
     account_sid: accountSid,
-    date_created: rfc2822(c.dateCreated),
-    date_updated: rfc2822(c.dateUpdated),
     api_version: "2010-04-01",
-    friendly_name: c.friendlyName,
-    region: c.region,
-    sid: c.sid,
-    status: c.status,
     uri: `${base}.json`,
-    subresource_uris: {
-      participants: `${base}/Participants.json`,
-      recordings: `${base}/Recordings.json`,
-    },
-    reason_conference_ended: c.reasonConferenceEnded,
-    call_sid_ending_conference: c.callSidEndingConference,
-  };
+    subresource_uris: uris(base, "Participants Recordings"),
+  });
 }
 
 // The participant URI uses the call SID even when the client addressed it by label.
 function serializeParticipant(accountSid: string, p: Participant): Record<string, unknown> {
-  return {
-    account_sid: accountSid,
-    call_sid: p.callSid,
-    label: p.label,
-    call_sid_to_coach: p.callSidToCoach,
-    coaching: p.coaching,
-    conference_sid: p.conferenceSid,
-    date_created: rfc2822(p.dateCreated),
-    date_updated: rfc2822(p.dateUpdated),
-    end_conference_on_exit: p.endConferenceOnExit,
-    muted: p.muted,
-    hold: p.hold,
-    start_conference_on_enter: p.startConferenceOnEnter,
-    status: p.status,
-    queue_time: null,
-    uri: `${accountUri(accountSid)}/Conferences/${p.conferenceSid}/Participants/${p.callSid}.json`,
-  };
+  const uri = `${accountUri(accountSid)}/Conferences/${p.conferenceSid}/Participants/${p.callSid}.json`;
+  return wire(p, rfc2822, { account_sid: accountSid, queue_time: null, uri });
 }
 
 const voice = (req: TwinRequest): VoiceBackend => req.account.voice;
