@@ -1,44 +1,39 @@
 // Event Streams: parse each request, call the backend, serialise Twilio's JSON. `Types` arrive
 // as repeated JSON texts (`{"type": "...", "schema_version": 1}`), as the SDK sends them.
 import { iso } from "../http/dates";
-import { pageV1 } from "../http/paging";
-import { optionalBool, optionalInt, optionalList, optionalString, Params, requiredString } from "../http/params";
+import { listV1 } from "../http/paging";
+import {
+  optionalBool,
+  optionalInt,
+  optionalList,
+  optionalString,
+  Params,
+  requiredString,
+  strings,
+} from "../http/params";
 import { created, noContent, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
+import { links, wire } from "../http/wire";
 import type { EventStreamsBackend, Sink, SinkType, SubscribedEvent, Subscription } from "./backend";
 import { InvalidEventsParameterError } from "./errors";
 
 const BASE = "https://events.twilio.com/v1";
 
+// Every record field in Twilio's case with ISO dates (`wire`); the rest is explicit below.
+
 /** `sink_configuration` is returned as the object the client sent (destination, method, batch_events). */
 function serializeSink(s: Sink): Record<string, unknown> {
   const url = `${BASE}/Sinks/${s.sid}`;
-  return {
-    date_created: iso(s.dateCreated),
-    date_updated: iso(s.dateUpdated),
-    description: s.description,
-    sid: s.sid,
-    sink_configuration: s.sinkConfiguration,
-    sink_type: s.sinkType,
-    status: s.status,
-    url,
-    links: { sink_test: `${url}/Test`, sink_validate: `${url}/Validate` },
-  };
+  // The pending test id is the twin's own state (what Validate must name); Twilio does not show it.
+  return wire(s, iso, { url, links: { sink_test: `${url}/Test`, sink_validate: `${url}/Validate` } }, [
+    "pendingTestId",
+  ]);
 }
 
 // Subscriptions do not list their types inline: they are the SubscribedEvents sub-resource.
 function serializeSubscription(accountSid: string, s: Subscription): Record<string, unknown> {
   const url = `${BASE}/Subscriptions/${s.sid}`;
-  return {
-    account_sid: accountSid,
-    sid: s.sid,
-    date_created: iso(s.dateCreated),
-    date_updated: iso(s.dateUpdated),
-    description: s.description,
-    sink_sid: s.sinkSid,
-    url,
-    links: { subscribed_events: `${url}/SubscribedEvents` },
-  };
+  return wire(s, iso, { account_sid: accountSid, url, links: links(url, "SubscribedEvents") }, ["types"]);
 }
 
 function serializeSubscribedEvent(
@@ -46,13 +41,8 @@ function serializeSubscribedEvent(
   subscriptionSid: string,
   e: SubscribedEvent,
 ): Record<string, unknown> {
-  return {
-    account_sid: accountSid,
-    type: e.type,
-    schema_version: e.schemaVersion,
-    subscription_sid: subscriptionSid,
-    url: `${BASE}/Subscriptions/${subscriptionSid}/SubscribedEvents/${e.type}`,
-  };
+  const url = `${BASE}/Subscriptions/${subscriptionSid}/SubscribedEvents/${e.type}`;
+  return wire(e, iso, { account_sid: accountSid, subscription_sid: subscriptionSid, url });
 }
 
 const ev = (req: TwinRequest): EventStreamsBackend => req.account.eventStreams;
@@ -110,7 +100,7 @@ export function listSink(req: TwinRequest): TwinResponse {
     inUse: optionalBool(req.query, "InUse"),
     status: optionalString(req.query, "Status"),
   });
-  return ok(pageV1(items, { listUrl: `${BASE}/Sinks`, key: "sinks", query: req.query, serialize: serializeSink }));
+  return listV1(req, `${BASE}/Sinks`, "sinks", items, serializeSink);
 }
 
 export function updateSink(req: TwinRequest): TwinResponse {
@@ -150,20 +140,12 @@ export function fetchSubscription(req: TwinRequest): TwinResponse {
 
 export function listSubscription(req: TwinRequest): TwinResponse {
   const items = ev(req).listSubscription({ sinkSid: optionalString(req.query, "SinkSid") });
-  return ok(
-    pageV1(items, {
-      listUrl: `${BASE}/Subscriptions`,
-      key: "subscriptions",
-      query: req.query,
-      serialize: (s) => serializeSubscription(acct(req), s),
-    }),
-  );
+  return listV1(req, `${BASE}/Subscriptions`, "subscriptions", items, (s) => serializeSubscription(acct(req), s));
 }
 
 export function updateSubscription(req: TwinRequest): TwinResponse {
   const subscription = ev(req).updateSubscription(req.params.Sid, {
-    description: optionalString(req.form, "Description"),
-    sinkSid: optionalString(req.form, "SinkSid"),
+    ...strings(req.form, "Description SinkSid"),
   });
   return ok(serializeSubscription(acct(req), subscription));
 }
@@ -176,13 +158,8 @@ export function deleteSubscription(req: TwinRequest): TwinResponse {
 // ---- subscribed events, addressed by their type name ----
 export function listSubscribedEvent(req: TwinRequest): TwinResponse {
   const sid = req.params.SubscriptionSid;
-  return ok(
-    pageV1(ev(req).listSubscribedEvent(sid), {
-      listUrl: `${BASE}/Subscriptions/${sid}/SubscribedEvents`,
-      key: "types",
-      query: req.query,
-      serialize: (e) => serializeSubscribedEvent(acct(req), sid, e),
-    }),
+  return listV1(req, `${BASE}/Subscriptions/${sid}/SubscribedEvents`, "types", ev(req).listSubscribedEvent(sid), (e) =>
+    serializeSubscribedEvent(acct(req), sid, e),
   );
 }
 

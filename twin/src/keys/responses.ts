@@ -1,19 +1,14 @@
 // 2010 Keys: create answers the NewKey shape (with `secret`), every other operation the Key shape.
 import { rfc2822 } from "../http/dates";
-import { page2010 } from "../http/paging";
+import { list2010 } from "../http/paging";
 import { optionalString } from "../http/params";
 import { created, noContent, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
+import { wire } from "../http/wire";
 import type { ApiKey } from "./backend";
 
-function serializeKey(k: ApiKey): Record<string, unknown> {
-  return {
-    sid: k.sid,
-    friendly_name: k.friendlyName,
-    date_created: rfc2822(k.dateCreated),
-    date_updated: rfc2822(k.dateUpdated),
-  };
-}
+/** The Key shape: every field but the secret, in Twilio's case, RFC 2822 dates. */
+const serializeKey = (k: ApiKey): Record<string, unknown> => wire(k, rfc2822, {}, ["secret"]);
 
 export function createNewKey(req: TwinRequest): TwinResponse {
   const key = req.account.keys.createNewKey({ friendlyName: optionalString(req.form, "FriendlyName") });
@@ -26,13 +21,12 @@ export function fetchKey(req: TwinRequest): TwinResponse {
 }
 
 export function listKey(req: TwinRequest): TwinResponse {
-  return ok(
-    page2010(req.account.keys.listKey(), {
-      listUri: `/2010-04-01/Accounts/${req.account.accountSid}/Keys.json`,
-      key: "keys",
-      query: req.query,
-      serialize: serializeKey,
-    }),
+  return list2010(
+    req,
+    `/2010-04-01/Accounts/${req.account.accountSid}/Keys.json`,
+    "keys",
+    req.account.keys.listKey(),
+    serializeKey,
   );
 }
 
