@@ -1,8 +1,8 @@
 // Flex: the Plugins API and the Flex configuration. Parse, call the backend, serialise Twilio's
 // JSON. The configuration update takes a JSON body (the SDK sends application/json).
 import { iso } from "../http/dates";
-import { pageV1 } from "../http/paging";
-import { optionalBool, optionalList, optionalString, requiredString } from "../http/params";
+import { listV1 } from "../http/paging";
+import { optionalBool, optionalList, optionalString, requiredString, strings } from "../http/params";
 import { created, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
 import { links, nulls, wire } from "../http/wire";
@@ -83,8 +83,7 @@ const acct = (req: TwinRequest): string => req.account.accountSid;
 export function createPlugin(req: TwinRequest): TwinResponse {
   const p = flex(req).createPlugin({
     uniqueName: requiredString(req.form, "UniqueName"),
-    friendlyName: optionalString(req.form, "FriendlyName"),
-    description: optionalString(req.form, "Description"),
+    ...strings(req.form, "FriendlyName Description"),
   });
   return created(serializePlugin(acct(req), p));
 }
@@ -92,19 +91,11 @@ export function fetchPlugin(req: TwinRequest): TwinResponse {
   return ok(serializePlugin(acct(req), flex(req).fetchPlugin(req.params.Sid)));
 }
 export function listPlugin(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(flex(req).listPlugin(), {
-      listUrl: `${PS}/Plugins`,
-      key: "plugins",
-      query: req.query,
-      serialize: (p) => serializePlugin(acct(req), p),
-    }),
-  );
+  return listV1(req, `${PS}/Plugins`, "plugins", flex(req).listPlugin(), (p) => serializePlugin(acct(req), p));
 }
 export function updatePlugin(req: TwinRequest): TwinResponse {
   const p = flex(req).updatePlugin(req.params.Sid, {
-    friendlyName: optionalString(req.form, "FriendlyName"),
-    description: optionalString(req.form, "Description"),
+    ...strings(req.form, "FriendlyName Description"),
   });
   return ok(serializePlugin(acct(req), p));
 }
@@ -128,13 +119,12 @@ export function fetchPluginVersion(req: TwinRequest): TwinResponse {
   return ok(serializeVersion(acct(req), flex(req).fetchPluginVersion(req.params.PluginSid, req.params.Sid)));
 }
 export function listPluginVersions(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(flex(req).listPluginVersions(req.params.PluginSid), {
-      listUrl: `${PS}/Plugins/${req.params.PluginSid}/Versions`,
-      key: "plugin_versions",
-      query: req.query,
-      serialize: (v) => serializeVersion(acct(req), v),
-    }),
+  return listV1(
+    req,
+    `${PS}/Plugins/${req.params.PluginSid}/Versions`,
+    "plugin_versions",
+    flex(req).listPluginVersions(req.params.PluginSid),
+    (v) => serializeVersion(acct(req), v),
   );
 }
 export function updatePluginVersionArchive(req: TwinRequest): TwinResponse {
@@ -172,13 +162,8 @@ export function fetchPluginConfiguration(req: TwinRequest): TwinResponse {
   return ok(serializeConfiguration(acct(req), flex(req).fetchPluginConfiguration(req.params.Sid)));
 }
 export function listPluginConfiguration(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(flex(req).listPluginConfiguration(), {
-      listUrl: `${PS}/Configurations`,
-      key: "configurations",
-      query: req.query,
-      serialize: (c) => serializeConfiguration(acct(req), c),
-    }),
+  return listV1(req, `${PS}/Configurations`, "configurations", flex(req).listPluginConfiguration(), (c) =>
+    serializeConfiguration(acct(req), c),
   );
 }
 export function updatePluginConfigurationArchive(req: TwinRequest): TwinResponse {
@@ -210,13 +195,12 @@ function configuredPlugins(req: TwinRequest) {
 }
 
 export function listConfiguredPlugin(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(configuredPlugins(req), {
-      listUrl: `${PS}/Configurations/${req.params.ConfigurationSid}/Plugins`,
-      key: "plugins",
-      query: req.query,
-      serialize: (p) => p,
-    }),
+  return listV1(
+    req,
+    `${PS}/Configurations/${req.params.ConfigurationSid}/Plugins`,
+    "plugins",
+    configuredPlugins(req),
+    (p) => p,
   );
 }
 export function fetchConfiguredPlugin(req: TwinRequest): TwinResponse {
@@ -239,13 +223,8 @@ export function fetchPluginRelease(req: TwinRequest): TwinResponse {
   return ok(serializeRelease(acct(req), flex(req).fetchPluginRelease(req.params.Sid)));
 }
 export function listPluginRelease(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(flex(req).listPluginRelease(), {
-      listUrl: `${PS}/Releases`,
-      key: "releases",
-      query: req.query,
-      serialize: (r) => serializeRelease(acct(req), r),
-    }),
+  return listV1(req, `${PS}/Releases`, "releases", flex(req).listPluginRelease(), (r) =>
+    serializeRelease(acct(req), r),
   );
 }
 

@@ -2,6 +2,8 @@
 // the 2010 API: `{ <key>: [...], page, page_size, start, end, uri, first_page_uri, ... }` with
 // URIs relative to https://api.twilio.com. Both page by `PageSize` (default 50, max 1000) and `Page`.
 import { InvalidParameterError } from "./errors";
+import { ok } from "./reply";
+import type { TwinResponse } from "./router";
 import { optionalInt, optionalString, Params } from "./params";
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -86,4 +88,26 @@ export function page2010<T, R>(
 export function filterBy<T>(items: readonly T[], query: Params, param: string, pick: (item: T) => unknown): T[] {
   const wanted = optionalString(query, param);
   return wanted === undefined ? [...items] : items.filter((item) => String(pick(item)) === wanted);
+}
+
+/** A v1 list answer: one page of `items` under `key`, serialised. */
+export function listV1<T>(
+  req: { query: Params },
+  listUrl: string,
+  key: string,
+  items: readonly T[],
+  serialize: (item: T) => unknown,
+): TwinResponse {
+  return ok(pageV1(items, { listUrl, key, query: req.query, serialize }));
+}
+
+/** A 2010 list answer: one page of `items` under `key`, serialised. */
+export function list2010<T>(
+  req: { query: Params },
+  listUri: string,
+  key: string,
+  items: readonly T[],
+  serialize: (item: T) => unknown,
+): TwinResponse {
+  return ok(page2010(items, { listUri, key, query: req.query, serialize }));
 }

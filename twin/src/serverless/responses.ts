@@ -1,8 +1,8 @@
 // Serverless: parse each request, call the backend, serialise Twilio's JSON. Version uploads
 // arrive as multipart bodies on serverless-upload.twilio.com.
 import { iso } from "../http/dates";
-import { pageV1 } from "../http/paging";
-import { optionalBool, optionalList, optionalString, requiredString } from "../http/params";
+import { listV1 } from "../http/paging";
+import { bools, optionalList, optionalString, requiredString, strings } from "../http/params";
 import { created, noContent, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
 import { links, wire } from "../http/wire";
@@ -105,8 +105,7 @@ export function createService(req: TwinRequest): TwinResponse {
   const s = sls(req).createService({
     uniqueName: requiredString(req.form, "UniqueName"),
     friendlyName: requiredString(req.form, "FriendlyName"),
-    includeCredentials: optionalBool(req.form, "IncludeCredentials"),
-    uiEditable: optionalBool(req.form, "UiEditable"),
+    ...bools(req.form, "IncludeCredentials UiEditable"),
   });
   return created(serializeService(acct(req), s));
 }
@@ -116,21 +115,13 @@ export function fetchService(req: TwinRequest): TwinResponse {
 }
 
 export function listService(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(sls(req).listService(), {
-      listUrl: `${BASE}/Services`,
-      key: "services",
-      query: req.query,
-      serialize: (s) => serializeService(acct(req), s),
-    }),
-  );
+  return listV1(req, `${BASE}/Services`, "services", sls(req).listService(), (s) => serializeService(acct(req), s));
 }
 
 export function updateService(req: TwinRequest): TwinResponse {
   const s = sls(req).updateService(req.params.Sid, {
     friendlyName: optionalString(req.form, "FriendlyName"),
-    includeCredentials: optionalBool(req.form, "IncludeCredentials"),
-    uiEditable: optionalBool(req.form, "UiEditable"),
+    ...bools(req.form, "IncludeCredentials UiEditable"),
   });
   return ok(serializeService(acct(req), s));
 }
@@ -156,13 +147,8 @@ export function fetchEnvironment(req: TwinRequest): TwinResponse {
 }
 
 export function listEnvironment(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(sls(req).listEnvironment(SVC(req)), {
-      listUrl: `${svcUrl(SVC(req))}/Environments`,
-      key: "environments",
-      query: req.query,
-      serialize: (e) => serializeEnvironment(acct(req), e),
-    }),
+  return listV1(req, `${svcUrl(SVC(req))}/Environments`, "environments", sls(req).listEnvironment(SVC(req)), (e) =>
+    serializeEnvironment(acct(req), e),
   );
 }
 
@@ -183,13 +169,8 @@ export function fetchFunction(req: TwinRequest): TwinResponse {
   return ok(serializeResource(acct(req), sls(req).fetchFunction(SVC(req), req.params.Sid)));
 }
 export function listFunction(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(sls(req).listFunction(SVC(req)), {
-      listUrl: `${svcUrl(SVC(req))}/Functions`,
-      key: "functions",
-      query: req.query,
-      serialize: (r) => serializeResource(acct(req), r),
-    }),
+  return listV1(req, `${svcUrl(SVC(req))}/Functions`, "functions", sls(req).listFunction(SVC(req)), (r) =>
+    serializeResource(acct(req), r),
   );
 }
 export function updateFunction(req: TwinRequest): TwinResponse {
@@ -209,13 +190,8 @@ export function fetchAsset(req: TwinRequest): TwinResponse {
   return ok(serializeResource(acct(req), sls(req).fetchAsset(SVC(req), req.params.Sid)));
 }
 export function listAsset(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(sls(req).listAsset(SVC(req)), {
-      listUrl: `${svcUrl(SVC(req))}/Assets`,
-      key: "assets",
-      query: req.query,
-      serialize: (r) => serializeResource(acct(req), r),
-    }),
+  return listV1(req, `${svcUrl(SVC(req))}/Assets`, "assets", sls(req).listAsset(SVC(req)), (r) =>
+    serializeResource(acct(req), r),
   );
 }
 export function updateAsset(req: TwinRequest): TwinResponse {
@@ -255,13 +231,12 @@ export function fetchFunctionVersion(req: TwinRequest): TwinResponse {
   );
 }
 export function listFunctionVersion(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(sls(req).listVersion(SVC(req), "function", req.params.FunctionSid), {
-      listUrl: `${svcUrl(SVC(req))}/Functions/${req.params.FunctionSid}/Versions`,
-      key: "function_versions",
-      query: req.query,
-      serialize: (v) => serializeVersion(acct(req), v),
-    }),
+  return listV1(
+    req,
+    `${svcUrl(SVC(req))}/Functions/${req.params.FunctionSid}/Versions`,
+    "function_versions",
+    sls(req).listVersion(SVC(req), "function", req.params.FunctionSid),
+    (v) => serializeVersion(acct(req), v),
   );
 }
 export function fetchFunctionVersionContent(req: TwinRequest): TwinResponse {
@@ -279,13 +254,12 @@ export function fetchAssetVersion(req: TwinRequest): TwinResponse {
   return ok(serializeVersion(acct(req), sls(req).fetchVersion(SVC(req), "asset", req.params.AssetSid, req.params.Sid)));
 }
 export function listAssetVersion(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(sls(req).listVersion(SVC(req), "asset", req.params.AssetSid), {
-      listUrl: `${svcUrl(SVC(req))}/Assets/${req.params.AssetSid}/Versions`,
-      key: "asset_versions",
-      query: req.query,
-      serialize: (v) => serializeVersion(acct(req), v),
-    }),
+  return listV1(
+    req,
+    `${svcUrl(SVC(req))}/Assets/${req.params.AssetSid}/Versions`,
+    "asset_versions",
+    sls(req).listVersion(SVC(req), "asset", req.params.AssetSid),
+    (v) => serializeVersion(acct(req), v),
   );
 }
 
@@ -321,13 +295,8 @@ export function fetchBuild(req: TwinRequest): TwinResponse {
   return ok(serializeBuild(sls(req), acct(req), sls(req).fetchBuild(SVC(req), req.params.Sid)));
 }
 export function listBuild(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(sls(req).listBuild(SVC(req)), {
-      listUrl: `${svcUrl(SVC(req))}/Builds`,
-      key: "builds",
-      query: req.query,
-      serialize: (b) => serializeBuild(sls(req), acct(req), b),
-    }),
+  return listV1(req, `${svcUrl(SVC(req))}/Builds`, "builds", sls(req).listBuild(SVC(req)), (b) =>
+    serializeBuild(sls(req), acct(req), b),
   );
 }
 export function deleteBuild(req: TwinRequest): TwinResponse {
@@ -358,13 +327,12 @@ export function fetchDeployment(req: TwinRequest): TwinResponse {
   );
 }
 export function listDeployment(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(sls(req).listDeployment(SVC(req), req.params.EnvironmentSid), {
-      listUrl: `${svcUrl(SVC(req))}/Environments/${req.params.EnvironmentSid}/Deployments`,
-      key: "deployments",
-      query: req.query,
-      serialize: (d) => serializeDeployment(acct(req), d),
-    }),
+  return listV1(
+    req,
+    `${svcUrl(SVC(req))}/Environments/${req.params.EnvironmentSid}/Deployments`,
+    "deployments",
+    sls(req).listDeployment(SVC(req), req.params.EnvironmentSid),
+    (d) => serializeDeployment(acct(req), d),
   );
 }
 
@@ -382,19 +350,17 @@ export function fetchVariable(req: TwinRequest): TwinResponse {
   return ok(serializeVariable(acct(req), sls(req).fetchVariable(SVC(req), req.params.EnvironmentSid, req.params.Sid)));
 }
 export function listVariable(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(sls(req).listVariable(SVC(req), req.params.EnvironmentSid), {
-      listUrl: `${svcUrl(SVC(req))}/Environments/${req.params.EnvironmentSid}/Variables`,
-      key: "variables",
-      query: req.query,
-      serialize: (v) => serializeVariable(acct(req), v),
-    }),
+  return listV1(
+    req,
+    `${svcUrl(SVC(req))}/Environments/${req.params.EnvironmentSid}/Variables`,
+    "variables",
+    sls(req).listVariable(SVC(req), req.params.EnvironmentSid),
+    (v) => serializeVariable(acct(req), v),
   );
 }
 export function updateVariable(req: TwinRequest): TwinResponse {
   const v = sls(req).updateVariable(SVC(req), req.params.EnvironmentSid, req.params.Sid, {
-    key: optionalString(req.form, "Key"),
-    value: optionalString(req.form, "Value"),
+    ...strings(req.form, "Key Value"),
   });
   return ok(serializeVariable(acct(req), v));
 }

@@ -2,8 +2,8 @@
 // the revision as ETag, as Twilio's do.
 import { iso } from "../http/dates";
 import { InvalidParameterError } from "../http/errors";
-import { pageV1 } from "../http/paging";
-import { optionalBool, optionalInt, optionalString, Params, requiredString } from "../http/params";
+import { listV1 } from "../http/paging";
+import { bools, optionalBool, optionalInt, optionalString, Params, requiredString, strings } from "../http/params";
 import { created, noContent, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
 import { links, wire } from "../http/wire";
@@ -39,12 +39,8 @@ const acct = (req: TwinRequest): string => req.account.accountSid;
 /** Fields create and update share (UniqueName is create-only). */
 function serviceInput(params: Params) {
   return {
-    friendlyName: optionalString(params, "FriendlyName"),
-    webhookUrl: optionalString(params, "WebhookUrl"),
-    aclEnabled: optionalBool(params, "AclEnabled"),
-    webhooksFromRestEnabled: optionalBool(params, "WebhooksFromRestEnabled"),
-    reachabilityWebhooksEnabled: optionalBool(params, "ReachabilityWebhooksEnabled"),
-    reachabilityDebouncingEnabled: optionalBool(params, "ReachabilityDebouncingEnabled"),
+    ...strings(params, "FriendlyName WebhookUrl"),
+    ...bools(params, "AclEnabled WebhooksFromRestEnabled ReachabilityWebhooksEnabled ReachabilityDebouncingEnabled"),
     reachabilityDebouncingWindow: optionalInt(params, "ReachabilityDebouncingWindow"),
   };
 }
@@ -59,14 +55,7 @@ export function fetchService(req: TwinRequest): TwinResponse {
 }
 
 export function listService(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(sync(req).listService(), {
-      listUrl: `${BASE}/Services`,
-      key: "services",
-      query: req.query,
-      serialize: (s) => serializeService(acct(req), s),
-    }),
-  );
+  return listV1(req, `${BASE}/Services`, "services", sync(req).listService(), (s) => serializeService(acct(req), s));
 }
 
 export function updateService(req: TwinRequest): TwinResponse {
@@ -125,13 +114,12 @@ export function fetchDocument(req: TwinRequest): TwinResponse {
 }
 
 export function listDocument(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(sync(req).listDocument(req.params.ServiceSid), {
-      listUrl: `${BASE}/Services/${req.params.ServiceSid}/Documents`,
-      key: "documents",
-      query: req.query,
-      serialize: (d) => serializeDocument(acct(req), d),
-    }),
+  return listV1(
+    req,
+    `${BASE}/Services/${req.params.ServiceSid}/Documents`,
+    "documents",
+    sync(req).listDocument(req.params.ServiceSid),
+    (d) => serializeDocument(acct(req), d),
   );
 }
 
@@ -151,13 +139,12 @@ export function deleteDocument(req: TwinRequest): TwinResponse {
 
 export function listDocumentPermission(req: TwinRequest): TwinResponse {
   const { ServiceSid, DocumentSid } = req.params;
-  return ok(
-    pageV1(sync(req).listDocumentPermission(ServiceSid, DocumentSid), {
-      listUrl: `${BASE}/Services/${ServiceSid}/Documents/${DocumentSid}/Permissions`,
-      key: "permissions",
-      query: req.query,
-      serialize: (p) => serializePermission(acct(req), p),
-    }),
+  return listV1(
+    req,
+    `${BASE}/Services/${ServiceSid}/Documents/${DocumentSid}/Permissions`,
+    "permissions",
+    sync(req).listDocumentPermission(ServiceSid, DocumentSid),
+    (p) => serializePermission(acct(req), p),
   );
 }
 
@@ -229,13 +216,12 @@ export function deleteSyncList(req: TwinRequest): TwinResponse {
 }
 
 export function listSyncList(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(lists(req).listList(req.params.ServiceSid), {
-      listUrl: `${BASE}/Services/${req.params.ServiceSid}/Lists`,
-      key: "lists",
-      query: req.query,
-      serialize: (l) => serializeList(acct(req), l),
-    }),
+  return listV1(
+    req,
+    `${BASE}/Services/${req.params.ServiceSid}/Lists`,
+    "lists",
+    lists(req).listList(req.params.ServiceSid),
+    (l) => serializeList(acct(req), l),
   );
 }
 
@@ -250,13 +236,12 @@ export function createSyncListItem(req: TwinRequest): TwinResponse {
 export function listSyncListItem(req: TwinRequest): TwinResponse {
   const order = optionalString(req.query, "Order") ?? "asc";
   if (order !== "asc" && order !== "desc") throw new InvalidParameterError("Order must be asc or desc");
-  return ok(
-    pageV1(lists(req).listItem(req.params.ServiceSid, req.params.ListSid, order), {
-      listUrl: `${BASE}/Services/${req.params.ServiceSid}/Lists/${req.params.ListSid}/Items`,
-      key: "items",
-      query: req.query,
-      serialize: (i) => serializeItem(acct(req), i),
-    }),
+  return listV1(
+    req,
+    `${BASE}/Services/${req.params.ServiceSid}/Lists/${req.params.ListSid}/Items`,
+    "items",
+    lists(req).listItem(req.params.ServiceSid, req.params.ListSid, order),
+    (i) => serializeItem(acct(req), i),
   );
 }
 

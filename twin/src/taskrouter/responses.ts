@@ -1,8 +1,17 @@
 // TaskRouter: parse each request, call the backend, serialise Twilio's JSON.
 import { iso } from "../http/dates";
 import { InvalidParameterError } from "../http/errors";
-import { pageV1 } from "../http/paging";
-import { optionalBool, optionalInt, optionalList, optionalString, Params, requiredString } from "../http/params";
+import { listV1 } from "../http/paging";
+import {
+  ints,
+  optionalBool,
+  optionalInt,
+  optionalList,
+  optionalString,
+  Params,
+  requiredString,
+  strings,
+} from "../http/params";
 import { created, noContent, ok } from "../http/reply";
 import { links, wire } from "../http/wire";
 import type { TwinRequest, TwinResponse } from "../http/router";
@@ -174,8 +183,7 @@ const WS = (req: TwinRequest): string => req.params.WorkspaceSid;
 export function createWorkspace(req: TwinRequest): TwinResponse {
   const w = tr(req).createWorkspace({
     friendlyName: requiredString(req.form, "FriendlyName"),
-    eventCallbackUrl: optionalString(req.form, "EventCallbackUrl"),
-    eventsFilter: optionalString(req.form, "EventsFilter"),
+    ...strings(req.form, "EventCallbackUrl EventsFilter"),
     multiTaskEnabled: optionalBool(req.form, "MultiTaskEnabled"),
     prioritizeQueueOrder: enumParam(req.form, "PrioritizeQueueOrder", ["FIFO", "LIFO"] as const),
   });
@@ -188,23 +196,12 @@ export function fetchWorkspace(req: TwinRequest): TwinResponse {
 
 export function listWorkspace(req: TwinRequest): TwinResponse {
   const items = tr(req).listWorkspace({ friendlyName: optionalString(req.query, "FriendlyName") });
-  return ok(
-    pageV1(items, {
-      listUrl: `${BASE}/Workspaces`,
-      key: "workspaces",
-      query: req.query,
-      serialize: (w) => serializeWorkspace(tr(req), acct(req), w),
-    }),
-  );
+  return listV1(req, `${BASE}/Workspaces`, "workspaces", items, (w) => serializeWorkspace(tr(req), acct(req), w));
 }
 
 export function updateWorkspace(req: TwinRequest): TwinResponse {
   const w = tr(req).updateWorkspace(req.params.Sid, {
-    friendlyName: optionalString(req.form, "FriendlyName"),
-    eventCallbackUrl: optionalString(req.form, "EventCallbackUrl"),
-    eventsFilter: optionalString(req.form, "EventsFilter"),
-    defaultActivitySid: optionalString(req.form, "DefaultActivitySid"),
-    timeoutActivitySid: optionalString(req.form, "TimeoutActivitySid"),
+    ...strings(req.form, "FriendlyName EventCallbackUrl EventsFilter DefaultActivitySid TimeoutActivitySid"),
     multiTaskEnabled: optionalBool(req.form, "MultiTaskEnabled"),
     prioritizeQueueOrder: enumParam(req.form, "PrioritizeQueueOrder", ["FIFO", "LIFO"] as const),
   });
@@ -234,14 +231,7 @@ export function listActivity(req: TwinRequest): TwinResponse {
     friendlyName: optionalString(req.query, "FriendlyName"),
     available: optionalBool(req.query, "Available"),
   });
-  return ok(
-    pageV1(items, {
-      listUrl: `${wsUrl(WS(req))}/Activities`,
-      key: "activities",
-      query: req.query,
-      serialize: (a) => serializeActivity(acct(req), a),
-    }),
-  );
+  return listV1(req, `${wsUrl(WS(req))}/Activities`, "activities", items, (a) => serializeActivity(acct(req), a));
 }
 
 export function updateActivity(req: TwinRequest): TwinResponse {
@@ -269,13 +259,8 @@ export function fetchTaskChannel(req: TwinRequest): TwinResponse {
 }
 
 export function listTaskChannel(req: TwinRequest): TwinResponse {
-  return ok(
-    pageV1(tr(req).listTaskChannel(WS(req)), {
-      listUrl: `${wsUrl(WS(req))}/TaskChannels`,
-      key: "channels",
-      query: req.query,
-      serialize: (c) => serializeTaskChannel(acct(req), c),
-    }),
+  return listV1(req, `${wsUrl(WS(req))}/TaskChannels`, "channels", tr(req).listTaskChannel(WS(req)), (c) =>
+    serializeTaskChannel(acct(req), c),
   );
 }
 
@@ -296,8 +281,7 @@ export function deleteTaskChannel(req: TwinRequest): TwinResponse {
 export function createWorker(req: TwinRequest): TwinResponse {
   const w = tr(req).createWorker(WS(req), {
     friendlyName: requiredString(req.form, "FriendlyName"),
-    attributes: optionalString(req.form, "Attributes"),
-    activitySid: optionalString(req.form, "ActivitySid"),
+    ...strings(req.form, "Attributes ActivitySid"),
   });
   return created(serializeWorker(tr(req), acct(req), w));
 }
@@ -308,26 +292,16 @@ export function fetchWorker(req: TwinRequest): TwinResponse {
 
 export function listWorker(req: TwinRequest): TwinResponse {
   const items = tr(req).listWorker(WS(req), {
-    activitySid: optionalString(req.query, "ActivitySid"),
-    activityName: optionalString(req.query, "ActivityName"),
+    ...strings(req.query, "ActivitySid ActivityName"),
     available: optionalBool(req.query, "Available"),
     friendlyName: optionalString(req.query, "FriendlyName"),
   });
-  return ok(
-    pageV1(items, {
-      listUrl: `${wsUrl(WS(req))}/Workers`,
-      key: "workers",
-      query: req.query,
-      serialize: (w) => serializeWorker(tr(req), acct(req), w),
-    }),
-  );
+  return listV1(req, `${wsUrl(WS(req))}/Workers`, "workers", items, (w) => serializeWorker(tr(req), acct(req), w));
 }
 
 export function updateWorker(req: TwinRequest): TwinResponse {
   const w = tr(req).updateWorker(WS(req), req.params.Sid, {
-    friendlyName: optionalString(req.form, "FriendlyName"),
-    attributes: optionalString(req.form, "Attributes"),
-    activitySid: optionalString(req.form, "ActivitySid"),
+    ...strings(req.form, "FriendlyName Attributes ActivitySid"),
   });
   return ok(serializeWorker(tr(req), acct(req), w));
 }
@@ -343,8 +317,7 @@ function taskQueueInput(params: Params) {
     targetWorkers: optionalString(params, "TargetWorkers"),
     maxReservedWorkers: optionalInt(params, "MaxReservedWorkers"),
     taskOrder: enumParam(params, "TaskOrder", ["FIFO", "LIFO"] as const),
-    reservationActivitySid: optionalString(params, "ReservationActivitySid"),
-    assignmentActivitySid: optionalString(params, "AssignmentActivitySid"),
+    ...strings(params, "ReservationActivitySid AssignmentActivitySid"),
   };
 }
 
@@ -362,13 +335,8 @@ export function fetchTaskQueue(req: TwinRequest): TwinResponse {
 
 export function listTaskQueue(req: TwinRequest): TwinResponse {
   const items = tr(req).listTaskQueue(WS(req), { friendlyName: optionalString(req.query, "FriendlyName") });
-  return ok(
-    pageV1(items, {
-      listUrl: `${wsUrl(WS(req))}/TaskQueues`,
-      key: "task_queues",
-      query: req.query,
-      serialize: (q) => serializeTaskQueue(tr(req), acct(req), q),
-    }),
+  return listV1(req, `${wsUrl(WS(req))}/TaskQueues`, "task_queues", items, (q) =>
+    serializeTaskQueue(tr(req), acct(req), q),
   );
 }
 
@@ -390,8 +358,7 @@ export function createWorkflow(req: TwinRequest): TwinResponse {
   const wf = tr(req).createWorkflow(WS(req), {
     friendlyName: requiredString(req.form, "FriendlyName"),
     configuration: requiredString(req.form, "Configuration"),
-    assignmentCallbackUrl: optionalString(req.form, "AssignmentCallbackUrl"),
-    fallbackAssignmentCallbackUrl: optionalString(req.form, "FallbackAssignmentCallbackUrl"),
+    ...strings(req.form, "AssignmentCallbackUrl FallbackAssignmentCallbackUrl"),
     taskReservationTimeout: optionalInt(req.form, "TaskReservationTimeout"),
   });
   return created(serializeWorkflow(acct(req), wf));
@@ -403,22 +370,12 @@ export function fetchWorkflow(req: TwinRequest): TwinResponse {
 
 export function listWorkflow(req: TwinRequest): TwinResponse {
   const items = tr(req).listWorkflow(WS(req), { friendlyName: optionalString(req.query, "FriendlyName") });
-  return ok(
-    pageV1(items, {
-      listUrl: `${wsUrl(WS(req))}/Workflows`,
-      key: "workflows",
-      query: req.query,
-      serialize: (wf) => serializeWorkflow(acct(req), wf),
-    }),
-  );
+  return listV1(req, `${wsUrl(WS(req))}/Workflows`, "workflows", items, (wf) => serializeWorkflow(acct(req), wf));
 }
 
 export function updateWorkflow(req: TwinRequest): TwinResponse {
   const wf = tr(req).updateWorkflow(WS(req), req.params.Sid, {
-    friendlyName: optionalString(req.form, "FriendlyName"),
-    configuration: optionalString(req.form, "Configuration"),
-    assignmentCallbackUrl: optionalString(req.form, "AssignmentCallbackUrl"),
-    fallbackAssignmentCallbackUrl: optionalString(req.form, "FallbackAssignmentCallbackUrl"),
+    ...strings(req.form, "FriendlyName Configuration AssignmentCallbackUrl FallbackAssignmentCallbackUrl"),
     taskReservationTimeout: optionalInt(req.form, "TaskReservationTimeout"),
   });
   return ok(serializeWorkflow(acct(req), wf));
@@ -449,12 +406,9 @@ const TASK_STATUSES = ["pending", "reserved", "assigned", "canceled", "completed
 /** CreateTask: the routing takes the task from the backend; the answer is the pending task, as Twilio's is. */
 export function createTask(req: TwinRequest): TwinResponse {
   const t = tr(req).createTask(WS(req), {
-    workflowSid: optionalString(req.form, "WorkflowSid"),
-    attributes: optionalString(req.form, "Attributes"),
-    priority: optionalInt(req.form, "Priority"),
-    timeout: optionalInt(req.form, "Timeout"),
-    taskChannel: optionalString(req.form, "TaskChannel"),
-    routingTarget: optionalString(req.form, "RoutingTarget"),
+    ...strings(req.form, "WorkflowSid Attributes"),
+    ...ints(req.form, "Priority Timeout"),
+    ...strings(req.form, "TaskChannel RoutingTarget"),
     ignoreCapacity: optionalBool(req.form, "IgnoreCapacity"),
     virtualStartTime: dateParam(req.form, "VirtualStartTime"),
   });
@@ -470,23 +424,12 @@ export function listTask(req: TwinRequest): TwinResponse {
   const statuses = optionalList(req.query, "AssignmentStatus")?.flatMap((s) => s.split(","));
   const items = tr(req).listTask(WS(req), {
     assignmentStatus: statuses,
-    workflowSid: optionalString(req.query, "WorkflowSid"),
-    workflowName: optionalString(req.query, "WorkflowName"),
-    taskQueueSid: optionalString(req.query, "TaskQueueSid"),
-    taskQueueName: optionalString(req.query, "TaskQueueName"),
+    ...strings(req.query, "WorkflowSid WorkflowName TaskQueueSid TaskQueueName"),
     priority: optionalInt(req.query, "Priority"),
-    ordering: optionalString(req.query, "Ordering"),
-    evaluateTaskAttributes: optionalString(req.query, "EvaluateTaskAttributes"),
+    ...strings(req.query, "Ordering EvaluateTaskAttributes"),
   });
   const now = req.account.clock.now();
-  return ok(
-    pageV1(items, {
-      listUrl: `${wsUrl(WS(req))}/Tasks`,
-      key: "tasks",
-      query: req.query,
-      serialize: (t) => serializeTask(tr(req), acct(req), now, t),
-    }),
-  );
+  return listV1(req, `${wsUrl(WS(req))}/Tasks`, "tasks", items, (t) => serializeTask(tr(req), acct(req), now, t));
 }
 
 /** UpdateTask: only canceled/wrapping/completed may be set by a client; the rest is the routing's. */
@@ -498,8 +441,7 @@ export function updateTask(req: TwinRequest): TwinResponse {
       attributes: optionalString(req.form, "Attributes"),
       priority: optionalInt(req.form, "Priority"),
       assignmentStatus: enumParam<TaskStatus>(req.form, "AssignmentStatus", TASK_STATUSES),
-      reason: optionalString(req.form, "Reason"),
-      taskChannel: optionalString(req.form, "TaskChannel"),
+      ...strings(req.form, "Reason TaskChannel"),
       virtualStartTime: dateParam(req.form, "VirtualStartTime"),
     },
     ifMatch(req),
@@ -552,16 +494,10 @@ function reservationUpdate(form: Params) {
 // ---- reservations: the same resource under the task and under the worker; only `url` differs ----
 export function listTaskReservation(req: TwinRequest): TwinResponse {
   const items = tr(req).listTaskReservation(WS(req), req.params.TaskSid, {
-    reservationStatus: optionalString(req.query, "ReservationStatus"),
-    workerSid: optionalString(req.query, "WorkerSid"),
+    ...strings(req.query, "ReservationStatus WorkerSid"),
   });
-  return ok(
-    pageV1(items, {
-      listUrl: `${wsUrl(WS(req))}/Tasks/${req.params.TaskSid}/Reservations`,
-      key: "reservations",
-      query: req.query,
-      serialize: (r) => serializeReservation(tr(req), acct(req), r, "task"),
-    }),
+  return listV1(req, `${wsUrl(WS(req))}/Tasks/${req.params.TaskSid}/Reservations`, "reservations", items, (r) =>
+    serializeReservation(tr(req), acct(req), r, "task"),
   );
 }
 
@@ -581,13 +517,8 @@ export function listWorkerReservation(req: TwinRequest): TwinResponse {
   const items = tr(req).listWorkerReservation(WS(req), req.params.WorkerSid, {
     reservationStatus: optionalString(req.query, "ReservationStatus"),
   });
-  return ok(
-    pageV1(items, {
-      listUrl: `${wsUrl(WS(req))}/Workers/${req.params.WorkerSid}/Reservations`,
-      key: "reservations",
-      query: req.query,
-      serialize: (r) => serializeReservation(tr(req), acct(req), r, "worker"),
-    }),
+  return listV1(req, `${wsUrl(WS(req))}/Workers/${req.params.WorkerSid}/Reservations`, "reservations", items, (r) =>
+    serializeReservation(tr(req), acct(req), r, "worker"),
   );
 }
 
@@ -623,13 +554,12 @@ function serializeWorkerChannel(tr: TaskRouterBackend, accountSid: string, wc: W
 
 export function listWorkerChannel(req: TwinRequest): TwinResponse {
   const { WorkerSid } = req.params;
-  return ok(
-    pageV1(tr(req).listWorkerChannel(WS(req), WorkerSid), {
-      listUrl: `${wsUrl(WS(req))}/Workers/${WorkerSid}/Channels`,
-      key: "channels",
-      query: req.query,
-      serialize: (wc) => serializeWorkerChannel(tr(req), acct(req), wc),
-    }),
+  return listV1(
+    req,
+    `${wsUrl(WS(req))}/Workers/${WorkerSid}/Channels`,
+    "channels",
+    tr(req).listWorkerChannel(WS(req), WorkerSid),
+    (wc) => serializeWorkerChannel(tr(req), acct(req), wc),
   );
 }
 

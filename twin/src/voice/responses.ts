@@ -2,8 +2,8 @@
 // RFC 2822 dates, relative `uri`s and their own paging envelope.
 import { rfc2822 } from "../http/dates";
 import { InvalidParameterError } from "../http/errors";
-import { page2010 } from "../http/paging";
-import { optionalBool, optionalString, Params } from "../http/params";
+import { list2010 } from "../http/paging";
+import { bools, optionalString, Params, strings } from "../http/params";
 import { noContent, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
 import { links, nulls, wire } from "../http/wire";
@@ -90,19 +90,9 @@ export function fetchCall(req: TwinRequest): TwinResponse {
 
 export function listCall(req: TwinRequest): TwinResponse {
   const items = voice(req).listCall({
-    status: optionalString(req.query, "Status"),
-    to: optionalString(req.query, "To"),
-    from: optionalString(req.query, "From"),
-    parentCallSid: optionalString(req.query, "ParentCallSid"),
+    ...strings(req.query, "Status To From ParentCallSid"),
   });
-  return ok(
-    page2010(items, {
-      listUri: `${accountUri(acct(req))}/Calls.json`,
-      key: "calls",
-      query: req.query,
-      serialize: (c) => serializeCall(acct(req), c),
-    }),
-  );
+  return list2010(req, `${accountUri(acct(req))}/Calls.json`, "calls", items, (c) => serializeCall(acct(req), c));
 }
 
 /** UpdateCall: Twiml or Url redirects a live call; Status canceled|completed ends it (21218 for other values). */
@@ -131,16 +121,10 @@ export function fetchConference(req: TwinRequest): TwinResponse {
 
 export function listConference(req: TwinRequest): TwinResponse {
   const items = voice(req).listConference({
-    status: optionalString(req.query, "Status"),
-    friendlyName: optionalString(req.query, "FriendlyName"),
+    ...strings(req.query, "Status FriendlyName"),
   });
-  return ok(
-    page2010(items, {
-      listUri: `${accountUri(acct(req))}/Conferences.json`,
-      key: "conferences",
-      query: req.query,
-      serialize: (c) => serializeConference(acct(req), c),
-    }),
+  return list2010(req, `${accountUri(acct(req))}/Conferences.json`, "conferences", items, (c) =>
+    serializeConference(acct(req), c),
   );
 }
 
@@ -160,18 +144,15 @@ export function updateConference(req: TwinRequest): TwinResponse {
 
 export function listParticipant(req: TwinRequest): TwinResponse {
   const items = voice(req).listParticipant(req.params.ConferenceSid, {
-    muted: optionalBool(req.query, "Muted"),
-    hold: optionalBool(req.query, "Hold"),
-    coaching: optionalBool(req.query, "Coaching"),
+    ...bools(req.query, "Muted Hold Coaching"),
     label: optionalString(req.query, "Label"),
   });
-  return ok(
-    page2010(items, {
-      listUri: `${accountUri(acct(req))}/Conferences/${req.params.ConferenceSid}/Participants.json`,
-      key: "participants",
-      query: req.query,
-      serialize: (p) => serializeParticipant(acct(req), p),
-    }),
+  return list2010(
+    req,
+    `${accountUri(acct(req))}/Conferences/${req.params.ConferenceSid}/Participants.json`,
+    "participants",
+    items,
+    (p) => serializeParticipant(acct(req), p),
   );
 }
 
@@ -182,10 +163,7 @@ export function fetchParticipant(req: TwinRequest): TwinResponse {
 /** UpdateParticipant: only the fields that changed fire their callbacks (`participant-modify`, hold, mute). */
 export function updateParticipant(req: TwinRequest): TwinResponse {
   const participant = voice(req).updateParticipant(req.params.ConferenceSid, req.params.CallSid, {
-    endConferenceOnExit: optionalBool(req.form, "EndConferenceOnExit"),
-    hold: optionalBool(req.form, "Hold"),
-    muted: optionalBool(req.form, "Muted"),
-    coaching: optionalBool(req.form, "Coaching"),
+    ...bools(req.form, "EndConferenceOnExit Hold Muted Coaching"),
     callSidToCoach: optionalString(req.form, "CallSidToCoach"),
     announceUrl: urlParam(req.form, "AnnounceUrl"),
     announceMethod: methodParam(req.form, "AnnounceMethod"),

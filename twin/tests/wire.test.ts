@@ -1,0 +1,70 @@
+// The generic serialiser and parameter picks every product's responses.ts builds on. Spec
+// validation accepts extra properties, so what must stay out of an answer is checked here.
+import { iso, rfc2822 } from "../src/http/dates";
+import { bools, ints, strings } from "../src/http/params";
+import { links, nulls, snake, wire } from "../src/http/wire";
+
+describe("wire serialiser", () => {
+  it.each([
+    ["friendlyName", "friendly_name"],
+    ["sid", "sid"],
+    ["taskrouterTargetTaskqueueSid", "taskrouter_target_taskqueue_sid"],
+    ["RealTimeStatistics", "real_time_statistics"],
+  ])("writes %s as %s", (key, expected) => {
+    expect(snake(key)).toBe(expected);
+  });
+
+  const record = {
+    sid: "XX1",
+    friendlyName: "a",
+    dateCreated: new Date("2015-07-30T20:00:00.123Z"),
+    dateExpires: null,
+    data: { keptAsIs: 1 },
+    revision: 3,
+  };
+
+  it("writes every field in Twilio's case, dates in the API's style, nested objects untouched", () => {
+    expect(wire(record, iso)).toEqual({
+      sid: "XX1",
+      friendly_name: "a",
+      date_created: "2015-07-30T20:00:00Z",
+      date_expires: null,
+      data: { keptAsIs: 1 },
+      revision: 3,
+    });
+    expect(wire(record, rfc2822).date_created).toBe("Thu, 30 Jul 2015 20:00:00 +0000");
+  });
+
+  it("leaves omitted fields out and puts computed ones on top", () => {
+    const out = wire(record, iso, { url: "u", friendly_name: "renamed" }, ["revision", "data"]);
+    expect(out).toEqual({
+      sid: "XX1",
+      friendly_name: "renamed",
+      date_created: "2015-07-30T20:00:00Z",
+      date_expires: null,
+      url: "u",
+    });
+  });
+
+  it("builds sub-resource links and null fields from space-separated names", () => {
+    expect(links("https://x/v1/W", "Tasks RealTimeStatistics")).toEqual({
+      tasks: "https://x/v1/W/Tasks",
+      real_time_statistics: "https://x/v1/W/RealTimeStatistics",
+    });
+    expect(nulls(" a\n  b_c ")).toEqual({ a: null, b_c: null });
+  });
+});
+
+describe("parameter picks", () => {
+  const form = { FriendlyName: "n", Available: "TRUE", Capacity: "2" };
+
+  it("reads Twilio names into camelCase keys, absent ones as undefined", () => {
+    expect(strings(form, "FriendlyName Attributes")).toEqual({ friendlyName: "n", attributes: undefined });
+    expect(bools(form, "Available")).toEqual({ available: true });
+    expect(ints(form, "Capacity")).toEqual({ capacity: 2 });
+  });
+
+  it("still refuses a value of the wrong type", () => {
+    expect(() => ints({ Capacity: "two" }, "Capacity")).toThrow("Capacity must be an integer");
+  });
+});
