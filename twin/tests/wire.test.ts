@@ -3,6 +3,7 @@
 import { iso, rfc2822 } from "../src/http/dates";
 import { bools, ints, strings } from "../src/http/params";
 import { links, nulls, snake, wire } from "../src/http/wire";
+import { raw, useTwin } from "./helpers";
 
 describe("wire serialiser", () => {
   it.each([
@@ -66,5 +67,35 @@ describe("parameter picks", () => {
 
   it("still refuses a value of the wrong type", () => {
     expect(() => ints({ Capacity: "two" }, "Capacity")).toThrow("Capacity must be an integer");
+  });
+});
+
+describe("state the twin keeps for itself stays out of answers", () => {
+  const h = useTwin();
+
+  it("a call shows neither its TwiML nor its URL; a sink not its pending test id", async () => {
+    const call = h.twin.store.voice.createCall({
+      from: "+1555",
+      to: "client:a",
+      twiml: "<Response/>",
+      url: "https://x",
+    });
+    const fetched = await raw(
+      h.twin,
+      "GET",
+      `api.twilio.com/2010-04-01/Accounts/${h.twin.accountSid}/Calls/${call.sid}.json`,
+    );
+    expect(fetched.status).toBe(200);
+    expect(fetched.body).not.toHaveProperty("twiml");
+    expect(fetched.body).not.toHaveProperty("url");
+
+    const sink = await h.client.events.v1.sinks.create({
+      description: "d",
+      sinkType: "webhook",
+      sinkConfiguration: { destination: "https://example.com/events", method: "POST", batch_events: false },
+    });
+    const answer = await raw(h.twin, "GET", `events.twilio.com/v1/Sinks/${sink.sid}`);
+    expect(answer.body.sid).toBe(sink.sid);
+    expect(answer.body).not.toHaveProperty("pending_test_id");
   });
 });
