@@ -98,8 +98,6 @@ const sls = (req: TwinRequest): ServerlessBackend => req.account.serverless;
 const acct = (req: TwinRequest): string => req.account.accountSid;
 const SVC = (req: TwinRequest): string => req.params.ServiceSid;
 
-// ---- services ----
-
 // ---- services: unique names are unique per account (409) ----
 export function createService(req: TwinRequest): TwinResponse {
   const s = sls(req).createService({

@@ -536,20 +536,17 @@ export function updateWorkerReservation(req: TwinRequest): TwinResponse {
 function serializeWorkerChannel(tr: TaskRouterBackend, accountSid: string, wc: WorkerChannel): Record<string, unknown> {
   const capacity = wc.capacity ?? DEFAULT_WORKER_CHANNEL_CAPACITY;
   const assigned = tr.assignedTasks(wc);
-  return wire(
-    wc,
-    iso,
-    {
-      account_sid: accountSid,
-      assigned_tasks: assigned,
-      available_capacity_percentage:
-        capacity > 0 ? Math.max(0, Math.floor((100 * (capacity - assigned)) / capacity)) : 0,
-      configured_capacity: capacity,
-      task_channel_unique_name: tr.fetchTaskChannel(wc.workspaceSid, wc.taskChannelSid).uniqueName,
-      url: `${wsUrl(wc.workspaceSid)}/Workers/${wc.workerSid}/Channels/${wc.sid}`,
-    },
-    ["capacity"],
-  );
+  const percentage = capacity > 0 ? Math.max(0, Math.floor((100 * (capacity - assigned)) / capacity)) : 0;
+  const extra = {
+    account_sid: accountSid,
+    assigned_tasks: assigned,
+    available_capacity_percentage: percentage,
+    configured_capacity: capacity,
+    task_channel_unique_name: tr.fetchTaskChannel(wc.workspaceSid, wc.taskChannelSid).uniqueName,
+    url: `${wsUrl(wc.workspaceSid)}/Workers/${wc.workerSid}/Channels/${wc.sid}`,
+  };
+  // `capacity` is null until a client sets it; the answer shows the configured (or default) capacity.
+  return wire(wc, iso, extra, ["capacity"]);
 }
 
 export function listWorkerChannel(req: TwinRequest): TwinResponse {
