@@ -41,6 +41,7 @@ export const asFunctionEvent = (...events: object[]) => ({
 export async function droppedCall(fake: FakeTwilio, context: object): Promise<{ call: Call; ping: FakeTask }> {
   const call = seedCall(fake);
   expect((await callHandler(registerWorker, context, registerBody(call))).statusCode).toBe(200);
+  // Flex moves the dropped agent's reservation to wrapping.
   fake.tasks.get(call.taskSid)!.reservations.set(call.agent.reservationSid, "wrapping");
   fake.conferences.get(call.conferenceSid)!.participants.delete(call.agent.callSid);
   expect((await callHandler(conferenceStatus, context, agentDropped(call))).statusCode).toBe(200);
