@@ -13,10 +13,10 @@ import { handler as recoveries } from "../src/functions/flex/recoveries";
 import { handler as registerWorker } from "../src/functions/flex/register-worker";
 import { handler as taskEvents } from "../src/functions/task-event-handler.protected";
 import { endedRecovery } from "../src/outcomes/outcomes";
-import { FakeTwilio, type FakeTask } from "./support/fakeTwilio";
-import { CALL_WORKFLOW_SID, callHandler, withFakeTwilio } from "./support/runtime";
-import { agentDropped, enqueuedAttributes, registerBody, seedCall, statusCallback } from "./support/scenario";
-import { cloudEvent, droppedCall } from "./support/events";
+import { FakeTwilio } from "./support/fakeTwilio";
+import { callHandler, withFakeTwilio } from "./support/runtime";
+import { agentDropped, registerBody, seedCall, statusCallback } from "./support/scenario";
+import { cloudEvent, droppedCall, reconnectTask } from "./support/events";
 
 const recovery = (status: RecoveryStatus, reconnectedWorkerSid: string | null = null): RecoveryState => ({
   status,
@@ -124,14 +124,7 @@ describe("recording outcomes", () => {
     // The ping's acceptance counts only from the dropped worker (the reservation's worker).
     const byDroppedWorker = { worker_sid: call.agent.workerSid };
     await callHandler(taskEvents, context, cloudEvent(TaskRouterEventType.reservationAccepted, ping, byDroppedWorker));
-    const reconnect: FakeTask = {
-      sid: fake.sid("WT"),
-      workflowSid: CALL_WORKFLOW_SID,
-      attributes: JSON.stringify(enqueuedAttributes(fake.calls.get(call.customerCallSid)!.twiml!)),
-      assignmentStatus: "assigned",
-      taskChannel: "voice",
-      reservations: new Map(),
-    };
+    const reconnect = reconnectTask(fake, call, "assigned");
     expect(listRequests()).toEqual([]); // nothing until the recovery ends
     const accepted = cloudEvent(TaskRouterEventType.reservationAccepted, reconnect, {
       worker_sid: call.agent.workerSid,

@@ -3,10 +3,10 @@
 // redeliveries; bad input.
 import { RecoveryStatus, TaskRouterEventType } from "@flex-call-recovery/vocabulary";
 import { handler } from "../src/functions/task-event-handler.protected";
-import { FakeTwilio, type FakeTask } from "./support/fakeTwilio";
+import { FakeTwilio } from "./support/fakeTwilio";
 import { CALL_WORKFLOW_SID, callHandler, withFakeTwilio } from "./support/runtime";
 import { enqueuedAttributes, redirectsOf, stateOf } from "./support/scenario";
-import { asFunctionEvent, cloudEvent, droppedCall } from "./support/events";
+import { asFunctionEvent, cloudEvent, droppedCall, reconnectTask } from "./support/events";
 
 let fake: FakeTwilio;
 let context: Record<string, string>;
@@ -47,15 +47,7 @@ describe("task-event-handler", () => {
       context,
       asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid })),
     );
-    const twiml = fake.calls.get(call.customerCallSid)!.twiml!;
-    const reconnect: FakeTask = {
-      sid: fake.sid("WT"),
-      workflowSid: CALL_WORKFLOW_SID,
-      attributes: JSON.stringify(enqueuedAttributes(twiml)),
-      assignmentStatus: "pending",
-      taskChannel: "voice",
-      reservations: new Map(),
-    };
+    const reconnect = reconnectTask(fake, call, "pending");
     // Event Streams may deliver both in one batch and out of order: the handler sorts by time.
     const queued = cloudEvent(TaskRouterEventType.taskQueueEntered, reconnect);
     const accepted = cloudEvent(TaskRouterEventType.reservationAccepted, reconnect, {
@@ -119,14 +111,7 @@ describe("task-event-handler", () => {
       context,
       asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid })),
     );
-    const reconnect: FakeTask = {
-      sid: fake.sid("WT"),
-      workflowSid: CALL_WORKFLOW_SID,
-      attributes: JSON.stringify(enqueuedAttributes(fake.calls.get(call.customerCallSid)!.twiml!)),
-      assignmentStatus: "pending",
-      taskChannel: "voice",
-      reservations: new Map(),
-    };
+    const reconnect = reconnectTask(fake, call, "pending");
     fake.hold();
     const answer = callHandler(
       handler,

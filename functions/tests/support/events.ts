@@ -3,8 +3,8 @@
 import { handler as conferenceStatus } from "../../src/functions/conference-status-handler.protected";
 import { handler as registerWorker } from "../../src/functions/flex/register-worker";
 import type { FakeTask, FakeTwilio } from "./fakeTwilio";
-import { callHandler, PING_WORKFLOW_SID } from "./runtime";
-import { agentDropped, registerBody, seedCall, type Call } from "./scenario";
+import { CALL_WORKFLOW_SID, callHandler, PING_WORKFLOW_SID } from "./runtime";
+import { agentDropped, enqueuedAttributes, registerBody, seedCall, type Call } from "./scenario";
 
 let eventCounter = 0;
 
@@ -50,4 +50,19 @@ export async function droppedCall(fake: FakeTwilio, context: object): Promise<{ 
       t.workflowSid === PING_WORKFLOW_SID && JSON.parse(t.attributes).disconnectedConferenceSid === call.conferenceSid,
   )!;
   return { call, ping };
+}
+
+/**
+ * The reconnect task TaskRouter makes from the `<Enqueue>` the functions redirected the customer to
+ * (its attributes are the TwiML's), as the task events about it carry it.
+ */
+export function reconnectTask(fake: FakeTwilio, call: Call, assignmentStatus: "pending" | "assigned"): FakeTask {
+  return {
+    sid: fake.sid("WT"),
+    workflowSid: CALL_WORKFLOW_SID,
+    attributes: JSON.stringify(enqueuedAttributes(fake.calls.get(call.customerCallSid)!.twiml!)),
+    assignmentStatus,
+    taskChannel: "voice",
+    reservations: new Map(),
+  };
 }
