@@ -52,7 +52,7 @@ test("providers serialize with the twin redirect inside, and their text (the `__
       expect(serialized.text.length).toBeGreaterThan(0);
       expect(serialized.text).not.toMatch(/must-not-leak/);
       // The twin redirect travels by value: its text, never a require of the twin or a TS file.
-      expect(serialized.text).toMatch(/function toTwinRequest\(/);
+      expect(serialized.text).toMatch(/function \/\*toTwinRequest\*\/\(twinBaseUrl, opts, correlationId\)/);
       expect(serialized.text).not.toMatch(/require\("[^"]*(twin|\.ts)[^"]*"\)/);
     }
   } finally {
