@@ -5,7 +5,7 @@ import { RecoveryStatus, TaskRouterEventType } from "@flex-call-recovery/vocabul
 import { handler as registerWorker } from "../src/functions/flex/register-worker";
 import { handler, MAX_TWILIO_CALLS_IN_FLIGHT, taskEventHandler } from "../src/functions/task-event-handler.protected";
 import type { FakeTwilio } from "./support/fakeTwilio";
-import { asFunctionEvent, cloudEvent, droppedCall } from "./support/events";
+import { asFunctionEvent, cloudEvent, droppedCall, pingAcceptedCall } from "./support/events";
 import { callHandler, withFakeTwilio } from "./support/runtime";
 import { registerBody, seedCall, redirectsOf, stateOf } from "./support/scenario";
 
@@ -117,12 +117,7 @@ describe("recovery events decide nothing from attributes an agent can write", ()
 
   it("records only the first reconnect task after the redirect, and only its acceptance", async () => {
     quiet();
-    const { call, ping } = await droppedCall(fake, context);
-    await callHandler(
-      handler,
-      context,
-      asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid })),
-    );
+    const { call, ping } = await pingAcceptedCall(fake, context);
     const reconnectAttributes = JSON.stringify({ ...JSON.parse(ping.attributes), isReconnect: true });
     const reconnect = { sid: fake.sid("WT"), workflowSid: "WW" + "e".repeat(32), attributes: reconnectAttributes };
     // Another agent's task carrying the same attributes (written by them, copied by a transfer).

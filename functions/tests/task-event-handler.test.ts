@@ -6,7 +6,7 @@ import { handler } from "../src/functions/task-event-handler.protected";
 import { FakeTwilio } from "./support/fakeTwilio";
 import { CALL_WORKFLOW_SID, callHandler, withFakeTwilio } from "./support/runtime";
 import { enqueuedAttributes, redirectsOf, stateOf } from "./support/scenario";
-import { asFunctionEvent, cloudEvent, droppedCall, reconnectTask } from "./support/events";
+import { asFunctionEvent, cloudEvent, droppedCall, reconnectTask, pingAcceptedCall } from "./support/events";
 
 let fake: FakeTwilio;
 let context: Record<string, string>;
@@ -41,12 +41,7 @@ describe("task-event-handler", () => {
   });
 
   it("follows the reconnect task: queued (dropped reservation completed), then accepted", async () => {
-    const { call, ping } = await droppedCall(fake, context);
-    await callHandler(
-      handler,
-      context,
-      asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid })),
-    );
+    const { call } = await pingAcceptedCall(fake, context);
     const reconnect = reconnectTask(fake, call, "pending");
     // Event Streams may deliver both in one batch and out of order: the handler sorts by time.
     const queued = cloudEvent(TaskRouterEventType.taskQueueEntered, reconnect);
@@ -105,12 +100,7 @@ describe("task-event-handler", () => {
   });
 
   it("completes the dropped reservation in the second round trip of task-queue.entered", async () => {
-    const { call, ping } = await droppedCall(fake, context);
-    await callHandler(
-      handler,
-      context,
-      asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid })),
-    );
+    const { call } = await pingAcceptedCall(fake, context);
     const reconnect = reconnectTask(fake, call, "pending");
     fake.hold();
     const answer = callHandler(

@@ -1,7 +1,9 @@
 // Event Streams deliveries as Twilio posts them to the task-event-handler, and a dropped call to
-// deliver them about (registered, left, pinged) on the fake Twilio.
+// deliver them about (registered, left, pinged) on the fake Twilio, up to the ping accepted.
+import { TaskRouterEventType } from "@flex-call-recovery/vocabulary";
 import { handler as conferenceStatus } from "../../src/functions/conference-status-handler.protected";
 import { handler as registerWorker } from "../../src/functions/flex/register-worker";
+import { handler as taskEventHandler } from "../../src/functions/task-event-handler.protected";
 import type { FakeTask, FakeTwilio } from "./fakeTwilio";
 import { CALL_WORKFLOW_SID, callHandler, PING_WORKFLOW_SID } from "./runtime";
 import { agentDropped, enqueuedAttributes, registerBody, seedCall, type Call } from "./scenario";
@@ -49,6 +51,17 @@ export async function droppedCall(fake: FakeTwilio, context: object): Promise<{ 
     (t) =>
       t.workflowSid === PING_WORKFLOW_SID && JSON.parse(t.attributes).disconnectedConferenceSid === call.conferenceSid,
   )!;
+  return { call, ping };
+}
+
+/**
+ * A dropped call whose ping its agent accepted, as Event Streams delivered it to the
+ * task-event-handler: the customer is being redirected back to that agent.
+ */
+export async function pingAcceptedCall(fake: FakeTwilio, context: object): Promise<{ call: Call; ping: FakeTask }> {
+  const { call, ping } = await droppedCall(fake, context);
+  const accepted = cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid });
+  expect((await callHandler(taskEventHandler, context, asFunctionEvent(accepted))).statusCode).toBe(200);
   return { call, ping };
 }
 
