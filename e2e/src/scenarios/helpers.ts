@@ -17,7 +17,7 @@ export const RELOAD_SECONDS = 5;
 export const WAIT_MS = 60_000;
 
 export function tasks(world: World): RouterTask[] {
-  return world.stack.engine.taskrouterPort.tasks(world.ref).filter((t) => world.isOwnTask(t.sid));
+  return world.stack.engine.taskrouter.tasks(world.ref).filter((t) => world.isOwnTask(t.sid));
 }
 
 export function pingTasks(world: World): RouterTask[] {
@@ -31,11 +31,11 @@ export function reconnectTasks(world: World, customerCallSid: string): RouterTas
 }
 
 export function taskOf(world: World, taskSid: string): RouterTask | undefined {
-  return world.stack.engine.taskrouterPort.task(world.ref, taskSid);
+  return world.stack.engine.taskrouter.task(world.ref, taskSid);
 }
 
 export function reservationStatus(world: World, reservationSid: string): string | undefined {
-  return world.stack.engine.taskrouterPort.reservation(world.ref, reservationSid)?.status;
+  return world.stack.engine.taskrouter.reservation(world.ref, reservationSid)?.status;
 }
 
 export function placeOf(world: World, callSid: string) {

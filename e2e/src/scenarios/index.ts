@@ -129,7 +129,7 @@ export const SCENARIOS: Scenario[] = [
       world.check("ping canceled at its TTL", canceled, taskOf(world, ping.sid)?.assignmentStatus);
       // The ping's reservation timed out first (its timeout is shorter than the TTL), which moved
       // Alice to the workspace's TimeoutActivity: the customer cannot be routed back to her.
-      const port = world.stack.engine.taskrouterPort;
+      const port = world.stack.engine.taskrouter;
       const aliceActivity = port.workers(world.ref).find((w) => w.sid === alice.workerSid)?.activitySid;
       const available = port.activities(world.ref).find((a) => a.sid === aliceActivity)?.available;
       world.check("Alice, gone, is no longer available", available === false);

@@ -38,7 +38,7 @@ export class World {
     this.pluginClock = pluginClockOn(clock);
     this.startMs = clock.now().getTime();
     this.ref = { accountSid: stack.twin.accountSid, workspaceSid: stack.seeded.workspaceSid };
-    this.earlierTasks = new Set(stack.engine.taskrouterPort.tasks(this.ref).map((t) => t.sid));
+    this.earlierTasks = new Set(stack.engine.taskrouter.tasks(this.ref).map((t) => t.sid));
     this.firstRequestSeq = (stack.twin.requestLog.list().at(-1)?.seq ?? 0) + 1;
     this.unsubscribe.push(
       stack.onEdgeRequest({
