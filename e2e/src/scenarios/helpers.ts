@@ -113,6 +113,16 @@ export async function connectedCall(world: World, agent: Agent) {
   return { customer, reservationSid: reservation.sid, taskSid: reservation.taskSid, conferenceSid: leg.conferenceSid };
 }
 
+/** Alice and Bob logged in, Alice on a call with a customer, and her transfer to Bob offered to him. */
+export async function transferOffered(world: World, mode: "COLD" | "WARM") {
+  const alice = await world.login("Alice");
+  const bob = await world.login("Bob");
+  const call = await connectedCall(world, alice);
+  await alice.transfer(mode, bob);
+  await world.settle();
+  return { alice, bob, call };
+}
+
 /**
  * From now on the twin's Event Streams delivers nothing (a misconfigured sink, an outage): events
  * queued for the sinks are dropped; returns the function that restores delivery.
