@@ -165,24 +165,21 @@ export class Agent {
   reservationViews(): ReservationView[] {
     const port = this.world.stack.engine.taskrouterPort;
     const ref = this.world.ref;
-    return port
-      .reservations(ref)
-      .filter((r) => r.workerSid === this.workerSid)
-      .flatMap((r) => {
-        const task = port.task(ref, r.taskSid);
-        if (!task) return [];
-        return [
-          {
-            sid: r.sid,
-            taskSid: r.taskSid,
-            status: r.status,
-            taskChannelUniqueName: task.taskChannelUniqueName,
-            workflowSid: task.workflowSid,
-            attributes: task.attributes,
-            incomingTransfer: this.incomingTransfers.get(r.taskSid) ?? null,
-          } satisfies ReservationView,
-        ];
-      });
+    return this.world.reservationsOf(this.workerSid).flatMap((r) => {
+      const task = port.task(ref, r.taskSid);
+      if (!task) return [];
+      return [
+        {
+          sid: r.sid,
+          taskSid: r.taskSid,
+          status: r.status,
+          taskChannelUniqueName: task.taskChannelUniqueName,
+          workflowSid: task.workflowSid,
+          attributes: task.attributes,
+          incomingTransfer: this.incomingTransfers.get(r.taskSid) ?? null,
+        } satisfies ReservationView,
+      ];
+    });
   }
 
   reservation(status: ReservationView["status"], channel: string = TaskChannel.voice): ReservationView | undefined {
