@@ -254,6 +254,8 @@ export class AgentDirector {
 
   view(accountSid: string, workerSid: string): AgentView {
     const agent = this.require(accountSid, workerSid);
+    // One read of the leg (each reads the worker's reservations): views are asked for often.
+    const leg = this.currentLeg(accountSid, workerSid);
     return {
       workerSid,
       identity: agent.identity,
@@ -261,11 +263,8 @@ export class AgentDirector {
       online: agent.online,
       gone: agent.gone,
       reservations: agent.online ? this.liveReservations(agent) : [],
-      leg: this.currentLeg(accountSid, workerSid),
-      heard: (() => {
-        const leg = this.currentLeg(accountSid, workerSid);
-        return leg ? this.voice.heardBy(accountSid, leg.callSid) : [];
-      })(),
+      leg,
+      heard: leg ? this.voice.heardBy(accountSid, leg.callSid) : [],
     };
   }
 
