@@ -140,6 +140,20 @@ describe("the Functions Gateway stand-in", () => {
     expect(answered).toEqual([expect.objectContaining({ status: 504, refused: true })]);
   });
 
+  it("paced: runs at most the limit of public invocations at once, the others wait and are not cut for waiting", async () => {
+    // Each takes 150 ms; the limit (200 ms) counts from when an invocation runs, not from arrival.
+    slowMs = 150;
+    edge.setConcurrency(1);
+    const answers = await Promise.all([1, 2, 3].map((i) => raw("POST", `/flex/sync-token?n=${i}`, "")));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    // The second reached the function only after the first was answered.
+    const [first, second] = [...answered].sort((a, b) => a.startMs - b.startMs);
+    expect(answered).toHaveLength(3);
+    expect(reached).toHaveLength(3);
+    expect(second.endMs - first.startMs).toBeGreaterThanOrEqual(2 * slowMs);
+    expect(edge.inFlight()).toBe(0);
+  });
+
   it("passes what a browser sends through: OPTIONS and an unsigned public function", async () => {
     expect((await raw("OPTIONS", "/flex/sync-token")).status).toBe(200);
     expect((await raw("POST", "/flex/sync-token?x=1", "")).status).toBe(200);

@@ -12,6 +12,13 @@ import { FunctionCpuMeter } from "./cpu";
 
 /** Twilio's REST concurrency limit the burst runs under (not published; public write-ups say 100). */
 export const BURST_CONCURRENCY_LIMIT = 100;
+/**
+ * How many webhooks the twin sends, and plugin calls the edge lets through, at once during the
+ * burst. All functions run in this one process: unpaced, N drops start N invocations that share the
+ * CPU, each takes N times longer in real time, and the real-time timeouts (the twin's 5 s webhook
+ * timeout, the SDK's 30 s) fire while the virtual clock stands still. Pacing changes no virtual time.
+ */
+export const BURST_PACING = 16;
 /** How long (virtual) every customer has to be back with their agent. */
 const BURST_WAIT_MS = 180_000;
 
@@ -48,6 +55,8 @@ export async function measureBurst(stack: Stack, n: number): Promise<BurstResult
   const realStart = performance.now();
   stack.setFaults({ syncWriteLimit: true });
   stack.twin.concurrencyLimit = BURST_CONCURRENCY_LIMIT;
+  stack.engine.webhooks.concurrency = BURST_PACING;
+  stack.setFunctionConcurrency(BURST_PACING);
   const world = new World(stack);
   const offs: (() => void)[] = [];
   try {
@@ -120,6 +129,8 @@ export async function measureBurst(stack: Stack, n: number): Promise<BurstResult
   } finally {
     for (const off of offs) off();
     stack.twin.concurrencyLimit = null;
+    stack.engine.webhooks.concurrency = null;
+    stack.setFunctionConcurrency(null);
     await world.close();
     stack.setFaults({});
   }
