@@ -18,7 +18,7 @@ export const BURST_CONCURRENCY_LIMIT = 100;
  * CPU, each takes N times longer in real time, and the real-time timeouts (the twin's 5 s webhook
  * timeout, the SDK's 30 s) fire while the virtual clock stands still. Pacing changes no virtual time.
  */
-export const BURST_PACING = 16;
+export const BURST_PACING = 48;
 /** How long (virtual) every customer has to be back with their agent. */
 const BURST_WAIT_MS = 180_000;
 
