@@ -188,6 +188,18 @@ export class RestTaskRouterPort implements TaskRouterPort {
       dateCreated: r.dateCreated,
     }));
   }
+  /** One worker's reservations (the agents read theirs often: no scan of the workspace's). */
+  reservationsOfWorker(ref: WorkspaceRef, workerSid: string): RouterReservation[] {
+    return (maybe(() => this.backend(ref.accountSid)?.reservationsOfWorker(ref.workspaceSid, workerSid)) ?? []).map(
+      (r) => ({
+        sid: r.sid,
+        taskSid: r.taskSid,
+        workerSid: r.workerSid,
+        status: r.reservationStatus,
+        dateCreated: r.dateCreated,
+      }),
+    );
+  }
 
   updateTask(
     ref: WorkspaceRef,
@@ -416,7 +428,7 @@ export function restAgentsBridge(twin: Twin, port: RestTaskRouterPort): AgentsBr
       backend.updateWorker(workspaceSid, workerSid, { activitySid: preferred.sid }, { ActivitySid: preferred.sid });
     },
     reservations: (accountSid, workspaceSid, workerSid) =>
-      port.reservations({ accountSid, workspaceSid }).filter((r) => r.workerSid === workerSid),
+      port.reservationsOfWorker({ accountSid, workspaceSid }, workerSid),
     updateReservation: (accountSid, workspaceSid, sid, status) =>
       updateReservationAsApi(port, accountSid, workspaceSid, sid, status),
     isVoiceReservation: (accountSid, workspaceSid, sid) => {
