@@ -1,14 +1,20 @@
 // The harness's Functions Gateway on its own, in front of a stand-in function server that records
 // what reached it: every request a real gateway would refuse is refused before the function, and
-// no spelling of a protected path reaches one unsigned.
+// no spelling of a protected path reaches one unsigned, nor any request a private one.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { createServer, request as httpRequest, type Server } from "http";
 import type { AddressInfo } from "net";
+import { tmpdir } from "os";
+import { dirname, join } from "path";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { startEdge, type Edge, type EdgeRequest } from "../src/harness/edge";
+import { assetRoutes, functionRoutes } from "../src/harness/functionsServer";
 
 const DOMAIN = "flex-call-recovery-1234-dev.twil.io";
 const AUTH_TOKEN = "0123456789abcdef0123456789abcdef";
 const PROTECTED = "/conference-status-handler";
+const PRIVATE_FUNCTION = "/helpers/secrets";
+const PRIVATE_ASSET = "/config.json";
 
 let upstream: Server;
 let reached: { method: string; url: string }[];
@@ -31,6 +37,7 @@ beforeEach(async () => {
     authToken: AUTH_TOKEN,
     upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
     protectedPaths: [PROTECTED],
+    privatePaths: [PRIVATE_FUNCTION, PRIVATE_ASSET],
     invocationLimitMs: 200,
     onRequest: (request) => answered.push(request),
   });
@@ -154,9 +161,53 @@ describe("the Functions Gateway stand-in", () => {
     expect(edge.inFlight()).toBe(0);
   });
 
+  it.each([
+    ["a private function, unsigned", "POST", PRIVATE_FUNCTION, {}],
+    ["a private function, signed", "POST", PRIVATE_FUNCTION, signed(PRIVATE_FUNCTION)],
+    ["a private asset", "GET", PRIVATE_ASSET, {}],
+    ["a private asset in another case", "GET", "/Config.JSON/", {}],
+  ])("answers 403 to %s, which never runs or is served", async (_name, method, target, headers) => {
+    const answer = await raw(method, target, method === "GET" ? "" : form, headers);
+    expect(answer.status).toBe(403);
+    expect(reached).toEqual([]);
+  });
+
   it("passes what a browser sends through: OPTIONS and an unsigned public function", async () => {
     expect((await raw("OPTIONS", "/flex/sync-token")).status).toBe(200);
     expect((await raw("POST", "/flex/sync-token?x=1", "")).status).toBe(200);
     expect(reached.map((r) => r.url)).toEqual(["/flex/sync-token", "/flex/sync-token?x=1"]);
+  });
+});
+
+describe("the build's routes and their visibility, as twilio-run names them", () => {
+  it("reads .protected/.private from function and asset file names", () => {
+    const dir = mkdtempSync(join(tmpdir(), "routes-"));
+    try {
+      for (const file of [
+        "functions/announce.protected.js",
+        "functions/flex/sync-token.js",
+        "functions/helpers/secrets.private.js",
+        "assets/config.private.json",
+        "assets/img/logo.png",
+        "assets/hold.protected.mp3",
+      ]) {
+        mkdirSync(dirname(join(dir, file)), { recursive: true });
+        writeFileSync(join(dir, file), "");
+      }
+      const byPath = (routes: { path: string; access: string }[]) =>
+        Object.fromEntries(routes.map((r) => [r.path, r.access]));
+      expect(byPath(functionRoutes(dir))).toEqual({
+        "/announce": "protected",
+        "/flex/sync-token": "public",
+        "/helpers/secrets": "private",
+      });
+      expect(byPath(assetRoutes(dir))).toEqual({
+        "/config.json": "private",
+        "/img/logo.png": "public",
+        "/hold.mp3": "protected",
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

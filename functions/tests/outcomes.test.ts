@@ -4,7 +4,9 @@ import {
   ParticipantLabel,
   RecoveryStatus,
   TaskRouterEventType,
+  OUTCOME_LIST_SHARDS,
   outcomeListName,
+  outcomeShard,
   type ConferenceState,
   type RecoveryState,
 } from "@flex-call-recovery/vocabulary";
@@ -111,7 +113,10 @@ withFakeTwilio((started, contextOfIt) => {
 });
 
 const listRequests = () => fake.log.filter((r) => r.host === "sync.twilio.com" && r.path.includes("/Lists"));
-const todaysItems = () => fake.lists.get(outcomeListName(new Date()))?.items.map((item) => item.data) ?? [];
+const todaysItems = () =>
+  Array.from({ length: OUTCOME_LIST_SHARDS }, (_, shard) => fake.lists.get(outcomeListName(new Date(), shard)))
+    .flatMap((list) => list?.items ?? [])
+    .map((item) => item.data);
 
 async function droppedCall(): Promise<{ call: Call; ping: FakeTask }> {
   const call = seedCall(fake);
@@ -179,13 +184,15 @@ describe("recording outcomes", () => {
         reconnectedWorkerSid: call.agent.workerSid,
       }),
     ]);
-    // The day's first record: append (404), create the list with its TTL, append again.
+    // The day's first record in its list (the dropped leg's shard): append (404), create the list
+    // with its TTL, append again.
+    const list = outcomeListName(new Date(), outcomeShard(call.agent.callSid));
     expect(listRequests().map((r) => `${r.method} ${r.path.replace(/\/Services\/\w+/, "")}`)).toEqual([
-      `POST /v1/Lists/${outcomeListName(new Date())}/Items`,
+      `POST /v1/Lists/${list}/Items`,
       "POST /v1/Lists",
-      `POST /v1/Lists/${outcomeListName(new Date())}/Items`,
+      `POST /v1/Lists/${list}/Items`,
     ]);
-    expect(fake.lists.get(outcomeListName(new Date()))?.ttl).toBe(31 * 86_400);
+    expect(fake.lists.get(list)?.ttl).toBe(31 * 86_400);
   });
 
   it("a customer who hangs up during the ping is recorded as abandoned", async () => {

@@ -136,7 +136,7 @@ describe("the summary", () => {
 
   it("summarises the lists' records that ended within --since, in text and JSON", async () => {
     const alice: [string, string] = ["WK1", "Alice"];
-    fake.lists.set(outcomeListName(now), {
+    fake.lists.set(outcomeListName(now, 3), {
       sid: "ES1",
       ttl: null,
       items: [

@@ -84,6 +84,8 @@ export function recoveryProgram(source: ConfigSource, env: NodeJS.ProcessEnv, st
       recordingUrl: settings.announceRecordingUrl,
     },
     holdMusicUrl: settings.holdMusicUrl,
+    twilioRegion: settings.twilioRegion,
+    twilioEdge: settings.twilioEdge,
     pingTimeoutSeconds: settings.pingTimeoutSeconds,
     reconnectPriority: settings.reconnectPriority,
     allowedOrigins: settings.allowedFlexOrigins,

@@ -47,6 +47,9 @@ export interface Settings {
   announceRecordingUrl: string | null;
   /** Music the customer hears while held (functions' HOLD_MUSIC_URL); null: the functions' default. */
   holdMusicUrl: string | null;
+  /** The account's Twilio region and edge (`twilio:region`/`twilio:edge` or TWILIO_REGION/TWILIO_EDGE), for the functions too. */
+  twilioRegion: string | null;
+  twilioEdge: string | null;
   /** Take over a same-named queue, workflow or Serverless service (a manual set-up) instead of failing. */
   adoptExisting: boolean;
   /** What destroy does with what was adopted. */
@@ -180,6 +183,12 @@ export function loadSettings(source: ConfigSource, env: NodeJS.ProcessEnv, stack
   const baseUrl = env[TWILIO_API_BASE_URL_ENV];
   const baseProblem = baseUrl ? baseUrlProblem(baseUrl) : null;
   if (baseProblem) problems.push(baseProblem);
+  const regionOrEdge = (configKey: string, envName: string, pattern: RegExp, hint: string): string | null => {
+    const value = raw(configKey) ?? (env[envName]?.trim() || undefined);
+    if (value === undefined) return null;
+    if (!pattern.test(value)) problems.push(`${configKey} ${hint} (got "${value}")`);
+    return value;
+  };
   const adoptedOnDelete = str("adoptedOnDelete", "keep", /^(keep|delete)$/, 'must be "keep" or "delete"');
 
   const pingTimeoutSeconds = int("pingTimeoutSeconds", DEFAULT_PING_TIMEOUT_SECONDS, 1, 1209600);
@@ -216,6 +225,10 @@ export function loadSettings(source: ConfigSource, env: NodeJS.ProcessEnv, stack
     ),
     announceRecordingUrl: optional("announceRecordingUrl", /^https:\/\/\S+$/, "must be an https URL"),
     holdMusicUrl: optional("holdMusicUrl", /^https:\/\/\S+$/, "must be an https URL"),
+    // The providers call Twilio there; the deployed functions must too, or they would read and
+    // write another region's copy of nothing (https://www.twilio.com/docs/global-infrastructure).
+    twilioRegion: regionOrEdge("twilio:region", "TWILIO_REGION", /^[a-z]{2}[0-9]$/, 'must be a region such as "ie1"'),
+    twilioEdge: regionOrEdge("twilio:edge", "TWILIO_EDGE", /^[a-z]+$/, 'must be an edge such as "dublin"'),
     adoptExisting: bool("adoptExisting", true),
     adoptedOnDelete: adoptedOnDelete === "delete" ? "delete" : "keep",
     supersededPlugins: list(

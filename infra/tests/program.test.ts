@@ -171,6 +171,8 @@ describe("recovery stack under the mock runtime", () => {
         "flex-call-recovery:allowedFlexOrigins": JSON.stringify(["https://flex.twilio.com", "https://my.example"]),
         "flex-call-recovery:announceRecordingUrl": "https://example.com/hold.mp3",
         "flex-call-recovery:holdMusicUrl": "https://example.com/music.mp3",
+        "twilio:region": "ie1",
+        "twilio:edge": "dublin",
       }),
     );
     const deployment = run.one("ServerlessDeployment").inputs;
@@ -190,6 +192,8 @@ describe("recovery stack under the mock runtime", () => {
       [FunctionEnv.reconnectPriority]: "500",
       [FunctionEnv.allowedOrigins]: "https://flex.twilio.com,https://my.example",
       [FunctionEnv.holdMusicUrl]: "https://example.com/music.mp3",
+      [FunctionEnv.twilioRegion]: "ie1",
+      [FunctionEnv.twilioEdge]: "dublin",
     });
     expect(FunctionEnv.holdMusicUrl).toBe("HOLD_MUSIC_URL");
     expect(run.one("ServerlessService").inputs).toMatchObject({

@@ -16,7 +16,11 @@ import { CONFIG_NAMESPACE, loadSettings } from "../src/settings";
 import { ACCOUNT_SID } from "./mockRuntime";
 
 const env = { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: "t" };
-const settingNames = Object.keys(loadSettings({ get: () => undefined }, env, "dev")).filter((k) => k !== "accountSid");
+// Settings read from the `twilio:` namespace (shared with the providers), not the project's.
+const TWILIO_SETTINGS = ["accountSid", "twilioRegion", "twilioEdge"];
+const settingNames = Object.keys(loadSettings({ get: () => undefined }, env, "dev")).filter(
+  (k) => !TWILIO_SETTINGS.includes(k),
+);
 
 const devConfig = (
   parse(readFileSync(join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> }
@@ -41,7 +45,8 @@ test("Pulumi.dev.yaml's values are valid and equal the defaults", () => {
 test("the README's settings table documents every setting and the credentials", () => {
   const readme = readFileSync(join(PROJECT_ROOT, "infra", "README.md"), "utf8");
   const documented = [...readme.matchAll(/^\| `([^`]+)`/gm)].map((m) => m[1]);
-  for (const name of [...settingNames, "twilio:accountSid", "twilio:authToken"]) expect(documented).toContain(name);
+  for (const name of [...settingNames, "twilio:accountSid", "twilio:authToken", "twilio:region", "twilio:edge"])
+    expect(documented).toContain(name);
 });
 
 test("Pulumi.yaml names the project, the nodejs runtime and main infra/", () => {
@@ -72,4 +77,23 @@ test("reconnect priority bounds and announcement defaults are the vocabulary's (
       `${CONFIG_NAMESPACE}:reconnectPriority must be an integer from ${TASK_PRIORITY_MIN} to ${TASK_PRIORITY_MAX}`,
     );
   }
+});
+
+test("region and edge come from twilio:region/twilio:edge or the environment, and are checked", () => {
+  const config = (extra: Record<string, string>) => ({ get: (k: string) => extra[k] });
+  expect(loadSettings(config({}), env, "dev")).toMatchObject({ twilioRegion: null, twilioEdge: null });
+  expect(loadSettings(config({ "twilio:region": "au1", "twilio:edge": "sydney" }), env, "dev")).toMatchObject({
+    twilioRegion: "au1",
+    twilioEdge: "sydney",
+  });
+  expect(loadSettings(config({}), { ...env, TWILIO_REGION: "ie1", TWILIO_EDGE: "dublin" }, "dev")).toMatchObject({
+    twilioRegion: "ie1",
+    twilioEdge: "dublin",
+  });
+  expect(() => loadSettings(config({ "twilio:region": "Ireland" }), env, "dev")).toThrow(
+    'twilio:region must be a region such as "ie1" (got "Ireland")',
+  );
+  expect(() => loadSettings(config({}), { ...env, TWILIO_EDGE: "dublin 1" }, "dev")).toThrow(
+    'twilio:edge must be an edge such as "dublin" (got "dublin 1")',
+  );
 });

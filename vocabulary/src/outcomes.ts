@@ -1,6 +1,6 @@
 // How each recovery ended, recorded once by the functions and read by the operations views (the
-// `recoveries` command, the supervisor view in Flex, the demo's report). One Sync List per UTC day
-// in the functions' Sync service; one item per finished recovery.
+// `recoveries` command, the supervisor view in Flex, the demo's report). A few Sync Lists per UTC
+// day in the functions' Sync service (OUTCOME_LIST_SHARDS); one item per finished recovery.
 
 /** How a recovery ended. */
 export const RecoveryOutcomeKind = {
@@ -46,17 +46,38 @@ export function utcDay(time: Date): string {
   return time.toISOString().slice(0, 10);
 }
 
-/** Unique name of the list holding the recoveries that ended on `time`'s UTC day. */
-export function outcomeListName(time: Date): string {
-  return `${OUTCOME_LIST_PREFIX}${utcDay(time)}`;
+/**
+ * How many lists hold one day's outcomes. Sync limits writes to 20/s per object, counted at the top
+ * of each list, with a 10 s burst window (https://www.twilio.com/docs/sync/limits, error 54009): a
+ * regional outage ends hundreds of recoveries within seconds, which one list per day cannot take.
+ * Eight lists take 1,600 appends in a burst window and 160/s sustained; readers read all eight.
+ */
+export const OUTCOME_LIST_SHARDS = 8;
+
+/** The list a recovery's outcome goes to first: a stable hash (FNV-1a) of the dropped leg's call SID. */
+export function outcomeShard(droppedCallSid: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < droppedCallSid.length; i++) {
+    hash ^= droppedCallSid.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % OUTCOME_LIST_SHARDS;
 }
 
-/** Names of the daily lists that can hold recoveries ended from `since` to `until` (oldest first). */
+/** Unique name of list `shard` (0 … OUTCOME_LIST_SHARDS − 1) of the recoveries that ended on `time`'s UTC day. */
+export function outcomeListName(time: Date, shard: number): string {
+  if (!Number.isInteger(shard) || shard < 0 || shard >= OUTCOME_LIST_SHARDS) {
+    throw new RangeError(`outcome list shard ${shard} is not in 0…${OUTCOME_LIST_SHARDS - 1}`);
+  }
+  return `${OUTCOME_LIST_PREFIX}${utcDay(time)}-${shard}`;
+}
+
+/** Names of every list that can hold recoveries ended from `since` to `until` (oldest day first). */
 export function outcomeListNames(since: Date, until: Date): string[] {
   const names: string[] = [];
   const day = new Date(`${utcDay(since)}T00:00:00.000Z`);
   while (day.getTime() <= until.getTime()) {
-    names.push(outcomeListName(day));
+    for (let shard = 0; shard < OUTCOME_LIST_SHARDS; shard++) names.push(outcomeListName(day, shard));
     day.setUTCDate(day.getUTCDate() + 1);
   }
   return names;

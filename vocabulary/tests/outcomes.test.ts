@@ -2,8 +2,10 @@ import {
   formatSummary,
   isRecoveryOutcomeData,
   isSupervisor,
+  OUTCOME_LIST_SHARDS,
   outcomeListName,
   outcomeListNames,
+  outcomeShard,
   percentile,
   summarizeOutcomes,
   type RecoveryOutcomeKind,
@@ -141,20 +143,34 @@ describe("percentile", () => {
 });
 
 describe("daily lists", () => {
-  it("names a day's list by its UTC date", () => {
-    expect(outcomeListName(new Date("2026-12-01T23:59:59.999Z"))).toBe("recovery-outcomes-2026-12-01");
-    expect(outcomeListName(new Date("2026-12-02T00:00:00.000Z"))).toBe("recovery-outcomes-2026-12-02");
+  it("names a day's lists by their UTC date and shard", () => {
+    expect(outcomeListName(new Date("2026-12-01T23:59:59.999Z"), 0)).toBe("recovery-outcomes-2026-12-01-0");
+    expect(outcomeListName(new Date("2026-12-02T00:00:00.000Z"), 7)).toBe("recovery-outcomes-2026-12-02-7");
   });
 
-  it("lists every day from since to until", () => {
-    expect(outcomeListNames(new Date("2026-11-30T18:00:00Z"), new Date("2026-12-02T01:00:00Z"))).toEqual([
-      "recovery-outcomes-2026-11-30",
-      "recovery-outcomes-2026-12-01",
-      "recovery-outcomes-2026-12-02",
-    ]);
-    expect(outcomeListNames(new Date("2026-12-02T08:00:00Z"), new Date("2026-12-02T09:00:00Z"))).toEqual([
-      "recovery-outcomes-2026-12-02",
-    ]);
+  it.each([-1, 8, 1.5, Number.NaN])("refuses shard %p", (shard) => {
+    expect(() => outcomeListName(new Date("2026-12-02T00:00:00Z"), shard)).toThrow(RangeError);
+  });
+
+  it("lists every shard of every day from since to until", () => {
+    const names = outcomeListNames(new Date("2026-11-30T18:00:00Z"), new Date("2026-12-02T01:00:00Z"));
+    expect(names).toHaveLength(3 * OUTCOME_LIST_SHARDS);
+    expect(names.slice(0, 2)).toEqual(["recovery-outcomes-2026-11-30-0", "recovery-outcomes-2026-11-30-1"]);
+    expect(names.at(-1)).toBe(`recovery-outcomes-2026-12-02-${OUTCOME_LIST_SHARDS - 1}`);
+    expect(new Set(names).size).toBe(names.length);
+    expect(outcomeListNames(new Date("2026-12-02T08:00:00Z"), new Date("2026-12-02T09:00:00Z"))).toEqual(
+      Array.from({ length: OUTCOME_LIST_SHARDS }, (_, shard) => `recovery-outcomes-2026-12-02-${shard}`),
+    );
+  });
+
+  it("spreads call SIDs over every shard, each SID always to the same one", () => {
+    const sids = Array.from({ length: 800 }, (_, i) => `CA${i.toString(16).padStart(32, "0")}`);
+    const counts = new Array<number>(OUTCOME_LIST_SHARDS).fill(0);
+    for (const sid of sids) counts[outcomeShard(sid)]! += 1;
+    // Even enough that a burst fills no list much faster than the others (100 each if perfectly even).
+    expect(Math.min(...counts)).toBeGreaterThan(60);
+    expect(Math.max(...counts)).toBeLessThan(140);
+    expect(sids.map(outcomeShard)).toEqual(sids.map(outcomeShard));
   });
 });
 

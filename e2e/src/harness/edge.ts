@@ -7,6 +7,11 @@
 // - "Twilio Functions responds to three HTTP verbs: GET, POST, and OPTIONS"; what it answers to the
 //   others is not documented: 405 here is a guess;
 // - "If a GET request includes a body, Twilio Functions returns an HTTP 403 Forbidden";
+// - a private function or asset is "intended only for access via other Functions" and has no URL
+//   (https://www.twilio.com/docs/serverless/functions-assets/visibility): no request reaches it,
+//   signed or not. The status is not documented; 403 is what twilio-run answers for a private
+//   asset (twilio-run/dist/runtime/server.js, "This asset has been marked as private"), used here
+//   for private functions too (a best reading); public ones serve anyone;
 // - an invocation is cut at 10 s ("the 10-second execution time limit",
 //   https://www.twilio.com/docs/serverless/functions-assets/faq) and the caller gets "HTTP 504
 //   Gateway Time-out" (request-flow's limitations); what the function already did stands;
@@ -44,8 +49,10 @@ export interface EdgeOptions {
   authToken: string;
   /** twilio-run's URL. */
   upstream: string;
-  /** Paths of protected functions (`/conference-status-handler` …). */
+  /** Paths of protected functions and assets (`/conference-status-handler` …). */
   protectedPaths: string[];
+  /** Paths of private functions and assets (none in our build today): never served. */
+  privatePaths?: string[];
   /** Called when a request passed the edge, before the function runs. */
   onArrival?: (request: { method: string; path: string; body: unknown; copy: boolean }) => void;
   /** Called when a request was answered. */
@@ -144,7 +151,9 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
   let concurrency = Infinity;
   const waiting: (() => void)[] = [];
   const limitMs = options.invocationLimitMs ?? INVOCATION_LIMIT_MS;
-  const protectedKeys = new Set(options.protectedPaths.map((p) => p.replace(/\/+$/, "").toLowerCase()));
+  const routeKey = (p: string) => p.replace(/\/+$/, "").toLowerCase();
+  const protectedKeys = new Set(options.protectedPaths.map(routeKey));
+  const privateKeys = new Set((options.privatePaths ?? []).map(routeKey));
   const server: Server = createServer((req, res) => {
     const startMs = performance.now();
     void readBody(req).then((raw) => {
@@ -181,6 +190,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
           return refuse(400, "Bad Request - the body is not valid JSON");
         }
       }
+      if (privateKeys.has(routed.key)) return refuse(403, "Forbidden - this resource has been marked as private");
       const isProtected = protectedKeys.has(routed.key);
       if (isProtected) {
         const signature = req.headers["x-twilio-signature"];

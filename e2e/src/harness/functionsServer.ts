@@ -3,7 +3,7 @@
 // twilio-run's own entry (`createLocalDevelopmentServer` with `forkProcess: false`) gives a
 // server we can close; its CLI would replace process.env with a .env file.
 import { AsyncLocalStorage } from "async_hooks";
-import { readdirSync, statSync } from "fs";
+import { existsSync, readdirSync, statSync } from "fs";
 import { createServer, type Server } from "http";
 import type { AddressInfo } from "net";
 import { join } from "path";
@@ -13,14 +13,27 @@ export const FUNCTIONS_BUILD_DIR = join(REPO_ROOT, "functions", "build");
 
 /** The Serverless paths of the build (`/conference-status-handler` …) with their visibility. */
 export function functionRoutes(buildDir = FUNCTIONS_BUILD_DIR): { path: string; access: string }[] {
+  return routesIn(join(buildDir, "functions"), /^(.*?)(\.(protected|private))?\.js$/, (m) => m[1]!);
+}
+
+/** The build's assets as twilio-run serves them: `name.private.ext` is private at `/name.ext`. */
+export function assetRoutes(buildDir = FUNCTIONS_BUILD_DIR): { path: string; access: string }[] {
+  return routesIn(join(buildDir, "assets"), /^(.*?)(\.(protected|private))?(\.[^.]+)?$/, (m) => `${m[1]}${m[4] ?? ""}`);
+}
+
+function routesIn(
+  root: string,
+  pattern: RegExp,
+  name: (match: RegExpExecArray) => string,
+): { path: string; access: string }[] {
   const walk = (dir: string, prefix: string): { path: string; access: string }[] =>
-    readdirSync(dir).flatMap((name) => {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) return walk(full, `${prefix}/${name}`);
-      const match = /^(.*?)(\.(protected|private))?\.js$/.exec(name);
-      return match ? [{ path: `${prefix}/${match[1]}`, access: match[3] ?? "public" }] : [];
+    readdirSync(dir).flatMap((entry) => {
+      const full = join(dir, entry);
+      if (statSync(full).isDirectory()) return walk(full, `${prefix}/${entry}`);
+      const match = pattern.exec(entry);
+      return match ? [{ path: `${prefix}/${name(match)}`, access: match[3] ?? "public" }] : [];
     });
-  return walk(join(buildDir, "functions"), "");
+  return existsSync(root) ? walk(root, "") : [];
 }
 
 export interface FunctionsServer {

@@ -10,7 +10,13 @@ import { LocalPulumi, summaryLines, type PulumiResult } from "@flex-call-recover
 import type twilio from "twilio";
 import { startEdge, type Edge, type EdgeRequest } from "./edge";
 import { ensureBuilds, pluginBuildSnapshot } from "./builds";
-import { FUNCTIONS_BUILD_DIR, functionRoutes, startFunctions, type FunctionsServer } from "./functionsServer";
+import {
+  assetRoutes,
+  FUNCTIONS_BUILD_DIR,
+  functionRoutes,
+  startFunctions,
+  type FunctionsServer,
+} from "./functionsServer";
 
 export interface StackOptions {
   /** Virtual time for the twin (and the agents' plugins): nothing waits for real seconds. Default true. */
@@ -152,13 +158,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stopping.unshift(() => functions.stop());
     const edgeRequests: EdgeRequest[] = [];
     const edgeListeners = new Set<EdgeListener>();
+    // Protected assets need a signature like protected functions (the visibility page says so of both).
+    const routes = [...functionRoutes(buildDir), ...assetRoutes(buildDir)];
     const edge: Edge = await startEdge({
       domain,
       authToken: twin.authToken,
       upstream: functions.url,
-      protectedPaths: functionRoutes(buildDir)
-        .filter((r) => r.access === "protected")
-        .map((r) => r.path),
+      protectedPaths: routes.filter((r) => r.access === "protected").map((r) => r.path),
+      privatePaths: routes.filter((r) => r.access === "private").map((r) => r.path),
       onRequest: (request) => {
         edgeRequests.push(request);
         options.onEdgeRequest?.(request);

@@ -33,6 +33,9 @@ export interface FunctionsDeploymentArgs {
   announcement: AnnouncementArgs;
   /** Music while the customer waits; null: the functions' default. */
   holdMusicUrl: pulumi.Input<string | null>;
+  /** The account's Twilio region and edge; null: Twilio's default (us1). */
+  twilioRegion: pulumi.Input<string | null>;
+  twilioEdge: pulumi.Input<string | null>;
   pingTimeoutSeconds: pulumi.Input<number>;
   reconnectPriority: pulumi.Input<number>;
   allowedOrigins: pulumi.Input<pulumi.Input<string>[]>;
@@ -53,6 +56,8 @@ export interface FunctionVariableValues {
   announceLanguage: string;
   announceRecordingUrl: string | null;
   holdMusicUrl: string | null;
+  twilioRegion: string | null;
+  twilioEdge: string | null;
 }
 
 /** The functions' environment, by the names the functions read (vocabulary `FunctionEnv`). */
@@ -73,6 +78,8 @@ export function functionVariables(v: FunctionVariableValues): Record<string, str
   // Twilio rejects empty variable values: leave optional ones out unless set.
   if (v.announceRecordingUrl) vars[FunctionEnv.announceRecordingUrl] = v.announceRecordingUrl;
   if (v.holdMusicUrl) vars[FunctionEnv.holdMusicUrl] = v.holdMusicUrl;
+  if (v.twilioRegion) vars[FunctionEnv.twilioRegion] = v.twilioRegion;
+  if (v.twilioEdge) vars[FunctionEnv.twilioEdge] = v.twilioEdge;
   return vars;
 }
 
@@ -118,6 +125,8 @@ export class FunctionsDeployment extends pulumi.ComponentResource {
         announceLanguage: announcement.language,
         announceRecordingUrl: announcement.recordingUrl,
         holdMusicUrl: args.holdMusicUrl,
+        twilioRegion: args.twilioRegion,
+        twilioEdge: args.twilioEdge,
       })
       .apply(functionVariables);
 

@@ -1,6 +1,7 @@
 // The `supervisor` chunk: a side link and a view in Flex with today's recoveries (dropped, back to
 // the same agent, to another, abandoned, p50/p95 wait, drops per agent), asked of `flex/recoveries`
-// (supervisors only, checked by the functions on the Flex token's roles) every 15 s while shown.
+// (supervisors only, checked by the functions on the Flex token's roles) every 15 s while shown and
+// the tab is visible.
 // Registered with Flex's `SideNav.Content` / `ViewCollection.Content` and navigated to with the
 // `NavigateToView` action (@twilio/flex-ui: src/components/SideNav, src/components/ViewCollection).
 // Plain React (Flex's global), no Paste: the chunk stays small.
@@ -75,13 +76,22 @@ interface PanelState {
 
 const systemNow = () => new Date();
 
-/** Today's figures, asked for at once and then every `refreshMs` while mounted. */
+/**
+ * Today's figures, asked for at once and then every `refreshMs` while mounted and the page is
+ * visible; a hidden tab asks nothing (each refresh reads the day's Sync Lists, whose reads Sync
+ * limits per list like its writes) and asks again as soon as it is shown.
+ */
 export function RecoveriesPanel({ load, t, refreshMs = DEFAULT_REFRESH_MS, now = systemNow }: RecoveriesPanelProps) {
   const [state, setState] = React.useState<PanelState>({ answer: null, updated: null, problem: null });
   React.useEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let asking = false;
+    const hidden = () => typeof document !== "undefined" && document.visibilityState === "hidden";
     const refresh = () => {
+      timer = undefined;
+      if (hidden()) return; // the visibility listener asks when the page is shown again
+      asking = true;
       load()
         .then(
           (answer) => live && setState({ answer, updated: now(), problem: null }),
@@ -92,12 +102,20 @@ export function RecoveriesPanel({ load, t, refreshMs = DEFAULT_REFRESH_MS, now =
           },
         )
         .finally(() => {
+          asking = false;
           if (live) timer = setTimeout(refresh, refreshMs);
         });
     };
+    const shown = () => {
+      if (hidden() || asking) return;
+      if (timer) clearTimeout(timer);
+      refresh();
+    };
+    document.addEventListener("visibilitychange", shown);
     refresh();
     return () => {
       live = false;
+      document.removeEventListener("visibilitychange", shown);
       if (timer) clearTimeout(timer);
     };
   }, [load, refreshMs, now]);

@@ -174,6 +174,37 @@ describe("RecoveriesPanel", () => {
     expect(load).toHaveBeenCalledTimes(2);
   });
 
+  it("asks nothing while the tab is hidden and asks at once when it is shown again", async () => {
+    let visibility: DocumentVisibilityState = "visible";
+    const spy = jest.spyOn(document, "visibilityState", "get").mockImplementation(() => visibility);
+    try {
+      const load = jest.fn(async () => TODAY);
+      act(() => {
+        ReactDOM.render(<RecoveriesPanel load={load} t={t} refreshMs={15_000} now={NOW} />, root);
+      });
+      await flush();
+      expect(load).toHaveBeenCalledTimes(1);
+      visibility = "hidden";
+      document.dispatchEvent(new Event("visibilitychange"));
+      await act(async () => {
+        jest.advanceTimersByTime(120_000);
+      });
+      expect(load).toHaveBeenCalledTimes(1); // the refresh due while hidden asked nothing
+      visibility = "visible";
+      await act(async () => {
+        document.dispatchEvent(new Event("visibilitychange"));
+      });
+      await flush();
+      expect(load).toHaveBeenCalledTimes(2);
+      await act(async () => {
+        jest.advanceTimersByTime(15_000);
+      });
+      expect(load).toHaveBeenCalledTimes(3); // and every refreshMs again
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("says when the figures cannot be loaded, keeps the last ones and recovers", async () => {
     let fail = true;
     const load = async () => {
