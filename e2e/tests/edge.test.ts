@@ -157,7 +157,8 @@ describe("the Functions Gateway stand-in", () => {
     const [first, second] = [...answered].sort((a, b) => a.startMs - b.startMs);
     expect(answered).toHaveLength(3);
     expect(reached).toHaveLength(3);
-    expect(second.endMs - first.startMs).toBeGreaterThanOrEqual(2 * slowMs);
+    // (10 ms of slack: a timer may fire a fraction of a millisecond early; unpaced this is ~150 ms.)
+    expect(second.endMs - first.startMs).toBeGreaterThanOrEqual(2 * slowMs - 10);
     expect(edge.inFlight()).toBe(0);
   });
 
