@@ -3,28 +3,20 @@
 // recovery with its outcome; an ordinary call writes nothing to them (not a single Sync List
 // request); the demo report shows the same summary.
 import type { RecoveryOutcomeKind } from "@flex-call-recovery/vocabulary";
-import { STACK_START_TIMEOUT_MS, startStack, type Stack } from "../src/harness/stack";
 import { renderHtmlReport } from "../src/report/html";
 import { recoveriesText, renderRecoveriesHtml, stackRecoveries } from "../src/report/recoveries";
 import { SCENARIOS } from "../src/scenarios";
 import { runScenario } from "../src/scenarios/runner";
+import { useValidatedStack } from "./support/validatedStack";
 
 jest.setTimeout(60_000);
 
-let stack: Stack;
+const stack = useValidatedStack();
 const started = Date.now();
 
-beforeAll(async () => {
-  stack = await startStack({ validate: true });
-}, STACK_START_TIMEOUT_MS);
-
-afterAll(async () => {
-  await stack?.stop();
-  expect(stack?.twin.validator?.stats.failures ?? []).toEqual([]);
-});
-
 const scenario = (name: string) => SCENARIOS.find((s) => s.name === name)!;
-const listRequests = () => stack.twin.requestLog.list((r) => r.host === "sync.twilio.com" && r.path.includes("/Lists"));
+const listRequests = () =>
+  stack().twin.requestLog.list((r) => r.host === "sync.twilio.com" && r.path.includes("/Lists"));
 
 test.each<[string, Partial<Record<RecoveryOutcomeKind, number>>]>([
   ["graceful-hangup", {}],
@@ -32,11 +24,11 @@ test.each<[string, Partial<Record<RecoveryOutcomeKind, number>>]>([
   ["agent-never-back", { otherAgent: 1 }],
   ["customer-hangs-up-during-ping", { abandoned: 1 }],
 ])("%s adds %p to the outcome lists", async (name, added) => {
-  const before = (await stackRecoveries(stack, started)).summary;
+  const before = (await stackRecoveries(stack(), started)).summary;
   const requestsBefore = listRequests().length;
-  const record = await runScenario(stack, scenario(name));
+  const record = await runScenario(stack(), scenario(name));
   expect(record.failure ?? "").toBe("");
-  const after = (await stackRecoveries(stack, started)).summary;
+  const after = (await stackRecoveries(stack(), started)).summary;
   const delta = {
     sameAgent: after.sameAgent - before.sameAgent,
     otherAgent: after.otherAgent - before.otherAgent,
@@ -53,7 +45,7 @@ test.each<[string, Partial<Record<RecoveryOutcomeKind, number>>]>([
 });
 
 test("the drops are the dropped agents', the waits the customers' (twin clock), and the report shows them", async () => {
-  const result = await stackRecoveries(stack, started);
+  const result = await stackRecoveries(stack(), started);
   const { summary } = result;
   expect(summary).toMatchObject({ dropped: 3, sameAgent: 1, otherAgent: 1, abandoned: 1 });
   // The name is TaskRouter's worker record (each scenario's world logs in its own "Alice-<suffix>").

@@ -1,6 +1,6 @@
 // conference-status-handler against the fake Twilio: the recovery claim, exactly-once pings
 // under duplicate and concurrent deliveries, the dependent round trips, bad input.
-import { FunctionRoute, RecoveryStatus, stateDocumentName, type ConferenceState } from "@flex-call-recovery/vocabulary";
+import { FunctionRoute, RecoveryStatus } from "@flex-call-recovery/vocabulary";
 import { handler } from "../src/functions/conference-status-handler.protected";
 import { handler as registerWorker } from "../src/functions/flex/register-worker";
 import { SERVER_ERROR_RETRIES } from "../src/twilio/client";
@@ -16,6 +16,7 @@ import {
   seedCall,
   statusCallback,
   type Call,
+  stateOf,
 } from "./support/scenario";
 
 let fake: FakeTwilio;
@@ -32,7 +33,6 @@ const isPingCreation = (r: LoggedRequest) =>
 const isPingLookup = (r: LoggedRequest) => r.method === "GET" && /\/Tasks$/.test(r.path);
 const pingLookups = () => fake.log.filter(isPingLookup);
 const pingTasks = () => [...fake.tasks.values()].filter((t) => t.workflowSid === PING_WORKFLOW_SID);
-const stateOf = (call: Call) => fake.documents.get(stateDocumentName(call.conferenceSid))?.data as ConferenceState;
 
 async function registered(): Promise<Call> {
   const call = seedCall(fake);
@@ -68,7 +68,7 @@ describe("conference-status-handler", () => {
     const marked = JSON.parse(fake.tasks.get(call.taskSid)!.attributes);
     expect(marked.conversations).toEqual({ followed_by: "Reconnect Agent" });
     expect(marked.disconnectedTime).toBe("2026-11-25T17:00:00.000Z");
-    const state = stateOf(call);
+    const state = stateOf(fake, call);
     expect(state.recovery?.status).toBe(RecoveryStatus.pinging);
     // The ping's SID is recorded afterwards, so a clean-up can cancel it.
     expect(fake.tasks.get(state.recovery!.pingTaskSid!)?.workflowSid).toBe(PING_WORKFLOW_SID);
@@ -89,7 +89,7 @@ describe("conference-status-handler", () => {
     });
     const pings = pingTasks();
     expect(pings).toHaveLength(1);
-    expect(stateOf(call).recovery).toMatchObject({ status: RecoveryStatus.pinging, pingTaskSid: pings[0].sid });
+    expect(stateOf(fake, call).recovery).toMatchObject({ status: RecoveryStatus.pinging, pingTaskSid: pings[0].sid });
     // No requeue: the customer stays in the conference for the ping.
     expect(fake.calls.get(call.customerCallSid)!.twiml).toBeUndefined();
   });
@@ -106,7 +106,7 @@ describe("conference-status-handler", () => {
     expect(order).toEqual(["POST", "GET", "POST"]);
     const pings = pingTasks();
     expect(pings).toHaveLength(1);
-    expect(stateOf(call).recovery).toMatchObject({ status: RecoveryStatus.pinging, pingTaskSid: pings[0].sid });
+    expect(stateOf(fake, call).recovery).toMatchObject({ status: RecoveryStatus.pinging, pingTaskSid: pings[0].sid });
     expect(fake.calls.get(call.customerCallSid)!.twiml).toBeUndefined();
   });
 
@@ -120,7 +120,7 @@ describe("conference-status-handler", () => {
     expect(answer.statusCode).toBe(200);
     expect(pingCreations().map((r) => r.status)).toEqual([500]);
     expect(pingTasks()).toHaveLength(0);
-    expect(stateOf(call).recovery).toMatchObject({ status: RecoveryStatus.requeued, pingTaskSid: null });
+    expect(stateOf(fake, call).recovery).toMatchObject({ status: RecoveryStatus.requeued, pingTaskSid: null });
   });
 
   it("requeues the customer when the ping cannot be created after looking and retrying", async () => {
@@ -133,7 +133,7 @@ describe("conference-status-handler", () => {
     // Each refused creation was followed by a look (the last one too: it may have landed).
     expect(pingLookups()).toHaveLength(PING_CREATE_ATTEMPTS);
     expect(pingTasks()).toHaveLength(0);
-    expect(stateOf(call).recovery).toMatchObject({ status: RecoveryStatus.requeued, pingTaskSid: null });
+    expect(stateOf(fake, call).recovery).toMatchObject({ status: RecoveryStatus.requeued, pingTaskSid: null });
     const twiml = fake.calls.get(call.customerCallSid)!.twiml!;
     expect(twiml).toContain(`<Enqueue workflowSid="${CALL_WORKFLOW_SID}"><Task priority="1000">`);
     const attributes = enqueuedAttributes(twiml);
@@ -160,8 +160,8 @@ describe("conference-status-handler", () => {
     fake.failNext((r) => r.host === "sync.twilio.com" && r.method === "POST" && ++writes === 2, 400, 54006);
     const failed = await callHandler(handler, context, agentDropped(call));
     expect(failed.statusCode).toBe(500);
-    expect(stateOf(call).recovery).toBeNull();
-    expect(Object.keys(stateOf(call).workers)).toEqual([call.agent.callSid]);
+    expect(stateOf(fake, call).recovery).toBeNull();
+    expect(Object.keys(stateOf(fake, call).workers)).toEqual([call.agent.callSid]);
   });
 
   it("creates exactly one ping for a duplicate delivery and for a second leave of the same leg", async () => {
@@ -266,7 +266,7 @@ describe("conference-status-handler", () => {
     const answer = await callHandler(handler, context, agentDropped(call));
     expect(answer.statusCode).toBe(200);
     expect(pingCreations().filter((r) => r.status === 201)).toHaveLength(1);
-    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.pinging);
+    expect(stateOf(fake, call).recovery?.status).toBe(RecoveryStatus.pinging);
   });
 
   it("rolls the claim back when neither the ping nor the requeue works, so a redelivery recovers", async () => {
@@ -280,14 +280,14 @@ describe("conference-status-handler", () => {
     const dropped = agentDropped(call);
     const failed = await callHandler(handler, context, dropped);
     expect(failed.statusCode).toBe(500);
-    expect(stateOf(call).recovery).toBeNull();
-    expect(Object.keys(stateOf(call).workers)).toEqual([call.agent.callSid]);
+    expect(stateOf(fake, call).recovery).toBeNull();
+    expect(Object.keys(stateOf(fake, call).workers)).toEqual([call.agent.callSid]);
 
     fake.clearFailures();
     const redelivered = await callHandler(handler, context, dropped);
     expect(redelivered.statusCode).toBe(200);
     expect(pingCreations().filter((r) => r.status === 201)).toHaveLength(1);
-    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.pinging);
+    expect(stateOf(fake, call).recovery?.status).toBe(RecoveryStatus.pinging);
   });
 
   it("does not recover when another agent is already on the call, registered or not", async () => {
@@ -297,7 +297,7 @@ describe("conference-status-handler", () => {
     const answer = await callHandler(handler, context, agentDropped(call));
     expect(answer.body).toMatchObject({ note: "another agent is on the call" });
     expect(pingCreations()).toHaveLength(0);
-    expect(stateOf(call).workers).toEqual({});
+    expect(stateOf(fake, call).workers).toEqual({});
   });
 
   it("closes the dropped agent's reservation instead of recovering when the customer is gone", async () => {
@@ -325,9 +325,9 @@ describe("conference-status-handler", () => {
     const call = await registered();
     const lastLeft = { ReasonConferenceEnded: "last-participant-left" };
     await callHandler(handler, context, statusCallback(call, "conference-end", lastLeft));
-    expect(stateOf(call)?.conferenceEnded).toBe(true);
+    expect(stateOf(fake, call)?.conferenceEnded).toBe(true);
     await callHandler(handler, context, agentDropped(call));
-    expect(stateOf(call)).toBeUndefined();
+    expect(stateOf(fake, call)).toBeUndefined();
     expect(pingCreations()).toHaveLength(0);
   });
 
@@ -338,7 +338,7 @@ describe("conference-status-handler", () => {
       CallSidEndingConference: call.customerCallSid,
     };
     await callHandler(handler, context, statusCallback(call, "conference-end", byCustomer));
-    expect(stateOf(call)).toBeUndefined();
+    expect(stateOf(fake, call)).toBeUndefined();
     const mark = fake.log.length;
     const kicked = { ...agentDropped(call), ReasonParticipantLeft: "moderator_ended_conference" };
     expect((await callHandler(handler, context, kicked)).statusCode).toBe(200);
@@ -377,13 +377,13 @@ describe("conference-status-handler", () => {
     ],
   ])("answers 400 and changes nothing for %s", async (_name, build, message) => {
     const call = await registered();
-    const before = JSON.stringify(stateOf(call));
+    const before = JSON.stringify(stateOf(fake, call));
     const writesBefore = fake.writes().length;
     const answer = await callHandler(handler, context, build(call));
     expect(answer.statusCode).toBe(400);
     expect(answer.body).toEqual({ success: false, message });
     expect(fake.writes()).toHaveLength(writesBefore);
-    expect(JSON.stringify(stateOf(call))).toBe(before);
+    expect(JSON.stringify(stateOf(fake, call))).toBe(before);
   });
 
   it("answers 500 naming the setting when the deployment lacks one", async () => {

@@ -1,18 +1,13 @@
 // Event Streams batches as the world sends them: foreign event types and payloads beside the
 // recovery's own, values in task attributes that are not what they claim, and batches too big to
 // handle in one invocation.
-import {
-  RecoveryStatus,
-  TaskRouterEventType,
-  stateDocumentName,
-  type ConferenceState,
-} from "@flex-call-recovery/vocabulary";
+import { RecoveryStatus, TaskRouterEventType } from "@flex-call-recovery/vocabulary";
 import { handler as registerWorker } from "../src/functions/flex/register-worker";
 import { handler, MAX_TWILIO_CALLS_IN_FLIGHT, taskEventHandler } from "../src/functions/task-event-handler.protected";
 import type { FakeTwilio } from "./support/fakeTwilio";
-import { asFunctionEvent, cloudEvent, droppedCall } from "./support/events";
+import { asFunctionEvent, cloudEvent, droppedCall, pingAcceptedCall } from "./support/events";
 import { callHandler, withFakeTwilio } from "./support/runtime";
-import { registerBody, seedCall, type Call } from "./support/scenario";
+import { registerBody, seedCall, redirectsOf, stateOf } from "./support/scenario";
 
 jest.setTimeout(30_000);
 
@@ -23,9 +18,6 @@ withFakeTwilio((started, contextOfIt) => {
   context = contextOfIt;
 });
 
-const stateOf = (call: Call) => fake.documents.get(stateDocumentName(call.conferenceSid))?.data as ConferenceState;
-const redirectsOf = (callSid: string) =>
-  fake.log.filter((r) => r.method === "POST" && r.path.endsWith(`/Calls/${callSid}.json`));
 const quiet = () => jest.spyOn(console, "log").mockImplementation(() => undefined);
 
 /** A worker event as Event Streams sends it once an operator subscribes the type: no task at all. */
@@ -48,8 +40,8 @@ describe("one foreign event does not sink a batch", () => {
     const answer = await callHandler(handler, context, asFunctionEvent(workerActivityEvent(), accepted, noTask));
 
     expect(answer.statusCode).toBe(200);
-    expect(redirectsOf(call.customerCallSid)).toHaveLength(1);
-    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.reconnecting);
+    expect(redirectsOf(fake, call.customerCallSid)).toHaveLength(1);
+    expect(stateOf(fake, call).recovery?.status).toBe(RecoveryStatus.reconnecting);
     expect(answer.body).toMatchObject({
       success: true,
       results: expect.arrayContaining([
@@ -68,7 +60,7 @@ describe("one foreign event does not sink a batch", () => {
     const bad = cloudEvent(TaskRouterEventType.taskCanceled, { ...ping, attributes: "{not json" });
     const answer = await callHandler(handler, context, asFunctionEvent(good, bad));
     expect(answer.statusCode).toBe(200);
-    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.reconnecting);
+    expect(stateOf(fake, call).recovery?.status).toBe(RecoveryStatus.reconnecting);
     expect(answer.body).toMatchObject({
       results: expect.arrayContaining([
         expect.objectContaining({
@@ -103,7 +95,7 @@ describe("every SID from task attributes is checked before use", () => {
     expect(answer.statusCode).toBe(200);
     expect(answer.body).toMatchObject({ results: [expect.objectContaining({ outcome: "skipped" })] });
     expect(fake.log.slice(before)).toEqual([]);
-    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.pinging);
+    expect(stateOf(fake, call).recovery?.status).toBe(RecoveryStatus.pinging);
   });
 });
 
@@ -119,18 +111,13 @@ describe("recovery events decide nothing from attributes an agent can write", ()
     });
     const answer = await callHandler(handler, context, asFunctionEvent(accepted));
     expect(answer.statusCode).toBe(200);
-    expect(redirectsOf(alice.call.customerCallSid)).toHaveLength(0);
-    expect(stateOf(alice.call).recovery?.status).toBe(RecoveryStatus.pinging);
+    expect(redirectsOf(fake, alice.call.customerCallSid)).toHaveLength(0);
+    expect(stateOf(fake, alice.call).recovery?.status).toBe(RecoveryStatus.pinging);
   });
 
   it("records only the first reconnect task after the redirect, and only its acceptance", async () => {
     quiet();
-    const { call, ping } = await droppedCall(fake, context);
-    await callHandler(
-      handler,
-      context,
-      asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid })),
-    );
+    const { call, ping } = await pingAcceptedCall(fake, context);
     const reconnectAttributes = JSON.stringify({ ...JSON.parse(ping.attributes), isReconnect: true });
     const reconnect = { sid: fake.sid("WT"), workflowSid: "WW" + "e".repeat(32), attributes: reconnectAttributes };
     // Another agent's task carrying the same attributes (written by them, copied by a transfer).
@@ -144,7 +131,7 @@ describe("recovery events decide nothing from attributes an agent can write", ()
         cloudEvent(TaskRouterEventType.reservationAccepted, copy, { worker_sid: "WK" + "9".repeat(32) }),
       ),
     );
-    expect(stateOf(call).recovery).toMatchObject({
+    expect(stateOf(fake, call).recovery).toMatchObject({
       status: RecoveryStatus.reconnecting,
       reconnectTaskSid: reconnect.sid,
       reconnectedWorkerSid: null,
@@ -209,7 +196,7 @@ describe("a batch too big for one invocation", () => {
     }
     const answer = await answering;
     expect(answer.statusCode).toBe(200);
-    for (const { call } of calls) expect(redirectsOf(call.customerCallSid)).toHaveLength(1);
+    for (const { call } of calls) expect(redirectsOf(fake, call.customerCallSid)).toHaveLength(1);
     // Eight conferences at once would have ~24 requests out; the limit holds them to 4.
     expect(peak).toBeGreaterThan(1);
     expect(peak).toBeLessThanOrEqual(4);
@@ -231,14 +218,14 @@ describe("a batch too big for one invocation", () => {
     const outcomes = (first.body as { results: { outcome: string }[] }).results.map((r) => r.outcome);
     expect(outcomes.filter((o) => o === "handled")).toHaveLength(2);
     expect(outcomes.filter((o) => o === "deferred")).toHaveLength(3);
-    expect(calls.filter(({ call }) => redirectsOf(call.customerCallSid).length === 1)).toHaveLength(2);
+    expect(calls.filter(({ call }) => redirectsOf(fake, call.customerCallSid).length === 1)).toHaveLength(2);
 
     // Event Streams delivers the same batch again: the rest are handled, nothing twice.
     const again = await callHandler(handler, context, asFunctionEvent(...events));
     expect(again.statusCode).toBe(200);
     for (const { call } of calls) {
-      expect(redirectsOf(call.customerCallSid)).toHaveLength(1);
-      expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.reconnecting);
+      expect(redirectsOf(fake, call.customerCallSid)).toHaveLength(1);
+      expect(stateOf(fake, call).recovery?.status).toBe(RecoveryStatus.reconnecting);
     }
   });
 });

@@ -9,7 +9,7 @@ import { handler as syncToken } from "../src/functions/flex/sync-token";
 import { handler as unregisterWorker } from "../src/functions/flex/unregister-worker";
 import { FakeTwilio } from "./support/fakeTwilio";
 import { callHandler, SYNC_SERVICE_SID, withFakeTwilio } from "./support/runtime";
-import { addAgent, agentDropped, registerBody, seedCall, statusCallback, type Call } from "./support/scenario";
+import { addAgent, agentDropped, registerBody, seedCall, statusCallback, type Call, stateOf } from "./support/scenario";
 
 let fake: FakeTwilio;
 let context: Record<string, string>;
@@ -24,9 +24,6 @@ const withHeaders = (body: object, headers: Record<string, string>) => ({
   ...body,
   request: { headers: { "content-length": String(JSON.stringify(body).length), ...headers }, cookies: {} },
 });
-const stateOf = (call: Call) =>
-  fake.documents.get(stateDocumentName(call.conferenceSid))?.data as ConferenceState | undefined;
-
 describe("Flex token and origin", () => {
   const endpoints = [registerWorker, unregisterWorker, endConference, moveParticipants, syncToken];
 
@@ -136,7 +133,7 @@ describe("flex/register-worker", () => {
     const answer = await callHandler(registerWorker, context, withHeaders(registerBody(call), { origin: FLEX }));
     expect(answer).toMatchObject({ statusCode: 200, body: { success: true } });
     expect(answer.headers["Access-Control-Allow-Origin"]).toBe(FLEX);
-    const state = stateOf(call)!;
+    const state = stateOf(fake, call)!;
     expect(state.workers[call.agent.callSid]).toEqual({
       workerSid: call.agent.workerSid,
       workerName: "Alice",
@@ -281,17 +278,17 @@ describe("flex/register-worker", () => {
       statusCode: 403,
       body: { message: expect.stringContaining("not the caller's own leg") },
     });
-    expect(Object.keys(stateOf(alices)!.workers)).toEqual([alices.agent.callSid]);
+    expect(Object.keys(stateOf(fake, alices)!.workers)).toEqual([alices.agent.callSid]);
     // So Alice's drop is still recovered (nobody "covers" for her).
     await callHandler(conferenceStatus, context, agentDropped(alices));
-    expect(stateOf(alices)!.recovery?.droppedWorkerSid).toBe(alices.agent.workerSid);
+    expect(stateOf(fake, alices)!.recovery?.droppedWorkerSid).toBe(alices.agent.workerSid);
   });
 
   it("records the worker's name TaskRouter holds, not the one the request names", async () => {
     const call = seedCall(fake);
     const answer = await callHandler(registerWorker, context, { ...registerBody(call), workerName: "Someone Else" });
     expect(answer.statusCode).toBe(200);
-    expect(stateOf(call)!.workers[call.agent.callSid].workerName).toBe("Alice");
+    expect(stateOf(fake, call)!.workers[call.agent.callSid].workerName).toBe("Alice");
   });
 
   it("refuses to take over a leg another agent registered", async () => {
@@ -308,7 +305,7 @@ describe("flex/register-worker", () => {
       statusCode: 403,
       body: { message: expect.stringContaining("not the caller's own leg") },
     });
-    expect(stateOf(call)!.workers[call.agent.callSid].workerSid).toBe(call.agent.workerSid);
+    expect(stateOf(fake, call)!.workers[call.agent.callSid].workerSid).toBe(call.agent.workerSid);
   });
 
   it("checks the request in one parallel batch, then creates the state without reading it", async () => {
@@ -331,7 +328,7 @@ describe("flex/register-worker", () => {
     const bob = addAgent(fake, call, "Bob");
     expect((await callHandler(registerWorker, context, registerBody(call))).statusCode).toBe(200);
     expect((await callHandler(registerWorker, context, registerBody(call, bob))).statusCode).toBe(200);
-    expect(Object.keys(stateOf(call)!.workers).sort()).toEqual([call.agent.callSid, bob.callSid].sort());
+    expect(Object.keys(stateOf(fake, call)!.workers).sort()).toEqual([call.agent.callSid, bob.callSid].sort());
     // Bob cannot take Alice's leg over, also when his create loses to her document.
     const takeOver = { ...registerBody(call, bob), workerCallSid: call.agent.callSid };
     expect((await callHandler(registerWorker, context, takeOver)).statusCode).toBe(403);
@@ -355,7 +352,7 @@ describe("flex/unregister-worker and flex/end-conference", () => {
     await callHandler(registerWorker, context, registerBody(call));
     const body = { Token: call.agent.token, conferenceSid: call.conferenceSid, workerCallSid: call.agent.callSid };
     expect((await callHandler(unregisterWorker, context, body)).statusCode).toBe(200);
-    expect(stateOf(call)!.workers).toEqual({});
+    expect(stateOf(fake, call)!.workers).toEqual({});
     await callHandler(conferenceStatus, context, agentDropped(call));
     expect(fake.log.filter((r) => r.method === "POST" && /\/Tasks$/.test(r.path))).toHaveLength(0);
   });
@@ -366,7 +363,7 @@ describe("flex/unregister-worker and flex/end-conference", () => {
     await callHandler(registerWorker, context, registerBody(call));
     const body = { Token: bob.token, conferenceSid: call.conferenceSid, workerCallSid: call.agent.callSid };
     expect((await callHandler(unregisterWorker, context, body)).statusCode).toBe(403);
-    expect(Object.keys(stateOf(call)!.workers)).toEqual([call.agent.callSid]);
+    expect(Object.keys(stateOf(fake, call)!.workers)).toEqual([call.agent.callSid]);
   });
 
   it("ends the conference for a registered agent with one read and no write; the end's callbacks clean up", async () => {
@@ -392,7 +389,7 @@ describe("flex/unregister-worker and flex/end-conference", () => {
     expect(fake.log.length).toBe(before);
     const end = statusCallback(call, "conference-end", { ReasonConferenceEnded: "conference-ended-via-api" });
     expect((await callHandler(conferenceStatus, context, end)).statusCode).toBe(200);
-    expect(stateOf(call)).toBeUndefined();
+    expect(stateOf(fake, call)).toBeUndefined();
     expect(fake.log.filter((r) => r.method === "POST" && /\/Tasks$/.test(r.path))).toHaveLength(0);
   });
 
@@ -426,7 +423,7 @@ describe("flex/unregister-worker and flex/end-conference", () => {
     expect(answer).toMatchObject({ statusCode: 200, body: { success: true } });
     expect(fake.conferences.get(call.conferenceSid)!.status).toBe("in-progress");
     // Bob stays registered with the customer; the caller's leave will be graceful.
-    expect(Object.keys(stateOf(call)!.workers)).toEqual([bob.callSid]);
+    expect(Object.keys(stateOf(fake, call)!.workers)).toEqual([bob.callSid]);
   });
 
   it("refuses to end a conference the caller is not registered on, or an unknown one", async () => {
@@ -472,7 +469,10 @@ describe("flex/move-participants", () => {
     };
     fake.flexTokens.set(old.agent.token, { worker_sid: next.agent.workerSid, identity: next.agent.identity });
     await callHandler(registerWorker, context, registerBody(next));
-    expect(stateOf(old)!.recovery).toMatchObject({ droppedWorkerSid: old.agent.workerSid, reconnectedWorkerSid: null });
+    expect(stateOf(fake, old)!.recovery).toMatchObject({
+      droppedWorkerSid: old.agent.workerSid,
+      reconnectedWorkerSid: null,
+    });
 
     fake.hold();
     const answer = callHandler(moveParticipants, context, {
@@ -506,7 +506,7 @@ describe("flex/move-participants", () => {
     await callHandler(registerWorker, context, registerBody(old));
     fake.conferences.get(old.conferenceSid)!.participants.delete(old.agent.callSid);
     await callHandler(conferenceStatus, context, agentDropped(old));
-    expect(stateOf(old)!.recovery).not.toBeNull();
+    expect(stateOf(fake, old)!.recovery).not.toBeNull();
     // Carol is registered on her own, unrelated call and tries to pull the old conference's parties.
     const carolsCall = seedCall(fake);
     fake.flexTokens.set("carol", { worker_sid: carolsCall.agent.workerSid, identity: "carol" });
@@ -532,7 +532,7 @@ describe("flex/move-participants", () => {
     });
     fake.calls.set(thirdParty, { status: "in-progress" });
     await callHandler(conferenceStatus, context, agentDropped(old));
-    expect(stateOf(old)!.recovery).not.toBeNull();
+    expect(stateOf(fake, old)!.recovery).not.toBeNull();
     // Mallory, on her own call, writes the dropped conference into her task (Flex lets her) and
     // registers, then asks for the old conference's third party.
     const mallorys = seedCall(fake);

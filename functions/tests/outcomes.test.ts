@@ -15,16 +15,10 @@ import { handler as recoveries } from "../src/functions/flex/recoveries";
 import { handler as registerWorker } from "../src/functions/flex/register-worker";
 import { handler as taskEvents } from "../src/functions/task-event-handler.protected";
 import { endedRecovery } from "../src/outcomes/outcomes";
-import { FakeTwilio, type FakeTask } from "./support/fakeTwilio";
-import { CALL_WORKFLOW_SID, callHandler, PING_WORKFLOW_SID, withFakeTwilio } from "./support/runtime";
-import {
-  agentDropped,
-  enqueuedAttributes,
-  registerBody,
-  seedCall,
-  statusCallback,
-  type Call,
-} from "./support/scenario";
+import { FakeTwilio } from "./support/fakeTwilio";
+import { callHandler, withFakeTwilio } from "./support/runtime";
+import { agentDropped, registerBody, seedCall, statusCallback } from "./support/scenario";
+import { cloudEvent, droppedCall, reconnectTask } from "./support/events";
 
 const recovery = (status: RecoveryStatus, reconnectedWorkerSid: string | null = null): RecoveryState => ({
   status,
@@ -118,31 +112,6 @@ const todaysItems = () =>
     .flatMap((list) => list?.items ?? [])
     .map((item) => item.data);
 
-async function droppedCall(): Promise<{ call: Call; ping: FakeTask }> {
-  const call = seedCall(fake);
-  expect((await callHandler(registerWorker, context, registerBody(call))).statusCode).toBe(200);
-  fake.tasks.get(call.taskSid)!.reservations.set(call.agent.reservationSid, "wrapping");
-  fake.conferences.get(call.conferenceSid)!.participants.delete(call.agent.callSid);
-  expect((await callHandler(conferenceStatus, context, agentDropped(call))).statusCode).toBe(200);
-  const ping = [...fake.tasks.values()].find((t) => t.workflowSid === PING_WORKFLOW_SID)!;
-  return { call, ping };
-}
-
-let eventCounter = 0;
-function cloudEvent(type: string, task: FakeTask, payload: Record<string, unknown> = {}) {
-  eventCounter += 1;
-  return {
-    specversion: "1.0",
-    type,
-    source: "/v1/Workspaces/WS/Tasks",
-    id: `EZ${eventCounter.toString(16).padStart(32, "0")}`,
-    time: new Date(Date.UTC(2026, 11, 2, 10, 0, eventCounter)).toISOString(),
-    data: {
-      payload: { task_sid: task.sid, task_attributes: task.attributes, workflow_sid: task.workflowSid, ...payload },
-    },
-  };
-}
-
 describe("recording outcomes", () => {
   it("an ordinary call (registered, hung up, ended) touches no list", async () => {
     const call = seedCall(fake);
@@ -156,18 +125,11 @@ describe("recording outcomes", () => {
   });
 
   it("a drop that reconnects to the same agent appends one sameAgent record, once", async () => {
-    const { call, ping } = await droppedCall();
+    const { call, ping } = await droppedCall(fake, context);
     // The ping's acceptance counts only from the dropped worker (the reservation's worker).
     const byDroppedWorker = { worker_sid: call.agent.workerSid };
     await callHandler(taskEvents, context, cloudEvent(TaskRouterEventType.reservationAccepted, ping, byDroppedWorker));
-    const reconnect: FakeTask = {
-      sid: fake.sid("WT"),
-      workflowSid: CALL_WORKFLOW_SID,
-      attributes: JSON.stringify(enqueuedAttributes(fake.calls.get(call.customerCallSid)!.twiml!)),
-      assignmentStatus: "assigned",
-      taskChannel: "voice",
-      reservations: new Map(),
-    };
+    const reconnect = reconnectTask(fake, call, "assigned");
     expect(listRequests()).toEqual([]); // nothing until the recovery ends
     const accepted = cloudEvent(TaskRouterEventType.reservationAccepted, reconnect, {
       worker_sid: call.agent.workerSid,
@@ -196,7 +158,7 @@ describe("recording outcomes", () => {
   });
 
   it("a customer who hangs up during the ping is recorded as abandoned", async () => {
-    const { call } = await droppedCall();
+    const { call } = await droppedCall(fake, context);
     fake.conferences.get(call.conferenceSid)!.participants.clear();
     fake.calls.get(call.customerCallSid)!.status = "completed";
     const customerLeft = statusCallback(call, "participant-leave", {
@@ -212,7 +174,7 @@ describe("recording outcomes", () => {
 
   it("a failed append is logged, never answered 5xx (the recovery itself went through)", async () => {
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
-    const { call } = await droppedCall();
+    const { call } = await droppedCall(fake, context);
     fake.conferences.get(call.conferenceSid)!.participants.clear();
     for (let i = 0; i < 4; i++) fake.failNext((r) => r.path.includes("/Lists"), 503);
     const customerLeft = statusCallback(call, "participant-leave", {
@@ -238,7 +200,7 @@ describe("flex/recoveries", () => {
 
   it("gives a supervisor today's summary", async () => {
     fake.flexTokens.set("supervisor-token", { worker_sid: "WK9", identity: "sam", roles: ["supervisor"] });
-    const { call: dropped } = await droppedCall();
+    const { call: dropped } = await droppedCall(fake, context);
     fake.conferences.get(dropped.conferenceSid)!.participants.clear();
     await callHandler(conferenceStatus, context, {
       ...statusCallback(dropped, "participant-leave", {

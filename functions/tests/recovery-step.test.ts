@@ -8,13 +8,12 @@ import {
   stateDocumentName,
   type ConferenceState,
 } from "@flex-call-recovery/vocabulary";
-import { handler as conferenceStatus } from "../src/functions/conference-status-handler.protected";
 import { handler as recoveryStep } from "../src/functions/flex/recovery-step";
-import { handler as registerWorker } from "../src/functions/flex/register-worker";
 import { handler as taskEvents } from "../src/functions/task-event-handler.protected";
 import { FakeTwilio, type FakeTask } from "./support/fakeTwilio";
-import { callHandler, PING_WORKFLOW_SID, withFakeTwilio } from "./support/runtime";
-import { addAgent, agentDropped, registerBody, seedCall, type Agent, type Call } from "./support/scenario";
+import { callHandler, withFakeTwilio } from "./support/runtime";
+import { addAgent, type Agent, type Call, redirectsOf, stateOf } from "./support/scenario";
+import { asFunctionEvent, cloudEvent, droppedCall } from "./support/events";
 
 let fake: FakeTwilio;
 let context: Record<string, string>;
@@ -23,20 +22,9 @@ withFakeTwilio((started, contextOfIt) => {
   context = contextOfIt;
 });
 
-const stateOf = (call: Call) => fake.documents.get(stateDocumentName(call.conferenceSid))?.data as ConferenceState;
-const redirectsOf = (callSid: string) =>
-  fake.log.filter((r) => r.method === "POST" && r.path.endsWith(`/Calls/${callSid}.json`));
-
 /** A call whose agent dropped, and the agent's accepted reservation of the recovery ping. */
 async function pingAccepted(): Promise<{ call: Call; ping: FakeTask; reservationSid: string }> {
-  const call = seedCall(fake);
-  expect((await callHandler(registerWorker, context, registerBody(call))).statusCode).toBe(200);
-  fake.tasks.get(call.taskSid)!.reservations.set(call.agent.reservationSid, "wrapping");
-  expect((await callHandler(conferenceStatus, context, agentDropped(call))).statusCode).toBe(200);
-  const ping = [...fake.tasks.values()].find(
-    (t) =>
-      t.workflowSid === PING_WORKFLOW_SID && JSON.parse(t.attributes).disconnectedConferenceSid === call.conferenceSid,
-  )!;
+  const { call, ping } = await droppedCall(fake, context);
   const reservationSid = fake.sid("WR");
   ping.reservations.set(reservationSid, "accepted");
   fake.reservationWorkers.set(reservationSid, call.agent.workerSid);
@@ -49,29 +37,9 @@ const stepBody = (agent: Agent, ping: FakeTask, reservationSid: string) => ({
   pingReservationSid: reservationSid,
 });
 
-function reservationAccepted(ping: FakeTask, workerSid: string, id: string) {
-  return {
-    0: {
-      specversion: "1.0",
-      type: TaskRouterEventType.reservationAccepted,
-      source: "/v1/Workspaces/WS/Tasks",
-      id,
-      dataschema: "https://events-schemas.twilio.com/TaskRouter.Task/1",
-      datacontenttype: "application/json",
-      time: "2026-11-25T17:00:30.000Z",
-      data: {
-        payload: {
-          eventtype: "reservation.accepted",
-          task_sid: ping.sid,
-          task_attributes: ping.attributes,
-          workflow_sid: ping.workflowSid,
-          worker_sid: workerSid,
-        },
-      },
-    },
-    request: { headers: { "content-type": "application/json" }, cookies: {} },
-  };
-}
+/** Event Streams' delivery of the ping's acceptance, with a chosen event id (redeliveries share it). */
+const reservationAccepted = (ping: FakeTask, workerSid: string, id: string) =>
+  asFunctionEvent({ ...cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: workerSid }), id });
 
 describe("flex/recovery-step", () => {
   it("with no Event Streams delivery at all, the browser's call brings the customer back to the same agent", async () => {
@@ -79,8 +47,8 @@ describe("flex/recovery-step", () => {
     const answer = await callHandler(recoveryStep, context, stepBody(call.agent, ping, reservationSid));
     expect(answer.statusCode).toBe(200);
     expect(answer.body).toMatchObject({ success: true, note: "reconnecting the customer to the same worker" });
-    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.reconnecting);
-    expect(redirectsOf(call.customerCallSid)).toHaveLength(1);
+    expect(stateOf(fake, call).recovery?.status).toBe(RecoveryStatus.reconnecting);
+    expect(redirectsOf(fake, call.customerCallSid)).toHaveLength(1);
     expect(fake.calls.get(call.customerCallSid)?.twiml).toContain(call.agent.workerSid);
     expect(fake.tasks.get(ping.sid)?.assignmentStatus).toBe("completed");
   });
@@ -95,7 +63,7 @@ describe("flex/recovery-step", () => {
       reservationAccepted(first.ping, first.call.agent.workerSid, `EZ${"1".repeat(32)}`),
     );
     expect(late.statusCode).toBe(200);
-    expect(redirectsOf(first.call.customerCallSid)).toHaveLength(1);
+    expect(redirectsOf(fake, first.call.customerCallSid)).toHaveLength(1);
 
     // Event Streams first, then the browser (its answer says the step was done).
     const second = await pingAccepted();
@@ -113,7 +81,7 @@ describe("flex/recovery-step", () => {
     );
     expect(repeat.statusCode).toBe(200);
     expect(repeat.body).toMatchObject({ note: "ping already handled" });
-    expect(redirectsOf(second.call.customerCallSid)).toHaveLength(1);
+    expect(redirectsOf(fake, second.call.customerCallSid)).toHaveLength(1);
 
     // Both at once, the browser's call twice: one conditional write wins, one redirect.
     const third = await pingAccepted();
@@ -130,8 +98,8 @@ describe("flex/recovery-step", () => {
     fake.release(true);
     const answers = await Promise.all(racing);
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
-    expect(redirectsOf(third.call.customerCallSid)).toHaveLength(1);
-    expect(stateOf(third.call).recovery?.status).toBe(RecoveryStatus.reconnecting);
+    expect(redirectsOf(fake, third.call.customerCallSid)).toHaveLength(1);
+    expect(stateOf(fake, third.call).recovery?.status).toBe(RecoveryStatus.reconnecting);
   });
 
   it("asked again past the deadline with no reconnect task seen, it closes the dropped reservation (the lost task-queue.entered's step)", async () => {
@@ -160,7 +128,7 @@ describe("flex/recovery-step", () => {
     const waited = { ...stepBody(call.agent, ping, reservationSid), waitedSeconds: RECOVERY_STEP_DEADLINE_SECONDS };
     expect((await callHandler(recoveryStep, context, waited)).statusCode).toBe(200);
     expect(dropped()).toBe("completed");
-    expect(redirectsOf(call.customerCallSid)).toHaveLength(1);
+    expect(redirectsOf(fake, call.customerCallSid)).toHaveLength(1);
   });
 
   it("refuses another agent, a ping not accepted, a task that is not a ping, and a ping rewritten to name another recovery", async () => {
@@ -188,9 +156,9 @@ describe("flex/recovery-step", () => {
     const attributes = JSON.parse(ping.attributes);
     ping.attributes = JSON.stringify({ ...attributes, disconnectedConferenceSid: other.call.conferenceSid });
     expect((await callHandler(recoveryStep, context, stepBody(call.agent, ping, reservationSid))).statusCode).toBe(403);
-    expect(redirectsOf(other.call.customerCallSid)).toHaveLength(0);
-    expect(stateOf(other.call).recovery?.status).toBe(RecoveryStatus.pinging);
-    expect(redirectsOf(call.customerCallSid)).toHaveLength(0);
+    expect(redirectsOf(fake, other.call.customerCallSid)).toHaveLength(0);
+    expect(stateOf(fake, other.call).recovery?.status).toBe(RecoveryStatus.pinging);
+    expect(redirectsOf(fake, call.customerCallSid)).toHaveLength(0);
   });
 
   it("answers 400, touching nothing, when the ping's attributes carry a SID that is not one", async () => {
@@ -205,7 +173,7 @@ describe("flex/recovery-step", () => {
     });
     // Only the token check and the ping's own task and reservation were read.
     expect(fake.log.slice(before).every((r) => r.method === "GET" || r.host === "iam.twilio.com")).toBe(true);
-    expect(redirectsOf(call.customerCallSid)).toHaveLength(0);
+    expect(redirectsOf(fake, call.customerCallSid)).toHaveLength(0);
   });
 
   it("answers 400 for a malformed SID and 404 for an unknown ping", async () => {

@@ -1,18 +1,12 @@
 // task-event-handler against the fake Twilio: the ping accepted (reconnect to the same agent),
 // the ping timing out (requeue), the reconnect task queued and accepted; every batch shape;
 // redeliveries; bad input.
-import {
-  RecoveryStatus,
-  TaskRouterEventType,
-  stateDocumentName,
-  type ConferenceState,
-} from "@flex-call-recovery/vocabulary";
-import { handler as conferenceStatus } from "../src/functions/conference-status-handler.protected";
-import { handler as registerWorker } from "../src/functions/flex/register-worker";
+import { RecoveryStatus, TaskRouterEventType } from "@flex-call-recovery/vocabulary";
 import { handler } from "../src/functions/task-event-handler.protected";
-import { FakeTwilio, type FakeTask } from "./support/fakeTwilio";
-import { CALL_WORKFLOW_SID, callHandler, PING_WORKFLOW_SID, withFakeTwilio } from "./support/runtime";
-import { agentDropped, enqueuedAttributes, registerBody, seedCall, type Call } from "./support/scenario";
+import { FakeTwilio } from "./support/fakeTwilio";
+import { CALL_WORKFLOW_SID, callHandler, withFakeTwilio } from "./support/runtime";
+import { enqueuedAttributes, redirectsOf, stateOf } from "./support/scenario";
+import { asFunctionEvent, cloudEvent, droppedCall, reconnectTask, pingAcceptedCall } from "./support/events";
 
 let fake: FakeTwilio;
 let context: Record<string, string>;
@@ -21,57 +15,9 @@ withFakeTwilio((started, contextOfIt) => {
   context = contextOfIt;
 });
 
-const stateOf = (call: Call) => fake.documents.get(stateDocumentName(call.conferenceSid))?.data as ConferenceState;
-
-/** A call whose agent dropped: the state is pinging and the ping task exists. */
-async function dropped(): Promise<{ call: Call; ping: FakeTask }> {
-  const call = seedCall(fake);
-  expect((await callHandler(registerWorker, context, registerBody(call))).statusCode).toBe(200);
-  // Flex moves the dropped agent's reservation to wrapping.
-  fake.tasks.get(call.taskSid)!.reservations.set(call.agent.reservationSid, "wrapping");
-  fake.conferences.get(call.conferenceSid)!.participants.delete(call.agent.callSid);
-  expect((await callHandler(conferenceStatus, context, agentDropped(call))).statusCode).toBe(200);
-  const ping = [...fake.tasks.values()].find(
-    (t) =>
-      t.workflowSid === PING_WORKFLOW_SID && JSON.parse(t.attributes).disconnectedConferenceSid === call.conferenceSid,
-  )!;
-  return { call, ping };
-}
-
-let eventCounter = 0;
-function cloudEvent(type: string, task: FakeTask, payload: Record<string, unknown> = {}) {
-  eventCounter += 1;
-  return {
-    specversion: "1.0",
-    type,
-    source: "/v1/Workspaces/WS/Tasks",
-    id: `EZ${eventCounter.toString(16).padStart(32, "0")}`,
-    dataschema: "https://events-schemas.twilio.com/TaskRouter.Task/1",
-    datacontenttype: "application/json",
-    time: new Date(Date.UTC(2026, 10, 25, 17, 0, eventCounter)).toISOString(),
-    data: {
-      payload: {
-        eventtype: type.replace("com.twilio.taskrouter.", ""),
-        task_sid: task.sid,
-        task_attributes: task.attributes,
-        workflow_sid: task.workflowSid,
-        ...payload,
-      },
-    },
-  };
-}
-/** How a Twilio Function receives a JSON array body: spread over `event` as "0", "1", ... */
-const asFunctionEvent = (...events: object[]) => ({
-  ...Object.fromEntries(events.map((e, i) => [String(i), e])),
-  request: { headers: { "content-type": "application/json" }, cookies: {} },
-});
-
-const redirectsOf = (callSid: string) =>
-  fake.log.filter((r) => r.method === "POST" && r.path.endsWith(`/Calls/${callSid}.json`));
-
 describe("task-event-handler", () => {
   it("ping accepted: completes the ping and redirects the customer to the same agent", async () => {
-    const { call, ping } = await dropped();
+    const { call, ping } = await droppedCall(fake, context);
     const accepted = cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid });
     const answer = await callHandler(handler, context, asFunctionEvent(accepted));
     expect(answer.statusCode).toBe(200);
@@ -87,29 +33,16 @@ describe("task-event-handler", () => {
       disconnectedReservationSid: call.agent.reservationSid,
     });
     expect(attributes).not.toHaveProperty("conference");
-    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.reconnecting);
+    expect(stateOf(fake, call).recovery?.status).toBe(RecoveryStatus.reconnecting);
 
     // A redelivery of the same event (and the same batch as a real array) does nothing more.
     expect((await callHandler(handler, context, [accepted])).statusCode).toBe(200);
-    expect(redirectsOf(call.customerCallSid)).toHaveLength(1);
+    expect(redirectsOf(fake, call.customerCallSid)).toHaveLength(1);
   });
 
   it("follows the reconnect task: queued (dropped reservation completed), then accepted", async () => {
-    const { call, ping } = await dropped();
-    await callHandler(
-      handler,
-      context,
-      asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid })),
-    );
-    const twiml = fake.calls.get(call.customerCallSid)!.twiml!;
-    const reconnect: FakeTask = {
-      sid: fake.sid("WT"),
-      workflowSid: CALL_WORKFLOW_SID,
-      attributes: JSON.stringify(enqueuedAttributes(twiml)),
-      assignmentStatus: "pending",
-      taskChannel: "voice",
-      reservations: new Map(),
-    };
+    const { call } = await pingAcceptedCall(fake, context);
+    const reconnect = reconnectTask(fake, call, "pending");
     // Event Streams may deliver both in one batch and out of order: the handler sorts by time.
     const queued = cloudEvent(TaskRouterEventType.taskQueueEntered, reconnect);
     const accepted = cloudEvent(TaskRouterEventType.reservationAccepted, reconnect, {
@@ -118,7 +51,7 @@ describe("task-event-handler", () => {
     const answer = await callHandler(handler, context, asFunctionEvent(accepted, queued));
     expect(answer.statusCode).toBe(200);
     expect(fake.tasks.get(call.taskSid)!.reservations.get(call.agent.reservationSid)).toBe("completed");
-    expect(stateOf(call).recovery).toMatchObject({
+    expect(stateOf(fake, call).recovery).toMatchObject({
       status: RecoveryStatus.reconnected,
       reconnectTaskSid: reconnect.sid,
       reconnectedWorkerSid: call.agent.workerSid,
@@ -127,7 +60,7 @@ describe("task-event-handler", () => {
 
   it("answers a failed step 500 with the one error body (message) plus the batch's results", async () => {
     jest.spyOn(console, "log").mockImplementation(() => undefined);
-    const { call, ping } = await dropped();
+    const { call, ping } = await droppedCall(fake, context);
     for (let i = 0; i < 4; i++)
       fake.failNext((r) => r.method === "POST" && r.path.endsWith(`/Calls/${call.customerCallSid}.json`), 500);
     const accepted = cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid });
@@ -143,8 +76,8 @@ describe("task-event-handler", () => {
   });
 
   it("handles different conferences' events of one batch in parallel", async () => {
-    const first = await dropped();
-    const second = await dropped();
+    const first = await droppedCall(fake, context);
+    const second = await droppedCall(fake, context);
     fake.hold();
     const answer = callHandler(
       handler,
@@ -162,25 +95,13 @@ describe("task-event-handler", () => {
     );
     fake.release(true);
     expect((await answer).statusCode).toBe(200);
-    expect(stateOf(first.call).recovery?.status).toBe(RecoveryStatus.reconnecting);
-    expect(stateOf(second.call).recovery?.status).toBe(RecoveryStatus.reconnecting);
+    expect(stateOf(fake, first.call).recovery?.status).toBe(RecoveryStatus.reconnecting);
+    expect(stateOf(fake, second.call).recovery?.status).toBe(RecoveryStatus.reconnecting);
   });
 
   it("completes the dropped reservation in the second round trip of task-queue.entered", async () => {
-    const { call, ping } = await dropped();
-    await callHandler(
-      handler,
-      context,
-      asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid })),
-    );
-    const reconnect: FakeTask = {
-      sid: fake.sid("WT"),
-      workflowSid: CALL_WORKFLOW_SID,
-      attributes: JSON.stringify(enqueuedAttributes(fake.calls.get(call.customerCallSid)!.twiml!)),
-      assignmentStatus: "pending",
-      taskChannel: "voice",
-      reservations: new Map(),
-    };
+    const { call } = await pingAcceptedCall(fake, context);
+    const reconnect = reconnectTask(fake, call, "pending");
     fake.hold();
     const answer = callHandler(
       handler,
@@ -204,7 +125,7 @@ describe("task-event-handler", () => {
   });
 
   it("ping timed out (task.canceled): requeues the customer without a target", async () => {
-    const { call, ping } = await dropped();
+    const { call, ping } = await droppedCall(fake, context);
     const canceled = cloudEvent(TaskRouterEventType.taskCanceled, ping, { task_canceled_reason: "Task TTL Exceeded" });
     // A single CloudEvent object is accepted too.
     expect((await callHandler(handler, context, canceled)).statusCode).toBe(200);
@@ -212,25 +133,25 @@ describe("task-event-handler", () => {
     const attributes = enqueuedAttributes(twiml);
     expect(attributes).toMatchObject({ isReconnect: true, recoveryAttemptFailed: true });
     expect(attributes).not.toHaveProperty("targetWorkerSid");
-    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.requeued);
+    expect(stateOf(fake, call).recovery?.status).toBe(RecoveryStatus.requeued);
   });
 
   it("never enqueues a customer who hung up: abandons and closes the dropped reservation", async () => {
-    const { call, ping } = await dropped();
+    const { call, ping } = await droppedCall(fake, context);
     fake.calls.get(call.customerCallSid)!.status = "completed";
     await callHandler(
       handler,
       context,
       asFunctionEvent(cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid })),
     );
-    expect(redirectsOf(call.customerCallSid)).toHaveLength(0);
+    expect(redirectsOf(fake, call.customerCallSid)).toHaveLength(0);
     expect(fake.tasks.get(ping.sid)?.assignmentStatus).toBe("completed");
     expect(fake.tasks.get(call.taskSid)!.reservations.get(call.agent.reservationSid)).toBe("completed");
-    expect(stateOf(call).recovery?.status).toBe(RecoveryStatus.abandoned);
+    expect(stateOf(fake, call).recovery?.status).toBe(RecoveryStatus.abandoned);
   });
 
   it("ignores events of tasks that are neither pings nor reconnects", async () => {
-    const { call } = await dropped();
+    const { call } = await droppedCall(fake, context);
     const writes = fake.writes().length;
     const other = fake.tasks.get(call.taskSid)!;
     const answer = await callHandler(

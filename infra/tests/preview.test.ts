@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { recoveryProgram } from "../src/program";
 import { baseConfig } from "./mockRuntime";
-import { useTwin } from "./twinHarness";
+import { useTwin } from "pulumi-twilio/testing";
 
 const ctx = useTwin();
 

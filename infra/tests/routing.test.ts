@@ -1,8 +1,7 @@
-// The routing the stack declares, evaluated by the twin's TaskRouter routing rules: who could be
+// The routing the stack declares (built in the vocabulary), evaluated by the twin's TaskRouter routing rules: who could be
 // offered a task.
-import { TaskAttribute } from "@flex-call-recovery/vocabulary";
+import { pingWorkflowConfiguration, TaskAttribute } from "@flex-call-recovery/vocabulary";
 import { eligibleWorkers, matchFilter } from "@flex-call-recovery/twin";
-import { pingWorkflowConfiguration } from "../src/routingConfiguration";
 
 const PING_QUEUE = { sid: `WQ${"1".repeat(32)}`, friendlyName: "Recovery Ping", targetWorkers: "1 == 1" };
 const ALICE = { sid: `WK${"a".repeat(32)}`, friendlyName: "alice", attributes: {} };

@@ -1,6 +1,9 @@
 // The one place our providers get Twilio clients. Pulumi serializes provider methods and runs
 // them in another process without a TypeScript loader, so everything here is a plain function
-// that `require`s npm packages inside its body and captures only plain data (strings).
+// that `require`s npm packages inside its body and captures only plain data (strings) or other
+// such functions: the twin redirect is the twin's own (`@flex-call-recovery/twin/url`, a module
+// with no imports, which the serializer copies by value because it lies outside node_modules).
+import { redirectServerlessApiToTwin, toTwinRequest } from "@flex-call-recovery/twin/url";
 import type { Twilio } from "twilio";
 import type { TwilioServerlessApiClient } from "@twilio-labs/serverless-api";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
@@ -99,17 +102,11 @@ export function twinBaseUrl(): string | null {
 }
 
 /**
- * `https://<host>/<path>` → `<base>/<host>/<path>`: the mapping the twin serves (the twin's
- * `toTwinUrl`; a test keeps them equal).
- */
-export function twinUrl(base: string, uri: string): string {
-  const original = new URL(uri);
-  return `${base}/${original.host}${original.pathname}${original.search}`;
-}
-
-/**
  * A `twilio` client with auto-retry on 429. With a stand-in's base URL set, every request goes to
- * `<base>/<twilio host>/<path>` (`twinUrl`).
+ * `<base>/<twilio host>/<path>` (the twin's `toTwinRequest`). The subclass is declared here, inside
+ * the function, because its base class comes from the `twilio` required in this body: a class
+ * captured from a module that imports `twilio` at its top would drag that import into the
+ * serialized provider.
  */
 export function twilioClient(): Twilio {
   const twilio = require("twilio") as typeof import("twilio");
@@ -121,14 +118,14 @@ export function twilioClient(): Twilio {
   if (!base) return twilio(username, password, { ...where, httpClient: new twilio.RequestClient(retry) });
   class TwinRequestClient extends twilio.RequestClient {
     override request<TData>(opts: import("twilio/lib/base/RequestClient").RequestOptions<TData>) {
-      return super.request<TData>({ ...opts, uri: twinUrl(base as string, opts.uri) });
+      return super.request<TData>(toTwinRequest(base as string, opts));
     }
   }
   // No keep-alive towards the twin: idle sockets would hold its server open at the end of a run.
   return twilio(username, password, { ...where, httpClient: new TwinRequestClient({ ...retry, keepAlive: false }) });
 }
 
-/** An `@twilio-labs/serverless-api` client, redirected to the stand-in by a got hook when set. */
+/** An `@twilio-labs/serverless-api` client, redirected to the stand-in (the twin's got hook) when set. */
 export function serverlessClient(): TwilioServerlessApiClient {
   const { TwilioServerlessApiClient } =
     require("@twilio-labs/serverless-api") as typeof import("@twilio-labs/serverless-api");
@@ -140,26 +137,7 @@ export function serverlessClient(): TwilioServerlessApiClient {
     ...(edge ? { edge } : {}),
   });
   const base = twinBaseUrl();
-  if (base) {
-    const target = new URL(base);
-    const prefix = target.pathname.replace(/\/+$/, "");
-    // `client` is private in the typings but is the got instance every request goes through.
-    const internals = api as unknown as { client: import("got").Got };
-    internals.client = internals.client.extend({
-      hooks: {
-        beforeRequest: [
-          (options: { url: URL }) => {
-            // got sends options.url as mutated here; the result equals twinUrl(base, url).
-            const host = options.url.host;
-            options.url.protocol = target.protocol;
-            options.url.host = target.host;
-            options.url.pathname = `${prefix}/${host}${options.url.pathname}`;
-          },
-        ],
-      },
-    });
-  }
-  return api;
+  return base ? redirectServerlessApiToTwin(api, base) : api;
 }
 
 /** Twilio's error shape (RestException) and got's HTTPError, reduced to what a message needs. */

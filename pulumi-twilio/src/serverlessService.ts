@@ -6,18 +6,23 @@
 //  - another stack's service: a clear error naming that stack;
 //  - one made by hand (`twilio serverless:deploy`): adopted when allowed, else a clear error.
 import * as pulumi from "@pulumi/pulumi";
-import { type AdoptedOnDelete, type AdoptionInputs, mayDelete, takenNameError } from "./adoption";
+import {
+  type AdoptionArgs,
+  type AdoptionInputs,
+  type AdoptionOutputs,
+  mayDelete,
+  takenNameError,
+  withAdoptionDefaults,
+} from "./adoption";
 import { callApi, configureCredentials, diffProperties, isNotFound, readOrGone } from "./client";
 
 const PROVIDER_VERSION = "1";
 
-export interface ServerlessServiceArgs {
+export interface ServerlessServiceArgs extends AdoptionArgs {
   /** The service's unique name (part of every environment's domain). */
   uniqueName: pulumi.Input<string>;
   /** Who owns it, written into the friendly name (`<uniqueName> (<owner>)`), e.g. `project/stack`. */
   owner: pulumi.Input<string>;
-  adopt?: pulumi.Input<boolean>;
-  adoptedOnDelete?: pulumi.Input<AdoptedOnDelete>;
 }
 
 interface ResolvedInputs extends AdoptionInputs {
@@ -26,10 +31,8 @@ interface ResolvedInputs extends AdoptionInputs {
   providerVersion: string;
 }
 
-interface ResolvedOutputs extends ResolvedInputs {
-  sid: string;
+interface ResolvedOutputs extends ResolvedInputs, AdoptionOutputs {
   friendlyName: string;
-  adopted: boolean;
 }
 
 const friendlyNameOf = (inputs: { uniqueName: string; owner: string }) => `${inputs.uniqueName} (${inputs.owner})`;
@@ -43,7 +46,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
   configure: configureCredentials,
 
   async check(_olds, news: ResolvedInputs) {
-    return { inputs: { ...news, adopt: news.adopt ?? false, adoptedOnDelete: news.adoptedOnDelete ?? "keep" } };
+    return { inputs: withAdoptionDefaults(news) };
   },
 
   async create(inputs: ResolvedInputs) {

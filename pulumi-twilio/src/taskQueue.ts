@@ -2,21 +2,24 @@
 // in place, so a new workspace SID replaces the queue; name and expression update in place. A
 // queue of the same name already there (names are unique per workspace) is adopted when allowed.
 import * as pulumi from "@pulumi/pulumi";
-import { type AdoptedOnDelete, type AdoptionInputs, mayDelete, takenNameError } from "./adoption";
+import {
+  type AdoptionArgs,
+  type AdoptionInputs,
+  type AdoptionOutputs,
+  adoptableByName,
+  mayDelete,
+  withAdoptionDefaults,
+} from "./adoption";
 import { callApi, configureCredentials, diffProperties, readOrGone } from "./client";
 
 /** Bump when the provider's behaviour changes, so stacks roll the change out (code is not diffed). */
 const PROVIDER_VERSION = "2";
 
-export interface TaskQueueArgs {
+export interface TaskQueueArgs extends AdoptionArgs {
   workspaceSid: pulumi.Input<string>;
   friendlyName: pulumi.Input<string>;
   /** TaskRouter expression selecting the workers the queue may reserve. */
   targetWorkers: pulumi.Input<string>;
-  /** Adopt a queue that already has this name (default false: fail naming it). */
-  adopt?: pulumi.Input<boolean>;
-  /** What destroy does with an adopted queue (default "keep"). */
-  adoptedOnDelete?: pulumi.Input<AdoptedOnDelete>;
 }
 
 interface ResolvedInputs extends AdoptionInputs {
@@ -26,29 +29,22 @@ interface ResolvedInputs extends AdoptionInputs {
   providerVersion: string;
 }
 
-interface ResolvedOutputs extends ResolvedInputs {
-  sid: string;
-  /** Found by name rather than created by the stack. */
-  adopted: boolean;
-}
+type ResolvedOutputs = ResolvedInputs & AdoptionOutputs;
 
 const provider: pulumi.dynamic.ResourceProvider = {
   configure: configureCredentials,
 
   async check(_olds, news: ResolvedInputs) {
     // Twilio validates the expression itself; during preview values may be unknown, so no parsing here.
-    return { inputs: { ...news, adopt: news.adopt ?? false, adoptedOnDelete: news.adoptedOnDelete ?? "keep" } };
+    return { inputs: withAdoptionDefaults(news) };
   },
 
   async create(inputs: ResolvedInputs) {
     const queues = queuesOf(inputs.workspaceSid);
-    const existing = (
-      await callApi(`look up TaskQueue "${inputs.friendlyName}"`, (client) =>
-        queues(client).list({ friendlyName: inputs.friendlyName }),
-      )
-    ).find((q) => q.friendlyName === inputs.friendlyName);
+    const existing = await adoptableByName("TaskQueue", inputs, (client) =>
+      queues(client).list({ friendlyName: inputs.friendlyName }),
+    );
     if (existing) {
-      if (!inputs.adopt) throw takenNameError("TaskQueue", inputs.friendlyName, existing.sid, inputs.workspaceSid);
       // Brought to the declared state in place: the SID (and whatever routes to it) stays.
       if (existing.targetWorkers !== inputs.targetWorkers) {
         await callApi(`update adopted TaskQueue ${existing.sid}`, (client) =>

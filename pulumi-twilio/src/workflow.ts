@@ -2,7 +2,14 @@
 // as JSON; diff compares it canonically (key order and whitespace never count as a change).
 // The parent workspace cannot change in place: a new one replaces the workflow.
 import * as pulumi from "@pulumi/pulumi";
-import { type AdoptedOnDelete, type AdoptionInputs, mayDelete, takenNameError } from "./adoption";
+import {
+  type AdoptionArgs,
+  type AdoptionInputs,
+  type AdoptionOutputs,
+  adoptableByName,
+  mayDelete,
+  withAdoptionDefaults,
+} from "./adoption";
 import { callApi, configureCredentials, diffProperties, readOrGone, valueChanged } from "./client";
 // The configuration document is typed once, in the vocabulary (the twin evaluates the same type).
 import type { WorkflowConfiguration } from "@flex-call-recovery/vocabulary";
@@ -11,16 +18,12 @@ const PROVIDER_VERSION = "2";
 
 export type { WorkflowConfiguration, WorkflowFilter, WorkflowTarget } from "@flex-call-recovery/vocabulary";
 
-export interface WorkflowArgs {
+export interface WorkflowArgs extends AdoptionArgs {
   workspaceSid: pulumi.Input<string>;
   friendlyName: pulumi.Input<string>;
   configuration: pulumi.Input<WorkflowConfiguration>;
   /** Seconds a worker has to accept a reservation (Twilio default 120, max 86,400). */
   taskReservationTimeout: pulumi.Input<number>;
-  /** Adopt a workflow that already has this name (default false: fail naming it). */
-  adopt?: pulumi.Input<boolean>;
-  /** What destroy does with an adopted workflow (default "keep"). */
-  adoptedOnDelete?: pulumi.Input<AdoptedOnDelete>;
 }
 
 interface ResolvedInputs extends AdoptionInputs {
@@ -31,11 +34,7 @@ interface ResolvedInputs extends AdoptionInputs {
   providerVersion: string;
 }
 
-interface ResolvedOutputs extends ResolvedInputs {
-  sid: string;
-  /** Found by name rather than created by the stack. */
-  adopted: boolean;
-}
+type ResolvedOutputs = ResolvedInputs & AdoptionOutputs;
 
 function workflowsOf(workspaceSid: string) {
   return (client: import("twilio").Twilio) => client.taskrouter.v1.workspaces(workspaceSid).workflows;
@@ -51,20 +50,16 @@ const provider: pulumi.dynamic.ResourceProvider = {
     if (typeof timeout === "number" && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= 86400)) {
       failures.push({ property: "taskReservationTimeout", reason: `must be 1..86400 seconds, got ${timeout}` });
     }
-    const inputs = { ...news, adopt: news.adopt ?? false, adoptedOnDelete: news.adoptedOnDelete ?? "keep" };
-    return { inputs, failures };
+    return { inputs: withAdoptionDefaults(news), failures };
   },
 
   async create(inputs: ResolvedInputs) {
     const workflows = workflowsOf(inputs.workspaceSid);
     // Twilio keeps workflow names unique per workspace too: look first, adopt or fail clearly.
-    const existing = (
-      await callApi(`look up Workflow "${inputs.friendlyName}"`, (client) =>
-        workflows(client).list({ friendlyName: inputs.friendlyName }),
-      )
-    ).find((w) => w.friendlyName === inputs.friendlyName);
+    const existing = await adoptableByName("Workflow", inputs, (client) =>
+      workflows(client).list({ friendlyName: inputs.friendlyName }),
+    );
     if (existing) {
-      if (!inputs.adopt) throw takenNameError("Workflow", inputs.friendlyName, existing.sid, inputs.workspaceSid);
       const same =
         !valueChanged(JSON.parse(existing.configuration), inputs.configuration) &&
         existing.taskReservationTimeout === inputs.taskReservationTimeout;

@@ -1,7 +1,8 @@
-// The providers' client helper: the twin redirect equals the twin's mapping, and errors
+// The providers' client helper: the twin redirect (the twin's own mapping), and errors
 // name the operation, the HTTP status and Twilio's code.
 import { FunctionEnv } from "@flex-call-recovery/vocabulary";
-import { toTwinUrl } from "@flex-call-recovery/twin/url";
+import { createServer } from "http";
+import type { AddressInfo } from "net";
 import {
   apiError,
   baseUrlProblem,
@@ -12,18 +13,36 @@ import {
   serverlessClient,
   twilioClient,
   twilioCredentials,
-  twinUrl,
   TWILIO_API_BASE_URL_ENV,
   UNKNOWN,
 } from "../src/client";
 
-test.each([
-  "https://taskrouter.twilio.com/v1/Workspaces/WS1/Workflows?PageSize=50&Page=1",
-  "https://serverless-upload.twilio.com/v1/Services/ZS1/Assets/ZH1/Versions",
-  "https://flex-api.twilio.com/v1/PluginService/Releases/Active",
-  "https://api.twilio.com/2010-04-01/Accounts/AC1/Keys.json",
-])("twinUrl(%s) equals the twin's toTwinUrl", (uri) => {
-  expect(twinUrl("http://127.0.0.1:4010", uri)).toBe(toTwinUrl("http://127.0.0.1:4010", uri));
+test("with a stand-in's base URL, both clients send every request to <base>/<twilio host>/<path>", async () => {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    res.writeHead(404, { "content-type": "application/json" }).end('{"status":404,"message":"not here"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const saved = { ...process.env };
+  try {
+    const AC = `AC${"c".repeat(32)}`;
+    Object.assign(process.env, {
+      TWILIO_ACCOUNT_SID: AC,
+      TWILIO_AUTH_TOKEN: "token",
+      [TWILIO_API_BASE_URL_ENV]: `http://127.0.0.1:${(server.address() as AddressInfo).port}/prefix/`,
+    });
+    await expect(twilioClient().taskrouter.v1.workspaces("WS1").fetch()).rejects.toMatchObject({ status: 404 });
+    await expect(serverlessClient().request("get", "Services/ZS1")).rejects.toBeDefined();
+    expect(seen).toEqual([
+      "GET /prefix/taskrouter.twilio.com/v1/Workspaces/WS1",
+      "GET /prefix/serverless.twilio.com/v1/Services/ZS1",
+    ]);
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 test("an API error names the operation, the status and the Twilio code", () => {

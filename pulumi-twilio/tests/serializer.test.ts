@@ -37,7 +37,7 @@ test("that TypeScript parses a class static block, which the vendored one cannot
   expect(parse(require(vendored))).toBeGreaterThan(0);
 });
 
-test("providers serialize, and their text (the `__provider` in state) holds no credential", async () => {
+test("providers serialize with the twin redirect inside, and their text (the `__provider` in state) holds no credential", async () => {
   const saved = { ...process.env };
   Object.assign(process.env, {
     TWILIO_AUTH_TOKEN: "auth-token-must-not-leak",
@@ -51,6 +51,9 @@ test("providers serialize, and their text (the `__provider` in state) holds no c
       const serialized = await pulumi.runtime.serializeFunction(() => provider, { isFactoryFunction: true });
       expect(serialized.text.length).toBeGreaterThan(0);
       expect(serialized.text).not.toMatch(/must-not-leak/);
+      // The twin redirect travels by value: its text, never a require of the twin or a TS file.
+      expect(serialized.text).toMatch(/function \/\*toTwinRequest\*\/\(twinBaseUrl, opts, correlationId\)/);
+      expect(serialized.text).not.toMatch(/require\("[^"]*(twin|\.ts)[^"]*"\)/);
     }
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   // A Flex account unless --blank: what the infra adopts on a real one.
   const flexAccount = !process.argv.includes("--blank");
   const twin = await startTwin({ port, host, flexAccount, validateAgainstSpec: process.env.TWIN_VALIDATE === "1" });
-  // Behaviour on: routing, conferences, callbacks, Event Streams, agents and faults (src/engine).
+  // Behaviour on: routing, conferences, callbacks, Event Streams, agents and faults (src/engine.ts).
   const engine = attachEngine(twin);
   console.log(`Twilio twin listening on ${twin.baseUrl}`);
   console.log(`TWILIO_API_BASE_URL=${twin.baseUrl}`);
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     console.log(`SYNC_SERVICE_SID=${twin.flexSeed.syncServiceSid}`);
   }
   console.log(
-    `Control API: ${twin.baseUrl}/_twin/ (POST /_twin/reset, GET /_twin/requests, POST /_twin/flex-tokens; agents, calls, faults: twin/src/engine/README.md)`,
+    `Control API: ${twin.baseUrl}/_twin/ (POST /_twin/reset, GET /_twin/requests, POST /_twin/flex-tokens; agents, calls, faults: twin/README.md#behaviour)`,
   );
   const shutdown = (): void => {
     engine.dispose();

@@ -1,7 +1,7 @@
-// Typed domain events the product backends emit after every state change. The behaviour side
-// (twin/src/engine/: routing, voice orchestration, Event Streams delivery) subscribes here, so it
-// never edits a REST handler. Events fire synchronously, after the change and before the HTTP
-// answer is serialised; a listener that throws turns the request into a 500 (bugs stay visible).
+// Typed domain events the product backends emit after every state change, for observers (tests,
+// the e2e world, benchmarks): the behaviour itself is called directly by the backends. Events fire
+// synchronously, after the change and before the HTTP answer is serialised; a listener that throws
+// is a bug in that observer and turns the request into a 500.
 import type { Sink, Subscription } from "./events/backend";
 import type { PluginRelease } from "./flex/backend";
 import type { Build, Deployment } from "./serverless/backend";
@@ -35,21 +35,15 @@ export interface TwinEventMap {
   workflowDeleted: Base & { workflow: Workflow };
   workerCreated: Base & { worker: Worker };
   /** `previousActivitySid` differs from `worker.activitySid` when the activity changed. */
-  workerUpdated: Base & { worker: Worker; previousActivitySid: string; params: Record<string, unknown> };
+  workerUpdated: Base & { worker: Worker; previousActivitySid: string };
   workerDeleted: Base & { worker: Worker };
   /** A worker's capacity or availability on one task channel changed. */
   workerChannelUpdated: Base & { workerChannel: WorkerChannel };
   taskCreated: Base & { task: Task };
-  /** `params` are the update's parameters as sent (AssignmentStatus, Reason, Attributes...). */
-  taskUpdated: Base & { task: Task; previousStatus: Task["assignmentStatus"]; params: Record<string, unknown> };
+  taskUpdated: Base & { task: Task; previousStatus: Task["assignmentStatus"] };
   taskDeleted: Base & { task: Task };
   reservationCreated: Base & { reservation: Reservation };
-  /** `params` carry the instruction parameters (Instruction, DequeueFrom, ConferenceStatusCallback...). */
-  reservationUpdated: Base & {
-    reservation: Reservation;
-    previousStatus: Reservation["reservationStatus"];
-    params: Record<string, unknown>;
-  };
+  reservationUpdated: Base & { reservation: Reservation; previousStatus: Reservation["reservationStatus"] };
   syncServiceCreated: Base & { service: SyncService };
   documentCreated: Base & { document: SyncDocument };
   documentUpdated: Base & { document: SyncDocument };

@@ -1,5 +1,5 @@
-// Request middleware: code outside the REST handlers (fault injection, latency, counting in
-// twin/src/engine/) wraps every Twilio API call without editing a handler. Middleware runs
+// Request middleware: code outside the REST handlers (fault injection and latency, faults.ts)
+// wraps every Twilio API call without editing a handler. Middleware runs
 // after the route is matched and before authentication, in registration order (onion style):
 // call `next()` to go on, or return a response of your own (e.g. a 429) to answer instead.
 import type { HttpMethod, Route, TwinResponse } from "./http/router";

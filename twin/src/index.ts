@@ -22,8 +22,8 @@ export { ALL_ROUTES } from "./routes";
 export { FLEX_DEFAULTS, seedFlexAccount } from "./flexAccount";
 export type { FlexAccountSeed } from "./flexAccount";
 export * from "./clients";
-// The behaviour engine (routing, voice, Event Streams, agents, faults): `attachEngine(twin)`.
-export * from "./engine";
+// The behaviour (routing, voice, Event Streams, people, faults): `attachEngine(twin)`.
+export * from "../engine";
 
 /** The running twin (a `Twin`): baseUrl, credentials, stop(), store, events, hooks, requestLog, control, clock. */
 export type RunningTwin = Twin;
@@ -35,19 +35,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
 }
 
 // Record types of the per-account store, for code that reads the backends directly (engine, tests).
-export type {
-  Activity,
-  Reservation,
-  ReservationStatus,
-  Task,
-  TaskChannel,
-  TaskQueue,
-  TaskStatus,
-  Worker,
-  WorkerChannel,
-  Workflow,
-  Workspace,
-} from "./taskrouter/backend";
+export type * from "./taskrouter/backend";
 export type { DocumentPermission, SyncDocument, SyncService } from "./sync/backend";
 export type { Call, CallStatus, Conference, ConferenceStatus, Participant, ParticipantStatus } from "./voice/backend";
 export type { Build, Deployment, Environment, ServerlessService, Variable } from "./serverless/backend";

@@ -262,7 +262,8 @@ async function handleControl(
     });
     send(res, { status: answer.status ?? 200, body: answer.body });
   } catch (error) {
-    const status = error instanceof ControlError ? error.status : 500;
+    // The people's and the engine's errors carry their status (a TwilioError its Twilio one).
+    const status = error instanceof ControlError || error instanceof TwilioError ? error.status : 500;
     send(res, { status, body: { message: error instanceof Error ? error.message : String(error) } });
   }
 }

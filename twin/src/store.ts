@@ -1,6 +1,7 @@
 // One store object per account (docs/development.md#conventions): each field is one product's backend, which owns that
 // product's state for this account. `dispose()` cancels the account's timers (TTLs, builds).
 import type { Clock } from "./clock";
+import type { TwinEngine } from "./engine";
 import type { TwinEvents } from "./domainEvents";
 import { EventStreamsBackend } from "./events/backend";
 import { FlexBackend } from "./flex/backend";
@@ -15,6 +16,8 @@ export interface BackendContext {
   accountSid: string;
   clock: Clock;
   events: TwinEvents;
+  /** The behaviour attached to the twin (routing, voice, Flex), if any: backends call it directly. */
+  engine: () => TwinEngine | undefined;
 }
 
 export class AccountStore {

@@ -15,6 +15,7 @@ import { requestListener } from "./server";
 import type { SpecValidator } from "./spec/validator";
 import { AccountStore } from "./store";
 import { FlexAccountSeed, seedFlexAccount } from "./flexAccount";
+import type { TwinEngine } from "./engine";
 
 /** The twin's default test account (AC + 32 hex) and auth token (32 alphanumerics, as twilio-run demands). */
 export const DEFAULT_ACCOUNT_SID = "AC00000000000000000000000000000007";
@@ -40,7 +41,9 @@ export class Twin {
   readonly accountSid: string;
   readonly authToken: string;
   readonly clock: Clock;
-  /** Domain events of every account (taskCreated, callUpdated, ...). */
+  /** The behaviour engine `attachEngine` set; without one the twin stores and answers only. */
+  engine: TwinEngine | undefined = undefined;
+  /** Domain events of every account (taskCreated, callUpdated, ...), for observers. */
   readonly events = new TwinEvents();
   /** Request middleware (fault injection, latency). */
   readonly hooks = new RequestHooks();
@@ -99,7 +102,12 @@ export class Twin {
   addAccount(accountSid: string, authToken: string): AccountStore {
     if (!/^AC[0-9a-f]{32}$/.test(accountSid))
       throw new Error(`twin: account SID must be AC + 32 hex, got ${accountSid}`);
-    const store = new AccountStore(accountSid, authToken, { accountSid, clock: this.clock, events: this.events });
+    const store = new AccountStore(accountSid, authToken, {
+      accountSid,
+      clock: this.clock,
+      events: this.events,
+      engine: () => this.engine,
+    });
     this.accounts.set(accountSid, store);
     if (this.seedFlex && accountSid === this.accountSid) this.flexSeed = seedFlexAccount(store);
     return store;

@@ -5,7 +5,25 @@ export function stripUndefined<T extends object>(input: T): Partial<T> {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** The form parameters as a plain record (for events and logs). */
-export function paramsRecord(params: Record<string, string | string[]>): Record<string, unknown> {
-  return { ...params };
+/** undefined instead of a backend's 404 (lookups of things that went away). */
+export function maybe<T>(lookup: () => T): T | undefined {
+  try {
+    return lookup();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Loose values of control bodies and forms: booleans or their strings, word lists, non-empty strings. */
+export function bool(value: unknown): boolean | undefined {
+  return typeof value === "boolean" ? value : value === "true" ? true : value === "false" ? false : undefined;
+}
+
+export function words(value: unknown): string[] | undefined {
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === "string" ? value.split(/[\s,]+/).filter(Boolean) : undefined;
+}
+
+export function str(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
 }

@@ -1,5 +1,5 @@
 // The twin's URL scheme (moved here from the vocabulary: it is twin plumbing, not the product's contract).
-import { fromTwinPath, toTwinUrl, TWIN_CORRELATION_HEADER } from "../url";
+import { fromTwinPath, toTwinUrl, TWIN_CORRELATION_HEADER } from "../src/url";
 
 describe("twin URLs", () => {
   it("names the correlation header the request log groups by", () => {

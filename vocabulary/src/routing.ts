@@ -1,6 +1,7 @@
-// TaskRouter names and expressions the recovery relies on. The infra creates them, the
-// functions find them, the twin evaluates them.
+// TaskRouter names and expressions the recovery relies on, and the routing documents built from
+// them. The infra creates them, the functions find them, the twin evaluates them.
 import { TaskAttribute } from "./taskAttributes";
+import type { WorkflowConfiguration, WorkflowFilter } from "./workflowConfiguration";
 
 /** The Flex workspace, adopted by name when no SID is configured. */
 export const FLEX_WORKSPACE_NAME = "Flex Task Assignment";
@@ -27,6 +28,42 @@ export const PING_RESERVATION_TIMEOUT_MARGIN_SECONDS = 5;
 export const DIRECT_TO_AGENT_FILTER_NAME = "Direct to agent";
 export const DIRECT_TO_AGENT_EXPRESSION = `${TaskAttribute.targetWorkerSid} != null`;
 export const DIRECT_TO_AGENT_KNOWN_WORKER = `task.${TaskAttribute.targetWorkerSid}`;
+
+/**
+ * The Recovery Ping workflow: a ping task goes only to the agent who dropped (Known Worker), in
+ * the ping queue (which holds every worker, so the known worker is always a member, error 40152).
+ * No `default_filter` (it is optional, a catch-all): one into the ping queue (`1 == 1`) would
+ * offer a ping that misses the filter expression to any agent, whose plugin ignores it, so the
+ * reservation times out and moves that innocent agent to Offline. Unmatched, the ping waits
+ * unrouted until its TTL, which the functions already treat as "agent unreachable".
+ */
+export function pingWorkflowConfiguration(pingQueueSid: string): WorkflowConfiguration {
+  return {
+    task_routing: {
+      filters: [
+        {
+          filter_friendly_name: PING_FILTER_NAME,
+          expression: PING_FILTER_EXPRESSION,
+          targets: [{ queue: pingQueueSid, known_worker_sid: PING_KNOWN_WORKER }],
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * The "Direct to agent" filter put first in each voice workflow: a reconnect task carrying
+ * `targetWorkerSid` goes back to that agent. No `skip_if` and no timeout: the target is never
+ * skipped (the task waits for that agent). The queue must contain the agent; the ping queue
+ * (`1 == 1`) contains everyone.
+ */
+export function directToAgentFilter(queueSid: string): WorkflowFilter {
+  return {
+    filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
+    expression: DIRECT_TO_AGENT_EXPRESSION,
+    targets: [{ queue: queueSid, known_worker_sid: DIRECT_TO_AGENT_KNOWN_WORKER }],
+  };
+}
 
 /** Defaults the functions use unless configured. */
 export const DEFAULT_PING_TIMEOUT_SECONDS = 15;

@@ -17,7 +17,7 @@ export const RELOAD_SECONDS = 5;
 export const WAIT_MS = 60_000;
 
 export function tasks(world: World): RouterTask[] {
-  return world.stack.engine.taskrouterPort.tasks(world.ref).filter((t) => world.isOwnTask(t.sid));
+  return world.stack.engine.taskrouter.tasks(world.ref).filter((t) => world.isOwnTask(t.sid));
 }
 
 export function pingTasks(world: World): RouterTask[] {
@@ -31,11 +31,11 @@ export function reconnectTasks(world: World, customerCallSid: string): RouterTas
 }
 
 export function taskOf(world: World, taskSid: string): RouterTask | undefined {
-  return world.stack.engine.taskrouterPort.task(world.ref, taskSid);
+  return world.stack.engine.taskrouter.task(world.ref, taskSid);
 }
 
 export function reservationStatus(world: World, reservationSid: string): string | undefined {
-  return world.stack.engine.taskrouterPort.reservation(world.ref, reservationSid)?.status;
+  return world.stack.engine.taskrouter.reservation(world.ref, reservationSid)?.status;
 }
 
 export function placeOf(world: World, callSid: string) {
@@ -111,6 +111,16 @@ export async function connectedCall(world: World, agent: Agent) {
     agent.registrations.some((r) => r.conferenceSid === leg.conferenceSid),
   );
   return { customer, reservationSid: reservation.sid, taskSid: reservation.taskSid, conferenceSid: leg.conferenceSid };
+}
+
+/** Alice and Bob logged in, Alice on a call with a customer, and her transfer to Bob offered to him. */
+export async function transferOffered(world: World, mode: "COLD" | "WARM") {
+  const alice = await world.login("Alice");
+  const bob = await world.login("Bob");
+  const call = await connectedCall(world, alice);
+  await alice.transfer(mode, bob);
+  await world.settle();
+  return { alice, bob, call };
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   stateDocumentExists,
   taskOf,
   together,
+  transferOffered,
 } from "./helpers";
 import type { World } from "../world/world";
 import type { Agent } from "../world/agent";
@@ -128,7 +129,7 @@ export const SCENARIOS: Scenario[] = [
       world.check("ping canceled at its TTL", canceled, taskOf(world, ping.sid)?.assignmentStatus);
       // The ping's reservation timed out first (its timeout is shorter than the TTL), which moved
       // Alice to the workspace's TimeoutActivity: the customer cannot be routed back to her.
-      const port = world.stack.engine.taskrouterPort;
+      const port = world.stack.engine.taskrouter;
       const aliceActivity = port.workers(world.ref).find((w) => w.sid === alice.workerSid)?.activitySid;
       const available = port.activities(world.ref).find((a) => a.sid === aliceActivity)?.available;
       world.check("Alice, gone, is no longer available", available === false);
@@ -179,11 +180,7 @@ export const SCENARIOS: Scenario[] = [
     name: "warm-transfer",
     title: "4. Warm transfer, one agent refreshes → no recovery; the other stays with the customer",
     async run(world) {
-      const alice = await world.login("Alice");
-      const bob = await world.login("Bob");
-      const call = await connectedCall(world, alice);
-      await alice.transfer("WARM", bob);
-      await world.settle();
+      const { alice, bob, call } = await transferOffered(world, "WARM");
       await bob.acceptCall();
       await world.settle();
       world.check("Bob joined the call", together(world, call.customer, bob));
@@ -198,11 +195,7 @@ export const SCENARIOS: Scenario[] = [
     name: "cold-transfer",
     title: "5. Cold transfer, then the receiving agent refreshes → recovery for the receiving agent only",
     async run(world) {
-      const alice = await world.login("Alice");
-      const bob = await world.login("Bob");
-      const call = await connectedCall(world, alice);
-      await alice.transfer("COLD", bob);
-      await world.settle();
+      const { bob, call } = await transferOffered(world, "COLD");
       const transferred = await bob.acceptCall();
       await world.settle();
       world.check("Bob has the customer", together(world, call.customer, bob));
@@ -377,11 +370,7 @@ export const SCENARIOS: Scenario[] = [
     title: "11. A transfer registering while the last leg drops → no lost update",
     faults: { latencyMs: 20 },
     async run(world) {
-      const alice = await world.login("Alice");
-      const bob = await world.login("Bob");
-      const call = await connectedCall(world, alice);
-      await alice.transfer("WARM", bob);
-      await world.settle();
+      const { alice, bob, call } = await transferOffered(world, "WARM");
       const offer = bob.reservation("pending");
       if (!offer) throw new Error("Bob was not offered the transfer");
       // The interleaving that loses an update without revisions: Bob's register-worker has read the

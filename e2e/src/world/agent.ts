@@ -173,7 +173,7 @@ export class Agent {
 
   /** This worker's live reservations as the plugin sees them. */
   reservationViews(): ReservationView[] {
-    const port = this.world.stack.engine.taskrouterPort;
+    const port = this.world.stack.engine.taskrouter;
     const ref = this.world.ref;
     return this.world.reservationsOf(this.workerSid).flatMap((r) => {
       const task = port.task(ref, r.taskSid);

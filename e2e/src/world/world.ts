@@ -44,9 +44,9 @@ export class World {
     this.pluginClock = pluginClockOn(clock);
     this.startMs = clock.now().getTime();
     this.ref = { accountSid: stack.twin.accountSid, workspaceSid: stack.seeded.workspaceSid };
-    this.earlierTasks = new Set(stack.engine.taskrouterPort.tasks(this.ref).map((t) => t.sid));
+    this.earlierTasks = new Set(stack.engine.taskrouter.tasks(this.ref).map((t) => t.sid));
     this.firstRequestSeq = (stack.twin.requestLog.list().at(-1)?.seq ?? 0) + 1;
-    for (const r of stack.engine.taskrouterPort.reservations(this.ref)) this.indexReservation(r.workerSid, r.sid);
+    for (const r of stack.engine.taskrouter.reservations(this.ref)) this.indexReservation(r.workerSid, r.sid);
     this.unsubscribe.push(
       stack.twin.events.on("reservationCreated", ({ accountSid, reservation }) => {
         if (accountSid === this.ref.accountSid && reservation.workspaceSid === this.ref.workspaceSid)
@@ -78,7 +78,7 @@ export class World {
 
   /** A worker's reservations as the engine reads them (the same records as a scan of the workspace's). */
   reservationsOf(workerSid: string): RouterReservation[] {
-    const port = this.stack.engine.taskrouterPort;
+    const port = this.stack.engine.taskrouter;
     const found: RouterReservation[] = [];
     for (const sid of this.reservationSids.get(workerSid) ?? []) {
       const reservation = port.reservation(this.ref, sid);

@@ -2,7 +2,7 @@
 // `context.getTwilioClient()`, whose bundled client can neither retry nor be redirected), and this
 // is the only module that reads TWILIO_API_BASE_URL, the override that points the functions at a
 // local Twilio twin or test fake.
-import { TWIN_CORRELATION_HEADER, toTwinUrl } from "@flex-call-recovery/twin/url";
+import { toTwinRequest, toTwinUrl } from "@flex-call-recovery/twin/url";
 import { FunctionEnv } from "@flex-call-recovery/vocabulary";
 import twilio from "twilio";
 import type BaseRequestClient from "twilio/lib/base/RequestClient";
@@ -71,7 +71,9 @@ function neverConnected(error: unknown): boolean {
 
 /**
  * Sends every request to the twin: `https://<host>/<path>` becomes `<base>/<host>/<path>` and a
- * correlation header lets the twin group the calls one webhook caused.
+ * correlation header lets the twin group the calls one webhook caused (the twin's `toTwinRequest`,
+ * bundled). A subclass of our own retrying client, not the twin's adapter: the retries, the call
+ * limit and the ping's no-retry rule must hold against the twin exactly as against Twilio.
  */
 export class TwinRequestClient extends RetryingRequestClient {
   constructor(
@@ -83,11 +85,7 @@ export class TwinRequestClient extends RetryingRequestClient {
   }
 
   override request<TData>(opts: BaseRequestClient.RequestOptions<TData>) {
-    return super.request<TData>({
-      ...opts,
-      uri: toTwinUrl(this.baseUrl, opts.uri),
-      headers: { ...opts.headers, [TWIN_CORRELATION_HEADER]: this.correlationId },
-    });
+    return super.request<TData>(toTwinRequest(this.baseUrl, opts, this.correlationId));
   }
 }
 

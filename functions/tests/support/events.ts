@@ -1,10 +1,12 @@
 // Event Streams deliveries as Twilio posts them to the task-event-handler, and a dropped call to
-// deliver them about (registered, left, pinged) on the fake Twilio.
+// deliver them about (registered, left, pinged) on the fake Twilio, up to the ping accepted.
+import { TaskRouterEventType } from "@flex-call-recovery/vocabulary";
 import { handler as conferenceStatus } from "../../src/functions/conference-status-handler.protected";
 import { handler as registerWorker } from "../../src/functions/flex/register-worker";
+import { handler as taskEventHandler } from "../../src/functions/task-event-handler.protected";
 import type { FakeTask, FakeTwilio } from "./fakeTwilio";
-import { callHandler, PING_WORKFLOW_SID } from "./runtime";
-import { agentDropped, registerBody, seedCall, type Call } from "./scenario";
+import { CALL_WORKFLOW_SID, callHandler, PING_WORKFLOW_SID } from "./runtime";
+import { agentDropped, enqueuedAttributes, registerBody, seedCall, type Call } from "./scenario";
 
 let eventCounter = 0;
 
@@ -41,6 +43,7 @@ export const asFunctionEvent = (...events: object[]) => ({
 export async function droppedCall(fake: FakeTwilio, context: object): Promise<{ call: Call; ping: FakeTask }> {
   const call = seedCall(fake);
   expect((await callHandler(registerWorker, context, registerBody(call))).statusCode).toBe(200);
+  // Flex moves the dropped agent's reservation to wrapping.
   fake.tasks.get(call.taskSid)!.reservations.set(call.agent.reservationSid, "wrapping");
   fake.conferences.get(call.conferenceSid)!.participants.delete(call.agent.callSid);
   expect((await callHandler(conferenceStatus, context, agentDropped(call))).statusCode).toBe(200);
@@ -49,4 +52,30 @@ export async function droppedCall(fake: FakeTwilio, context: object): Promise<{ 
       t.workflowSid === PING_WORKFLOW_SID && JSON.parse(t.attributes).disconnectedConferenceSid === call.conferenceSid,
   )!;
   return { call, ping };
+}
+
+/**
+ * A dropped call whose ping its agent accepted, as Event Streams delivered it to the
+ * task-event-handler: the customer is being redirected back to that agent.
+ */
+export async function pingAcceptedCall(fake: FakeTwilio, context: object): Promise<{ call: Call; ping: FakeTask }> {
+  const { call, ping } = await droppedCall(fake, context);
+  const accepted = cloudEvent(TaskRouterEventType.reservationAccepted, ping, { worker_sid: call.agent.workerSid });
+  expect((await callHandler(taskEventHandler, context, asFunctionEvent(accepted))).statusCode).toBe(200);
+  return { call, ping };
+}
+
+/**
+ * The reconnect task TaskRouter makes from the `<Enqueue>` the functions redirected the customer to
+ * (its attributes are the TwiML's), as the task events about it carry it.
+ */
+export function reconnectTask(fake: FakeTwilio, call: Call, assignmentStatus: "pending" | "assigned"): FakeTask {
+  return {
+    sid: fake.sid("WT"),
+    workflowSid: CALL_WORKFLOW_SID,
+    attributes: JSON.stringify(enqueuedAttributes(fake.calls.get(call.customerCallSid)!.twiml!)),
+    assignmentStatus,
+    taskChannel: "voice",
+    reservations: new Map(),
+  };
 }

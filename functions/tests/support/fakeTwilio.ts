@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TWIN_CORRELATION_HEADER } from "@flex-call-recovery/twin/url";
+import type { ConferenceParticipant } from "../../src/recovery/types";
 
 export interface SyncDocument {
   sid: string;
@@ -29,14 +30,8 @@ export interface FakeTask {
   /** Version for ETag / If-Match (bumps on every change), as Twilio's tasks carry. */
   revision?: number;
 }
-export interface FakeParticipant {
-  callSid: string;
-  label: string | null;
-  endConferenceOnExit: boolean;
-  muted?: boolean;
-  hold?: boolean;
-  coaching?: boolean;
-}
+/** A conference participant: what Twilio answers is what the functions' adapter lists. */
+export type FakeParticipant = ConferenceParticipant;
 export interface FakeConference {
   sid: string;
   friendlyName: string;

@@ -1,7 +1,7 @@
 // A Flex call as the fake Twilio holds it: a conference with the customer and one agent, the
 // customer's task and the agent's reservation, and the agent's Flex token.
-import { ParticipantLabel } from "@flex-call-recovery/vocabulary";
-import type { FakeTwilio } from "./fakeTwilio";
+import { ParticipantLabel, stateDocumentName, type ConferenceState } from "@flex-call-recovery/vocabulary";
+import type { FakeTwilio, LoggedRequest } from "./fakeTwilio";
 import { CALL_WORKFLOW_SID } from "./runtime";
 
 export interface Agent {
@@ -140,4 +140,14 @@ export function enqueuedAttributes(twiml: string): Record<string, unknown> {
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
   return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** The functions' state document of `call`'s conference as the fake holds it (undefined before any). */
+export function stateOf(fake: FakeTwilio, call: Call): ConferenceState {
+  return fake.documents.get(stateDocumentName(call.conferenceSid))?.data as ConferenceState;
+}
+
+/** The redirects of a call (`POST …/Calls/{sid}.json` with new TwiML) the functions made. */
+export function redirectsOf(fake: FakeTwilio, callSid: string): LoggedRequest[] {
+  return fake.log.filter((r) => r.method === "POST" && r.path.endsWith(`/Calls/${callSid}.json`));
 }

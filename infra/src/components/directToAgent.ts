@@ -3,7 +3,7 @@
 // choice is an update that never leaves a targeted workflow without the filter.
 import * as pulumi from "@pulumi/pulumi";
 import { WorkflowsFilterPatch } from "pulumi-twilio";
-import { directToAgentFilter } from "../routingConfiguration";
+import { directToAgentFilter } from "@flex-call-recovery/vocabulary";
 
 export interface DirectToAgentArgs {
   workspaceSid: pulumi.Input<string>;

@@ -2,12 +2,12 @@
 // worker) and the "Recovery Ping" Workflow that offers a ping only to the agent who dropped.
 import * as pulumi from "@pulumi/pulumi";
 import {
+  pingWorkflowConfiguration,
   RECOVERY_PING_QUEUE_NAME,
   RECOVERY_PING_QUEUE_TARGET_WORKERS,
   RECOVERY_PING_WORKFLOW_NAME,
 } from "@flex-call-recovery/vocabulary";
 import { type AdoptedOnDelete, TaskQueue, Workflow, Workspace } from "pulumi-twilio";
-import { pingWorkflowConfiguration } from "../routingConfiguration";
 
 export interface PingRoutingArgs {
   /** Adopt this workspace; null: the one the Flex configuration names. */

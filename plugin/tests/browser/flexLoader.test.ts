@@ -33,6 +33,7 @@ import {
 import { buildPlugin, type BuiltPlugin } from "../../scripts/build";
 import { BUILD_DIR, MAIN_FILE, PLUGIN_DIR } from "../../scripts/buildConfig";
 import { conferenceState } from "../../testing";
+import { flexPage } from "./flexPage";
 import { launchChromium } from "./launchChromium";
 
 export const ARTIFACTS = path.join(PLUGIN_DIR, "test-artifacts");
@@ -69,22 +70,11 @@ const RECONNECT = "WR00000000000000000000000000000003";
 const OLD_CONF = "CF00000000000000000000000000000001";
 const NEW_CONF = "CF00000000000000000000000000000002";
 
-const vendor = (p: string) => require.resolve(p);
-const STATIC: Record<string, string> = {
-  "/vendor/react.js": vendor("react/umd/react.production.min.js"),
-  "/vendor/react-dom.js": vendor("react-dom/umd/react-dom.production.min.js"),
-  "/vendor/redux.js": vendor("redux/dist/redux.min.js"),
-  "/vendor/react-redux.js": vendor("react-redux/dist/react-redux.min.js"),
-  "/harness.js": path.join(__dirname, "flexHarness.js"),
-};
-const HTML = `<!doctype html><html><head><meta charset="utf-8"><title>Flex (test harness)</title>
-${Object.keys(STATIC)
-  .map((src) => `<script src="${src}"></script>`)
-  .join("\n")}
-</head><body style="margin:0;font-family:sans-serif;background:#f4f4f6">
-<header style="height:48px;background:#121c2d;color:#fff;display:flex;align-items:center;padding:0 16px">Flex — agent desktop (test harness)</header>
-<main style="padding:16px">Task list and canvas would be here.</main>
-<div id="flex-root"></div></body></html>`;
+const PAGE = flexPage(
+  { "/harness.js": "flexHarness.js" },
+  "Flex — agent desktop (test harness)",
+  '<main style="padding:16px">Task list and canvas would be here.</main>\n<div id="flex-root"></div>',
+);
 
 interface FunctionPost {
   route: string;
@@ -416,8 +406,7 @@ async function serve(route: Route, v: PluginVersion, agent: AgentPage, functions
     return js(fs.readFileSync(path.join(BUILD_DIR, MAIN_FILE)));
   }
   if (url.origin === FLEX) {
-    if (url.pathname in STATIC) return js(fs.readFileSync(STATIC[url.pathname]));
-    return route.fulfill({ contentType: "text/html", body: HTML });
+    return PAGE.serve(route, url);
   }
   if (url.origin === RUNTIME) {
     const authorized = "x-flex-jwe" in headers || "authorization" in headers;

@@ -13,6 +13,7 @@ import {
 } from "@flex-call-recovery/vocabulary";
 import { buildPlugin, type BuiltPlugin } from "../../scripts/build";
 import { BUILD_DIR, MAIN_FILE, PLUGIN_DIR } from "../../scripts/buildConfig";
+import { flexPage } from "./flexPage";
 import { launchChromium } from "./launchChromium";
 
 export const SUPERVISOR_SCREENSHOT = path.join(PLUGIN_DIR, "test-artifacts", "supervisor-recoveries.png");
@@ -21,25 +22,14 @@ const PAGE_URL = "https://flex.test/agent-desktop";
 const ASSET_BASE = `https://assets.flex.test/plugins/${PLUGIN_NAME}/0.1.0/`;
 const FUNCTIONS = "https://functions.flex.test";
 
-const vendor = (p: string) => require.resolve(p);
-const STATIC: Record<string, string> = {
-  "/vendor/react.js": vendor("react/umd/react.production.min.js"),
-  "/vendor/react-dom.js": vendor("react-dom/umd/react-dom.production.min.js"),
-  "/vendor/redux.js": vendor("redux/dist/redux.min.js"),
-  "/vendor/react-redux.js": vendor("react-redux/dist/react-redux.min.js"),
-  "/harness.js": path.join(__dirname, "flexHarness.js"),
-  "/supervisor-harness.js": path.join(__dirname, "supervisorHarness.js"),
-};
-const HTML = `<!doctype html><html><head><meta charset="utf-8"><title>Flex (test harness)</title>
-${Object.keys(STATIC)
-  .map((src) => `<script src="${src}"></script>`)
-  .join("\n")}
-</head><body style="margin:0;font-family:sans-serif;background:#f4f4f6">
-<header style="height:48px;background:#121c2d;color:#fff;display:flex;align-items:center;padding:0 16px">Flex (test harness)</header>
-<div style="display:flex;min-height:calc(100vh - 48px)">
+const PAGE = flexPage(
+  { "/harness.js": "flexHarness.js", "/supervisor-harness.js": "supervisorHarness.js" },
+  "Flex (test harness)",
+  `<div style="display:flex;min-height:calc(100vh - 48px)">
 <nav id="flex-side-nav" style="width:112px;background:#121c2d"></nav>
 <main style="flex:1"><div id="flex-agent-desktop" style="padding:16px">Task list and canvas would be here.</div><div id="flex-views"></div></main>
-</div><div id="flex-root"></div></body></html>`;
+</div><div id="flex-root"></div>`,
+);
 
 /** Today's recoveries as the functions would summarise them (the vocabulary's own aggregation). */
 function today(): RecoveriesResponse {
@@ -170,12 +160,7 @@ async function serve(route: Route, fetched: string[], posts: string[]): Promise<
   const request = route.request();
   const url = new URL(request.url());
   const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "content-type" };
-  if (url.origin === "https://flex.test") {
-    if (url.pathname in STATIC) {
-      return route.fulfill({ contentType: "text/javascript", body: fs.readFileSync(STATIC[url.pathname]) });
-    }
-    return route.fulfill({ contentType: "text/html", body: HTML });
-  }
+  if (url.origin === "https://flex.test") return PAGE.serve(route, url);
   if (url.href.startsWith(ASSET_BASE)) {
     const file = path.basename(url.pathname);
     fetched.push(file);

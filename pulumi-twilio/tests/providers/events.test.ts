@@ -2,7 +2,7 @@
 import { TASK_EVENT_SCHEMA_VERSION, TASK_EVENT_SUBSCRIPTION_TYPES } from "@flex-call-recovery/vocabulary";
 import { eventSinkProvider } from "../../src/eventSink";
 import { eventSubscriptionProvider } from "../../src/eventSubscription";
-import { logMark, useTwin, writesSince } from "../twinHarness";
+import { logMark, useTwin, writesSince } from "../../testing";
 
 const ctx = useTwin();
 const sinkInputs = (destination = "https://fcr-1234-dev.twil.io/task-event-handler") => ({

@@ -5,7 +5,7 @@ import { flexPluginReleaseProvider } from "../../src/flexPluginRelease";
 import { flexUiAttributeProvider } from "../../src/flexUiAttributes";
 import { hashDirectory } from "../../src/hashDirectory";
 import { FIXTURES } from "../sample";
-import { logMark, useTwin, writesSince } from "../twinHarness";
+import { logMark, useTwin, writesSince } from "../../testing";
 
 jest.setTimeout(30_000);
 const ctx = useTwin();

@@ -9,7 +9,7 @@ import { hashDirectory } from "../../src/hashDirectory";
 import { serverlessDeploymentProvider as deployments } from "../../src/serverlessDeployment";
 import { serverlessServiceProvider as services } from "../../src/serverlessService";
 import { FIXTURES } from "../sample";
-import { logMark, useTwin, writesSince } from "../twinHarness";
+import { logMark, useTwin, writesSince } from "../../testing";
 
 jest.setTimeout(60_000);
 const ctx = useTwin();

@@ -1,7 +1,7 @@
 // Sync service and API key providers against the twin.
 import { apiKeyProvider } from "../../src/apiKey";
 import { syncServiceProvider } from "../../src/syncService";
-import { logMark, useTwin, writesSince } from "../twinHarness";
+import { logMark, useTwin, writesSince } from "../../testing";
 
 const ctx = useTwin();
 

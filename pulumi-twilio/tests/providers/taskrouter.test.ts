@@ -12,7 +12,7 @@ import { workflowProvider, type WorkflowConfiguration } from "../../src/workflow
 import { workflowFilterPatchProvider } from "../../src/workflowFilter";
 import { workspaceProvider } from "../../src/workspace";
 import { directToAgentFilter, pingWorkflowConfiguration } from "../sample";
-import { logMark, useTwin, writesSince } from "../twinHarness";
+import { logMark, useTwin, writesSince } from "../../testing";
 
 const ctx = useTwin();
 let flexWs = "";

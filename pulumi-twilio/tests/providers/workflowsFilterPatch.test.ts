@@ -6,7 +6,7 @@ import { canonicalJson } from "../../src/client";
 import type { WorkflowConfiguration } from "../../src/workflow";
 import { workflowsFilterPatchProvider as provider } from "../../src/workflowFilter";
 import { directToAgentFilter } from "../sample";
-import { logMark, useTwin, writesSince } from "../twinHarness";
+import { logMark, useTwin, writesSince } from "../../testing";
 
 jest.setTimeout(30_000);
 const ctx = useTwin();

@@ -1,3 +1,3 @@
 export { TwinRequestClient, twilioClientForTwin } from "./twinRequestClient";
 export type { TwinClientOptions, TwinRequestClientOptions, TwinTarget } from "./twinRequestClient";
-export { redirectServerlessApiToTwin } from "./serverlessApi";
+export { redirectServerlessApiToTwin } from "../url";

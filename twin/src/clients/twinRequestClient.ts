@@ -2,7 +2,7 @@
 // `<twin>/<twilio host>/<path>`. Retries are configured here because `twilio()` ignores its own
 // `autoRetry` option once an `httpClient` is passed.
 import twilio from "twilio";
-import { toTwinUrl, TWIN_CORRELATION_HEADER } from "../url";
+import { toTwinRequest } from "../url";
 
 type RequestOptions<TData> = import("twilio/lib/base/RequestClient").RequestOptions<TData>;
 
@@ -35,9 +35,7 @@ export class TwinRequestClient extends twilio.RequestClient {
   }
 
   override request<TData>(opts: RequestOptions<TData>) {
-    const headers = { ...opts.headers };
-    if (this.correlationId) headers[TWIN_CORRELATION_HEADER] = this.correlationId;
-    return super.request<TData>({ ...opts, uri: toTwinUrl(this.twinBaseUrl, opts.uri), headers });
+    return super.request<TData>(toTwinRequest(this.twinBaseUrl, opts, this.correlationId));
   }
 }
 

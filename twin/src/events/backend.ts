@@ -1,5 +1,5 @@
 // Event Streams state for one account: sinks and subscriptions (event types with schema
-// versions). Delivering events to sinks is the engine's job: it reads `subscribersOf(type)`.
+// versions). Delivering events to sinks is ./delivery.ts's: it reads the active sinks and their subscriptions.
 import { InvalidParameterError, NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
@@ -111,8 +111,9 @@ export class EventStreamsBackend {
   }
 
   /**
-   * Sinks/{Sid}/Test: Twilio sends the sink a test event carrying a test id; the engine delivers it
-   * on `sinkTestRequested`. A sink not yet active moves to "validating".
+   * Sinks/{Sid}/Test: Twilio sends the sink a test event carrying a test id. The sinks that need this
+   * round (not webhooks, active at once) are not reachable from the twin: observers get the id from
+   * `sinkTestRequested`. A sink not yet active moves to "validating".
    */
   createSinkTest(sid: string): { testId: string } {
     const sink = this.fetchSink(sid);
@@ -187,7 +188,7 @@ export class EventStreamsBackend {
     return subscription;
   }
 
-  /** Deleting a subscription stops deliveries at once (the engine reads subscribersOf per event). */
+  /** Deleting a subscription stops deliveries at once (the delivery reads subscriptions per batch). */
   deleteSubscription(sid: string): void {
     this.fetchSubscription(sid);
     this.subscriptions.delete(sid);
@@ -234,7 +235,7 @@ export class EventStreamsBackend {
     this.ctx.events.emit("subscriptionUpdated", { accountSid: this.ctx.accountSid, subscription });
   }
 
-  /** Sinks subscribed to an event type, with the schema version each wants (for the engine's delivery). */
+  /** Sinks subscribed to an event type, with the schema version each wants. */
   subscribersOf(type: string): { sink: Sink; subscription: Subscription; schemaVersion: number }[] {
     const found: { sink: Sink; subscription: Subscription; schemaVersion: number }[] = [];
     for (const subscription of this.subscriptions.values()) {

@@ -1,6 +1,5 @@
 // Sync's URL table (paths as in twilio_sync_v1.json).
 import { routeTable } from "../http/router";
-import * as l from "./listResponses";
 import * as r from "./responses";
 
 const DOCS = "/v1/Services/{ServiceSid}/Documents";
@@ -25,12 +24,12 @@ export const syncRoutes = routeTable("sync.twilio.com", [
   ["POST", `${DOCS}/{DocumentSid}/Permissions/{Identity}`, r.updateDocumentPermission],
   ["DELETE", `${DOCS}/{DocumentSid}/Permissions/{Identity}`, r.deleteDocumentPermission],
   // Lists ({Sid}/{ListSid} may be the unique name) and their items; list permissions are not served.
-  ["GET", LISTS, l.listSyncList],
-  ["POST", LISTS, l.createSyncList],
-  ["GET", `${LISTS}/{Sid}`, l.fetchSyncList],
-  ["POST", `${LISTS}/{Sid}`, l.updateSyncList],
-  ["DELETE", `${LISTS}/{Sid}`, l.deleteSyncList],
-  ["GET", `${LISTS}/{ListSid}/Items`, l.listSyncListItem],
-  ["POST", `${LISTS}/{ListSid}/Items`, l.createSyncListItem],
-  ["GET", `${LISTS}/{ListSid}/Items/{Index}`, l.fetchSyncListItem],
+  ["GET", LISTS, r.listSyncList],
+  ["POST", LISTS, r.createSyncList],
+  ["GET", `${LISTS}/{Sid}`, r.fetchSyncList],
+  ["POST", `${LISTS}/{Sid}`, r.updateSyncList],
+  ["DELETE", `${LISTS}/{Sid}`, r.deleteSyncList],
+  ["GET", `${LISTS}/{ListSid}/Items`, r.listSyncListItem],
+  ["POST", `${LISTS}/{ListSid}/Items`, r.createSyncListItem],
+  ["GET", `${LISTS}/{ListSid}/Items/{Index}`, r.fetchSyncListItem],
 ]);

@@ -1,11 +1,13 @@
 // TaskRouter state and rules for one account: workspaces and everything in them. No HTTP here;
 // methods are named after Twilio's operations (createTask, updateTaskReservation...). Routing
-// (which worker gets a task) is not decided here: the engine listens to the events and calls the
-// engine-facing methods at the bottom (createReservation, setTaskStatus...).
+// (which worker gets a task, ./routing/) is called directly after each API change when the twin
+// has a behaviour engine; it writes back through the methods at the bottom (createReservation,
+// setTaskStatus...), which do not call it again.
 import type { BackendContext } from "../store";
 import type { TwinEvents } from "../domainEvents";
 import { newSid } from "../http/sids";
-import { parseExpression, evaluateNode, ExpressionSyntaxError, type ExpressionNode } from "../engine/expressions";
+import type { FlexConferenceOptions } from "../people/flex";
+import { parseExpression, evaluateNode, ExpressionSyntaxError, type ExpressionNode } from "./routing/expressions";
 import { stripUndefined } from "../util";
 import {
   DuplicateNameError,
@@ -165,10 +167,12 @@ const DEFAULT_CHANNELS: [string, string][] = [
   ["email", "Email"],
 ];
 
+// "At any point until the Task has been assigned, the Task can be canceled"
+// (https://www.twilio.com/docs/taskrouter/lifecycle-task-state); an assigned one wraps up or completes.
 const TASK_TRANSITIONS: Record<TaskStatus, TaskStatus[]> = {
   pending: ["canceled", "reserved"],
   reserved: ["canceled", "pending", "assigned"],
-  assigned: ["wrapping", "completed", "canceled"],
+  assigned: ["wrapping", "completed"],
   wrapping: ["completed"],
   canceled: [],
   completed: [],
@@ -208,7 +212,8 @@ function attributeMatcher(expression: string | undefined): (attributes: string) 
   return (attributes) => evaluateNode(node, { document: JSON.parse(attributes) as unknown });
 }
 
-export interface WorkflowConfiguration {
+/** The parts of a stored workflow configuration the backend checks (./routing/workflow.ts reads the rest). */
+interface StoredConfiguration {
   task_routing: {
     filters?: { filter_friendly_name?: string; expression?: string; targets?: { queue?: string }[] }[];
     default_filter?: { queue?: string };
@@ -239,6 +244,15 @@ export class TaskRouterBackend {
   }
 
   private emit: TwinEvents["emit"] = (name, event) => this.ctx.events.emit(name, event);
+
+  /** The routing, when a behaviour engine is attached. */
+  private get routing() {
+    return this.ctx.engine()?.assignment;
+  }
+
+  private ref(workspaceSid: string) {
+    return { accountSid: this.ctx.accountSid, workspaceSid };
+  }
 
   // ---- Workspaces ----
 
@@ -503,6 +517,7 @@ export class TaskRouterBackend {
     };
     state.workers.set(worker.sid, worker);
     this.emit("workerCreated", { accountSid: this.ctx.accountSid, worker });
+    this.routing?.workerUpdated(this.ref(workspaceSid));
     return worker;
   }
 
@@ -533,7 +548,6 @@ export class TaskRouterBackend {
     workspaceSid: string,
     sid: string,
     input: { friendlyName?: string; attributes?: string; activitySid?: string },
-    params: Record<string, unknown> = {},
   ): Worker {
     const worker = this.fetchWorker(workspaceSid, sid);
     if (input.attributes !== undefined) checkAttributes(input.attributes);
@@ -542,7 +556,10 @@ export class TaskRouterBackend {
     const now = this.now();
     Object.assign(worker, stripUndefined(input), { dateUpdated: now });
     if (worker.activitySid !== previousActivitySid) worker.dateStatusChanged = now;
-    this.emit("workerUpdated", { accountSid: this.ctx.accountSid, worker, previousActivitySid, params });
+    this.emit("workerUpdated", { accountSid: this.ctx.accountSid, worker, previousActivitySid });
+    if (worker.activitySid !== previousActivitySid)
+      this.routing?.workerActivityChanged(this.ref(workspaceSid), sid, previousActivitySid);
+    else this.routing?.workerUpdated(this.ref(workspaceSid));
     return worker;
   }
 
@@ -617,6 +634,7 @@ export class TaskRouterBackend {
     if (input.available !== undefined) channel.available = input.available;
     channel.dateUpdated = this.now();
     this.emit("workerChannelUpdated", { accountSid: this.ctx.accountSid, workerChannel: channel });
+    this.routing?.workerUpdated(this.ref(workspaceSid));
     return channel;
   }
 
@@ -677,6 +695,7 @@ export class TaskRouterBackend {
     };
     state.taskQueues.set(queue.sid, queue);
     this.emit("taskQueueCreated", { accountSid: this.ctx.accountSid, taskQueue: queue });
+    this.routing?.workerUpdated(this.ref(workspaceSid));
     return queue;
   }
 
@@ -718,6 +737,7 @@ export class TaskRouterBackend {
     this.checkMaxReserved(input.maxReservedWorkers);
     Object.assign(queue, stripUndefined(input), { dateUpdated: this.now() });
     this.emit("taskQueueUpdated", { accountSid: this.ctx.accountSid, taskQueue: queue });
+    this.routing?.workerUpdated(this.ref(workspaceSid));
     return queue;
   }
 
@@ -738,7 +758,7 @@ export class TaskRouterBackend {
 
   /** Parses the configuration and checks every queue it names exists; deeper checks are the engine's (workflow.ts). */
   private checkConfiguration(state: WorkspaceState, configuration: string): void {
-    const parsed = parseJsonText(configuration, "Configuration") as Partial<WorkflowConfiguration> | null;
+    const parsed = parseJsonText(configuration, "Configuration") as Partial<StoredConfiguration> | null;
     if (!parsed || typeof parsed !== "object" || !parsed.task_routing || typeof parsed.task_routing !== "object") {
       throw new InvalidWorkflowConfigurationError("task_routing is required");
     }
@@ -821,6 +841,8 @@ export class TaskRouterBackend {
     this.checkReservationTimeout(input.taskReservationTimeout);
     Object.assign(workflow, stripUndefined(input), { dateUpdated: this.now() });
     this.emit("workflowUpdated", { accountSid: this.ctx.accountSid, workflow });
+    // Waiting tasks keep their step (as on Twilio); a new configuration applies to new tasks.
+    this.routing?.workerUpdated(this.ref(workspaceSid));
     return workflow;
   }
 
@@ -889,6 +911,7 @@ export class TaskRouterBackend {
     };
     state.tasks.set(task.sid, task);
     this.emit("taskCreated", { accountSid: this.ctx.accountSid, task });
+    this.routing?.taskCreated(this.ref(workspaceSid), task.sid);
     return task;
   }
 
@@ -942,7 +965,6 @@ export class TaskRouterBackend {
       taskChannel?: string;
       virtualStartTime?: Date;
     },
-    params: Record<string, unknown> = {},
     ifMatch?: string,
   ): Task {
     const task = this.fetchTask(workspaceSid, sid);
@@ -972,7 +994,11 @@ export class TaskRouterBackend {
       }),
       { dateUpdated: this.now(), revision: task.revision + 1 },
     );
-    this.emit("taskUpdated", { accountSid: this.ctx.accountSid, task, previousStatus, params });
+    this.emit("taskUpdated", { accountSid: this.ctx.accountSid, task, previousStatus });
+    this.routing?.taskUpdated(this.ref(workspaceSid), sid, previousStatus, {
+      attributes: input.attributes !== undefined,
+      priority: input.priority !== undefined,
+    });
     return task;
   }
 
@@ -988,6 +1014,7 @@ export class TaskRouterBackend {
       state.reservationsByWorker.get(r.workerSid)?.delete(rid);
     }
     this.emit("taskDeleted", { accountSid: this.ctx.accountSid, task });
+    this.routing?.taskDeleted(this.ref(workspaceSid), sid);
   }
 
   // ---- Reservations ----
@@ -1037,14 +1064,13 @@ export class TaskRouterBackend {
   }
 
   /**
-   * The REST update of a reservation (task or worker path). Records the new status and hands the
-   * whole request (Instruction, conference options...) to the engine through `reservationUpdated`;
-   * what accepting means for the task and the call is the engine's business.
+   * The REST update of a reservation (task or worker path): the new status, the activity a rejecting
+   * worker moves to, and the conference instruction (`Instruction=conference`, as the Flex UI sends
+   * it), which the attached engine carries out.
    */
   updateReservation(
     reservation: Reservation,
-    input: { reservationStatus?: ReservationStatus },
-    params: Record<string, unknown> = {},
+    input: { reservationStatus?: ReservationStatus; workerActivitySid?: string; conference?: FlexConferenceOptions },
   ): Reservation {
     const previousStatus = reservation.reservationStatus;
     const next = input.reservationStatus;
@@ -1062,10 +1088,15 @@ export class TaskRouterBackend {
       if (!allowed[previousStatus].includes(next)) {
         throw new InvalidTransitionError(`Reservation ${reservation.sid}`, previousStatus, next);
       }
-      reservation.reservationStatus = next;
     }
+    const engine = this.ctx.engine();
+    if (input.conference) engine?.flex.checkConferenceInstruction(this.ctx.accountSid, reservation, next);
+    if (next !== undefined) reservation.reservationStatus = next;
     reservation.dateUpdated = this.now();
-    this.emit("reservationUpdated", { accountSid: this.ctx.accountSid, reservation, previousStatus, params });
+    this.emit("reservationUpdated", { accountSid: this.ctx.accountSid, reservation, previousStatus });
+    const ref = this.ref(reservation.workspaceSid);
+    engine?.assignment.reservationUpdated(ref, reservation.sid, previousStatus, input);
+    if (input.conference) engine?.flex.acceptVoiceReservation(ref, reservation.sid, input.conference);
     return reservation;
   }
 
@@ -1104,23 +1135,28 @@ export class TaskRouterBackend {
     const previousStatus = reservation.reservationStatus;
     reservation.reservationStatus = status;
     reservation.dateUpdated = this.now();
-    this.emit("reservationUpdated", { accountSid: this.ctx.accountSid, reservation, previousStatus, params: {} });
+    this.emit("reservationUpdated", { accountSid: this.ctx.accountSid, reservation, previousStatus });
     return reservation;
   }
 
   /** Sets a task's status (and optionally queue/reason) without the REST transition rules. */
-  setTaskStatus(task: Task, status: TaskStatus, extra: { reason?: string; taskQueueSid?: string | null } = {}): Task {
+  setTaskStatus(
+    task: Task,
+    status: TaskStatus,
+    extra: { reason?: string; taskQueueSid?: string | null; priority?: number } = {},
+  ): Task {
     const previousStatus = task.assignmentStatus;
     const now = this.now();
     task.assignmentStatus = status;
     if (extra.reason !== undefined) task.reason = extra.reason;
+    if (extra.priority !== undefined) task.priority = extra.priority;
     if (extra.taskQueueSid !== undefined) {
       task.taskQueueSid = extra.taskQueueSid;
       task.taskQueueEnteredDate = extra.taskQueueSid ? now : null;
     }
     task.dateUpdated = now;
     task.revision++;
-    this.emit("taskUpdated", { accountSid: this.ctx.accountSid, task, previousStatus, params: {} });
+    this.emit("taskUpdated", { accountSid: this.ctx.accountSid, task, previousStatus });
     return task;
   }
 
@@ -1173,7 +1209,7 @@ function checkTaskVersion(task: Task, ifMatch: string | undefined): void {
 /** Queue SIDs a workflow configuration routes to (filters' targets and the default filter). */
 export function workflowQueueSids(configuration: string): string[] {
   try {
-    const config = JSON.parse(configuration) as WorkflowConfiguration;
+    const config = JSON.parse(configuration) as StoredConfiguration;
     const sids = new Set<string>();
     for (const filter of config.task_routing?.filters ?? []) {
       for (const target of filter.targets ?? []) if (target.queue) sids.add(target.queue);

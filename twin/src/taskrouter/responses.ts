@@ -5,7 +5,8 @@ import { pageV1 } from "../http/paging";
 import { optionalBool, optionalInt, optionalList, optionalString, Params, requiredString } from "../http/params";
 import { created, noContent, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
-import { paramsRecord } from "../util";
+import { bool, str, words } from "../util";
+import type { FlexConferenceOptions } from "../people/flex";
 import { DEFAULT_WORKER_CHANNEL_CAPACITY } from "./backend";
 import type {
   Activity,
@@ -390,7 +391,7 @@ export function deleteTaskChannel(req: TwinRequest): TwinResponse {
   return noContent();
 }
 
-// ---- workers: the update also carries the request's params to the engine (workerUpdated) ----
+// ---- workers: an activity change reaches the routing through the backend ----
 export function createWorker(req: TwinRequest): TwinResponse {
   const w = tr(req).createWorker(WS(req), {
     friendlyName: requiredString(req.form, "FriendlyName"),
@@ -422,16 +423,11 @@ export function listWorker(req: TwinRequest): TwinResponse {
 }
 
 export function updateWorker(req: TwinRequest): TwinResponse {
-  const w = tr(req).updateWorker(
-    WS(req),
-    req.params.Sid,
-    {
-      friendlyName: optionalString(req.form, "FriendlyName"),
-      attributes: optionalString(req.form, "Attributes"),
-      activitySid: optionalString(req.form, "ActivitySid"),
-    },
-    paramsRecord(req.form),
-  );
+  const w = tr(req).updateWorker(WS(req), req.params.Sid, {
+    friendlyName: optionalString(req.form, "FriendlyName"),
+    attributes: optionalString(req.form, "Attributes"),
+    activitySid: optionalString(req.form, "ActivitySid"),
+  });
   return ok(serializeWorker(tr(req), acct(req), w));
 }
 
@@ -549,7 +545,7 @@ function ifMatch(req: TwinRequest): string | undefined {
 
 const TASK_STATUSES = ["pending", "reserved", "assigned", "canceled", "completed", "wrapping"] as const;
 
-/** CreateTask: routing is the engine's (taskCreated); the answer is the pending task, as Twilio's is. */
+/** CreateTask: the routing takes the task from the backend; the answer is the pending task, as Twilio's is. */
 export function createTask(req: TwinRequest): TwinResponse {
   const t = tr(req).createTask(WS(req), {
     workflowSid: optionalString(req.form, "WorkflowSid"),
@@ -592,7 +588,7 @@ export function listTask(req: TwinRequest): TwinResponse {
   );
 }
 
-/** UpdateTask: only canceled/wrapping/completed may be set by a client; the rest is the engine's. */
+/** UpdateTask: only canceled/wrapping/completed may be set by a client; the rest is the routing's. */
 export function updateTask(req: TwinRequest): TwinResponse {
   const t = tr(req).updateTask(
     WS(req),
@@ -605,7 +601,6 @@ export function updateTask(req: TwinRequest): TwinResponse {
       taskChannel: optionalString(req.form, "TaskChannel"),
       virtualStartTime: dateParam(req.form, "VirtualStartTime"),
     },
-    paramsRecord(req.form),
     ifMatch(req),
   );
   return taskAnswer(200, req, t);
@@ -626,6 +621,32 @@ const RESERVATION_STATUSES = [
   "wrapping",
   "completed",
 ] as const;
+
+/**
+ * The conference instruction's options, from a reservation update's form (Twilio's parameter names,
+ * https://www.twilio.com/docs/taskrouter/api/reservations#conference-instruction) or an agent's
+ * accept on the control API (camelCase).
+ */
+export function conferenceOptions(body: Record<string, unknown>): FlexConferenceOptions {
+  const pick = (name: string) => body[name] ?? body[name.charAt(0).toLowerCase() + name.slice(1)];
+  return {
+    conferenceStatusCallback: str(pick("ConferenceStatusCallback")) ?? null,
+    conferenceStatusCallbackMethod: str(pick("ConferenceStatusCallbackMethod")),
+    conferenceStatusCallbackEvent: words(pick("ConferenceStatusCallbackEvent")),
+    endConferenceOnExit: bool(pick("EndConferenceOnExit")),
+    endConferenceOnCustomerExit: bool(pick("EndConferenceOnCustomerExit")),
+    from: str(pick("From")),
+  };
+}
+
+/** A reservation update's form: status, the activity a rejecting worker moves to, the conference instruction. */
+function reservationUpdate(form: Params) {
+  return {
+    reservationStatus: enumParam<ReservationStatus>(form, "ReservationStatus", RESERVATION_STATUSES),
+    workerActivitySid: optionalString(form, "WorkerActivitySid"),
+    conference: optionalString(form, "Instruction") === "conference" ? conferenceOptions(form) : undefined,
+  };
+}
 
 // ---- reservations: the same resource under the task and under the worker; only `url` differs ----
 export function listTaskReservation(req: TwinRequest): TwinResponse {
@@ -648,14 +669,10 @@ export function fetchTaskReservation(req: TwinRequest): TwinResponse {
   return ok(serializeReservation(tr(req), acct(req), r, "task"));
 }
 
-/** The whole form goes to the engine: Instruction=conference and its options decide what accepting does. */
+/** Instruction=conference and its options decide what accepting does (the attached Flex behaviour carries it out). */
 export function updateTaskReservation(req: TwinRequest): TwinResponse {
   const r = tr(req).fetchTaskReservation(WS(req), req.params.TaskSid, req.params.Sid);
-  tr(req).updateReservation(
-    r,
-    { reservationStatus: enumParam<ReservationStatus>(req.form, "ReservationStatus", RESERVATION_STATUSES) },
-    paramsRecord(req.form),
-  );
+  tr(req).updateReservation(r, reservationUpdate(req.form));
   return ok(serializeReservation(tr(req), acct(req), r, "task"));
 }
 
@@ -680,11 +697,7 @@ export function fetchWorkerReservation(req: TwinRequest): TwinResponse {
 
 export function updateWorkerReservation(req: TwinRequest): TwinResponse {
   const r = tr(req).fetchWorkerReservation(WS(req), req.params.WorkerSid, req.params.Sid);
-  tr(req).updateReservation(
-    r,
-    { reservationStatus: enumParam<ReservationStatus>(req.form, "ReservationStatus", RESERVATION_STATUSES) },
-    paramsRecord(req.form),
-  );
+  tr(req).updateReservation(r, reservationUpdate(req.form));
   return ok(serializeReservation(tr(req), acct(req), r, "worker"));
 }
 

@@ -1,7 +1,7 @@
 // Voice (2010) state for one account: calls, conferences and their participants. Twilio creates
-// these when calls arrive; here the engine's control API does, through the create* methods at
-// the bottom. REST updates only record the change and emit an event: what a redirect's TwiML or
-// an AnnounceUrl does is the engine's business.
+// these when calls arrive; here the voice behaviour (./calls.ts) does, through the methods at the
+// bottom. REST updates record the change, then hand it to the attached behaviour (what a
+// redirect's TwiML or an AnnounceUrl does).
 import { NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
@@ -125,6 +125,7 @@ export class VoiceBackend {
       url: input.url,
       method: input.method,
     });
+    this.ctx.engine()?.voice.callUpdated(this.ctx.accountSid, call, previousStatus, input);
     return call;
   }
 
@@ -174,6 +175,8 @@ export class VoiceBackend {
       announceUrl: input.announceUrl,
       announceMethod: input.announceMethod,
     });
+    const announce = { url: input.announceUrl, method: input.announceMethod };
+    this.ctx.engine()?.voice.conferenceUpdated(this.ctx.accountSid, conference, previousStatus, announce);
     return conference;
   }
 
@@ -239,11 +242,20 @@ export class VoiceBackend {
       announceUrl: input.announceUrl,
       announceMethod: input.announceMethod,
     });
+    const announce = { url: input.announceUrl, method: input.announceMethod };
+    this.ctx.engine()?.voice.participantUpdated(this.ctx.accountSid, participant, changed, announce);
     return participant;
   }
 
-  /** Kicks a participant (REST delete) or records that it left (engine). */
+  /** Kicks a participant (REST delete): the call leaves and, with no more TwiML, ends. */
   deleteParticipant(conferenceSid: string, callSidOrLabel: string): Participant {
+    const participant = this.removeParticipant(conferenceSid, callSidOrLabel);
+    this.ctx.engine()?.voice.participantRemoved(this.ctx.accountSid, participant);
+    return participant;
+  }
+
+  /** Records that a participant left (the voice behaviour's hangups, redirects and conference ends). */
+  removeParticipant(conferenceSid: string, callSidOrLabel: string): Participant {
     const participant = this.fetchParticipant(conferenceSid, callSidOrLabel);
     this.participants.get(conferenceSid)?.delete(participant.callSid);
     participant.status = "complete";

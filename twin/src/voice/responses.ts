@@ -217,7 +217,7 @@ export function fetchParticipant(req: TwinRequest): TwinResponse {
   return ok(serializeParticipant(acct(req), voice(req).fetchParticipant(req.params.ConferenceSid, req.params.CallSid)));
 }
 
-/** UpdateParticipant: the event names the fields that changed so the engine fires `participant-modify` only then. */
+/** UpdateParticipant: only the fields that changed fire their callbacks (`participant-modify`, hold, mute). */
 export function updateParticipant(req: TwinRequest): TwinResponse {
   const participant = voice(req).updateParticipant(req.params.ConferenceSid, req.params.CallSid, {
     endConferenceOnExit: optionalBool(req.form, "EndConferenceOnExit"),

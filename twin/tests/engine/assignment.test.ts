@@ -1,101 +1,23 @@
 import {
   DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
-  DIRECT_TO_AGENT_EXPRESSION,
   DIRECT_TO_AGENT_FILTER_NAME,
-  DIRECT_TO_AGENT_KNOWN_WORKER,
-  PING_FILTER_EXPRESSION,
-  PING_FILTER_NAME,
-  PING_KNOWN_WORKER,
-  RECOVERY_PING_QUEUE_TARGET_WORKERS,
   TaskAttribute,
   TaskChannel,
 } from "@flex-call-recovery/vocabulary";
-import { ManualClock } from "../../src/clock";
-import { AssignmentEngine, TASK_TTL_EXCEEDED_REASON } from "../../src/engine/assignment";
-import type { TaskRouterEvent } from "../../src/engine/taskRouterEvents";
-import { MemoryTaskRouterStore } from "./helpers/memoryTaskRouterStore";
-import type { RouterWorker, WorkspaceRef } from "../../src/engine/taskRouterPort";
-
-const ACCOUNT = "AC" + "0".repeat(32);
+import { InvalidTransitionError } from "../../src/taskrouter/errors";
+import { TASK_TTL_EXCEEDED_REASON } from "../../src/taskrouter/routing/assignment";
+import { createHarness } from "./helpers/harness";
 
 function setup() {
-  const clock = new ManualClock();
-  const store = new MemoryTaskRouterStore(clock);
-  const events: TaskRouterEvent[] = [];
-  const engine = new AssignmentEngine({ port: store, clock, onEvent: (e) => events.push(e) });
-  const ref: WorkspaceRef = store.addWorkspace(ACCOUNT, { friendlyName: "Flex Task Assignment" });
-  const available = store.addActivity(ref, "Available", true);
-  const offline = store.addActivity(ref, "Offline", false);
-  store.setTimeoutActivity(ref, offline.sid);
-  const everyone = store.addQueue(ref, "Everyone", "1 == 1");
-  const pingQueue = store.addQueue(ref, "Recovery Ping", RECOVERY_PING_QUEUE_TARGET_WORKERS);
-  const worker = (name: string, attributes: Record<string, unknown> = {}): RouterWorker =>
-    store.addWorker(ref, { friendlyName: name, attributes, activitySid: available.sid });
-  const voiceWorkflow = store.addWorkflow(ref, {
-    friendlyName: "Assign to Anyone",
-    taskReservationTimeout: 120,
-    configuration: {
-      task_routing: {
-        filters: [
-          {
-            filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
-            expression: DIRECT_TO_AGENT_EXPRESSION,
-            targets: [{ queue: everyone.sid, known_worker_sid: DIRECT_TO_AGENT_KNOWN_WORKER }],
-          },
-        ],
-        default_filter: { queue: everyone.sid },
-      },
-    },
-  });
-  const pingWorkflow = store.addWorkflow(ref, {
-    friendlyName: "Recovery Ping",
-    taskReservationTimeout: DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
-    configuration: {
-      task_routing: {
-        filters: [
-          {
-            filter_friendly_name: PING_FILTER_NAME,
-            expression: PING_FILTER_EXPRESSION,
-            targets: [{ queue: pingQueue.sid, known_worker_sid: PING_KNOWN_WORKER }],
-          },
-        ],
-      },
-    },
-  });
+  const h = createHarness();
   const createTask = (
     workflowSid: string,
     attributes: Record<string, unknown>,
     extra: { priority?: number; timeout?: number; channel?: string } = {},
-  ) => {
-    const task = store.addTask(ref, {
-      workflowSid,
-      attributes,
-      priority: extra.priority ?? 0,
-      timeout: extra.timeout ?? 86_400,
-      taskChannelUniqueName: extra.channel ?? TaskChannel.voice,
-    });
-    engine.taskCreated(ref, task.sid);
-    return task;
-  };
-  const reservationsOf = (taskSid: string) => store.reservations(ref).filter((r) => r.taskSid === taskSid);
-  const names = () => events.map((e) => e.name);
-  return {
-    clock,
-    store,
-    engine,
-    events,
-    names,
-    ref,
-    available,
-    offline,
-    everyone,
-    pingQueue,
-    worker,
-    voiceWorkflow,
-    pingWorkflow,
-    createTask,
-    reservationsOf,
-  };
+  ) => h.createTask({ workflowSid, attributes, ...extra, taskChannel: extra.channel ?? TaskChannel.voice });
+  const reservationsOf = (taskSid: string) => h.store.reservations(h.ref).filter((r) => r.taskSid === taskSid);
+  const names = () => h.events.map((e) => e.name);
+  return { ...h, engine: h.engine.assignment, names, createTask, reservationsOf };
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -121,7 +43,7 @@ describe("AssignmentEngine", () => {
   it("leaves a ping for a worker who is not available pending, then cancels it at its TTL", () => {
     const t = setup();
     const bob = t.worker("bob");
-    t.store.setWorkerActivity(t.ref, bob.sid, t.offline.sid);
+    t.setWorkerActivity(bob.sid, t.offline.sid);
     t.worker("alice");
     const ping = t.createTask(
       t.pingWorkflow.sid,
@@ -170,7 +92,7 @@ describe("AssignmentEngine", () => {
     const alice = t.worker("alice");
     const first = t.createTask(t.voiceWorkflow.sid, { call_sid: "CA1" });
     const [firstReservation] = t.reservationsOf(first.sid);
-    t.engine.updateReservation(t.ref, firstReservation.sid, "accepted");
+    t.updateReservation(firstReservation.sid, "accepted");
     // Alice's one voice slot is taken: these wait.
     t.clock.advance(1000);
     const older = t.createTask(t.voiceWorkflow.sid, { call_sid: "CA2" });
@@ -185,11 +107,11 @@ describe("AssignmentEngine", () => {
     expect(t.reservationsOf(older.sid)).toHaveLength(0);
     expect(t.reservationsOf(reconnect.sid)).toHaveLength(0);
     // The agent dropped: the call task wraps; a wrapping reservation still holds capacity.
-    t.engine.updateReservation(t.ref, firstReservation.sid, "wrapping");
+    t.updateReservation(firstReservation.sid, "wrapping");
     expect(t.store.task(t.ref, first.sid)?.assignmentStatus).toBe("wrapping");
     expect(t.reservationsOf(reconnect.sid)).toHaveLength(0);
     // Completing the wrapping reservation frees the slot for the reconnect task, not the older ones.
-    t.engine.updateReservation(t.ref, firstReservation.sid, "completed");
+    t.updateReservation(firstReservation.sid, "completed");
     expect(t.store.task(t.ref, first.sid)?.assignmentStatus).toBe("completed");
     expect(t.reservationsOf(reconnect.sid)).toHaveLength(1);
     expect(t.reservationsOf(older.sid)).toHaveLength(0);
@@ -197,8 +119,8 @@ describe("AssignmentEngine", () => {
     expect(t.engine.routingOf(t.ref, reconnect.sid)).toMatchObject({ filter: DIRECT_TO_AGENT_FILTER_NAME });
     // Then the older normal tasks in age order.
     const [r] = t.reservationsOf(reconnect.sid);
-    t.engine.updateReservation(t.ref, r.sid, "accepted");
-    t.engine.updateTaskStatus(t.ref, reconnect.sid, "completed");
+    t.updateReservation(r.sid, "accepted");
+    t.updateTaskStatus(reconnect.sid, "completed");
     expect(t.reservationsOf(older.sid)).toHaveLength(1);
     expect(t.reservationsOf(old2.sid)).toHaveLength(0);
     t.engine.dispose();
@@ -215,8 +137,8 @@ describe("AssignmentEngine", () => {
     t.engine.workerUpdated(t.ref);
     const order = () => t.store.reservations(t.ref).map((r) => r.taskSid);
     expect(order()).toEqual([c.sid]);
-    t.engine.updateReservation(t.ref, t.reservationsOf(c.sid)[0].sid, "accepted");
-    t.engine.updateTaskStatus(t.ref, c.sid, "completed");
+    t.updateReservation(t.reservationsOf(c.sid)[0].sid, "accepted");
+    t.updateTaskStatus(c.sid, "completed");
     expect(order()).toEqual([c.sid, a.sid]);
     expect(t.store.reservations(t.ref).every((r) => r.workerSid === alice.sid)).toBe(true);
     expect(b.assignmentStatus).toBe("pending");
@@ -228,7 +150,7 @@ describe("AssignmentEngine", () => {
     const alice = t.worker("alice");
     const sms = [1, 2].map((n) => t.createTask(t.voiceWorkflow.sid, { n }, { channel: "sms" }));
     expect(sms.filter((c) => t.reservationsOf(c.sid).length === 1)).toHaveLength(1);
-    alice.channelCapacity = { chat: 3 };
+    t.setCapacity(alice.sid, "chat", 3);
     const chats = [1, 2, 3, 4].map((n) => t.createTask(t.voiceWorkflow.sid, { n }, { channel: "chat" }));
     expect(chats.filter((c) => t.reservationsOf(c.sid).length === 1)).toHaveLength(3);
     const calls = [1, 2].map((n) => t.createTask(t.voiceWorkflow.sid, { n }));
@@ -242,7 +164,7 @@ describe("AssignmentEngine", () => {
     const bob = t.worker("bob");
     const task = t.createTask(t.voiceWorkflow.sid, {});
     const [first] = t.reservationsOf(task.sid);
-    t.engine.updateReservation(t.ref, first.sid, "rejected");
+    t.updateReservation(first.sid, "rejected");
     const [, second] = t.reservationsOf(task.sid);
     expect(second.workerSid).toBe(first.workerSid === alice.sid ? bob.sid : alice.sid);
     expect(t.names()).toContain("reservation.rejected");
@@ -252,20 +174,19 @@ describe("AssignmentEngine", () => {
   it("reserves when a worker becomes available", () => {
     const t = setup();
     const bob = t.worker("bob");
-    t.store.setWorkerActivity(t.ref, bob.sid, t.offline.sid);
+    t.setWorkerActivity(bob.sid, t.offline.sid);
     const task = t.createTask(t.voiceWorkflow.sid, {});
     expect(t.reservationsOf(task.sid)).toHaveLength(0);
-    t.store.setWorkerActivity(t.ref, bob.sid, t.available.sid);
-    t.engine.workerActivityChanged(t.ref, bob.sid, t.offline.sid);
+    t.setWorkerActivity(bob.sid, t.available.sid);
     expect(t.reservationsOf(task.sid)).toHaveLength(1);
     t.engine.dispose();
   });
 
   it("moves a task to the next target when a step times out and applies the target's priority", () => {
     const t = setup();
-    const sales = t.store.addQueue(t.ref, "Sales", "skills HAS 'sales'");
-    const support = t.store.addQueue(t.ref, "Support", "skills HAS 'support'");
-    const workflow = t.store.addWorkflow(t.ref, {
+    const sales = t.addQueue("Sales", "skills HAS 'sales'");
+    const support = t.addQueue("Support", "skills HAS 'support'");
+    const workflow = t.addWorkflow({
       friendlyName: "Steps",
       taskReservationTimeout: 120,
       configuration: {
@@ -300,8 +221,8 @@ describe("AssignmentEngine", () => {
 
   it("skips a step whose skip_if holds", () => {
     const t = setup();
-    const empty = t.store.addQueue(t.ref, "Nobody", "skills HAS 'nothing'");
-    const workflow = t.store.addWorkflow(t.ref, {
+    const empty = t.addQueue("Nobody", "skills HAS 'nothing'");
+    const workflow = t.addWorkflow({
       friendlyName: "Skip",
       taskReservationTimeout: 120,
       configuration: {
@@ -329,11 +250,11 @@ describe("AssignmentEngine", () => {
     const task = t.createTask(t.voiceWorkflow.sid, {});
     const [reservation] = t.reservationsOf(task.sid);
     const other = t.createTask(t.voiceWorkflow.sid, {});
-    t.engine.updateTaskStatus(t.ref, other.sid, "canceled", "caller hung up");
+    t.updateTaskStatus(other.sid, "canceled", "caller hung up");
     expect(t.store.task(t.ref, other.sid)).toMatchObject({ assignmentStatus: "canceled", reason: "caller hung up" });
-    t.engine.updateReservation(t.ref, reservation.sid, "accepted");
-    expect(() => t.engine.updateTaskStatus(t.ref, task.sid, "canceled")).toThrow(/400/);
-    expect(() => t.engine.updateReservation(t.ref, reservation.sid, "accepted")).toThrow(/400/);
+    t.updateReservation(reservation.sid, "accepted");
+    expect(() => t.updateTaskStatus(task.sid, "canceled")).toThrow(InvalidTransitionError);
+    expect(() => t.updateReservation(reservation.sid, "rejected")).toThrow(InvalidTransitionError);
     t.engine.dispose();
   });
 
@@ -342,7 +263,7 @@ describe("AssignmentEngine", () => {
     const alice = t.worker("alice");
     const task = t.createTask(t.voiceWorkflow.sid, { call_sid: "CA9" }, { priority: 3 });
     const [reservation] = t.reservationsOf(task.sid);
-    t.engine.updateReservation(t.ref, reservation.sid, "accepted");
+    t.updateReservation(reservation.sid, "accepted");
     const accepted = t.events.find((e) => e.name === "reservation.accepted");
     expect(accepted?.payload).toMatchObject({
       eventtype: "reservation.accepted",
@@ -366,9 +287,9 @@ describe("AssignmentEngine", () => {
 describe("known worker outside the target queue", () => {
   it("raises alert 40152 and reserves no one when the named worker is not in the queue", () => {
     const t = setup();
-    const restricted = t.store.addQueue(t.ref, "Supervisors", "role == 'supervisor'");
+    const restricted = t.addQueue("Supervisors", "role == 'supervisor'");
     const alice = t.worker("alice", { role: "agent" });
-    const workflow = t.store.addWorkflow(t.ref, {
+    const workflow = t.addWorkflow({
       friendlyName: "Direct",
       taskReservationTimeout: 120,
       configuration: {

@@ -5,25 +5,17 @@ import type twilio from "twilio";
 import { validateRequest, validateRequestWithBody } from "twilio/lib/webhooks/webhooks";
 import {
   DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
-  DIRECT_TO_AGENT_EXPRESSION,
-  DIRECT_TO_AGENT_FILTER_NAME,
-  DIRECT_TO_AGENT_KNOWN_WORKER,
-  FLEX_WORKSPACE_NAME,
-  PING_FILTER_EXPRESSION,
-  PING_FILTER_NAME,
-  PING_KNOWN_WORKER,
   RECOVERY_PING_QUEUE_NAME,
-  RECOVERY_PING_QUEUE_TARGET_WORKERS,
-  RECOVERY_PING_WORKFLOW_NAME,
   TASK_EVENT_SUBSCRIPTION_TYPES,
   TaskAttribute,
   TaskChannel,
   TaskRouterEventType,
 } from "@flex-call-recovery/vocabulary";
 import { ManualClock, startTwin, twilioClientForTwin, type RunningTwin } from "../../src";
-import { TASK_TTL_EXCEEDED_REASON } from "../../src/engine/assignment";
-import { attachEngine, type TwinEngine } from "../../src/engine/integration";
-import { startReceiver, type Receiver } from "./helpers/receiver";
+import { TASK_TTL_EXCEEDED_REASON } from "../../src/taskrouter/routing/assignment";
+import { attachEngine, type TwinEngine } from "../../src/engine";
+import { startReceiver, type Receiver } from "../../testing";
+import { seedFlexWorkspace } from "./helpers/harness";
 
 // Twilio's behaviour for every conference event these tests look at (the product itself
 // subscribes to fewer: end, leave, modify).
@@ -66,58 +58,28 @@ afterAll(async () => {
 
 const tr = () => client.taskrouter.v1;
 
-/** A Flex-like workspace: Everyone queue, a voice workflow with "Direct to agent", the Recovery Ping workflow. */
+/** The Flex-like workspace of every behaviour test (made through the backend), plus REST helpers. */
 async function flexWorkspace(options: { eventCallbackUrl?: string } = {}) {
-  const ws = await tr().workspaces.create({ friendlyName: FLEX_WORKSPACE_NAME, ...options });
+  const seeded = seedFlexWorkspace(twin.store.taskrouter, options);
+  const ws = seeded.workspace;
   const w = tr().workspaces(ws.sid);
-  const activities = await w.activities.list();
-  const available = activities.find((a) => a.available)!;
-  const offline = activities.find((a) => a.friendlyName === "Offline")!;
-  const everyone = await w.taskQueues.create({ friendlyName: "Everyone", targetWorkers: "1 == 1" });
-  const pingQueue = await w.taskQueues.create({
-    friendlyName: RECOVERY_PING_QUEUE_NAME,
-    targetWorkers: RECOVERY_PING_QUEUE_TARGET_WORKERS,
-  });
-  const voice = await w.workflows.create({
-    friendlyName: "Assign to Anyone",
-    taskReservationTimeout: 120,
-    configuration: JSON.stringify({
-      task_routing: {
-        filters: [
-          {
-            filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
-            expression: DIRECT_TO_AGENT_EXPRESSION,
-            targets: [{ queue: everyone.sid, known_worker_sid: DIRECT_TO_AGENT_KNOWN_WORKER }],
-          },
-        ],
-        default_filter: { queue: everyone.sid },
-      },
-    }),
-  });
-  const ping = await w.workflows.create({
-    friendlyName: RECOVERY_PING_WORKFLOW_NAME,
-    taskReservationTimeout: DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
-    configuration: JSON.stringify({
-      task_routing: {
-        filters: [
-          {
-            filter_friendly_name: PING_FILTER_NAME,
-            expression: PING_FILTER_EXPRESSION,
-            targets: [{ queue: pingQueue.sid, known_worker_sid: PING_KNOWN_WORKER }],
-          },
-        ],
-      },
-    }),
-  });
   const worker = async (name: string) => {
     const created = await w.workers.create({
       friendlyName: name,
       attributes: JSON.stringify({ contact_uri: `client:${name}` }),
     });
-    await w.workers(created.sid).update({ activitySid: available.sid });
+    await w.workers(created.sid).update({ activitySid: seeded.available.sid });
     return created;
   };
-  return { ws, w, available, offline, everyone, pingQueue, voice, ping, worker };
+  /** A voice task of the "Assign to Anyone" workflow, created over REST. */
+  const voiceTask = (extra: { priority?: number; attributes?: string } = {}) =>
+    w.tasks.create({
+      workflowSid: seeded.voiceWorkflow.sid,
+      taskChannel: TaskChannel.voice,
+      attributes: "{}",
+      ...extra,
+    });
+  return { ...seeded, ws, w, voice: seeded.voiceWorkflow, ping: seeded.pingWorkflow, worker, voiceTask };
 }
 
 async function restError(fn: () => Promise<unknown>): Promise<any> {
@@ -137,6 +99,12 @@ async function control(method: string, path: string, body?: unknown): Promise<{ 
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** An Event Streams sink registered with the engine, posting to the receiver's /events. */
+function addSink(sinkSid: string, batchEvents: boolean, types: string[]) {
+  const destination = `${receiver.baseUrl}/events`;
+  engine.sinks.add(twin.accountSid, { sinkSid, destination, method: "POST", batchEvents, types: new Set(types) });
 }
 
 function eventStreamBatches() {
@@ -174,13 +142,7 @@ describe("TaskRouter behaviour over REST", () => {
 
   it("times a reservation out (worker to Offline), then cancels the ping at its TTL, with Event Streams deliveries", async () => {
     const f = await flexWorkspace();
-    engine.sinks.add(twin.accountSid, {
-      sinkSid: "DG1",
-      destination: `${receiver.baseUrl}/events`,
-      method: "POST",
-      batchEvents: true,
-      types: new Set([...TASK_EVENT_SUBSCRIPTION_TYPES, "com.twilio.taskrouter.reservation.timeout"]),
-    });
+    addSink("DG1", true, [...TASK_EVENT_SUBSCRIPTION_TYPES, "com.twilio.taskrouter.reservation.timeout"]);
     const bob = await f.worker("bob");
     const ping = await f.w.tasks.create({
       workflowSid: f.ping.sid,
@@ -245,19 +207,11 @@ describe("TaskRouter behaviour over REST", () => {
   it("reserves a high-priority reconnect task before older tasks once a wrapping reservation completes", async () => {
     const f = await flexWorkspace();
     const alice = await f.worker("alice");
-    const first = await f.w.tasks.create({
-      workflowSid: f.voice.sid,
-      taskChannel: TaskChannel.voice,
-      attributes: "{}",
-    });
+    const first = await f.voiceTask();
     const [r1] = await f.w.tasks(first.sid).reservations.list();
     await f.w.tasks(first.sid).reservations(r1.sid).update({ reservationStatus: "accepted" });
     clock.advance(1000);
-    const older = await f.w.tasks.create({
-      workflowSid: f.voice.sid,
-      taskChannel: TaskChannel.voice,
-      attributes: "{}",
-    });
+    const older = await f.voiceTask();
     clock.advance(1000);
     const reconnect = await f.w.tasks.create({
       workflowSid: f.voice.sid,
@@ -277,16 +231,8 @@ describe("TaskRouter behaviour over REST", () => {
   it("frees a worker when a reserved task is deleted", async () => {
     const f = await flexWorkspace();
     const alice = await f.worker("alice");
-    const first = await f.w.tasks.create({
-      workflowSid: f.voice.sid,
-      taskChannel: TaskChannel.voice,
-      attributes: "{}",
-    });
-    const second = await f.w.tasks.create({
-      workflowSid: f.voice.sid,
-      taskChannel: TaskChannel.voice,
-      attributes: "{}",
-    });
+    const first = await f.voiceTask();
+    const second = await f.voiceTask();
     expect(await f.w.tasks(second.sid).reservations.list()).toHaveLength(0);
     await f.w.tasks(first.sid).remove();
     expect((await f.w.tasks(second.sid).reservations.list()).map((r) => r.workerSid)).toEqual([alice.sid]);
@@ -656,13 +602,7 @@ describe("fault injection over HTTP", () => {
 
   it("duplicates and reorders webhook deliveries", async () => {
     const f = await flexWorkspace();
-    engine.sinks.add(twin.accountSid, {
-      sinkSid: "DG2",
-      destination: `${receiver.baseUrl}/events`,
-      method: "POST",
-      batchEvents: false,
-      types: new Set(["com.twilio.taskrouter.task.created"]),
-    });
+    addSink("DG2", false, ["com.twilio.taskrouter.task.created"]);
     engine.faults.configure({ seed: 3, duplicateWebhookRate: 1 });
     await f.w.tasks.create({ workflowSid: f.voice.sid, attributes: "{}" });
     await engine.idle();

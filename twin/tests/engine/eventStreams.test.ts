@@ -4,11 +4,12 @@ import Ajv from "ajv";
 import { validateRequest, validateRequestWithBody } from "twilio/lib/webhooks/webhooks";
 import { TASK_EVENT_SUBSCRIPTION_TYPES, TaskRouterEventType } from "@flex-call-recovery/vocabulary";
 import { ManualClock } from "../../src/clock";
-import { EventStreamsDelivery, type EventSinkTarget } from "../../src/engine/eventStreams";
-import { FaultInjector } from "../../src/engine/faults";
-import type { TaskRouterEvent } from "../../src/engine/taskRouterEvents";
-import { connectionOverrides, VOICE_CALLBACK_DEFAULTS, WebhookDispatcher } from "../../src/engine/webhooks";
-import { startReceiver, type Receiver } from "./helpers/receiver";
+import { Twin } from "../../src/twin";
+import { EventStreamsDelivery, type EventSinkTarget } from "../../src/events/delivery";
+import { FaultInjector } from "../../src/faults";
+import type { TaskRouterEvent } from "../../src/taskrouter/routing/events";
+import { connectionOverrides, VOICE_CALLBACK_DEFAULTS, WebhookDispatcher } from "../../src/events/webhooks";
+import { startReceiver, type Receiver } from "../../testing";
 
 const ACCOUNT = "AC" + "1".repeat(32);
 const TOKEN = "t".repeat(32);
@@ -42,13 +43,14 @@ const cloudEventSchema = {
 };
 
 let n = 0;
+let workspaceSid = "WS1";
 function event(name: TaskRouterEvent["name"], payload: Record<string, unknown> = {}): TaskRouterEvent {
   n++;
   return {
     id: `EV${String(n).padStart(32, "0")}`,
     name,
     accountSid: ACCOUNT,
-    workspaceSid: "WS1",
+    workspaceSid,
     resourceSid: "WT1",
     timestamp: new Date(Date.UTC(2026, 0, 1, 12, 0, n)),
     payload: {
@@ -66,8 +68,8 @@ describe("Event Streams delivery", () => {
   let receiver: Receiver;
   let clock: ManualClock;
   let dispatcher: WebhookDispatcher;
-  let sinks: EventSinkTarget[];
-  let callback: { url: string; eventsFilter: string[] | null } | null;
+  let sink: EventSinkTarget;
+  let twin: Twin;
   let delivery: EventStreamsDelivery;
   const faults = new FaultInjector();
 
@@ -76,22 +78,24 @@ describe("Event Streams delivery", () => {
     clock = new ManualClock();
     faults.reset();
     dispatcher = new WebhookDispatcher({ clock, authTokenFor: () => TOKEN, faults, retryBaseMs: 1000 });
-    sinks = [
-      {
-        sinkSid: "DG1",
-        destination: `${receiver.baseUrl}/task-event-handler`,
-        method: "POST",
-        batchEvents: true,
-        types: new Set(TASK_EVENT_SUBSCRIPTION_TYPES),
-      },
-    ];
-    callback = null;
-    delivery = new EventStreamsDelivery(dispatcher, { sinks: () => sinks, workspaceCallback: () => callback });
+    sink = {
+      sinkSid: "DG1",
+      destination: `${receiver.baseUrl}/task-event-handler`,
+      method: "POST",
+      batchEvents: true,
+      types: new Set(TASK_EVENT_SUBSCRIPTION_TYPES),
+    };
+    // The account's store holds the workspace (and its EventCallbackUrl); the sink is registered directly.
+    twin = new Twin({ clock, accountSid: ACCOUNT, authToken: TOKEN, validateAgainstSpec: false });
+    workspaceSid = twin.store.taskrouter.createWorkspace({ friendlyName: "Flex Task Assignment" }).sid;
+    delivery = new EventStreamsDelivery(dispatcher, (sid) => twin.account(sid));
+    delivery.sinks.add(ACCOUNT, sink);
   });
 
   afterEach(async () => {
     delivery.dispose();
     dispatcher.dispose();
+    await twin.stop();
     await dispatcher.idle();
     await receiver.close();
   });
@@ -120,7 +124,7 @@ describe("Event Streams delivery", () => {
       TaskRouterEventType.reservationAccepted,
       TaskRouterEventType.taskCanceled,
     ]);
-    expect(body[1].source).toBe("/v1/Workspaces/WS1/Tasks/WT1/Reservations/WR1");
+    expect(body[1].source).toBe(`/v1/Workspaces/${workspaceSid}/Tasks/WT1/Reservations/WR1`);
     // The envelope of Twilio's Event Streams examples.
     expect(body[1]).toMatchObject({
       dataschema: "https://events-schemas.twilio.com/TaskRouter.WDSEvent/1",
@@ -131,7 +135,7 @@ describe("Event Streams delivery", () => {
   });
 
   it("names the subscribed schema version in dataschema", async () => {
-    sinks[0] = { ...sinks[0], schemaVersions: new Map([[TaskRouterEventType.taskCanceled, 2]]) };
+    delivery.sinks.add(ACCOUNT, { ...sink, schemaVersions: new Map([[TaskRouterEventType.taskCanceled, 2]]) });
     delivery.publish(event("task.canceled"));
     delivery.flush();
     await dispatcher.idle();
@@ -141,7 +145,7 @@ describe("Event Streams delivery", () => {
   });
 
   it("sends one event per request to a sink without batching", async () => {
-    sinks[0] = { ...sinks[0], batchEvents: false };
+    delivery.sinks.add(ACCOUNT, { ...sink, batchEvents: false });
     delivery.publish(event("task-queue.entered"));
     delivery.publish(event("task.canceled"));
     delivery.flush();
@@ -258,7 +262,7 @@ describe("Event Streams delivery", () => {
 
   it("reorders deliveries when the reorder fault fires", async () => {
     faults.configure({ seed: 9, reorderWebhookRate: 1 });
-    sinks[0] = { ...sinks[0], batchEvents: false };
+    delivery.sinks.add(ACCOUNT, { ...sink, batchEvents: false });
     const first = event("task-queue.entered");
     const second = event("reservation.accepted");
     delivery.publish(first);
@@ -285,10 +289,11 @@ describe("Event Streams delivery", () => {
   });
 
   it("posts every event, form-encoded and signed, to the workspace EventCallbackUrl", async () => {
-    sinks = [];
-    callback = { url: `${receiver.baseUrl}/workspace-events`, eventsFilter: null };
+    delivery.sinks.clear();
+    const tr = twin.store.taskrouter;
+    tr.updateWorkspace(workspaceSid, { eventCallbackUrl: `${receiver.baseUrl}/workspace-events` });
     delivery.publish(event("task.created", { task_queue_sid: "WQ1" }));
-    callback.eventsFilter = ["task.canceled"];
+    tr.updateWorkspace(workspaceSid, { eventsFilter: "task.canceled" });
     delivery.publish(event("task.created"));
     delivery.flush();
     await dispatcher.idle();

@@ -9,7 +9,7 @@ import {
   ExpressionSyntaxError,
   parseExpression,
   validateExpression,
-} from "../../src/engine/expressions";
+} from "../../src/taskrouter/routing/expressions";
 
 // One document for the whole table, shaped like the examples of Twilio's expression-syntax page
 // plus the keys this project's workflows read.

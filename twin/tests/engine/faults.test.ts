@@ -1,4 +1,5 @@
-import { FaultInjector, SeededRandom, validateFaultConfig } from "../../src/engine/faults";
+import { ControlError } from "../../src/control/api";
+import { FaultInjector, SeededRandom, validateFaultConfig } from "../../src/faults";
 
 describe("fault injection decisions", () => {
   it("is reproducible from its seed", () => {
@@ -53,6 +54,7 @@ describe("fault injection decisions", () => {
     expect(validateFaultConfig({ errorStatuses: [404 as 429] })).toMatch(/errorStatuses/);
     expect(validateFaultConfig({ latency: { kind: "fixed", ms: -1 } })).toMatch(/non-negative/);
     expect(validateFaultConfig({ errorRate: 0.1, latency: { kind: "normal", meanMs: 5, stdDevMs: 1 } })).toBeNull();
-    expect(() => new FaultInjector().configure({ duplicateWebhookRate: -1 })).toThrow(/400/);
+    expect(() => new FaultInjector().configure({ duplicateWebhookRate: -1 })).toThrow(ControlError);
+    expect(() => new FaultInjector().configure({ duplicateWebhookRate: -1 })).toThrow(/duplicateWebhookRate/);
   });
 });

@@ -1,8 +1,8 @@
 // `POST /_twin/reset` (what `npm run twin` users call between runs) must leave no engine state
 // behind the emptied stores: injected faults and their counters go back to the defaults.
 import { startTwin, type RunningTwin } from "../../src";
-import { DEFAULT_FAULTS } from "../../src/engine/faults";
-import { attachEngine, type TwinEngine } from "../../src/engine/integration";
+import { DEFAULT_FAULTS } from "../../src/faults";
+import { attachEngine, type TwinEngine } from "../../src/engine";
 
 let twin: RunningTwin;
 let engine: TwinEngine;

@@ -1,9 +1,8 @@
 import { validateRequest } from "twilio/lib/webhooks/webhooks";
 import { CONFERENCE_STATUS_CALLBACK_EVENTS, ParticipantLabel, TaskAttribute } from "@flex-call-recovery/vocabulary";
-import { FlexOrchestrator } from "../../src/engine/flex";
-import { parseTwiml, TwimlParseError } from "../../src/engine/twiml";
+import { parseTwiml, TwimlParseError } from "../../src/voice/twiml";
 import { ACCOUNT, createHarness, TOKEN } from "./helpers/harness";
-import { startReceiver, type Receiver } from "./helpers/receiver";
+import { startReceiver, type Receiver } from "../../testing";
 
 // Twilio's behaviour for every conference event these tests look at (the product itself
 // subscribes to fewer: end, leave, modify).
@@ -127,13 +126,13 @@ describe("voice and Flex orchestration", () => {
     h.agents.customerHangsUp(ACCOUNT, callSid);
     const [task] = h.store.tasks(h.ref);
     expect(task.assignmentStatus).toBe("canceled");
-    expect(h.voiceStore.call(ACCOUNT, callSid)?.status).toBe("completed");
+    expect(h.voiceStore.fetchCall(callSid)?.status).toBe("completed");
   });
 
   it("accepting as Flex creates a conference named after the task with labelled legs and signed callbacks", async () => {
     const c = await connectedCall();
     const task = h.store.tasks(h.ref)[0];
-    const conference = h.voiceStore.conference(ACCOUNT, c.conferenceSid)!;
+    const conference = h.voiceStore.fetchConference(c.conferenceSid)!;
     expect(conference.friendlyName).toBe(task.sid);
     expect(conference.status).toBe("in-progress");
     const legs = h.voice.participants(ACCOUNT, c.conferenceSid);
@@ -203,7 +202,7 @@ describe("voice and Flex orchestration", () => {
     });
     expect(received[2].Reason).toEqual(expect.any(String));
     expect(h.store.reservation(h.ref, c.reservation.sid)?.status).toBe("wrapping");
-    expect(h.voiceStore.call(ACCOUNT, c.customerCallSid)?.status).toBe("completed");
+    expect(h.voiceStore.fetchCall(c.customerCallSid)?.status).toBe("completed");
     // The UI is back after 5 s and sees its wrapping reservation.
     expect(h.agents.view(ACCOUNT, c.alice.workerSid).online).toBe(false);
     h.clock.advance(5000);
@@ -217,7 +216,7 @@ describe("voice and Flex orchestration", () => {
     // What the recovery's register-worker does.
     h.voice.updateParticipant(ACCOUNT, c.conferenceSid, c.workerCallSid, { endConferenceOnExit: false });
     h.agents.refreshPage(ACCOUNT, c.alice.workerSid, 10);
-    expect(h.voiceStore.conference(ACCOUNT, c.conferenceSid)?.status).toBe("in-progress");
+    expect(h.voiceStore.fetchConference(c.conferenceSid)?.status).toBe("in-progress");
     expect(h.voice.participants(ACCOUNT, c.conferenceSid).map((p) => p.label)).toEqual(["customer"]);
     // The announcement is fetched (signed) and heard by the customer.
     const announcer = await startReceiver();
@@ -291,20 +290,14 @@ describe("voice and Flex orchestration", () => {
   });
 
   it("can let Flex's reset land after the recovery registered the leg (UI reaction time)", async () => {
-    h.flex.dispose();
-    const late = new FlexOrchestrator({
-      voice: h.voice,
-      taskrouter: h.flexBridge,
-      resetDelayMs: 800,
-      clock: h.clock,
-    });
-    try {
+    h.flex.setResetDelay(800);
+    {
       const alice = h.agents.createAgent(ACCOUNT, h.ref.workspaceSid, { friendlyName: "alice" });
       await h.agents.customerCalls(ACCOUNT, { from: "+1", to: "+2", twiml: enqueue(h.workflow.sid) });
       const [reservation] = h.agents.view(ACCOUNT, alice.workerSid).reservations;
       // A beforeAcceptTask listener set endConferenceOnExit=false; Flex's reset still writes true
       // once (its page memory has no value for the task yet), after the UI's reaction time.
-      const legs = late.acceptVoiceReservation(ACCOUNT, h.ref.workspaceSid, reservation.sid, {
+      const legs = h.flex.acceptVoiceReservation(h.ref, reservation.sid, {
         conferenceStatusCallback: statusCallback,
         conferenceStatusCallbackEvent: [...CONFERENCE_STATUS_CALLBACK_EVENTS],
         endConferenceOnExit: false,
@@ -318,8 +311,6 @@ describe("voice and Flex orchestration", () => {
       h.voice.updateParticipant(ACCOUNT, legs.conferenceSid, legs.workerCallSid, { endConferenceOnExit: false });
       h.clock.advance(800);
       expect(worker()?.endConferenceOnExit).toBe(false);
-    } finally {
-      late.dispose();
     }
   });
 
@@ -363,7 +354,7 @@ describe("voice and Flex orchestration", () => {
     receiver.answer({ status: 404 });
     await h.voice.announce(ACCOUNT, room2.conferenceSid, `${receiver.baseUrl}/missing`);
     receiver.answer({ status: 200 });
-    h.voice.removeParticipant(ACCOUNT, room2.conferenceSid, callSid);
+    h.voiceStore.deleteParticipant(room2.conferenceSid, callSid);
     await h.webhooks.idle();
     const received = callbacks(receiver).filter((p) => p.ConferenceSid === room2.conferenceSid);
     expect(received.map((p) => p.StatusCallbackEvent)).toEqual([
@@ -390,8 +381,8 @@ describe("voice and Flex orchestration", () => {
       ReasonConferenceEnded: "participant-with-end-conference-on-exit-kicked",
       CallSidEndingConference: callSid,
     });
-    expect(h.voiceStore.call(ACCOUNT, callSid)?.status).toBe("completed");
-    expect(h.voiceStore.call(ACCOUNT, otherCall)?.status).toBe("completed");
+    expect(h.voiceStore.fetchCall(callSid)?.status).toBe("completed");
+    expect(h.voiceStore.fetchCall(otherCall)?.status).toBe("completed");
   });
 
   it("warm-transfers to another agent who joins the same conference", async () => {
@@ -405,14 +396,14 @@ describe("voice and Flex orchestration", () => {
     expect(labels).toEqual(["worker", "customer", "worker"]);
     expect(h.voice.participants(ACCOUNT, c.conferenceSid).find((p) => p.label === "customer")?.hold).toBe(false);
     h.agents.hangup(ACCOUNT, c.alice.workerSid);
-    expect(h.voiceStore.conference(ACCOUNT, c.conferenceSid)?.status).toBe("in-progress");
+    expect(h.voiceStore.fetchConference(c.conferenceSid)?.status).toBe("in-progress");
   });
 
   it("cold-transfers: the first agent leaves at once and the customer stays", async () => {
     const c = await connectedCall();
     h.agents.createAgent(ACCOUNT, h.ref.workspaceSid, { friendlyName: "bob" });
     h.agents.transfer(ACCOUNT, c.alice.workerSid, { workflowSid: h.workflow.sid, mode: "COLD" });
-    expect(h.voiceStore.conference(ACCOUNT, c.conferenceSid)?.status).toBe("in-progress");
+    expect(h.voiceStore.fetchConference(c.conferenceSid)?.status).toBe("in-progress");
     expect(h.store.reservation(h.ref, c.reservation.sid)?.status).toBe("wrapping");
   });
 
@@ -421,6 +412,6 @@ describe("voice and Flex orchestration", () => {
     h.agents.disconnectForever(ACCOUNT, c.alice.workerSid);
     h.clock.advance(60_000);
     expect(h.agents.view(ACCOUNT, c.alice.workerSid)).toMatchObject({ online: false, gone: true, reservations: [] });
-    expect(() => h.agents.complete(ACCOUNT, c.alice.workerSid, c.reservation.sid)).toThrow(/409/);
+    expect(() => h.agents.complete(ACCOUNT, c.alice.workerSid, c.reservation.sid)).toThrow(/Flex UI is not loaded/);
   });
 });

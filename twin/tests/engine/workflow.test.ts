@@ -11,7 +11,7 @@ import {
   parseWorkflowConfiguration,
   resolveKnownWorker,
   WorkflowConfigurationError,
-} from "../../src/engine/workflow";
+} from "../../src/taskrouter/routing/workflow";
 
 const config = parseWorkflowConfiguration(
   JSON.stringify({

@@ -1,130 +1,160 @@
-// The engine wired to its in-memory stores (no REST layer): TaskRouter assignment, voice, Flex and
-// agents over MemoryTaskRouterStore / MemoryVoiceStore, webhooks signed with TOKEN.
-import { RECOVERY_PING_QUEUE_TARGET_WORKERS, TaskChannel } from "@flex-call-recovery/vocabulary";
+// The one set-up of the twin's behaviour tests: a Flex-like workspace made through the real backend
+// (`seedFlexWorkspace`, also used by the HTTP tests), and `createHarness`: a twin (not listening) on
+// a ManualClock with the behaviour attached and that workspace. Helpers create workers and tasks and update
+// reservations as the REST API would; `store` reads tasks and reservations with parsed attributes.
+import {
+  DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
+  DIRECT_TO_AGENT_EXPRESSION,
+  DIRECT_TO_AGENT_FILTER_NAME,
+  DIRECT_TO_AGENT_KNOWN_WORKER,
+  FLEX_WORKSPACE_NAME,
+  PING_FILTER_EXPRESSION,
+  PING_FILTER_NAME,
+  PING_KNOWN_WORKER,
+  RECOVERY_PING_QUEUE_NAME,
+  RECOVERY_PING_QUEUE_TARGET_WORKERS,
+  RECOVERY_PING_WORKFLOW_NAME,
+  TaskChannel,
+} from "@flex-call-recovery/vocabulary";
 import { ManualClock } from "../../../src/clock";
-import { AgentDirector, type AgentsBridge } from "../../../src/engine/agents";
-import { AssignmentEngine } from "../../../src/engine/assignment";
-import { FlexOrchestrator, type FlexTaskRouterBridge } from "../../../src/engine/flex";
-import type { TaskRouterEvent } from "../../../src/engine/taskRouterEvents";
-import { MemoryTaskRouterStore } from "./memoryTaskRouterStore";
-import { MemoryVoiceStore } from "./memoryVoiceStore";
-import { VoiceEngine } from "../../../src/engine/voice";
-import type { VoiceTaskBridge } from "../../../src/engine/voicePort";
-import { WebhookDispatcher } from "../../../src/engine/webhooks";
+import { attachEngine } from "../../../src/engine";
+import type { ReservationStatus, TaskRouterBackend, TaskStatus } from "../../../src/taskrouter/backend";
+import type { TaskRouterEvent } from "../../../src/taskrouter/routing/events";
+import type { WorkflowConfiguration } from "../../../src/taskrouter/routing/workflow";
+import { Twin } from "../../../src/twin";
 
 export const ACCOUNT = "AC" + "2".repeat(32);
 export const TOKEN = "h".repeat(32);
 
-export function createHarness() {
-  const clock = new ManualClock();
-  const store = new MemoryTaskRouterStore(clock);
-  const events: TaskRouterEvent[] = [];
-  const engine = new AssignmentEngine({ port: store, clock, onEvent: (e) => events.push(e) });
-  const ref = store.addWorkspace(ACCOUNT, { friendlyName: "Flex Task Assignment" });
-  const available = store.addActivity(ref, "Available", true);
-  const offline = store.addActivity(ref, "Offline", false);
-  store.setTimeoutActivity(ref, offline.sid);
-  const queue = store.addQueue(ref, "Everyone", RECOVERY_PING_QUEUE_TARGET_WORKERS);
-  const workflow = store.addWorkflow(ref, {
+/**
+ * A Flex-like workspace made through the backend: the default activities, an "Everyone" queue, the
+ * "Assign to Anyone" voice workflow with the product's direct-to-agent filter, and the Recovery Ping
+ * queue and workflow.
+ */
+export function seedFlexWorkspace(tr: TaskRouterBackend, options: { eventCallbackUrl?: string } = {}) {
+  const workspace = tr.createWorkspace({ friendlyName: FLEX_WORKSPACE_NAME, ...options });
+  const ws = workspace.sid;
+  const addQueue = (friendlyName: string, targetWorkers: string) =>
+    tr.createTaskQueue(ws, { friendlyName, targetWorkers });
+  const addWorkflow = (input: {
+    friendlyName: string;
+    taskReservationTimeout: number;
+    configuration: WorkflowConfiguration;
+  }) => tr.createWorkflow(ws, { ...input, configuration: JSON.stringify(input.configuration) });
+  const everyone = addQueue("Everyone", "1 == 1");
+  const pingQueue = addQueue(RECOVERY_PING_QUEUE_NAME, RECOVERY_PING_QUEUE_TARGET_WORKERS);
+  const target = (queue: string, knownWorker: string) => [{ queue, known_worker_sid: knownWorker }];
+  const voiceWorkflow = addWorkflow({
     friendlyName: "Assign to Anyone",
     taskReservationTimeout: 120,
-    configuration: { task_routing: { filters: [], default_filter: { queue: queue.sid } } },
+    configuration: {
+      task_routing: {
+        filters: [
+          {
+            filter_friendly_name: DIRECT_TO_AGENT_FILTER_NAME,
+            expression: DIRECT_TO_AGENT_EXPRESSION,
+            targets: target(everyone.sid, DIRECT_TO_AGENT_KNOWN_WORKER),
+          },
+        ],
+        default_filter: { queue: everyone.sid },
+      },
+    },
   });
-  const webhooks = new WebhookDispatcher({ clock, authTokenFor: () => TOKEN });
-  const voiceStore = new MemoryVoiceStore(clock);
+  const pingWorkflow = addWorkflow({
+    friendlyName: RECOVERY_PING_WORKFLOW_NAME,
+    taskReservationTimeout: DEFAULT_PING_RESERVATION_TIMEOUT_SECONDS,
+    configuration: {
+      task_routing: {
+        filters: [
+          {
+            filter_friendly_name: PING_FILTER_NAME,
+            expression: PING_FILTER_EXPRESSION,
+            targets: target(pingQueue.sid, PING_KNOWN_WORKER),
+          },
+        ],
+      },
+    },
+  });
+  return {
+    workspace,
+    available: tr.listActivity(ws, { friendlyName: "Available" })[0],
+    offline: tr.listActivity(ws, { friendlyName: "Offline" })[0],
+    everyone,
+    pingQueue,
+    voiceWorkflow,
+    pingWorkflow,
+    addQueue,
+    addWorkflow,
+  };
+}
 
+export function createHarness() {
+  const clock = new ManualClock();
+  const twin = new Twin({ clock, accountSid: ACCOUNT, authToken: TOKEN, validateAgainstSpec: false });
+  const engine = attachEngine(twin);
+  const events: TaskRouterEvent[] = [];
+  engine.assignment.onEvent((e) => events.push(e));
+  const account = twin.store;
+  const tr = account.taskrouter;
+  const seeded = seedFlexWorkspace(tr);
+  const ws = seeded.workspace.sid;
+  const ref = { accountSid: ACCOUNT, workspaceSid: ws };
+  const { available } = seeded;
+  /** A worker in the Available activity unless said otherwise. */
+  const worker = (friendlyName: string, attributes: Record<string, unknown> = {}, activitySid = available.sid) =>
+    tr.createWorker(ws, { friendlyName, attributes: JSON.stringify(attributes), activitySid });
   const createTask = (input: {
     workflowSid: string;
     attributes: Record<string, unknown>;
-    priority?: number | null;
-    timeout?: number | null;
+    priority?: number;
+    timeout?: number;
     taskChannel?: string;
-  }) => {
-    const task = store.addTask(ref, {
+  }) =>
+    tr.createTask(ws, {
       workflowSid: input.workflowSid,
-      attributes: input.attributes,
-      priority: input.priority ?? 0,
-      timeout: input.timeout ?? 86_400,
-      taskChannelUniqueName: input.taskChannel ?? TaskChannel.voice,
+      attributes: JSON.stringify(input.attributes),
+      ...(input.priority !== undefined ? { priority: input.priority } : {}),
+      ...(input.timeout !== undefined ? { timeout: input.timeout } : {}),
+      taskChannel: input.taskChannel ?? TaskChannel.voice,
     });
-    engine.taskCreated(ref, task.sid);
-    return task;
-  };
-  const tasks: VoiceTaskBridge = {
-    createTask: (_account, input) => ({ workspaceSid: ref.workspaceSid, taskSid: createTask(input).sid }),
-    cancelTask: (_account, _ws, taskSid, reason) => {
-      const task = store.task(ref, taskSid);
-      if (task && (task.assignmentStatus === "pending" || task.assignmentStatus === "reserved")) {
-        engine.updateTaskStatus(ref, taskSid, "canceled", reason);
-      }
-    },
-  };
-  const voice = new VoiceEngine({ port: voiceStore, tasks, clock, webhooks });
-  const flexBridge: FlexTaskRouterBridge = {
-    reservation: (_a, _w, sid) => store.reservation(ref, sid),
-    task: (_a, _w, sid) => store.task(ref, sid),
-    worker: (_a, _w, sid) => store.workers(ref).find((w) => w.sid === sid),
-    updateReservation: (_a, _w, sid, status) => engine.updateReservation(ref, sid, status),
-    updateTaskAttributes: (_a, _w, sid, attributes) => {
-      const task = store.task(ref, sid);
-      if (task) task.attributes = attributes;
-    },
-  };
-  let director: AgentDirector | null = null;
-  const flex = new FlexOrchestrator({
-    voice,
-    taskrouter: flexBridge,
-    isClientOnline: (a, w) => director?.isOnline(a, w) ?? true,
-  });
-  const agentsBridge: AgentsBridge = {
-    createWorker: (_a, _w, input) => ({
-      workerSid: store.addWorker(ref, {
-        friendlyName: input.friendlyName,
-        attributes: input.attributes,
-        activitySid: offline.sid,
-      }).sid,
-    }),
-    setAvailable: (_a, _w, workerSid, yes) => {
-      const previous = store.workers(ref).find((w) => w.sid === workerSid)?.activitySid;
-      store.setWorkerActivity(ref, workerSid, yes ? available.sid : offline.sid);
-      engine.workerActivityChanged(ref, workerSid, previous);
-    },
-    reservations: (_a, _w, workerSid) => store.reservations(ref).filter((r) => r.workerSid === workerSid),
-    updateReservation: (_a, _w, sid, status) => engine.updateReservation(ref, sid, status),
-    isVoiceReservation: (_a, _w, sid) => {
-      const r = store.reservation(ref, sid);
-      return store.task(ref, r?.taskSid ?? "")?.taskChannelUniqueName === TaskChannel.voice;
-    },
-    issueFlexToken: (_a, workerSid) => `flex-token-${workerSid}`,
-    createTask: (_a, _w, input) => ({ taskSid: createTask(input).sid }),
-    taskAttributes: (_a, _w, sid) => store.task(ref, sid)?.attributes,
-    workerExists: (_a, _w, workerSid) => store.workers(ref).some((w) => w.sid === workerSid),
-  };
-  director = new AgentDirector(agentsBridge, voice, flex, clock);
-  const dispose = async () => {
-    director?.dispose();
-    flex.dispose();
-    engine.dispose();
-    webhooks.dispose();
-    await webhooks.idle();
-  };
   return {
     clock,
-    store,
+    twin,
     engine,
+    tr,
+    store: engine.taskrouter,
+    voiceStore: account.voice,
+    voice: engine.voice,
+    flex: engine.flex,
+    agents: engine.agents,
+    webhooks: engine.webhooks,
     events,
+    ...seeded,
     ref,
-    available,
-    offline,
-    queue,
-    workflow,
-    webhooks,
-    voiceStore,
-    voice,
-    flex,
-    flexBridge,
-    agents: director,
+    queue: seeded.everyone,
+    workflow: seeded.voiceWorkflow,
+    worker,
     createTask,
-    dispose,
+    /** A reservation update as the REST API makes it. */
+    updateReservation: (sid: string, status: ReservationStatus) =>
+      tr.updateReservation(tr.findReservation(ws, sid)!, { reservationStatus: status }),
+    /** A task status update as the REST API makes it. */
+    updateTaskStatus: (sid: string, status: TaskStatus, reason?: string) =>
+      tr.updateTask(ws, sid, { assignmentStatus: status, ...(reason !== undefined ? { reason } : {}) }),
+    setWorkerActivity: (workerSid: string, activitySid: string) => tr.updateWorker(ws, workerSid, { activitySid }),
+    /** Capacity of a worker's channel, as the Worker Channels API sets it. */
+    setCapacity: (workerSid: string, channel: string, capacity: number) => {
+      const record = tr
+        .listWorkerChannel(ws, workerSid)
+        .find((c) => c.taskChannelSid === tr.fetchTaskChannel(ws, channel).sid);
+      tr.updateWorkerChannel(ws, workerSid, record!.sid, { capacity });
+    },
+    dispose: async () => {
+      engine.dispose();
+      await engine.webhooks.idle();
+      await twin.stop();
+    },
   };
 }
+
+export type Harness = ReturnType<typeof createHarness>;

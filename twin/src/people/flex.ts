@@ -12,28 +12,11 @@
 //   the agent's Flex UI is loaded, after the UI's reaction time (`resetDelayMs`).
 import { FlexParticipantLabel as ParticipantLabel, FlexTaskAttribute as TaskAttribute } from "../flexFacts";
 import type { Clock, TimerHandle } from "../clock";
-import type { RouterReservation, RouterTask, RouterWorker } from "./taskRouterPort";
-import type { VoiceEngine, VoiceEvent } from "./voice";
-
-/** The TaskRouter operations Flex's conference handling needs. */
-export interface FlexTaskRouterBridge {
-  reservation(accountSid: string, workspaceSid: string, reservationSid: string): RouterReservation | undefined;
-  task(accountSid: string, workspaceSid: string, taskSid: string): RouterTask | undefined;
-  worker(accountSid: string, workspaceSid: string, workerSid: string): RouterWorker | undefined;
-  /** Sets a reservation's status the way the REST API would (accepted / wrapping / completed). */
-  updateReservation(
-    accountSid: string,
-    workspaceSid: string,
-    reservationSid: string,
-    status: "accepted" | "rejected" | "wrapping" | "completed",
-  ): void;
-  updateTaskAttributes(
-    accountSid: string,
-    workspaceSid: string,
-    taskSid: string,
-    attributes: Record<string, unknown>,
-  ): void;
-}
+import { NotFoundError, TwilioError } from "../http/errors";
+import type { AccountStore } from "../store";
+import type { Reservation, ReservationStatus, TaskRouterBackend } from "../taskrouter/backend";
+import { attributesOf, type WorkspaceRef } from "../taskrouter/routing/assignment";
+import type { VoiceEngine, VoiceEvent } from "../voice/calls";
 
 /** The conference instruction's options (Flex's `conferenceOptions`). */
 export interface FlexConferenceOptions {
@@ -72,7 +55,7 @@ interface WorkerLeg {
 
 export interface FlexOrchestratorOptions {
   voice: VoiceEngine;
-  taskrouter: FlexTaskRouterBridge;
+  accounts: (accountSid: string) => AccountStore | undefined;
   /** Whether the agent's Flex UI is loaded (the endConferenceOnExit reset runs in the UI). */
   isClientOnline?: (accountSid: string, workerSid: string) => boolean;
   /**
@@ -81,16 +64,15 @@ export interface FlexOrchestratorOptions {
    * the leg, as it can on a real account.
    */
   resetDelayMs?: number;
-  /** Needed when `resetDelayMs` > 0. */
-  clock?: Clock;
+  clock: Clock;
 }
 
 export class FlexOrchestrator {
   private readonly voice: VoiceEngine;
-  private readonly taskrouter: FlexTaskRouterBridge;
+  private readonly accounts: (accountSid: string) => AccountStore | undefined;
   private readonly isClientOnline: (accountSid: string, workerSid: string) => boolean;
   private resetDelayMs: number;
-  private readonly clock: Clock | undefined;
+  private readonly clock: Clock;
   private readonly timers = new Set<TimerHandle>();
   // Worker legs by `${accountSid}/${callSid}`.
   private readonly workerLegs = new Map<string, WorkerLeg>();
@@ -103,47 +85,63 @@ export class FlexOrchestrator {
 
   constructor(options: FlexOrchestratorOptions) {
     this.voice = options.voice;
-    this.taskrouter = options.taskrouter;
+    this.accounts = options.accounts;
     this.isClientOnline = options.isClientOnline ?? (() => true);
     this.resetDelayMs = options.resetDelayMs ?? 0;
     this.clock = options.clock;
-    if (this.resetDelayMs > 0 && !this.clock) throw new Error("FlexOrchestrator: resetDelayMs needs a clock");
     this.unsubscribe = this.voice.onEvent((event) => this.onVoiceEvent(event));
   }
 
   /** Sets the UI's reaction time before its reset lands (ms, twin clock; 0 = at once). */
   setResetDelay(ms: number): void {
-    if (ms > 0 && !this.clock) throw new Error("FlexOrchestrator: resetDelayMs needs a clock");
     this.resetDelayMs = ms;
   }
 
   dispose(): void {
     this.unsubscribe();
-    for (const timer of this.timers) this.clock?.clearTimer(timer);
+    for (const timer of this.timers) this.clock.clearTimer(timer);
     this.timers.clear();
   }
 
   /**
-   * Flex's accept of a voice reservation. `alreadyAccepted` is true when the REST layer already
-   * stored the accept (a client sent `Instruction=conference`); otherwise this accepts it too.
+   * TaskRouter's answers to a conference instruction it cannot carry out
+   * (https://www.twilio.com/docs/api/errors/40136, https://www.twilio.com/docs/api/errors/40144),
+   * checked before the update is stored.
    */
-  acceptVoiceReservation(
-    accountSid: string,
-    workspaceSid: string,
-    reservationSid: string,
-    options: FlexConferenceOptions = {},
-    alreadyAccepted = false,
-  ): FlexCallLegs {
-    const reservation = this.taskrouter.reservation(accountSid, workspaceSid, reservationSid);
-    if (!reservation) throw new Error(`accept reservation ${reservationSid}: 404 not found`);
-    const task = this.taskrouter.task(accountSid, workspaceSid, reservation.taskSid);
-    const worker = this.taskrouter.worker(accountSid, workspaceSid, reservation.workerSid);
-    if (!task || !worker) throw new Error(`accept reservation ${reservationSid}: 404 task or worker not found`);
-    const customerCallSid = task.attributes[TaskAttribute.callSid];
-    if (typeof customerCallSid !== "string") {
-      throw new Error(`accept reservation ${reservationSid}: 400 the task has no ${TaskAttribute.callSid} attribute`);
+  checkConferenceInstruction(accountSid: string, reservation: Reservation, next: ReservationStatus | undefined): void {
+    if (reservation.reservationStatus !== "pending" || (next !== undefined && next !== "accepted")) {
+      throw new TwilioError(400, 40136, `Reservation ${reservation.sid} is no longer pending`);
     }
-    if (!alreadyAccepted) this.taskrouter.updateReservation(accountSid, workspaceSid, reservationSid, "accepted");
+    const tr = this.taskrouter(accountSid);
+    const task = tr.fetchTask(reservation.workspaceSid, reservation.taskSid);
+    const callSid = attributesOf(task)[TaskAttribute.callSid];
+    const call = this.accounts(accountSid)
+      ?.voice.allCalls()
+      .find((c) => c.sid === callSid);
+    if (!call || call.status !== "in-progress" || task.assignmentStatus === "canceled") {
+      throw new TwilioError(
+        400,
+        40144,
+        "Reservation is no longer Pending - the caller hung up or the task was canceled",
+      );
+    }
+  }
+
+  /** Flex's accept of a voice reservation (the conference instruction); accepts it if still pending. */
+  acceptVoiceReservation(ref: WorkspaceRef, reservationSid: string, options: FlexConferenceOptions = {}): FlexCallLegs {
+    const { accountSid, workspaceSid } = ref;
+    const tr = this.taskrouter(accountSid);
+    const reservation = tr.findReservation(workspaceSid, reservationSid);
+    if (!reservation) throw new NotFoundError(`/Workspaces/${workspaceSid}/Reservations/${reservationSid}`);
+    const task = tr.fetchTask(workspaceSid, reservation.taskSid);
+    const worker = tr.fetchWorker(workspaceSid, reservation.workerSid);
+    const attributes = attributesOf(task);
+    const customerCallSid = attributes[TaskAttribute.callSid];
+    if (typeof customerCallSid !== "string") {
+      throw new TwilioError(400, 20001, `Task ${task.sid} has no ${TaskAttribute.callSid} attribute`);
+    }
+    if (reservation.reservationStatus === "pending")
+      tr.updateReservation(reservation, { reservationStatus: "accepted" });
 
     const callbacks = {
       statusCallback: options.conferenceStatusCallback ?? null,
@@ -151,7 +149,7 @@ export class FlexOrchestrator {
       statusCallbackEvent: options.conferenceStatusCallbackEvent ?? [],
     };
     // A transferred task names a conference that is still live: the new worker joins it.
-    const existing = conferenceOf(task);
+    const existing = conferenceOf(attributes);
     const existingLive = existing ? this.voice.participants(accountSid, existing).length > 0 : false;
     const conferenceName = existingLive ? this.voice.conferenceName(accountSid, existing as string) : task.sid;
     const liveWorkerCount = existingLive
@@ -162,7 +160,7 @@ export class FlexOrchestrator {
     // Flex's payload first, then what the plugins' beforeAcceptTask listeners set.
     const endConferenceOnExit = options.endConferenceOnExit ?? (!existingLive || liveWorkerCount === 0);
     const endConferenceOnCustomerExit = options.endConferenceOnCustomerExit ?? true;
-    const contact = worker.attributes.contact_uri;
+    const contact = attributesOf(worker).contact_uri;
     const { call: workerCall, conference } = this.voice.dialIntoConference(
       accountSid,
       conferenceName,
@@ -197,15 +195,13 @@ export class FlexOrchestrator {
       if (customer?.hold) this.voice.updateParticipant(accountSid, conference.sid, customerCallSid, { hold: false });
     }
     const participants: Record<string, string> = {
-      ...((task.attributes[TaskAttribute.conference] as { participants?: Record<string, string> } | undefined)
+      ...((attributes[TaskAttribute.conference] as { participants?: Record<string, string> } | undefined)
         ?.participants ?? {}),
       [ParticipantLabel.customer]: customerCallSid,
       [ParticipantLabel.worker]: workerCall.sid,
     };
-    this.taskrouter.updateTaskAttributes(accountSid, workspaceSid, task.sid, {
-      ...task.attributes,
-      [TaskAttribute.conference]: { sid: conference.sid, participants },
-    });
+    const updated = { ...attributes, [TaskAttribute.conference]: { sid: conference.sid, participants } };
+    tr.updateTask(workspaceSid, task.sid, { attributes: JSON.stringify(updated) });
     // Flex runs its reset when the reservation is accepted too.
     this.scheduleReset(accountSid, conference.sid);
     return { conferenceSid: conference.sid, workerCallSid: workerCall.sid, customerCallSid };
@@ -249,13 +245,19 @@ export class FlexOrchestrator {
 
   /** The UI's reset after a join/leave, at once or after its reaction time. */
   private scheduleReset(accountSid: string, conferenceSid: string): void {
-    if (this.resetDelayMs <= 0 || !this.clock) return this.enforceEndConferenceOnExit(accountSid, conferenceSid);
+    if (this.resetDelayMs <= 0) return this.enforceEndConferenceOnExit(accountSid, conferenceSid);
     const clock = this.clock;
     const timer = clock.setTimer(this.resetDelayMs, () => {
       this.timers.delete(timer);
       this.enforceEndConferenceOnExit(accountSid, conferenceSid);
     });
     this.timers.add(timer);
+  }
+
+  private taskrouter(accountSid: string): TaskRouterBackend {
+    const store = this.accounts(accountSid);
+    if (!store) throw new NotFoundError(`/Accounts/${accountSid}`);
+    return store.taskrouter;
   }
 
   private onVoiceEvent(event: VoiceEvent): void {
@@ -271,18 +273,18 @@ export class FlexOrchestrator {
         if (keys.length > 0) this.legsByReservation.set(byReservation, keys);
         else this.legsByReservation.delete(byReservation);
         // Flex wraps the task up when the agent's leg is gone, however it went.
-        const reservation = this.taskrouter.reservation(leg.accountSid, leg.workspaceSid, leg.reservationSid);
-        if (reservation?.status === "accepted") {
-          this.taskrouter.updateReservation(leg.accountSid, leg.workspaceSid, leg.reservationSid, "wrapping");
-        }
+        const tr = this.accounts(leg.accountSid)?.taskrouter;
+        const reservation = tr?.findReservation(leg.workspaceSid, leg.reservationSid);
+        if (reservation?.reservationStatus === "accepted")
+          tr?.updateReservation(reservation, { reservationStatus: "wrapping" });
       }
       if (!event.conferenceEnding) this.scheduleReset(event.accountSid, event.conferenceSid);
     }
   }
 }
 
-function conferenceOf(task: RouterTask): string | null {
-  const conference = task.attributes[TaskAttribute.conference];
+function conferenceOf(attributes: Record<string, unknown>): string | null {
+  const conference = attributes[TaskAttribute.conference];
   if (conference && typeof conference === "object" && typeof (conference as { sid?: unknown }).sid === "string") {
     return (conference as { sid: string }).sid;
   }

@@ -2,8 +2,11 @@
 // a rate of 429/500/503 answers, duplicated and reordered webhooks, and whether Sync's per-object
 // write limit (https://www.twilio.com/docs/sync/limits: 20 writes/s per object over a 10 s burst
 // window, above it 54009 as HTTP 429) is enforced — the Sync backend enforces it; this switches it.
-// Pure decisions here; `integration.ts` applies them to the twin's requests and webhooks.
-import type { WebhookFaultPolicy } from "./webhooks";
+// The decisions, and `faultMiddleware`, which applies them to the twin's requests.
+import { ControlError } from "./control/api";
+import type { WebhookFaultPolicy } from "./events/webhooks";
+import type { RequestMiddleware } from "./hooks";
+import type { Twin } from "./twin";
 
 /** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
 export class SeededRandom {
@@ -130,7 +133,7 @@ export class FaultInjector implements WebhookFaultPolicy {
   /** Replaces the configuration (and reseeds when a seed is given). */
   configure(config: Partial<FaultConfig>): void {
     const problem = validateFaultConfig(config);
-    if (problem) throw new Error(`configure faults: 400 ${problem}`);
+    if (problem) throw new ControlError(400, `faults: ${problem}`);
     this.config = { ...this.config, ...config };
     if (config.seed !== undefined) this.random = new SeededRandom(config.seed);
   }
@@ -198,4 +201,34 @@ export class FaultInjector implements WebhookFaultPolicy {
   syncWriteLimitEnabled(): boolean {
     return this.config.syncWriteLimit;
   }
+}
+
+/**
+ * Applies the faults to the twin's API calls: latency and injected errors on the hosts they apply
+ * to, and Sync's per-object write limit switched on or off for the calling account.
+ */
+export function faultMiddleware(twin: Twin, faults: FaultInjector): RequestMiddleware {
+  return async (request, next) => {
+    if (!request.route) return next();
+    if (faults.applies(request.host)) {
+      const delay = faults.latencyMs();
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      const error = faults.nextError();
+      if (error) {
+        const { status, code, message } = error;
+        return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
+      }
+    }
+    if (request.host !== "sync.twilio.com") return next();
+    // The account the Basic credentials name (middleware runs before authentication).
+    const header = request.headers.authorization;
+    const match = /^Basic (.+)$/i.exec((Array.isArray(header) ? header[0] : header) ?? "");
+    const [username, ...rest] = match ? Buffer.from(match[1], "base64").toString("utf8").split(":") : [""];
+    const account = match ? twin.authenticate(username, rest.join(":")) : null;
+    if (account) account.sync.enforceWriteRateLimit = faults.syncWriteLimitEnabled();
+    const response = await next();
+    const code = (response.body as { code?: unknown } | undefined)?.code;
+    if (response.status === 429 && code === 54009) faults.counters.throttledSyncWrites++;
+    return response;
+  };
 }

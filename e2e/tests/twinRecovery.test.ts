@@ -1,6 +1,7 @@
-// The recovery flow (docs/recovery-flow.md) played against the twin over HTTP: the test does what the
-// functions will do (through the real `twilio` SDK), the control API plays the agents and the
-// customer, and the twin behaves as Twilio and Flex do. Shows the twin supports every step.
+// The recovery flow (docs/recovery-flow.md) played against the twin over HTTP, without the functions:
+// the test does what the functions do (through the real `twilio` SDK), the twin's control API plays
+// the agents and the customer, and the twin behaves as Twilio and Flex do. Shows the twin supports
+// every step of the product's flow.
 import type twilio from "twilio";
 import {
   CONFERENCE_STATUS_CALLBACK_EVENTS,
@@ -23,10 +24,9 @@ import {
   TaskChannel,
   TaskRouterEventType,
 } from "@flex-call-recovery/vocabulary";
-import { ManualClock, startTwin, twilioClientForTwin, type RunningTwin } from "../../src";
-import { TASK_TTL_EXCEEDED_REASON } from "../../src/engine/assignment";
-import { attachEngine, type TwinEngine } from "../../src/engine/integration";
-import { startReceiver, type Receiver } from "./helpers/receiver";
+import { ManualClock, startTwin, twilioClientForTwin, type RunningTwin } from "@flex-call-recovery/twin";
+import { attachEngine, TASK_TTL_EXCEEDED_REASON, type TwinEngine } from "@flex-call-recovery/twin/engine";
+import { startReceiver, type Receiver } from "@flex-call-recovery/twin/testing";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read loosely here */
 

@@ -11,17 +11,15 @@
 //   parameters are those of https://www.twilio.com/docs/voice/twiml/conference (see docs/twilio-behaviour.md#conference-status-callbacks),
 //   form-encoded and signed.
 import type { Clock } from "../clock";
+import type { WebhookDispatcher } from "../events/webhooks";
+import { VOICE_CHANNEL } from "../flexFacts";
+import { NotFoundError, TwilioError } from "../http/errors";
+import type { AccountStore } from "../store";
+import { maybe } from "../util";
+import type { Call, CallStatus, Conference, Participant, VoiceBackend } from "./backend";
 import { parseTwiml, type ConferenceOptions, type TwimlVerb } from "./twiml";
-import type {
-  CallStatus,
-  ParticipantPatch,
-  VoiceCall,
-  VoiceConference,
-  VoiceParticipant,
-  VoicePort,
-  VoiceTaskBridge,
-} from "./voicePort";
-import type { WebhookDispatcher } from "./webhooks";
+
+type ParticipantPatch = Partial<Pick<Participant, "endConferenceOnExit" | "muted" | "hold" | "coaching">>;
 
 /** `ReasonParticipantLeft` values (participant-leave). */
 export type ReasonParticipantLeft =
@@ -54,16 +52,16 @@ interface ConferenceCallbacks {
 
 /** What the voice side tells listeners (Flex behaviour, agents, tests). */
 export type VoiceEvent =
-  | { kind: "participant-join"; accountSid: string; conferenceSid: string; participant: VoiceParticipant }
+  | { kind: "participant-join"; accountSid: string; conferenceSid: string; participant: Participant }
   | {
       kind: "participant-leave";
       accountSid: string;
       conferenceSid: string;
-      participant: VoiceParticipant;
+      participant: Participant;
       reason: ReasonParticipantLeft;
       conferenceEnding: boolean;
     }
-  | { kind: "participant-modify"; accountSid: string; conferenceSid: string; participant: VoiceParticipant }
+  | { kind: "participant-modify"; accountSid: string; conferenceSid: string; participant: Participant }
   | { kind: "conference-end"; accountSid: string; conferenceSid: string; reason: ReasonConferenceEnded }
   | { kind: "call-ended"; accountSid: string; callSid: string; status: CallStatus };
 
@@ -76,8 +74,7 @@ type CallPlace =
   | { kind: "conference"; conferenceSid: string };
 
 export interface VoiceEngineOptions {
-  port: VoicePort;
-  tasks: VoiceTaskBridge;
+  accounts: (accountSid: string) => AccountStore | undefined;
   clock: Clock;
   webhooks: WebhookDispatcher;
 }
@@ -114,8 +111,7 @@ export function rfc2822(date: Date): string {
 }
 
 export class VoiceEngine {
-  private readonly port: VoicePort;
-  private readonly tasks: VoiceTaskBridge;
+  private readonly accounts: (accountSid: string) => AccountStore | undefined;
   private readonly clock: Clock;
   private readonly webhooks: WebhookDispatcher;
   private readonly listeners: VoiceEventListener[] = [];
@@ -125,10 +121,13 @@ export class VoiceEngine {
   private readonly places = new Map<string, CallPlace>();
   // Keyed by `${accountSid}/${callSid}`: what the caller heard (<Say> text, <Play> URLs), in order.
   private readonly heard = new Map<string, string[]>();
+  /** Errors of asynchronous work started by REST calls (redirect TwiML fetches, announcements). */
+  readonly asyncErrors: string[] = [];
+  /** That work while it runs (`TwinEngine.idle` waits for it). */
+  readonly pending = new Set<Promise<void>>();
 
   constructor(options: VoiceEngineOptions) {
-    this.port = options.port;
-    this.tasks = options.tasks;
+    this.accounts = options.accounts;
     this.clock = options.clock;
     this.webhooks = options.webhooks;
   }
@@ -144,8 +143,8 @@ export class VoiceEngine {
   // ---- calls ----
 
   /** A caller dials in: an inbound call, answered (in progress), not yet running TwiML. */
-  createInboundCall(accountSid: string, from: string, to: string): VoiceCall {
-    return this.port.createCall(accountSid, { from, to, direction: "inbound", status: "in-progress" });
+  createInboundCall(accountSid: string, from: string, to: string): Call {
+    return this.backend(accountSid).createCall({ from, to, direction: "inbound", status: "in-progress" });
   }
 
   /** Runs TwiML on a call (a new call's answer, or an update with `Twiml`). */
@@ -172,17 +171,54 @@ export class VoiceEngine {
 
   /** The call ends: the caller hung up, or the API set Status=completed. */
   hangupCall(accountSid: string, callSid: string): void {
-    const call = this.port.call(accountSid, callSid);
+    const call = this.call(accountSid, callSid);
     if (!call || isEnded(call.status)) return;
-    this.port.setCallStatus(accountSid, callSid, "completed");
+    this.backend(accountSid).setCallStatus(call, "completed");
     this.leavePlace(accountSid, callSid, "hangup");
     this.emit({ kind: "call-ended", accountSid, callSid, status: "completed" });
   }
 
-  /** A call whose status the API already set to completed/canceled: its legs follow. */
-  callEndedByApi(accountSid: string, callSid: string, status: CallStatus): void {
-    this.leavePlace(accountSid, callSid, "hangup");
-    this.emit({ kind: "call-ended", accountSid, callSid, status });
+  /**
+   * A call update through the API: a redirect (`Twiml`/`Url`) leaves the conference or queue and runs
+   * the new TwiML (asynchronously, tracked); an end (`Status`) takes the call's legs with it.
+   */
+  callUpdated(
+    accountSid: string,
+    call: Call,
+    previousStatus: CallStatus,
+    redirect: { twiml?: string; url?: string; method?: string },
+  ): void {
+    const { twiml, url, method } = redirect;
+    if (twiml !== undefined || url !== undefined) {
+      const next = twiml !== undefined ? { twiml } : { url: url as string, method };
+      this.track(accountSid, `redirect ${call.sid}`, this.redirectCall(accountSid, call.sid, next));
+    } else if (call.status !== previousStatus && isEnded(call.status)) {
+      this.leavePlace(accountSid, call.sid, "hangup");
+      this.emit({ kind: "call-ended", accountSid, callSid: call.sid, status: call.status });
+    }
+  }
+
+  /** A conference update through the API: `Status=completed` removes everyone; `AnnounceUrl` announces. */
+  conferenceUpdated(
+    accountSid: string,
+    conference: Conference,
+    previousStatus: Conference["status"],
+    announce: { url?: string; method?: string },
+  ): void {
+    if (conference.status === "completed" && previousStatus !== "completed") {
+      this.endConference(accountSid, conference.sid, "conference-ended-via-api", null, true);
+    } else if (announce.url) {
+      const work = this.announce(accountSid, conference.sid, announce.url, announce.method);
+      this.track(accountSid, `announce ${conference.sid}`, work);
+    }
+  }
+
+  private track(accountSid: string, what: string, work: Promise<void>): void {
+    const done = work.catch((error: unknown) => {
+      this.asyncErrors.push(`${what} (${accountSid}): ${error instanceof Error ? error.message : String(error)}`);
+    });
+    this.pending.add(done);
+    void done.then(() => this.pending.delete(done));
   }
 
   /** What a call has heard so far. */
@@ -210,12 +246,13 @@ export class VoiceEngine {
    * Puts a live call into the named conference (created on first join). The conference's status
    * callback settings come from its first participant.
    */
-  joinConference(accountSid: string, callSid: string, name: string, options: NewParticipant): VoiceConference {
+  joinConference(accountSid: string, callSid: string, name: string, options: NewParticipant): Conference {
     this.requireLiveCall(accountSid, callSid);
     this.leavePlace(accountSid, callSid, "redirect");
-    let conference = this.port.liveConferenceNamed(accountSid, name);
+    const backend = this.backend(accountSid);
+    let conference = backend.listConference({ friendlyName: name }).find((c) => c.status !== "completed");
     if (!conference) {
-      conference = this.port.createConference(accountSid, name);
+      conference = backend.createConference({ friendlyName: name });
       this.callbacks.set(this.key(accountSid, conference.sid), {
         url: options.statusCallback ?? null,
         method: options.statusCallbackMethod ?? "POST",
@@ -224,17 +261,15 @@ export class VoiceEngine {
         started: false,
       });
     }
-    const participant: VoiceParticipant = {
+    const participant = backend.addParticipant(conference.sid, {
       callSid,
-      conferenceSid: conference.sid,
       label: options.label,
       endConferenceOnExit: options.endConferenceOnExit,
       startConferenceOnEnter: options.startConferenceOnEnter ?? true,
       muted: options.muted ?? false,
       hold: options.hold ?? false,
       coaching: options.coaching ?? false,
-    };
-    this.port.addParticipant(accountSid, participant);
+    });
     this.places.set(this.key(accountSid, callSid), { kind: "conference", conferenceSid: conference.sid });
     this.maybeStart(accountSid, conference.sid);
     this.callback(accountSid, conference.sid, "participant-join", participantParams(participant));
@@ -248,8 +283,8 @@ export class VoiceEngine {
     name: string,
     call: { from: string; to: string },
     options: NewParticipant,
-  ): { call: VoiceCall; conference: VoiceConference } {
-    const created = this.port.createCall(accountSid, {
+  ): { call: Call; conference: Conference } {
+    const created = this.backend(accountSid).createCall({
       from: call.from,
       to: call.to,
       direction: "outbound-api",
@@ -259,52 +294,41 @@ export class VoiceEngine {
     return { call: created, conference };
   }
 
-  /** Participant update: EndConferenceOnExit, Hold, Muted, Coaching (each fires its callback). */
+  /** Participant update, as the API does it (the backend reports the change back to `participantUpdated`). */
   updateParticipant(accountSid: string, conferenceSid: string, callSid: string, patch: ParticipantPatch): void {
-    const before = this.requireParticipant(accountSid, conferenceSid, callSid);
-    const previous = { ...before };
-    this.port.updateParticipant(accountSid, conferenceSid, callSid, patch);
-    this.participantChanged(accountSid, conferenceSid, callSid, previous);
+    this.backend(accountSid).updateParticipant(conferenceSid, callSid, patch);
   }
 
   /**
-   * The callbacks of a participant change the REST layer already stored: `modify` for
-   * EndConferenceOnExit/Coaching, `hold`/`unhold`, `mute`/`unmute`.
+   * A participant update through the API: `modify` for EndConferenceOnExit/Coaching, `hold`/`unhold`,
+   * `mute`/`unmute` callbacks for the fields that changed; `AnnounceUrl` announces to that participant.
    */
-  participantChanged(accountSid: string, conferenceSid: string, callSid: string, previous: VoiceParticipant): void {
-    const now = this.requireParticipant(accountSid, conferenceSid, callSid);
+  participantUpdated(
+    accountSid: string,
+    now: Participant,
+    changed: (keyof Participant)[],
+    announce: { url?: string; method?: string },
+  ): void {
+    const conferenceSid = now.conferenceSid;
     const params = participantParams(now);
-    if (now.endConferenceOnExit !== previous.endConferenceOnExit || now.coaching !== previous.coaching) {
+    if (changed.includes("endConferenceOnExit") || changed.includes("coaching")) {
       this.callback(accountSid, conferenceSid, "participant-modify", params);
       this.emit({ kind: "participant-modify", accountSid, conferenceSid, participant: now });
     }
-    if (now.hold !== previous.hold) {
+    if (changed.includes("hold")) {
       this.callback(accountSid, conferenceSid, now.hold ? "participant-hold" : "participant-unhold", params);
     }
-    if (now.muted !== previous.muted) {
+    if (changed.includes("muted")) {
       this.callback(accountSid, conferenceSid, now.muted ? "participant-mute" : "participant-unmute", params);
+    }
+    if (announce.url) {
+      const work = this.announce(accountSid, conferenceSid, announce.url, announce.method, now.callSid);
+      this.track(accountSid, `announce ${now.callSid}`, work);
     }
   }
 
-  /** Participant delete (kick): the call leaves the conference and, having no more TwiML, ends. */
-  removeParticipant(accountSid: string, conferenceSid: string, callSid: string): void {
-    this.requireParticipant(accountSid, conferenceSid, callSid);
-    this.leaveConference(accountSid, conferenceSid, callSid, "kicked");
-    this.endCall(accountSid, callSid);
-  }
-
-  /**
-   * Conference update Status=completed: everyone is removed. `alreadyEnded` when the REST layer
-   * stored the status before telling us.
-   */
-  endConferenceViaApi(accountSid: string, conferenceSid: string, alreadyEnded = false): void {
-    const conference = this.port.conference(accountSid, conferenceSid);
-    if (!conference || (conference.status === "completed" && !alreadyEnded)) return;
-    this.endConference(accountSid, conferenceSid, "conference-ended-via-api", null, true);
-  }
-
-  /** A participant the REST layer already removed (participant delete = kick). */
-  participantRemovedByApi(accountSid: string, participant: VoiceParticipant): void {
+  /** Participant delete (kick) through the API: the call leaves the conference and, having no more TwiML, ends. */
+  participantRemoved(accountSid: string, participant: Participant): void {
     const place = this.placeOf(accountSid, participant.callSid);
     if (place.kind !== "conference" || place.conferenceSid !== participant.conferenceSid) return;
     this.leaveConference(accountSid, participant.conferenceSid, participant.callSid, "kicked", participant);
@@ -313,14 +337,12 @@ export class VoiceEngine {
 
   /** A conference's friendly name (the name <Dial><Conference> joins by). */
   conferenceName(accountSid: string, conferenceSid: string): string {
-    const conference = this.port.conference(accountSid, conferenceSid);
-    if (!conference) throw new Error(`conference ${conferenceSid}: 404 not found`);
-    return conference.friendlyName;
+    return this.backend(accountSid).fetchConference(conferenceSid).friendlyName;
   }
 
-  /** Live participants of a conference. */
-  participants(accountSid: string, conferenceSid: string): VoiceParticipant[] {
-    return this.port.participants(accountSid, conferenceSid);
+  /** Live participants of a conference, in join order. */
+  participants(accountSid: string, conferenceSid: string): Participant[] {
+    return maybe(() => this.backend(accountSid).listParticipant(conferenceSid)) ?? [];
   }
 
   /**
@@ -334,7 +356,7 @@ export class VoiceEngine {
     method = "POST",
     callSid?: string,
   ): Promise<void> {
-    const conference = this.port.conference(accountSid, conferenceSid);
+    const conference = this.conference(accountSid, conferenceSid);
     if (!conference) return;
     const params: Record<string, string> = {
       AccountSid: accountSid,
@@ -352,7 +374,7 @@ export class VoiceEngine {
       });
       if (answer.status < 200 || answer.status >= 300) throw new Error(`AnnounceUrl answered ${answer.status}`);
       const heard = announcementContent(answer.contentType, answer.body, url);
-      const listeners = callSid ? [callSid] : this.port.participants(accountSid, conferenceSid).map((p) => p.callSid);
+      const listeners = callSid ? [callSid] : this.participants(accountSid, conferenceSid).map((p) => p.callSid);
       for (const listener of listeners) this.hear(accountSid, listener, heard);
       this.callback(accountSid, conferenceSid, "announcement-end", reportParams);
     } catch (error) {
@@ -365,7 +387,7 @@ export class VoiceEngine {
 
   // ---- internals ----
 
-  private async run(accountSid: string, call: VoiceCall, verbs: TwimlVerb[]): Promise<void> {
+  private async run(accountSid: string, call: Call, verbs: TwimlVerb[]): Promise<void> {
     for (const verb of verbs) {
       switch (verb.verb) {
         case "Say":
@@ -393,18 +415,22 @@ export class VoiceEngine {
             direction: call.direction,
             account_sid: accountSid,
           };
-          const task = this.tasks.createTask(accountSid, {
+          const tr = this.store(accountSid).taskrouter;
+          const workspaceSid = tr
+            .allWorkspaces()
+            .find((ws) => maybe(() => tr.fetchWorkflow(ws.sid, verb.workflowSid)))?.sid;
+          if (!workspaceSid) throw new Error(`<Enqueue>: workflow ${verb.workflowSid} not found`);
+          // Created as CreateTask would create it: the routing takes it from there.
+          const task = tr.createTask(workspaceSid, {
             workflowSid: verb.workflowSid,
-            attributes,
-            priority: verb.priority,
-            timeout: verb.timeout,
+            attributes: JSON.stringify(attributes),
+            ...(verb.priority !== null ? { priority: verb.priority } : {}),
+            ...(verb.timeout !== null ? { timeout: verb.timeout } : {}),
+            taskChannel: VOICE_CHANNEL,
           });
           // A reservation may have taken the caller already (the conference moved it).
-          if (
-            this.placeOf(accountSid, call.sid).kind === "none" &&
-            !isEnded(this.port.call(accountSid, call.sid)?.status)
-          ) {
-            this.places.set(this.key(accountSid, call.sid), { kind: "queue", ...task });
+          if (this.placeOf(accountSid, call.sid).kind === "none" && !isEnded(this.call(accountSid, call.sid)?.status)) {
+            this.places.set(this.key(accountSid, call.sid), { kind: "queue", workspaceSid, taskSid: task.sid });
           }
           return; // The caller waits in the queue; later verbs run only after a dequeue.
         }
@@ -453,14 +479,15 @@ export class VoiceEngine {
     const place = this.placeOf(accountSid, callSid);
     this.places.set(this.key(accountSid, callSid), { kind: "none" });
     if (place.kind === "queue") {
-      this.tasks.cancelTask(
-        accountSid,
-        place.workspaceSid,
-        place.taskSid,
-        cause === "hangup" ? "hangup" : "redirected",
-      );
+      // The caller left the queue: its task is canceled if it still waits (as the API would).
+      const tr = this.store(accountSid).taskrouter;
+      const task = maybe(() => tr.fetchTask(place.workspaceSid, place.taskSid));
+      if (task && (task.assignmentStatus === "pending" || task.assignmentStatus === "reserved")) {
+        const reason = cause === "hangup" ? "hangup" : "redirected";
+        tr.updateTask(place.workspaceSid, place.taskSid, { assignmentStatus: "canceled", reason });
+      }
     } else if (place.kind === "conference") {
-      const inConference = this.port.participants(accountSid, place.conferenceSid).some((p) => p.callSid === callSid);
+      const inConference = this.participants(accountSid, place.conferenceSid).some((p) => p.callSid === callSid);
       if (inConference) this.leaveConference(accountSid, place.conferenceSid, callSid, cause);
     }
   }
@@ -470,14 +497,14 @@ export class VoiceEngine {
     conferenceSid: string,
     callSid: string,
     cause: LeaveCause,
-    known?: VoiceParticipant,
+    known?: Participant,
   ): void {
     const participant = known ?? this.requireParticipant(accountSid, conferenceSid, callSid);
-    if (!known) this.port.removeParticipant(accountSid, conferenceSid, callSid);
+    if (!known) this.backend(accountSid).removeParticipant(conferenceSid, callSid);
     this.places.set(this.key(accountSid, callSid), { kind: "none" });
     const reason: ReasonParticipantLeft = cause === "hangup" ? "participant_hung_up" : "participant_updated_via_api";
     const callStatus = cause === "hangup" ? "completed" : "in-progress";
-    const remaining = this.port.participants(accountSid, conferenceSid);
+    const remaining = this.participants(accountSid, conferenceSid);
     const ending = participant.endConferenceOnExit || remaining.length === 0;
     this.callback(accountSid, conferenceSid, "participant-leave", {
       ...participantParams(participant),
@@ -501,17 +528,17 @@ export class VoiceEngine {
     accountSid: string,
     conferenceSid: string,
     reason: ReasonConferenceEnded,
-    ending: VoiceParticipant | null,
+    ending: Participant | null,
     force = false,
   ): void {
-    const conference = this.port.conference(accountSid, conferenceSid);
+    const conference = this.conference(accountSid, conferenceSid);
     if (!conference || (conference.status === "completed" && !force)) return;
     // Whoever is still in is removed: by the API, or because a moderator (endConferenceOnExit) left.
     const removedReason: ReasonParticipantLeft =
       reason === "conference-ended-via-api" ? "conference_ended_via_api" : "moderator_ended_conference";
-    const removed = this.port.participants(accountSid, conferenceSid);
+    const removed = this.participants(accountSid, conferenceSid);
     for (const participant of removed) {
-      this.port.removeParticipant(accountSid, conferenceSid, participant.callSid);
+      this.backend(accountSid).removeParticipant(conferenceSid, participant.callSid);
       this.places.set(this.key(accountSid, participant.callSid), { kind: "none" });
       this.callback(accountSid, conferenceSid, "participant-leave", {
         ...participantParams(participant),
@@ -527,9 +554,9 @@ export class VoiceEngine {
         conferenceEnding: true,
       });
     }
-    this.port.setConferenceStatus(accountSid, conferenceSid, "completed", {
+    this.backend(accountSid).setConferenceStatus(conference, "completed", {
       reason,
-      callSidEndingConference: ending?.callSid ?? null,
+      ...(ending ? { callSid: ending.callSid } : {}),
     });
     this.callback(accountSid, conferenceSid, "conference-end", {
       ...(ending
@@ -548,27 +575,28 @@ export class VoiceEngine {
 
   /** Ends a call that has no more TwiML to run (kicked or its conference ended). */
   private endCall(accountSid: string, callSid: string): void {
-    const call = this.port.call(accountSid, callSid);
+    const call = this.call(accountSid, callSid);
     if (!call || isEnded(call.status)) return;
-    this.port.setCallStatus(accountSid, callSid, "completed");
+    this.backend(accountSid).setCallStatus(call, "completed");
     this.emit({ kind: "call-ended", accountSid, callSid, status: "completed" });
   }
 
   private maybeStart(accountSid: string, conferenceSid: string): void {
     const settings = this.callbacks.get(this.key(accountSid, conferenceSid));
     if (!settings || settings.started) return;
-    const live = this.port.participants(accountSid, conferenceSid);
+    const live = this.participants(accountSid, conferenceSid);
     // Audio mixing starts with two participants, one of them allowed to start the conference.
     if (live.length >= 2 && live.some((p) => p.startConferenceOnEnter)) {
       settings.started = true;
-      this.port.setConferenceStatus(accountSid, conferenceSid, "in-progress");
+      const conference = this.conference(accountSid, conferenceSid);
+      if (conference) this.backend(accountSid).setConferenceStatus(conference, "in-progress");
       this.callback(accountSid, conferenceSid, "conference-start", {});
     }
   }
 
   private callback(accountSid: string, conferenceSid: string, event: string, extra: Record<string, string>): void {
     const settings = this.callbacks.get(this.key(accountSid, conferenceSid));
-    const conference = this.port.conference(accountSid, conferenceSid);
+    const conference = this.conference(accountSid, conferenceSid);
     if (!settings || !conference) return;
     const sequence = settings.sequence++;
     if (!settings.url || !settings.events.has(EVENT_SUBSCRIPTION[event] ?? event)) return;
@@ -592,17 +620,33 @@ export class VoiceEngine {
     });
   }
 
-  private requireLiveCall(accountSid: string, callSid: string): VoiceCall {
-    const call = this.port.call(accountSid, callSid);
-    if (!call) throw new Error(`call ${callSid}: 404 not found`);
-    if (isEnded(call.status)) throw new Error(`call ${callSid}: 400 call is not in progress (21220)`);
+  private store(accountSid: string): AccountStore {
+    const store = this.accounts(accountSid);
+    if (!store) throw new NotFoundError(`/2010-04-01/Accounts/${accountSid}.json`);
+    return store;
+  }
+
+  private backend(accountSid: string): VoiceBackend {
+    return this.store(accountSid).voice;
+  }
+
+  private call(accountSid: string, callSid: string): Call | undefined {
+    return maybe(() => this.backend(accountSid).fetchCall(callSid));
+  }
+
+  private conference(accountSid: string, conferenceSid: string): Conference | undefined {
+    return maybe(() => this.backend(accountSid).fetchConference(conferenceSid));
+  }
+
+  private requireLiveCall(accountSid: string, callSid: string): Call {
+    const call = this.backend(accountSid).fetchCall(callSid);
+    // 21220: the call is not in progress (https://www.twilio.com/docs/api/errors/21220).
+    if (isEnded(call.status)) throw new TwilioError(400, 21220, `Call ${callSid} is not in progress`);
     return call;
   }
 
-  private requireParticipant(accountSid: string, conferenceSid: string, callSid: string): VoiceParticipant {
-    const participant = this.port.participants(accountSid, conferenceSid).find((p) => p.callSid === callSid);
-    if (!participant) throw new Error(`participant ${callSid} of ${conferenceSid}: 404 not found`);
-    return participant;
+  private requireParticipant(accountSid: string, conferenceSid: string, callSid: string): Participant {
+    return this.backend(accountSid).fetchParticipant(conferenceSid, callSid);
   }
 
   private key(accountSid: string, sid: string): string {
@@ -631,7 +675,7 @@ function fromTwimlConference(options: ConferenceOptions): NewParticipant {
 }
 
 /** The participant fields every participant event carries (booleans as "true"/"false"). */
-function participantParams(p: VoiceParticipant): Record<string, string> {
+function participantParams(p: Participant): Record<string, string> {
   return {
     CallSid: p.callSid,
     Muted: String(p.muted),
@@ -643,7 +687,7 @@ function participantParams(p: VoiceParticipant): Record<string, string> {
   };
 }
 
-function conferenceEndText(reason: ReasonConferenceEnded, ending: VoiceParticipant | null): string {
+function conferenceEndText(reason: ReasonConferenceEnded, ending: Participant | null): string {
   switch (reason) {
     case "conference-ended-via-api":
       return "Conference ended via API";

@@ -3,8 +3,11 @@
 // every webhook sink with a subscription to their type. Events produced in the same turn of the
 // event loop travel in one batch per sink when the sink has `batch_events` (else one request per
 // event, still an array of one: the documented body shape). Also delivers the workspace's
-// EventCallbackUrl (form-encoded, one request per event, filtered by EventsFilter).
-import { cloudEventType, eventCallbackParams, type TaskRouterEvent } from "./taskRouterEvents";
+// EventCallbackUrl (form-encoded, one request per event, filtered by EventsFilter). Sinks are the
+// account's active webhook sinks (this product's backend) plus extra ones registered directly.
+import type { AccountStore } from "../store";
+import { cloudEventType, eventCallbackParams, type TaskRouterEvent } from "../taskrouter/routing/events";
+import type { EventStreamsBackend } from "./backend";
 import type { WebhookDispatcher } from "./webhooks";
 
 /** A webhook sink with the event types its subscriptions include. */
@@ -19,11 +22,48 @@ export interface EventSinkTarget {
   schemaVersions?: ReadonlyMap<string, number>;
 }
 
-/** Where Event Streams state lives (the twin's events backend, or a test's list). */
-export interface EventStreamsPort {
-  sinks(accountSid: string): EventSinkTarget[];
-  /** The workspace's EventCallbackUrl and EventsFilter (null filter = every type). */
-  workspaceCallback(accountSid: string, workspaceSid: string): { url: string; eventsFilter: string[] | null } | null;
+/**
+ * Extra sinks registered directly, per account (tests and tools that do not create sinks over
+ * REST); delivered to alongside the REST-created ones.
+ */
+export class SinkRegistry {
+  // Sinks by account SID.
+  private readonly byAccount = new Map<string, EventSinkTarget[]>();
+  add(accountSid: string, sink: EventSinkTarget): void {
+    this.byAccount.set(accountSid, [...this.list(accountSid).filter((s) => s.sinkSid !== sink.sinkSid), sink]);
+  }
+  remove(accountSid: string, sinkSid: string): void {
+    this.byAccount.set(
+      accountSid,
+      this.list(accountSid).filter((s) => s.sinkSid !== sinkSid),
+    );
+  }
+  list(accountSid: string): EventSinkTarget[] {
+    return [...(this.byAccount.get(accountSid) ?? [])];
+  }
+  clear(): void {
+    this.byAccount.clear();
+  }
+}
+
+/** The backend's active webhook sinks, each with the types (and schema versions) its subscriptions include. */
+function restSinks(backend: EventStreamsBackend): EventSinkTarget[] {
+  return backend
+    .listSink({ status: "active" })
+    .filter((sink) => sink.sinkType === "webhook" && typeof sink.sinkConfiguration.destination === "string")
+    .map((sink) => {
+      const config = sink.sinkConfiguration;
+      const subscribed = backend.listSubscription({ sinkSid: sink.sid }).flatMap((s) => [...s.types.values()]);
+      return {
+        sinkSid: sink.sid,
+        destination: String(config.destination),
+        method: String(config.method ?? "POST").toUpperCase() === "GET" ? ("GET" as const) : ("POST" as const),
+        // Twilio's sink_configuration carries batch_events as a boolean (or its string).
+        batchEvents: config.batch_events === true || config.batch_events === "true",
+        types: new Set(subscribed.map((t) => t.type)),
+        schemaVersions: new Map(subscribed.map((t) => [t.type, t.schemaVersion])),
+      };
+    });
 }
 
 export interface CloudEvent {
@@ -103,11 +143,18 @@ export class EventStreamsDelivery {
   // Events waiting for the end of the current turn, per account.
   private pending: TaskRouterEvent[] = [];
   private scheduled: NodeJS.Immediate | null = null;
+  /** Sinks besides the account's REST-created ones. */
+  readonly sinks = new SinkRegistry();
 
   constructor(
     private readonly dispatcher: WebhookDispatcher,
-    private readonly port: EventStreamsPort,
+    private readonly accounts: (accountSid: string) => AccountStore | undefined,
   ) {}
+
+  private sinksOf(accountSid: string): EventSinkTarget[] {
+    const backend = this.accounts(accountSid)?.eventStreams;
+    return [...this.sinks.list(accountSid), ...(backend ? restSinks(backend) : [])];
+  }
 
   /** Queues an event; it is delivered at the end of the current turn with the others of that turn. */
   publish(event: TaskRouterEvent): void {
@@ -125,7 +172,7 @@ export class EventStreamsDelivery {
     const byAccount = new Map<string, TaskRouterEvent[]>();
     for (const event of events) byAccount.set(event.accountSid, [...(byAccount.get(event.accountSid) ?? []), event]);
     for (const [accountSid, accountEvents] of byAccount) {
-      for (const sink of this.port.sinks(accountSid)) {
+      for (const sink of this.sinksOf(accountSid)) {
         const matching = accountEvents
           .filter((e) => sink.types.has(cloudEventType(e.name)))
           .map((e) => toCloudEvent(e, sink.schemaVersions?.get(cloudEventType(e.name)) ?? 1));
@@ -150,10 +197,12 @@ export class EventStreamsDelivery {
   }
 
   private deliverWorkspaceCallback(event: TaskRouterEvent): void {
-    const callback = this.port.workspaceCallback(event.accountSid, event.workspaceSid);
-    if (!callback || (callback.eventsFilter && !callback.eventsFilter.includes(event.name))) return;
+    const tr = this.accounts(event.accountSid)?.taskrouter;
+    const workspace = tr?.allWorkspaces().find((w) => w.sid === event.workspaceSid);
+    const filter = workspace?.eventsFilter?.split(",").map((s) => s.trim());
+    if (!workspace?.eventCallbackUrl || (filter && !filter.includes(event.name))) return;
     this.dispatcher.send(event.accountSid, {
-      url: callback.url,
+      url: workspace.eventCallbackUrl,
       purpose: "workspace-event-callback",
       // TaskRouter does not retry EventCallbackUrl posts.
       retry: "none",

@@ -1,8 +1,9 @@
-// Starts the twin for a provider test file and points our providers at it (the one environment
-// variable the client helper reads), with the twin's request log to count writes.
-import { FunctionEnv } from "@flex-call-recovery/vocabulary";
+// `pulumi-twilio/testing`: starts the twin for a test file (jest hooks) and points the providers at
+// it through the one environment variable their client helper reads, with the twin's request log to
+// count writes. Used by this package's provider tests and by infra's program tests.
 import { startTwin, twilioClientForTwin, type RequestLogEntry, type RunningTwin } from "@flex-call-recovery/twin";
 import type { Twilio } from "twilio";
+import { TWILIO_API_BASE_URL_ENV } from "../src/client";
 
 export interface TwinContext {
   twin: RunningTwin;
@@ -15,7 +16,7 @@ export function useTwin(): TwinContext {
   const ctx = {} as TwinContext;
   const saved: Record<string, string | undefined> = {};
   const vars = () => ({
-    [FunctionEnv.twilioApiBaseUrl]: ctx.twin.baseUrl,
+    [TWILIO_API_BASE_URL_ENV]: ctx.twin.baseUrl,
     TWILIO_ACCOUNT_SID: ctx.twin.accountSid,
     TWILIO_AUTH_TOKEN: ctx.twin.authToken,
   });

@@ -2,15 +2,7 @@
 // (CloudEvents whose `data.payload` carries the snake_case fields below, per
 // https://www.twilio.com/docs/events/event-types/taskrouter/task) and the workspace
 // EventCallbackUrl (the same fields, form-encoded in PascalCase).
-import type {
-  RouterActivity,
-  RouterQueue,
-  RouterReservation,
-  RouterTask,
-  RouterWorker,
-  RouterWorkflow,
-  RouterWorkspace,
-} from "./taskRouterPort";
+import type { Activity, Reservation, Task, TaskQueue, Worker, Workflow, Workspace } from "../backend";
 
 /** Event types the engine emits (the suffix after `com.twilio.taskrouter.`). */
 export const TaskRouterEventName = {
@@ -57,15 +49,17 @@ export interface TaskRouterEvent {
 
 /** What a payload is built from; any part may be missing (a worker event has no task). */
 export interface EventSubjects {
-  workspace?: RouterWorkspace;
-  task?: RouterTask;
-  workflow?: RouterWorkflow;
-  queue?: RouterQueue | null;
+  workspace?: Workspace;
+  task?: Task;
+  /** The task's channel unique name. */
+  channel?: string;
+  workflow?: Workflow;
+  queue?: TaskQueue | null;
   queueEnteredAt?: Date | null;
-  worker?: RouterWorker;
-  activity?: RouterActivity;
-  previousActivity?: RouterActivity;
-  reservation?: RouterReservation;
+  worker?: Worker;
+  activity?: Activity;
+  previousActivity?: Activity;
+  reservation?: Reservation;
 }
 
 const DESCRIPTIONS: Partial<Record<TaskRouterEventName, string>> = {
@@ -103,10 +97,10 @@ export function buildPayload(
     payload.resource_type = "task";
     payload.resource_sid = task.sid;
     payload.task_sid = task.sid;
-    payload.task_attributes = JSON.stringify(task.attributes);
+    payload.task_attributes = task.attributes;
     payload.task_priority = task.priority;
     payload.task_assignment_status = task.assignmentStatus;
-    payload.task_channel_unique_name = task.taskChannelUniqueName;
+    payload.task_channel_unique_name = subjects.channel ?? "default";
     payload.task_age = Math.max(0, Math.floor((now.getTime() - task.dateCreated.getTime()) / 1000));
     payload.task_date_created = task.dateCreated.toISOString();
     payload.task_timeout = task.timeout;
@@ -126,7 +120,7 @@ export function buildPayload(
   if (worker) {
     payload.worker_sid = worker.sid;
     payload.worker_name = worker.friendlyName;
-    payload.worker_attributes = JSON.stringify(worker.attributes);
+    payload.worker_attributes = worker.attributes;
     if (!task) {
       payload.resource_type = "worker";
       payload.resource_sid = worker.sid;
@@ -144,7 +138,7 @@ export function buildPayload(
     payload.resource_type = "reservation";
     payload.resource_sid = reservation.sid;
     payload.reservation_sid = reservation.sid;
-    payload.reservation_status = reservation.status;
+    payload.reservation_status = reservation.reservationStatus;
   }
   return { ...payload, ...extra };
 }

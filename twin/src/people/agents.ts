@@ -3,43 +3,17 @@
 // do against Twilio: an agent's accept is Flex's conference instruction; a page refresh drops the
 // agent's WebRTC leg without a hangup and, some seconds later, the UI is back and sees its
 // reservations; a customer's hangup ends the call at any moment. This module is not Twilio's API:
-// the control API exposes it under /_twin/ (see integration.ts).
-import { FlexParticipantLabel as ParticipantLabel } from "../flexFacts";
+// the control API exposes it under /_twin/ (./routes.ts).
+import { ControlError } from "../control/api";
+import { FlexParticipantLabel as ParticipantLabel, VOICE_CHANNEL } from "../flexFacts";
 import type { Clock, TimerHandle } from "../clock";
+import type { AccountStore } from "../store";
+import { maybe } from "../util";
+import type { TaskRouterBackend } from "../taskrouter/backend";
+import { attributesOf } from "../taskrouter/routing/assignment";
+import { reservationView, type RouterReservation } from "../taskrouter/routing/view";
+import type { VoiceEngine } from "../voice/calls";
 import type { FlexConferenceOptions, FlexOrchestrator } from "./flex";
-import type { RouterReservation } from "./taskRouterPort";
-import type { VoiceEngine } from "./voice";
-
-/** What agents need from TaskRouter and iam (the REST store in the twin, memory stores in tests). */
-export interface AgentsBridge {
-  createWorker(
-    accountSid: string,
-    workspaceSid: string,
-    input: { friendlyName: string; attributes: Record<string, unknown> },
-  ): { workerSid: string };
-  /** Moves the worker to an available (true) or offline (false) activity of the workspace. */
-  setAvailable(accountSid: string, workspaceSid: string, workerSid: string, available: boolean): void;
-  reservations(accountSid: string, workspaceSid: string, workerSid: string): RouterReservation[];
-  updateReservation(
-    accountSid: string,
-    workspaceSid: string,
-    reservationSid: string,
-    status: "accepted" | "rejected" | "wrapping" | "completed",
-  ): void;
-  /** Whether the reservation's task is a voice task (accepting it sets up the call). */
-  isVoiceReservation(accountSid: string, workspaceSid: string, reservationSid: string): boolean;
-  /** A Flex token the twin's iam validates for this worker. */
-  issueFlexToken(accountSid: string, workerSid: string, identity: string): string;
-  /** Creates a task (transfers). */
-  createTask(
-    accountSid: string,
-    workspaceSid: string,
-    input: { workflowSid: string; attributes: Record<string, unknown>; priority?: number; taskChannel: string },
-  ): { taskSid: string };
-  taskAttributes(accountSid: string, workspaceSid: string, taskSid: string): Record<string, unknown> | undefined;
-  /** Whether the worker still exists (a twin reset or a delete removes it). */
-  workerExists(accountSid: string, workspaceSid: string, workerSid: string): boolean;
-}
 
 export interface Agent {
   accountSid: string;
@@ -74,7 +48,7 @@ export class AgentDirector {
   private readonly timers = new Set<TimerHandle>();
 
   constructor(
-    private readonly bridge: AgentsBridge,
+    private readonly accounts: (accountSid: string) => AccountStore | undefined,
     private readonly voice: VoiceEngine,
     private readonly flex: FlexOrchestrator,
     private readonly clock: Clock,
@@ -93,21 +67,22 @@ export class AgentDirector {
   ): AgentView {
     const identity = input.friendlyName;
     const attributes = { contact_uri: `client:${identity}`, ...(input.attributes ?? {}) };
-    const { workerSid } = this.bridge.createWorker(accountSid, workspaceSid, {
+    const tr = this.taskrouter(accountSid);
+    const workerSid = tr.createWorker(workspaceSid, {
       friendlyName: input.friendlyName,
-      attributes,
-    });
+      attributes: JSON.stringify(attributes),
+    }).sid;
     const agent: Agent = {
       accountSid,
       workspaceSid,
       workerSid,
       identity,
-      token: this.bridge.issueFlexToken(accountSid, workerSid, identity),
+      token: this.store(accountSid).iam.issueFlexToken({ workerSid, identity }).token,
       online: true,
       gone: false,
     };
     this.agents.set(`${accountSid}/${workerSid}`, agent);
-    if (input.available ?? true) this.bridge.setAvailable(accountSid, workspaceSid, workerSid, true);
+    if (input.available ?? true) this.setAvailable(agent, true);
     return this.view(accountSid, workerSid);
   }
 
@@ -115,12 +90,32 @@ export class AgentDirector {
     const agent = this.require(accountSid, workerSid);
     agent.online = true;
     this.flex.pageLoaded(accountSid, workerSid);
-    this.bridge.setAvailable(accountSid, agent.workspaceSid, workerSid, true);
+    this.setAvailable(agent, true);
   }
 
   logout(accountSid: string, workerSid: string): void {
-    const agent = this.require(accountSid, workerSid);
-    this.bridge.setAvailable(accountSid, agent.workspaceSid, workerSid, false);
+    this.setAvailable(this.require(accountSid, workerSid), false);
+  }
+
+  /** Moves the worker to the workspace's Available (or Offline) activity, as the Flex UI's activity menu does. */
+  private setAvailable(agent: Agent, available: boolean): void {
+    const tr = this.taskrouter(agent.accountSid);
+    const candidates = tr.listActivity(agent.workspaceSid, { available });
+    const preferred = candidates.find((a) => a.friendlyName === (available ? "Available" : "Offline")) ?? candidates[0];
+    if (!preferred)
+      throw new ControlError(409, `agents: the workspace has no ${available ? "available" : "unavailable"} activity`);
+    tr.updateWorker(agent.workspaceSid, agent.workerSid, { activitySid: preferred.sid });
+  }
+
+  /** A reservation update as the agent's Flex UI sends it (the REST API's rules and routing apply). */
+  private updateReservation(
+    agent: Agent,
+    reservationSid: string,
+    status: "accepted" | "rejected" | "wrapping" | "completed",
+  ): void {
+    const tr = this.taskrouter(agent.accountSid);
+    const reservation = tr.fetchWorkerReservation(agent.workspaceSid, agent.workerSid, reservationSid);
+    tr.updateReservation(reservation, { reservationStatus: status });
   }
 
   /** Accepts a reservation as Flex does (voice: conference instruction with the given options). */
@@ -131,11 +126,13 @@ export class AgentDirector {
     options: FlexConferenceOptions = {},
   ): AgentView {
     const agent = this.requireOnline(accountSid, workerSid, "accept");
-    this.requireOwn(agent, reservationSid);
-    if (this.bridge.isVoiceReservation(accountSid, agent.workspaceSid, reservationSid)) {
-      this.flex.acceptVoiceReservation(accountSid, agent.workspaceSid, reservationSid, options);
+    const reservation = this.requireOwn(agent, reservationSid);
+    const tr = this.taskrouter(accountSid);
+    const task = tr.fetchTask(agent.workspaceSid, reservation.taskSid);
+    if (tr.taskChannelOf(task)?.uniqueName === VOICE_CHANNEL) {
+      this.flex.acceptVoiceReservation(agent, reservationSid, options);
     } else {
-      this.bridge.updateReservation(accountSid, agent.workspaceSid, reservationSid, "accepted");
+      this.updateReservation(agent, reservationSid, "accepted");
     }
     return this.view(accountSid, workerSid);
   }
@@ -143,17 +140,15 @@ export class AgentDirector {
   reject(accountSid: string, workerSid: string, reservationSid: string): void {
     const agent = this.requireOnline(accountSid, workerSid, "reject");
     this.requireOwn(agent, reservationSid);
-    this.bridge.updateReservation(accountSid, agent.workspaceSid, reservationSid, "rejected");
+    this.updateReservation(agent, reservationSid, "rejected");
   }
 
   /** Completes a reservation (after wrap-up). */
   complete(accountSid: string, workerSid: string, reservationSid: string): void {
     const agent = this.requireOnline(accountSid, workerSid, "complete");
     const reservation = this.requireOwn(agent, reservationSid);
-    if (reservation.status === "accepted") {
-      this.bridge.updateReservation(accountSid, agent.workspaceSid, reservationSid, "wrapping");
-    }
-    this.bridge.updateReservation(accountSid, agent.workspaceSid, reservationSid, "completed");
+    if (reservation.status === "accepted") this.updateReservation(agent, reservationSid, "wrapping");
+    this.updateReservation(agent, reservationSid, "completed");
   }
 
   /** Clicks Hangup: the agent's leg leaves the conference (Flex then wraps the task up). */
@@ -170,7 +165,7 @@ export class AgentDirector {
     const customer = this.voice
       .participants(accountSid, leg.conferenceSid)
       .find((p) => p.label === ParticipantLabel.customer);
-    if (!customer) throw new Error(`hold: 409 no customer in conference ${leg.conferenceSid}`);
+    if (!customer) throw new ControlError(409, `hold: no customer in conference ${leg.conferenceSid}`);
     this.voice.updateParticipant(accountSid, leg.conferenceSid, customer.callSid, { hold });
   }
 
@@ -202,15 +197,16 @@ export class AgentDirector {
     this.voice.updateParticipant(accountSid, leg.conferenceSid, leg.callSid, { endConferenceOnExit: false });
     this.hold(accountSid, workerSid, true);
     const reservation = this.requireOwn(agent, leg.reservationSid);
-    const original = this.bridge.taskAttributes(accountSid, agent.workspaceSid, reservation.taskSid) ?? {};
-    const task = this.bridge.createTask(accountSid, agent.workspaceSid, {
+    const tr = this.taskrouter(accountSid);
+    const original = attributesOf(tr.fetchTask(agent.workspaceSid, reservation.taskSid));
+    const task = tr.createTask(agent.workspaceSid, {
       workflowSid: input.workflowSid,
-      attributes: { ...original, ...(input.attributes ?? {}) },
-      priority: input.priority,
-      taskChannel: "voice",
+      attributes: JSON.stringify({ ...original, ...(input.attributes ?? {}) }),
+      ...(input.priority !== undefined ? { priority: input.priority } : {}),
+      taskChannel: VOICE_CHANNEL,
     });
     if (input.mode === "COLD") this.voice.hangupCall(accountSid, leg.callSid);
-    return task;
+    return { taskSid: task.sid };
   }
 
   /**
@@ -276,7 +272,10 @@ export class AgentDirector {
 
   /** Forgets agents whose worker is gone (after a twin reset); true if the agent is still there. */
   private exists(agent: Agent): boolean {
-    if (this.bridge.workerExists(agent.accountSid, agent.workspaceSid, agent.workerSid)) return true;
+    const worker = maybe(() =>
+      this.accounts(agent.accountSid)?.taskrouter.fetchWorker(agent.workspaceSid, agent.workerSid),
+    );
+    if (worker) return true;
     this.agents.delete(`${agent.accountSid}/${agent.workerSid}`);
     return false;
   }
@@ -301,34 +300,47 @@ export class AgentDirector {
   }
 
   private liveReservations(agent: Agent): RouterReservation[] {
-    return this.bridge
-      .reservations(agent.accountSid, agent.workspaceSid, agent.workerSid)
-      .filter((r) => LIVE.has(r.status));
+    return this.reservationsOf(agent).filter((r) => LIVE.has(r.status));
+  }
+
+  private reservationsOf(agent: Agent): RouterReservation[] {
+    const tr = this.accounts(agent.accountSid)?.taskrouter;
+    if (!tr?.allWorkspaces().some((w) => w.sid === agent.workspaceSid)) return [];
+    // The worker's own (indexed): views are read for every agent, often; no scan of the workspace's.
+    return tr.reservationsOfWorker(agent.workspaceSid, agent.workerSid).map(reservationView);
+  }
+
+  private store(accountSid: string): AccountStore {
+    const store = this.accounts(accountSid);
+    if (!store) throw new ControlError(404, `agents: unknown account ${accountSid}`);
+    return store;
+  }
+
+  private taskrouter(accountSid: string): TaskRouterBackend {
+    return this.store(accountSid).taskrouter;
   }
 
   private require(accountSid: string, workerSid: string): Agent {
     const agent = this.agents.get(`${accountSid}/${workerSid}`);
-    if (!agent || !this.exists(agent)) throw new Error(`agent ${workerSid}: 404 not an agent of the twin`);
+    if (!agent || !this.exists(agent)) throw new ControlError(404, `agent ${workerSid} is not an agent of the twin`);
     return agent;
   }
 
   private requireOnline(accountSid: string, workerSid: string, action: string): Agent {
     const agent = this.require(accountSid, workerSid);
-    if (!agent.online) throw new Error(`${action}: 409 agent ${workerSid}'s Flex UI is not loaded`);
+    if (!agent.online) throw new ControlError(409, `${action}: agent ${workerSid}'s Flex UI is not loaded`);
     return agent;
   }
 
   private requireOwn(agent: Agent, reservationSid: string): RouterReservation {
-    const reservation = this.bridge
-      .reservations(agent.accountSid, agent.workspaceSid, agent.workerSid)
-      .find((r) => r.sid === reservationSid);
-    if (!reservation) throw new Error(`reservation ${reservationSid}: 404 not one of ${agent.workerSid}'s`);
+    const reservation = this.reservationsOf(agent).find((r) => r.sid === reservationSid);
+    if (!reservation) throw new ControlError(404, `reservation ${reservationSid} is not one of ${agent.workerSid}'s`);
     return reservation;
   }
 
   private requireLeg(accountSid: string, workerSid: string): NonNullable<AgentView["leg"]> {
     const leg = this.currentLeg(accountSid, workerSid);
-    if (!leg) throw new Error(`agent ${workerSid}: 409 not on a call`);
+    if (!leg) throw new ControlError(409, `agent ${workerSid} is not on a call`);
     return leg;
   }
 }

@@ -1,5 +1,6 @@
-// A local webhook receiver for tests: a node:http server on 127.0.0.1, port 0, that records every
-// request and answers with what the test says (a status, or a body such as TwiML).
+// `@flex-call-recovery/twin/testing`: a local webhook receiver for tests, a node:http server on
+// 127.0.0.1, port 0, that records every request and answers with what the test says (a status, or
+// a body such as TwiML). The twin's behaviour tests and e2e's tests of the recovery over the twin use it.
 import http from "http";
 import type { AddressInfo } from "net";
 

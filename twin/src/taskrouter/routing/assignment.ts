@@ -1,5 +1,5 @@
-// The TaskRouter routing and assignment engine: what Twilio does between a task's creation and its
-// completion. It reads and writes the twin's TaskRouter resources through `TaskRouterPort`, keeps
+// TaskRouter's routing and assignment: what Twilio does between a task's creation and its
+// completion. It reads and writes the account's TaskRouter backend directly, keeps
 // the routing bookkeeping Twilio does not expose (current workflow step, timers, who rejected
 // what) in its own per-account maps, and emits TaskRouter events for Event Streams and the
 // workspace EventCallbackUrl.
@@ -17,28 +17,36 @@
 // - wrapping and completed reservations follow the task; completing the last live reservation
 //   completes the task; freed capacity lets the next task be reserved.
 import { randomBytes } from "crypto";
-import type { Clock, TimerHandle } from "../clock";
-import { buildPayload, TaskRouterEventName, type EventSubjects, type TaskRouterEvent } from "./taskRouterEvents";
-import {
-  defaultChannelCapacity,
-  type ReservationStatus,
-  type RouterQueue,
-  type RouterReservation,
-  type TaskAssignmentStatus,
-  type RouterTask,
-  type RouterWorker,
-  type TaskRouterPort,
-  type WorkspaceRef,
-} from "./taskRouterPort";
+import type { Clock, TimerHandle } from "../../clock";
+import type { AccountStore } from "../../store";
+import { maybe } from "../../util";
+import type {
+  Reservation,
+  ReservationStatus,
+  Task,
+  TaskQueue,
+  TaskRouterBackend,
+  TaskStatus,
+  Worker,
+} from "../backend";
+import { buildPayload, TaskRouterEventName, type EventSubjects, type TaskRouterEvent } from "./events";
 import {
   eligibleWorkers,
   findTargetQueue,
   matchFilter,
+  parseWorkflowConfiguration,
   resolveKnownWorker,
   shouldSkipTarget,
   workerInQueue,
+  type WorkflowConfiguration,
   type WorkflowTarget,
 } from "./workflow";
+
+/** Identifies a workspace inside an account (the twin keeps one store per account). */
+export interface WorkspaceRef {
+  accountSid: string;
+  workspaceSid: string;
+}
 
 /** `reason` of a task canceled because its TTL ran out (what Twilio writes). */
 export const TASK_TTL_EXCEEDED_REASON = "Task TTL Exceeded";
@@ -48,6 +56,43 @@ export const WORKFLOW_TIMEOUT_REASON = "Workflow Timeout";
 /** Reservation statuses that hold a unit of the worker's channel capacity. */
 const CAPACITY_HOLDING: ReadonlySet<ReservationStatus> = new Set(["pending", "accepted", "wrapping"]);
 const LIVE_TASK: ReadonlySet<string> = new Set(["pending", "reserved"]);
+
+// Parsed attribute and configuration JSON by its text: every assignment pass reads every task, so
+// parsing once per distinct text keeps large workspaces cheap. Bounded; values are never mutated.
+const parsedJson = new Map<string, Record<string, unknown>>();
+const parsedWorkflows = new Map<string, WorkflowConfiguration>();
+const PARSE_CACHE_LIMIT = 10_000;
+
+/** A resource's attributes JSON as an object ({} for anything else; the backend refuses such text). */
+export function attributesOf(resource: { attributes: string }): Record<string, unknown> {
+  const json = resource.attributes;
+  let parsed = parsedJson.get(json);
+  if (parsed) return parsed;
+  try {
+    const value: unknown = JSON.parse(json);
+    parsed = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    parsed = {};
+  }
+  if (parsedJson.size >= PARSE_CACHE_LIMIT) parsedJson.clear();
+  parsedJson.set(json, parsed);
+  return parsed;
+}
+
+/** A stored configuration the routing cannot read routes nothing (it never throws here). */
+function workflowConfiguration(configuration: string): WorkflowConfiguration {
+  let config = parsedWorkflows.get(configuration);
+  if (!config) {
+    try {
+      config = parseWorkflowConfiguration(configuration);
+    } catch {
+      config = { task_routing: { filters: [] } };
+    }
+    if (parsedWorkflows.size >= PARSE_CACHE_LIMIT) parsedWorkflows.clear();
+    parsedWorkflows.set(configuration, config);
+  }
+  return config;
+}
 
 // Routing bookkeeping of one task (not a Twilio resource, hence not in the REST store).
 interface TaskRouting {
@@ -62,14 +107,17 @@ interface TaskRouting {
   declinedBy: Set<string>;
 }
 
-/** Task statuses a client may set through the API. */
-export type ApiTaskStatus = "canceled" | "wrapping" | "completed";
-/** Reservation statuses a client may set through the API. */
-export type ApiReservationStatus = "accepted" | "rejected" | "wrapping" | "completed";
+/** A worker as one assignment pass sees it: parsed attributes for the expressions. */
+interface RoutingWorker {
+  sid: string;
+  friendlyName: string;
+  attributes: Record<string, unknown>;
+  activitySid: string;
+}
 
 interface AssignmentSnapshot {
-  workers: RouterWorker[];
-  queues: RouterQueue[];
+  workers: RoutingWorker[];
+  queues: TaskQueue[];
   available: Set<string>;
   used: Map<string, number>;
 }
@@ -88,7 +136,7 @@ export interface RoutingAlert {
 export type TaskRouterEventListener = (event: TaskRouterEvent) => void;
 
 export interface AssignmentEngineOptions {
-  port: TaskRouterPort;
+  accounts: (accountSid: string) => AccountStore | undefined;
   clock: Clock;
   /** Receives every event, in the order they happen. */
   onEvent?: TaskRouterEventListener;
@@ -99,7 +147,7 @@ function newEventId(): string {
 }
 
 export class AssignmentEngine {
-  private readonly port: TaskRouterPort;
+  private readonly accounts: (accountSid: string) => AccountStore | undefined;
   private readonly clock: Clock;
   private readonly listeners: TaskRouterEventListener[] = [];
   // Keyed by `${accountSid}/${taskSid}`: routing state of tasks still in the workflow.
@@ -108,14 +156,14 @@ export class AssignmentEngine {
   private readonly reservationTimers = new Map<string, TimerHandle>();
   // Keyed by `${accountSid}/${workerSid}`: when the worker last got a reservation (idle-longest choice).
   private readonly lastReservedAt = new Map<string, number>();
-  // Guards against re-entrant assignment passes when an event listener calls back into the engine.
+  // Guards against re-entrant assignment passes when a write calls back into the engine.
   private assigning = false;
   /** Debugger alerts the routing raised (error codes Twilio reports asynchronously, e.g. 40152). */
   readonly alerts: RoutingAlert[] = [];
   private assignAgain = new Map<string, WorkspaceRef>();
 
   constructor(options: AssignmentEngineOptions) {
-    this.port = options.port;
+    this.accounts = options.accounts;
     this.clock = options.clock;
     if (options.onEvent) this.listeners.push(options.onEvent);
   }
@@ -129,7 +177,7 @@ export class AssignmentEngine {
     };
   }
 
-  // ---- entry points (called by the REST layer's hooks, or directly in pure tests) ----
+  // ---- entry points (the TaskRouter backend calls these after a REST change) ----
 
   /** A task was created (REST CreateTask or `<Enqueue>`): emit task.created, route it, assign. */
   taskCreated(ref: WorkspaceRef, taskSid: string): void {
@@ -150,53 +198,44 @@ export class AssignmentEngine {
     this.assign(ref);
   }
 
-  /** Task attributes changed: a task not yet assigned is routed again from the first filter. */
-  taskAttributesUpdated(ref: WorkspaceRef, taskSid: string): void {
-    const task = this.requireTask(ref, taskSid);
-    this.emit(ref, TaskRouterEventName.taskUpdated, task.sid, { task });
-    const state = this.routing.get(this.key(ref, taskSid));
-    if (!state || task.assignmentStatus !== "pending") return;
-    this.clearStepTimer(state);
-    state.step = -1;
-    this.route(ref, task, state);
-    this.assign(ref);
-  }
-
   /**
-   * Sets a task's AssignmentStatus as the API does: `canceled` (only before assignment),
-   * `wrapping` or `completed` (only once assigned). `reason` is the API's Reason parameter.
+   * A task update through the API: a status the API set (its consequences follow), new attributes
+   * (a task not yet assigned is routed again from the first filter) or a new priority.
    */
-  updateTaskStatus(ref: WorkspaceRef, taskSid: string, status: ApiTaskStatus, reason?: string): void {
+  taskUpdated(
+    ref: WorkspaceRef,
+    taskSid: string,
+    previous: TaskStatus,
+    changed: { attributes: boolean; priority: boolean },
+  ): void {
     const task = this.requireTask(ref, taskSid);
-    const from: Record<ApiTaskStatus, TaskAssignmentStatus[]> = {
-      canceled: ["pending", "reserved"],
-      wrapping: ["assigned"],
-      completed: ["assigned", "wrapping"],
-    };
-    if (!from[status].includes(task.assignmentStatus)) {
-      throw new Error(`updateTask ${taskSid}: 400 a task ${task.assignmentStatus} cannot become ${status}`);
+    if (task.assignmentStatus !== previous && ["canceled", "wrapping", "completed"].includes(task.assignmentStatus)) {
+      this.taskStatusChanged(ref, task);
     }
-    const previous = task.assignmentStatus;
-    this.port.updateTask(ref, taskSid, { assignmentStatus: status, ...(reason !== undefined ? { reason } : {}) });
-    this.taskStatusChanged(ref, taskSid, previous, status);
+    if (changed.attributes) {
+      this.emit(ref, TaskRouterEventName.taskUpdated, task.sid, { task });
+      const state = this.routing.get(this.key(ref, taskSid));
+      if (!state || task.assignmentStatus !== "pending") return;
+      this.clearStepTimer(state);
+      state.step = -1;
+      this.route(ref, task, state);
+      this.assign(ref);
+    } else if (changed.priority) this.assign(ref);
   }
 
-  /**
-   * The consequences of a task status the API already stored (the REST layer validated and
-   * applied it): reservations follow the task, events fire, freed capacity is reassigned.
-   */
-  taskStatusChanged(ref: WorkspaceRef, taskSid: string, _previous: TaskAssignmentStatus, status: ApiTaskStatus): void {
-    const task = this.requireTask(ref, taskSid);
-    if (status === "canceled") {
+  /** The consequences of a task status the API stored: reservations follow, events fire, capacity frees. */
+  private taskStatusChanged(ref: WorkspaceRef, task: Task): void {
+    const taskSid = task.sid;
+    if (task.assignmentStatus === "canceled") {
       this.afterCancel(ref, task);
-    } else if (status === "wrapping") {
+    } else if (task.assignmentStatus === "wrapping") {
       for (const reservation of this.reservationsOf(ref, taskSid, ["accepted"])) {
         this.setReservation(ref, reservation, "wrapping", TaskRouterEventName.reservationWrapup);
       }
       this.emit(ref, TaskRouterEventName.taskWrapup, taskSid, { task });
     } else {
       for (const reservation of this.reservationsOf(ref, taskSid, ["pending", "accepted", "wrapping"])) {
-        if (reservation.status === "pending") this.endPendingReservation(ref, reservation, "canceled");
+        if (reservation.reservationStatus === "pending") this.endPendingReservation(ref, reservation, "canceled");
         else this.setReservation(ref, reservation, "completed", TaskRouterEventName.reservationCompleted);
       }
       const state = this.routing.get(this.key(ref, taskSid));
@@ -206,58 +245,36 @@ export class AssignmentEngine {
     this.assign(ref);
   }
 
-  /** Updates a reservation as the API does (`ReservationStatus`); used by agents and pure tests. */
-  updateReservation(
+  /** The consequences of a reservation status the API stored (accepted, rejected, wrapping, completed). */
+  reservationUpdated(
     ref: WorkspaceRef,
     reservationSid: string,
-    status: ApiReservationStatus,
+    previous: ReservationStatus,
     options: { workerActivitySid?: string } = {},
   ): void {
-    const reservation = this.port.reservation(ref, reservationSid);
-    if (!reservation) throw new Error(`updateReservation ${reservationSid}: 404 not found`);
-    const allowed: Record<ApiReservationStatus, ReservationStatus[]> = {
-      accepted: ["pending"],
-      rejected: ["pending"],
-      wrapping: ["accepted"],
-      completed: ["accepted", "wrapping"],
-    };
-    if (!allowed[status].includes(reservation.status)) {
-      throw new Error(`updateReservation ${reservationSid}: 400 cannot move from ${reservation.status} to ${status}`);
-    }
-    const previous = reservation.status;
-    this.port.updateReservation(ref, reservationSid, status);
-    this.reservationStatusChanged(ref, reservationSid, previous, status, options);
-  }
-
-  /** The consequences of a reservation status the API already stored. */
-  reservationStatusChanged(
-    ref: WorkspaceRef,
-    reservationSid: string,
-    _previous: ReservationStatus,
-    status: ApiReservationStatus,
-    options: { workerActivitySid?: string } = {},
-  ): void {
-    const reservation = this.port.reservation(ref, reservationSid);
-    if (!reservation) return;
+    const reservation = this.tr(ref)?.findReservation(ref.workspaceSid, reservationSid);
+    const status = reservation?.reservationStatus;
+    if (!reservation || status === previous) return;
+    if (status !== "accepted" && status !== "rejected" && status !== "wrapping" && status !== "completed") return;
     this.clearReservationTimer(ref, reservationSid);
     if (status === "accepted") {
-      this.port.updateTask(ref, reservation.taskSid, { assignmentStatus: "assigned" });
+      this.updateTask(ref, reservation.taskSid, { assignmentStatus: "assigned" });
       // Assigned: the task leaves the workflow, so its TTL and step timers stop.
       const state = this.routing.get(this.key(ref, reservation.taskSid));
       if (state) this.finishRouting(ref, reservation.taskSid, state);
-      this.emitReservation(ref, TaskRouterEventName.reservationAccepted, reservationSid);
+      this.emitReservation(ref, TaskRouterEventName.reservationAccepted, reservation);
     } else if (status === "rejected") {
       this.routing.get(this.key(ref, reservation.taskSid))?.declinedBy.add(reservation.workerSid);
       this.returnToPending(ref, reservation.taskSid);
-      this.emitReservation(ref, TaskRouterEventName.reservationRejected, reservationSid);
+      this.emitReservation(ref, TaskRouterEventName.reservationRejected, reservation);
       if (options.workerActivitySid) this.moveWorker(ref, reservation.workerSid, options.workerActivitySid);
     } else if (status === "wrapping") {
-      this.emitReservation(ref, TaskRouterEventName.reservationWrapup, reservationSid);
+      this.emitReservation(ref, TaskRouterEventName.reservationWrapup, reservation);
       // The task wraps up once no reservation of it is still being handled.
       if (this.reservationsOf(ref, reservation.taskSid, ["accepted"]).length === 0)
         this.wrapTask(ref, reservation.taskSid);
     } else {
-      this.emitReservation(ref, TaskRouterEventName.reservationCompleted, reservationSid);
+      this.emitReservation(ref, TaskRouterEventName.reservationCompleted, reservation);
       if (this.reservationsOf(ref, reservation.taskSid, ["accepted", "wrapping"]).length === 0) {
         this.completeTask(ref, reservation.taskSid);
       }
@@ -267,9 +284,9 @@ export class AssignmentEngine {
 
   /** A worker's activity changed (API or agent): emit worker.activity.update and try to assign. */
   workerActivityChanged(ref: WorkspaceRef, workerSid: string, previousActivitySid?: string): void {
-    const worker = this.port.workers(ref).find((w) => w.sid === workerSid);
+    const worker = maybe(() => this.tr(ref)?.fetchWorker(ref.workspaceSid, workerSid));
     if (!worker) return;
-    const activities = this.port.activities(ref);
+    const activities = this.tr(ref)?.listActivity(ref.workspaceSid) ?? [];
     this.emit(ref, TaskRouterEventName.workerActivityUpdate, worker.sid, {
       worker,
       activity: activities.find((a) => a.sid === worker.activitySid),
@@ -278,7 +295,7 @@ export class AssignmentEngine {
     this.assign(ref);
   }
 
-  /** A worker's attributes or capacity changed: it may now fit pending tasks. */
+  /** A worker, queue, workflow or channel capacity changed: pending tasks may now fit. */
   workerUpdated(ref: WorkspaceRef): void {
     this.assign(ref);
   }
@@ -309,16 +326,16 @@ export class AssignmentEngine {
     return {
       filter: state.filterFriendlyName,
       step: state.step,
-      queueSid: this.port.task(ref, taskSid)?.taskQueueSid ?? null,
+      queueSid: this.task(ref, taskSid)?.taskQueueSid ?? null,
     };
   }
 
   // ---- routing ----
 
-  private route(ref: WorkspaceRef, task: RouterTask, state: TaskRouting): void {
-    const workflow = this.port.workflow(ref, task.workflowSid);
+  private route(ref: WorkspaceRef, task: Task, state: TaskRouting): void {
+    const workflow = this.workflow(ref, task.workflowSid);
     if (!workflow) return;
-    const match = matchFilter(workflow.configuration, task.attributes);
+    const match = matchFilter(workflowConfiguration(workflow.configuration), attributesOf(task));
     if (!match) return;
     state.targets = match.targets;
     state.filterFriendlyName = match.filterFriendlyName;
@@ -336,7 +353,7 @@ export class AssignmentEngine {
 
   /** Moves the task to the first usable target at or after `from`. */
   private enterStep(ref: WorkspaceRef, taskSid: string, state: TaskRouting, from: number): void {
-    const queues = this.port.queues(ref);
+    const queues = this.tr(ref)?.listTaskQueue(ref.workspaceSid) ?? [];
     for (let step = from; step < state.targets.length; step++) {
       const target = state.targets[step];
       const queue = findTargetQueue(target, queues);
@@ -345,20 +362,19 @@ export class AssignmentEngine {
       this.checkKnownWorkerQueue(ref, task, target, queue);
       // skip_if is decided on the workers who could take the task right now.
       const available = this.reservableWorkers(ref, task, target, state).length;
-      if (step < state.targets.length - 1 && shouldSkipTarget(target, task.attributes, available)) continue;
+      if (step < state.targets.length - 1 && shouldSkipTarget(target, attributesOf(task), available)) continue;
       const previousQueue = task.taskQueueSid;
       state.step = step;
       state.queueEnteredAt = this.clock.now();
-      this.port.updateTask(ref, taskSid, {
+      this.updateTask(ref, taskSid, {
         taskQueueSid: queue.sid,
         ...(target.priority !== undefined ? { priority: target.priority } : {}),
       });
-      const updated = this.requireTask(ref, taskSid);
       if (previousQueue && previousQueue !== queue.sid) {
-        this.emit(ref, TaskRouterEventName.taskQueueMoved, taskSid, { task: updated, queue });
+        this.emit(ref, TaskRouterEventName.taskQueueMoved, taskSid, { task, queue });
       }
       this.emit(ref, TaskRouterEventName.taskQueueEntered, taskSid, {
-        task: updated,
+        task,
         queue,
         queueEnteredAt: state.queueEnteredAt,
       });
@@ -374,13 +390,14 @@ export class AssignmentEngine {
    * worker a known-worker target names is not in the target's queue. Twilio reports it to the
    * account's debugger (an alert); the step can reserve no one. Kept in `alerts`.
    */
-  private checkKnownWorkerQueue(ref: WorkspaceRef, task: RouterTask, target: WorkflowTarget, queue: RouterQueue): void {
-    const sid = target.known_worker_sid ? resolveKnownWorker(target.known_worker_sid, task.attributes) : null;
+  private checkKnownWorkerQueue(ref: WorkspaceRef, task: Task, target: WorkflowTarget, queue: TaskQueue): void {
+    const attributes = attributesOf(task);
+    const sid = target.known_worker_sid ? resolveKnownWorker(target.known_worker_sid, attributes) : null;
     const name = target.known_worker_friendly_name
-      ? resolveKnownWorker(target.known_worker_friendly_name, task.attributes)
+      ? resolveKnownWorker(target.known_worker_friendly_name, attributes)
       : null;
     if (sid === null && name === null) return;
-    const worker = this.port.workers(ref).find((w) => (sid !== null ? w.sid === sid : w.friendlyName === name));
+    const worker = this.workers(ref).find((w) => (sid !== null ? w.sid === sid : w.friendlyName === name));
     if (!worker || workerInQueue(queue, worker)) return;
     this.alerts.push({
       code: 40152,
@@ -396,10 +413,10 @@ export class AssignmentEngine {
 
   private stepTimedOut(ref: WorkspaceRef, taskSid: string): void {
     const state = this.routing.get(this.key(ref, taskSid));
-    const task = this.port.task(ref, taskSid);
+    const task = this.task(ref, taskSid);
     if (!state || !task || !LIVE_TASK.has(task.assignmentStatus)) return;
     state.stepTimer = null;
-    const queue = this.port.queues(ref).find((q) => q.sid === task.taskQueueSid) ?? null;
+    const queue = this.tr(ref)?.taskQueueOf(task) ?? null;
     this.emit(ref, TaskRouterEventName.taskQueueTimeout, taskSid, { task, queue });
     // A reservation offered in the old step is rescinded: the task moves on.
     for (const reservation of this.reservationsOf(ref, taskSid, ["pending"])) {
@@ -409,14 +426,14 @@ export class AssignmentEngine {
       this.emit(ref, TaskRouterEventName.workflowTimeout, taskSid, { task });
       this.cancelTask(ref, task, WORKFLOW_TIMEOUT_REASON);
     } else {
-      this.port.updateTask(ref, taskSid, { assignmentStatus: "pending" });
+      this.updateTask(ref, taskSid, { assignmentStatus: "pending" });
       this.enterStep(ref, taskSid, state, state.step + 1);
     }
     this.assign(ref);
   }
 
   private ttlExpired(ref: WorkspaceRef, taskSid: string): void {
-    const task = this.port.task(ref, taskSid);
+    const task = this.task(ref, taskSid);
     const state = this.routing.get(this.key(ref, taskSid));
     if (state) state.ttlTimer = null;
     if (!task || !LIVE_TASK.has(task.assignmentStatus)) return;
@@ -446,13 +463,13 @@ export class AssignmentEngine {
   }
 
   private assignPass(ref: WorkspaceRef): void {
-    const tasks = this.port.tasks(ref);
+    const tasks = maybe(() => this.tr(ref)?.listTask(ref.workspaceSid)) ?? [];
     const pending = tasks
       .filter((t) => t.assignmentStatus === "pending" && (this.routing.get(this.key(ref, t.sid))?.step ?? -1) >= 0)
       .sort((a, b) => b.priority - a.priority || a.dateCreated.getTime() - b.dateCreated.getTime());
     if (pending.length === 0) return;
     // One snapshot per pass; each reservation made updates it, so later tasks see the used capacity.
-    const snapshot = this.snapshot(ref, tasks);
+    const snapshot = this.snapshot(ref);
     for (const task of pending) {
       const state = this.routing.get(this.key(ref, task.sid));
       if (!state || state.step < 0) continue;
@@ -463,30 +480,27 @@ export class AssignmentEngine {
           (this.lastReservedAt.get(this.key(ref, a.sid)) ?? 0) - (this.lastReservedAt.get(this.key(ref, b.sid)) ?? 0),
       );
       this.reserve(ref, task, candidates[0]);
-      const key = `${candidates[0].sid}/${task.taskChannelUniqueName}`;
+      const key = `${candidates[0].sid}/${this.channel(ref, task)}`;
       snapshot.used.set(key, (snapshot.used.get(key) ?? 0) + 1);
     }
   }
 
   /** What a pass reads once: workers, queues, available activities, capacity used per worker and channel. */
-  private snapshot(ref: WorkspaceRef, tasks: RouterTask[] = this.port.tasks(ref)): AssignmentSnapshot {
-    const channelOf = new Map(tasks.map((t) => [t.sid, t.taskChannelUniqueName]));
+  private snapshot(ref: WorkspaceRef): AssignmentSnapshot {
+    const tr = this.tr(ref);
     // Keyed by `${workerSid}/${channel}`: reservations holding capacity.
     const used = new Map<string, number>();
-    for (const r of this.port.reservations(ref)) {
-      if (!CAPACITY_HOLDING.has(r.status)) continue;
-      const key = `${r.workerSid}/${channelOf.get(r.taskSid) ?? "default"}`;
+    for (const r of maybe(() => tr?.reservationsOf(ref.workspaceSid)) ?? []) {
+      if (!CAPACITY_HOLDING.has(r.reservationStatus)) continue;
+      const task = this.task(ref, r.taskSid);
+      const key = `${r.workerSid}/${task ? this.channel(ref, task) : "default"}`;
       used.set(key, (used.get(key) ?? 0) + 1);
     }
+    const activities = maybe(() => tr?.listActivity(ref.workspaceSid)) ?? [];
     return {
-      workers: this.port.workers(ref),
-      queues: this.port.queues(ref),
-      available: new Set(
-        this.port
-          .activities(ref)
-          .filter((a) => a.available)
-          .map((a) => a.sid),
-      ),
+      workers: this.workers(ref),
+      queues: maybe(() => tr?.listTaskQueue(ref.workspaceSid)) ?? [],
+      available: new Set(activities.filter((a) => a.available).map((a) => a.sid)),
       used,
     };
   }
@@ -494,77 +508,79 @@ export class AssignmentEngine {
   /** Eligible workers of a step who are available and have capacity for the task's channel. */
   private reservableWorkers(
     ref: WorkspaceRef,
-    task: RouterTask,
+    task: Task,
     target: WorkflowTarget,
     state: TaskRouting,
     snapshot: AssignmentSnapshot = this.snapshot(ref),
-  ): RouterWorker[] {
+  ): RoutingWorker[] {
     const queue = findTargetQueue(target, snapshot.queues);
     if (!queue) return [];
-    const channel = task.taskChannelUniqueName;
-    return eligibleWorkers(target, queue, task.attributes, snapshot.workers).filter((worker) => {
+    const channel = this.channel(ref, task);
+    return eligibleWorkers(target, queue, attributesOf(task), snapshot.workers).filter((worker) => {
       if (!snapshot.available.has(worker.activitySid) || state.declinedBy.has(worker.sid)) return false;
-      const capacity = worker.channelCapacity?.[channel] ?? defaultChannelCapacity();
+      // Capacity 1 per channel, as the WorkerChannel resource reports, unless set over the Worker
+      // Channels API (0 when the channel is unavailable).
+      const capacity = this.tr(ref)?.configuredCapacity(ref.workspaceSid, worker.sid, channel) ?? 1;
       return (snapshot.used.get(`${worker.sid}/${channel}`) ?? 0) < capacity;
     });
   }
 
-  private reserve(ref: WorkspaceRef, task: RouterTask, worker: RouterWorker): void {
-    const reservation = this.port.createReservation(ref, task.sid, worker.sid);
-    this.port.updateTask(ref, task.sid, { assignmentStatus: "reserved" });
+  private reserve(ref: WorkspaceRef, task: Task, worker: RoutingWorker): void {
+    const tr = this.tr(ref);
+    if (!tr) return;
+    const reservation = tr.createReservation(ref.workspaceSid, task.sid, worker.sid);
+    this.updateTask(ref, task.sid, { assignmentStatus: "reserved" });
     this.lastReservedAt.set(this.key(ref, worker.sid), this.clock.now().getTime());
-    const workflow = this.port.workflow(ref, task.workflowSid);
-    const timeoutSeconds = workflow?.taskReservationTimeout ?? 120;
+    const timeoutSeconds = this.workflow(ref, task.workflowSid)?.taskReservationTimeout ?? 120;
     this.reservationTimers.set(
       this.key(ref, reservation.sid),
       this.clock.setTimer(timeoutSeconds * 1000, () => this.reservationTimedOut(ref, reservation.sid)),
     );
-    this.emitReservation(ref, TaskRouterEventName.reservationCreated, reservation.sid);
+    this.emitReservation(ref, TaskRouterEventName.reservationCreated, reservation);
   }
 
   private reservationTimedOut(ref: WorkspaceRef, reservationSid: string): void {
     this.reservationTimers.delete(this.key(ref, reservationSid));
-    const reservation = this.port.reservation(ref, reservationSid);
-    if (!reservation || reservation.status !== "pending") return;
-    this.port.updateReservation(ref, reservationSid, "timeout");
+    const reservation = this.tr(ref)?.findReservation(ref.workspaceSid, reservationSid);
+    if (!reservation || reservation.reservationStatus !== "pending") return;
+    this.tr(ref)?.setReservationStatus(reservation, "timeout");
     this.routing.get(this.key(ref, reservation.taskSid))?.declinedBy.add(reservation.workerSid);
     this.returnToPending(ref, reservation.taskSid);
-    this.emitReservation(ref, TaskRouterEventName.reservationTimeout, reservationSid);
+    this.emitReservation(ref, TaskRouterEventName.reservationTimeout, reservation);
     // Twilio moves a worker who let a reservation time out to the workspace's timeout activity.
-    const timeoutActivity = this.port.workspace(ref)?.timeoutActivitySid;
+    const timeoutActivity = maybe(() => this.tr(ref)?.fetchWorkspace(ref.workspaceSid))?.timeoutActivitySid;
     if (timeoutActivity) this.moveWorker(ref, reservation.workerSid, timeoutActivity);
     this.assign(ref);
   }
 
+  /** Through the worker update, which reports the activity change back here. */
   private moveWorker(ref: WorkspaceRef, workerSid: string, activitySid: string): void {
-    const worker = this.port.workers(ref).find((w) => w.sid === workerSid);
+    const worker = maybe(() => this.tr(ref)?.fetchWorker(ref.workspaceSid, workerSid));
     if (!worker || worker.activitySid === activitySid) return;
-    const previous = worker.activitySid;
-    this.port.setWorkerActivity(ref, workerSid, activitySid);
-    this.workerActivityChanged(ref, workerSid, previous);
+    this.tr(ref)?.updateWorker(ref.workspaceSid, workerSid, { activitySid });
   }
 
-  private wrapTask(ref: WorkspaceRef, taskSid: string, reason?: string): void {
+  private wrapTask(ref: WorkspaceRef, taskSid: string): void {
     const task = this.requireTask(ref, taskSid);
     if (task.assignmentStatus !== "assigned") return;
-    this.port.updateTask(ref, taskSid, { assignmentStatus: "wrapping", ...(reason ? { reason } : {}) });
-    this.emit(ref, TaskRouterEventName.taskWrapup, taskSid, { task: this.requireTask(ref, taskSid) });
+    this.updateTask(ref, taskSid, { assignmentStatus: "wrapping" });
+    this.emit(ref, TaskRouterEventName.taskWrapup, taskSid, { task });
   }
 
-  private completeTask(ref: WorkspaceRef, taskSid: string, reason?: string): void {
+  private completeTask(ref: WorkspaceRef, taskSid: string): void {
     const task = this.requireTask(ref, taskSid);
     if (task.assignmentStatus !== "assigned" && task.assignmentStatus !== "wrapping") return;
-    this.port.updateTask(ref, taskSid, { assignmentStatus: "completed", ...(reason ? { reason } : {}) });
-    this.emit(ref, TaskRouterEventName.taskCompleted, taskSid, { task: this.requireTask(ref, taskSid) });
+    this.updateTask(ref, taskSid, { assignmentStatus: "completed" });
+    this.emit(ref, TaskRouterEventName.taskCompleted, taskSid, { task });
   }
 
   /** Cancels a task still in the workflow (TTL, last step timeout). */
-  private cancelTask(ref: WorkspaceRef, task: RouterTask, reason: string): void {
-    this.port.updateTask(ref, task.sid, { assignmentStatus: "canceled", reason });
-    this.afterCancel(ref, this.requireTask(ref, task.sid));
+  private cancelTask(ref: WorkspaceRef, task: Task, reason: string): void {
+    this.updateTask(ref, task.sid, { assignmentStatus: "canceled", reason });
+    this.afterCancel(ref, task);
   }
 
-  private afterCancel(ref: WorkspaceRef, task: RouterTask): void {
+  private afterCancel(ref: WorkspaceRef, task: Task): void {
     for (const reservation of this.reservationsOf(ref, task.sid, ["pending"])) {
       this.endPendingReservation(ref, reservation, "canceled");
     }
@@ -573,33 +589,29 @@ export class AssignmentEngine {
     this.emit(ref, TaskRouterEventName.taskCanceled, task.sid, { task }, { reason: task.reason });
   }
 
-  private endPendingReservation(
-    ref: WorkspaceRef,
-    reservation: RouterReservation,
-    status: "canceled" | "rescinded",
-  ): void {
+  private endPendingReservation(ref: WorkspaceRef, reservation: Reservation, status: "canceled" | "rescinded"): void {
     this.clearReservationTimer(ref, reservation.sid);
-    this.port.updateReservation(ref, reservation.sid, status);
-    this.emitReservation(
+    this.setReservation(
       ref,
+      reservation,
+      status,
       status === "canceled" ? TaskRouterEventName.reservationCanceled : TaskRouterEventName.reservationRescinded,
-      reservation.sid,
     );
   }
 
   private setReservation(
     ref: WorkspaceRef,
-    reservation: RouterReservation,
+    reservation: Reservation,
     status: ReservationStatus,
     event: TaskRouterEventName,
   ): void {
-    this.port.updateReservation(ref, reservation.sid, status);
-    this.emitReservation(ref, event, reservation.sid);
+    if (reservation.reservationStatus !== status) this.tr(ref)?.setReservationStatus(reservation, status);
+    this.emitReservation(ref, event, reservation);
   }
 
   private returnToPending(ref: WorkspaceRef, taskSid: string): void {
-    const task = this.port.task(ref, taskSid);
-    if (task?.assignmentStatus === "reserved") this.port.updateTask(ref, taskSid, { assignmentStatus: "pending" });
+    if (this.task(ref, taskSid)?.assignmentStatus === "reserved")
+      this.updateTask(ref, taskSid, { assignmentStatus: "pending" });
   }
 
   private finishRouting(ref: WorkspaceRef, taskSid: string, state: TaskRouting): void {
@@ -609,10 +621,54 @@ export class AssignmentEngine {
     this.routing.delete(this.key(ref, taskSid));
   }
 
-  // ---- helpers ----
+  // ---- reading and writing the backend ----
 
-  private reservationsOf(ref: WorkspaceRef, taskSid: string, statuses: ReservationStatus[]): RouterReservation[] {
-    return this.port.reservations(ref).filter((r) => r.taskSid === taskSid && statuses.includes(r.status));
+  private tr(ref: WorkspaceRef): TaskRouterBackend | undefined {
+    return this.accounts(ref.accountSid)?.taskrouter;
+  }
+
+  private task(ref: WorkspaceRef, taskSid: string): Task | undefined {
+    return maybe(() => this.tr(ref)?.fetchTask(ref.workspaceSid, taskSid));
+  }
+
+  private requireTask(ref: WorkspaceRef, taskSid: string): Task {
+    const task = this.task(ref, taskSid);
+    if (!task) throw new Error(`task ${taskSid} not found`);
+    return task;
+  }
+
+  private channel(ref: WorkspaceRef, task: Task): string {
+    return this.tr(ref)?.taskChannelOf(task)?.uniqueName ?? "default";
+  }
+
+  private workflow(ref: WorkspaceRef, workflowSid: string | null) {
+    return workflowSid ? maybe(() => this.tr(ref)?.fetchWorkflow(ref.workspaceSid, workflowSid)) : undefined;
+  }
+
+  private workers(ref: WorkspaceRef): RoutingWorker[] {
+    return (maybe(() => this.tr(ref)?.listWorker(ref.workspaceSid)) ?? []).map((w: Worker) => ({
+      sid: w.sid,
+      friendlyName: w.friendlyName,
+      attributes: attributesOf(w),
+      activitySid: w.activitySid,
+    }));
+  }
+
+  private reservationsOf(ref: WorkspaceRef, taskSid: string, statuses: ReservationStatus[]): Reservation[] {
+    return (maybe(() => this.tr(ref)?.reservationsOf(ref.workspaceSid)) ?? []).filter(
+      (r) => r.taskSid === taskSid && statuses.includes(r.reservationStatus),
+    );
+  }
+
+  /** The routing's own task writes: status, queue, priority, reason (no API transition rules). */
+  private updateTask(
+    ref: WorkspaceRef,
+    taskSid: string,
+    patch: { assignmentStatus?: TaskStatus; taskQueueSid?: string; priority?: number; reason?: string },
+  ): void {
+    const task = this.task(ref, taskSid);
+    const changes = task && Object.entries(patch).some(([k, v]) => task[k as keyof typeof patch] !== v);
+    if (task && changes) this.tr(ref)?.setTaskStatus(task, patch.assignmentStatus ?? task.assignmentStatus, patch);
   }
 
   private clearStepTimer(state: TaskRouting): void {
@@ -626,22 +682,15 @@ export class AssignmentEngine {
     this.reservationTimers.delete(this.key(ref, reservationSid));
   }
 
-  private requireTask(ref: WorkspaceRef, taskSid: string): RouterTask {
-    const task = this.port.task(ref, taskSid);
-    if (!task) throw new Error(`task ${taskSid}: 404 not found`);
-    return task;
-  }
-
   private key(ref: WorkspaceRef, sid: string): string {
     return `${ref.accountSid}/${sid}`;
   }
 
-  private emitReservation(ref: WorkspaceRef, name: TaskRouterEventName, reservationSid: string): void {
-    const reservation = this.port.reservation(ref, reservationSid);
-    if (!reservation) return;
-    const task = this.port.task(ref, reservation.taskSid);
-    const worker = this.port.workers(ref).find((w) => w.sid === reservation.workerSid);
-    const activity = this.port.activities(ref).find((a) => a.sid === worker?.activitySid);
+  private emitReservation(ref: WorkspaceRef, name: TaskRouterEventName, reservation: Reservation): void {
+    const tr = this.tr(ref);
+    const task = this.task(ref, reservation.taskSid);
+    const worker = tr?.workerOf(reservation);
+    const activity = worker ? maybe(() => tr?.fetchActivity(ref.workspaceSid, worker.activitySid)) : undefined;
     this.emit(ref, name, reservation.sid, { task, worker, activity, reservation });
   }
 
@@ -653,12 +702,16 @@ export class AssignmentEngine {
     extra?: Record<string, unknown>,
   ): void {
     const now = this.clock.now();
-    const full: EventSubjects = { workspace: this.port.workspace(ref), ...subjects };
-    if (full.task && full.queue === undefined) {
-      full.queue = this.port.queues(ref).find((q) => q.sid === full.task?.taskQueueSid) ?? null;
-      full.queueEnteredAt = this.routing.get(this.key(ref, full.task.sid))?.queueEnteredAt ?? null;
+    const tr = this.tr(ref);
+    const full: EventSubjects = { workspace: maybe(() => tr?.fetchWorkspace(ref.workspaceSid)), ...subjects };
+    if (full.task) {
+      full.channel = this.channel(ref, full.task);
+      if (full.queue === undefined) {
+        full.queue = tr?.taskQueueOf(full.task) ?? null;
+        full.queueEnteredAt = this.routing.get(this.key(ref, full.task.sid))?.queueEnteredAt ?? null;
+      }
+      full.workflow ??= tr?.workflowOf(full.task);
     }
-    if (full.task && !full.workflow) full.workflow = this.port.workflow(ref, full.task.workflowSid);
     const id = newEventId();
     const event: TaskRouterEvent = {
       id,
