@@ -37,4 +37,20 @@ describe("P3 burst figures", () => {
       stop();
     }
   });
+
+  it("stops counting when a callback of another context takes the CPU", async () => {
+    const meter = new FunctionCpuMeter();
+    const stop = meter.start();
+    try {
+      await functionsContext.run(
+        true,
+        () => new Promise<void>((resolve) => setTimeout(() => (spin(10), resolve()), 0)),
+      );
+      await new Promise<void>((resolve) => setTimeout(() => (spin(60), resolve()), 0));
+      expect(meter.cpuMs).toBeGreaterThanOrEqual(10);
+      expect(meter.cpuMs).toBeLessThan(60);
+    } finally {
+      stop();
+    }
+  });
 });

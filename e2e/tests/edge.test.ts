@@ -147,6 +147,21 @@ describe("the Functions Gateway stand-in", () => {
     expect(answered).toEqual([expect.objectContaining({ status: 504, refused: true })]);
   });
 
+  it("paced: runs at most the limit of public invocations at once, the others wait and are not cut for waiting", async () => {
+    // Each takes 150 ms; the limit (200 ms) counts from when an invocation runs, not from arrival.
+    slowMs = 150;
+    edge.setConcurrency(1);
+    const answers = await Promise.all([1, 2, 3].map((i) => raw("POST", `/flex/sync-token?n=${i}`, "")));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    // The second reached the function only after the first was answered.
+    const [first, second] = [...answered].sort((a, b) => a.startMs - b.startMs);
+    expect(answered).toHaveLength(3);
+    expect(reached).toHaveLength(3);
+    // (10 ms of slack: a timer may fire a fraction of a millisecond early; unpaced this is ~150 ms.)
+    expect(second.endMs - first.startMs).toBeGreaterThanOrEqual(2 * slowMs - 10);
+    expect(edge.inFlight()).toBe(0);
+  });
+
   it.each([
     ["a private function, unsigned", "POST", PRIVATE_FUNCTION, {}],
     ["a private function, signed", "POST", PRIVATE_FUNCTION, signed(PRIVATE_FUNCTION)],

@@ -12,6 +12,13 @@ import { FunctionCpuMeter } from "./cpu";
 
 /** Twilio's REST concurrency limit the burst runs under (not published; public write-ups say 100). */
 export const BURST_CONCURRENCY_LIMIT = 100;
+/**
+ * How many webhooks the twin sends, and plugin calls the edge lets through, at once during the
+ * burst. All functions run in this one process: unpaced, N drops start N invocations that share the
+ * CPU, each takes N times longer in real time, and the real-time timeouts (the twin's 5 s webhook
+ * timeout, the SDK's 30 s) fire while the virtual clock stands still. Pacing changes no virtual time.
+ */
+export const BURST_PACING = 16;
 /** How long (virtual) every customer has to be back with their agent. */
 const BURST_WAIT_MS = 180_000;
 
@@ -29,6 +36,12 @@ export interface BurstResult {
   /** Process CPU of the whole burst (twin + harness + functions). */
   processCpuMs: number;
   throttled: { sync54009: number; rest20429: number };
+  /**
+   * The harness's health: webhook attempts that failed without an answer (the twin's real-time
+   * timeout or a broken connection) and invocations the edge cut at 10 s real. Both should be 0;
+   * otherwise real time leaked into the virtual figures (retries on the virtual clock).
+   */
+  harness: { webhookNoAnswer: number; edge504: number };
   /** Real time of the whole step, and of its set-up (N agents logged in and on a call) alone. */
   realSeconds: number;
   setupRealSeconds: number;
@@ -48,6 +61,8 @@ export async function measureBurst(stack: Stack, n: number): Promise<BurstResult
   const realStart = performance.now();
   stack.setFaults({ syncWriteLimit: true });
   stack.twin.concurrencyLimit = BURST_CONCURRENCY_LIMIT;
+  stack.engine.webhooks.concurrency = BURST_PACING;
+  stack.setFunctionConcurrency(BURST_PACING);
   const world = new World(stack);
   const offs: (() => void)[] = [];
   try {
@@ -78,6 +93,7 @@ export async function measureBurst(stack: Stack, n: number): Promise<BurstResult
       }),
     );
     const edgeMark = stack.edgeRequests.length;
+    const webhookMark = stack.engine.webhooks.attempts().length;
     const meter = new FunctionCpuMeter();
     const cpuStart = process.cpuUsage();
     const stop = meter.start();
@@ -97,6 +113,13 @@ export async function measureBurst(stack: Stack, n: number): Promise<BurstResult
       if (entry.errorCode === 54009) throttled.sync54009++;
       if (entry.errorCode === 20429) throttled.rest20429++;
     }
+    const harness = {
+      webhookNoAnswer: stack.engine.webhooks
+        .attempts()
+        .slice(webhookMark)
+        .filter((a) => a.status === null).length,
+      edge504: stack.edgeRequests.slice(edgeMark).filter((r) => r.status === 504).length,
+    };
     const back = backAt.filter((t) => t !== null).length;
     const pingsPerAgent = {
       exactlyOne: pings.filter((c) => c === 1).length,
@@ -114,12 +137,15 @@ export async function measureBurst(stack: Stack, n: number): Promise<BurstResult
       functionCpuMs: meter.cpuMs,
       processCpuMs: (cpu.user + cpu.system) / 1000,
       throttled,
+      harness,
       realSeconds: (performance.now() - realStart) / 1000,
       setupRealSeconds,
     };
   } finally {
     for (const off of offs) off();
     stack.twin.concurrencyLimit = null;
+    stack.engine.webhooks.concurrency = null;
+    stack.setFunctionConcurrency(null);
     await world.close();
     stack.setFaults({});
   }
@@ -140,7 +166,8 @@ export async function burstLadder(
     steps.push(result);
     options.log(
       `P3 burst N=${n}: ${result.back}/${n} back, pings ${JSON.stringify(result.pingsPerAgent)}, ` +
-        `drop→back p95 ${result.dropToBackS?.p95 ?? "–"} s, functions ${(result.functionCpuMs / Math.max(1, result.events)).toFixed(2)} ms CPU/event, ` +
+        `drop→back p95 ${result.dropToBackS?.p95 ?? "–"} s, webhooks unanswered ${result.harness.webhookNoAnswer}, ` +
+        `edge 504 ${result.harness.edge504}, functions ${(result.functionCpuMs / Math.max(1, result.events)).toFixed(2)} ms CPU/event, ` +
         `${result.realSeconds.toFixed(0)} s real (set-up ${result.setupRealSeconds.toFixed(0)} s)`,
     );
     if (!result.ok) return { largestOk, steps, stoppedBy: "failure" };

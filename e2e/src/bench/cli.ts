@@ -1,4 +1,4 @@
-// `npm run bench [-- --latency MS] [--max N]`: the figures of docs/development.md#benchmarks on the offline stack, printed
+// `npm run bench [-- --latency MS] [--max N] [--burst-first N] [--burst-max N] [--burst-budget S] [--burst-only]`: the figures of docs/development.md#benchmarks on the offline stack, printed
 // as a table and written to bench/results.json with the machine and options they were taken with.
 // Figures, not assertions: compare ratios within one run, never absolute times across runs.
 import { mkdirSync, writeFileSync } from "fs";
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   };
   const log = (line: string) => console.log(line);
   log("flex-call-recovery bench — figures, not assertions");
+  if (process.argv.includes("--burst-only")) return burstOnly(options, log);
 
   log("• P4: plugin bundle (plugin/scripts/size.ts)…");
   const sizes = pluginSizes();
@@ -167,6 +168,28 @@ async function main(): Promise<void> {
     mkdirSync(join(REPO_ROOT, "bench"), { recursive: true });
     writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
     log(`written: ${relative(REPO_ROOT, out)}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+/**
+ * `--burst-only`: the P3 burst ladder alone, printed (steps as JSON) and not written to
+ * bench/results.json, which holds only whole runs.
+ */
+async function burstOnly(
+  options: { p3BurstFirst: number; p3BurstMax: number; p3BurstBudgetSeconds: number },
+  log: (line: string) => void,
+): Promise<void> {
+  const stack = await startStack({ log: (line) => log(`• ${line}`) });
+  try {
+    const burst = await burstLadder(stack, {
+      first: options.p3BurstFirst,
+      max: options.p3BurstMax,
+      budgetSeconds: options.p3BurstBudgetSeconds,
+      log: (line) => log(`  ${line}`),
+    });
+    log(JSON.stringify({ P3_burst: burst.largestOk, stoppedBy: burst.stoppedBy, steps: burst.steps }, null, 2));
   } finally {
     await stack.stop();
   }

@@ -96,8 +96,17 @@ export interface Edge {
   url: string;
   /** Extra copies of every webhook (protected path) sent on to the functions at the same time. */
   setWebhookCopies(copies: number): void;
-  /** Requests (and copies) still being answered. */
+  /** Requests (and copies) still being answered, waiting ones included. */
   inFlight(): number;
+  /**
+   * At most `limit` invocations of public functions (the plugin's calls) run at once (null: no
+   * limit); the others wait here, in arrival order, and their invocation limit starts when they run.
+   * Twilio runs every invocation in its own container; here all share one process, so hundreds at
+   * once only make each wait for the others' CPU (real time, while the virtual clock stands still)
+   * until real-time timeouts fire. Webhooks are paced by the twin's dispatcher instead, whose
+   * delivery timeout would run out while a webhook waited here.
+   */
+  setConcurrency(limit: number | null): void;
   stop(): Promise<void>;
 }
 
@@ -138,6 +147,9 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
   const upstream = new URL(options.upstream);
   let copies = 0;
   let inFlight = 0;
+  let running = 0;
+  let concurrency = Infinity;
+  const waiting: (() => void)[] = [];
   const limitMs = options.invocationLimitMs ?? INVOCATION_LIMIT_MS;
   const routeKey = (p: string) => p.replace(/\/+$/, "").toLowerCase();
   const protectedKeys = new Set(options.protectedPaths.map(routeKey));
@@ -199,10 +211,22 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
       // Sends the request on to twilio-run; `res` null for an extra copy (its answer is dropped).
       const forwardOnce = (target: typeof res | null, copy: boolean) => {
         inFlight++;
+        if (isProtected) invoke(target, copy, false);
+        else if (running < concurrency) invoke(target, copy, true);
+        else waiting.push(() => invoke(target, copy, true));
+      };
+      const invoke = (target: typeof res | null, copy: boolean, paced: boolean) => {
+        if (paced) running++;
         let done = false;
         let cut = false;
         const finish = () => {
-          if (!done) inFlight--;
+          if (!done) {
+            inFlight--;
+            if (paced) {
+              running--;
+              waiting.shift()?.();
+            }
+          }
           done = true;
         };
         // Twilio cuts the invocation at its limit: the caller gets 504; what the function did stands.
@@ -261,6 +285,10 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
   return {
     url: `http://127.0.0.1:${port}`,
     inFlight: () => inFlight,
+    setConcurrency: (limit) => {
+      concurrency = limit === null ? Infinity : Math.max(1, Math.floor(limit));
+      while (running < concurrency && waiting.length > 0) waiting.shift()?.();
+    },
     setWebhookCopies: (n) => {
       copies = Math.max(0, Math.min(5, Math.floor(n)));
     },

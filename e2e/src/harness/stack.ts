@@ -76,8 +76,10 @@ export interface Stack {
   /** Twilio API error injection, applied after the deploy. */
   /** Every webhook reaches the functions `1 + copies` times (at-least-once delivery). */
   setWebhookCopies(copies: number): void;
-  /** Requests the functions are still answering (webhook copies included). */
+  /** Requests the functions are still answering (webhook copies and waiting ones included). */
   functionsInFlight(): number;
+  /** At most `limit` function invocations run at once in this process (null: no limit; see Edge). */
+  setFunctionConcurrency(limit: number | null): void;
   setFaults(faults: {
     errorRate?: number;
     latencyMs?: number;
@@ -215,6 +217,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       setFaults,
       setWebhookCopies: (copies) => edge.setWebhookCopies(copies),
       functionsInFlight: () => edge.inFlight(),
+      setFunctionConcurrency: (limit) => edge.setConcurrency(limit),
       async flexToken(workerSid, identity) {
         const response = await fetch(`${twin.baseUrl}/_twin/flex-tokens`, {
           method: "POST",

@@ -31,6 +31,8 @@ export class Agent {
   readonly plugins: TestAgent[] = [];
   /** Reservation views the current plugin was last given, by SID (JSON, to detect changes). */
   private fed = new Map<string, string>();
+  /** The views behind `fed`: an unchanged view (same fields, same parsed attributes object) needs no JSON. */
+  private fedViews = new Map<string, ReservationView>();
   private conferencesFed = new Map<string, string>();
   /** Tasks that reached this agent by a transfer (Flex marks them), by task SID. */
   readonly incomingTransfers = new Map<string, "WARM" | "COLD">();
@@ -83,11 +85,13 @@ export class Agent {
       onComplete: (reservationSid) => this.completeInTwin(reservationSid),
     });
     this.fed = new Map();
+    this.fedViews = new Map();
     this.conferencesFed = new Map();
     // A (re)loaded Flex lists only live reservations; ended ones are history.
     for (const view of this.reservationViews().filter((r) => LIVE.has(r.status))) {
       plugin.pushReservation(view, { emit: false });
       this.fed.set(view.sid, JSON.stringify(view));
+      this.fedViews.set(view.sid, view);
     }
     this.plugin = plugin;
     this.plugins.push(plugin);
@@ -119,12 +123,18 @@ export class Agent {
     if (!plugin) return false;
     let changed = false;
     for (const view of this.reservationViews()) {
+      const before = this.fedViews.get(view.sid);
+      if (before && sameView(before, view)) continue;
       const key = JSON.stringify(view);
-      if (this.fed.get(view.sid) === key) continue;
+      if (this.fed.get(view.sid) === key) {
+        this.fedViews.set(view.sid, view);
+        continue;
+      }
       const known = this.fed.has(view.sid);
       // Flex learns of a reservation when it is created; one that ended unseen never shows up.
       if (!known && !LIVE.has(view.status)) continue;
       this.fed.set(view.sid, key);
+      this.fedViews.set(view.sid, view);
       if (known) plugin.updateReservation(view.sid, view);
       else plugin.pushReservation(view);
       changed = true;
@@ -165,24 +175,21 @@ export class Agent {
   reservationViews(): ReservationView[] {
     const port = this.world.stack.engine.taskrouter;
     const ref = this.world.ref;
-    return port
-      .reservations(ref)
-      .filter((r) => r.workerSid === this.workerSid)
-      .flatMap((r) => {
-        const task = port.task(ref, r.taskSid);
-        if (!task) return [];
-        return [
-          {
-            sid: r.sid,
-            taskSid: r.taskSid,
-            status: r.status,
-            taskChannelUniqueName: task.taskChannelUniqueName,
-            workflowSid: task.workflowSid,
-            attributes: task.attributes,
-            incomingTransfer: this.incomingTransfers.get(r.taskSid) ?? null,
-          } satisfies ReservationView,
-        ];
-      });
+    return this.world.reservationsOf(this.workerSid).flatMap((r) => {
+      const task = port.task(ref, r.taskSid);
+      if (!task) return [];
+      return [
+        {
+          sid: r.sid,
+          taskSid: r.taskSid,
+          status: r.status,
+          taskChannelUniqueName: task.taskChannelUniqueName,
+          workflowSid: task.workflowSid,
+          attributes: task.attributes,
+          incomingTransfer: this.incomingTransfers.get(r.taskSid) ?? null,
+        } satisfies ReservationView,
+      ];
+    });
   }
 
   reservation(status: ReservationView["status"], channel: string = TaskChannel.voice): ReservationView | undefined {
@@ -297,6 +304,22 @@ export class Agent {
     this.unloadPage();
     this.world.stack.engine.agents.logout(this.accountSid, this.workerSid);
   }
+}
+
+/**
+ * Whether two views of a reservation are the same without serialising them: the engine hands out
+ * one parsed attributes object per distinct attributes text and never mutates it, so the same
+ * object means the same attributes (a different object with the same content falls back to JSON).
+ */
+function sameView(a: ReservationView, b: ReservationView): boolean {
+  return (
+    a.attributes === b.attributes &&
+    a.status === b.status &&
+    a.taskSid === b.taskSid &&
+    a.taskChannelUniqueName === b.taskChannelUniqueName &&
+    a.workflowSid === b.workflowSid &&
+    a.incomingTransfer === b.incomingTransfer
+  );
 }
 
 /** The plugin's Clock on the twin's clock, so the whole simulated world shares one time. */

@@ -4,7 +4,7 @@
 // milliseconds of real time and the order of events is the order they would have in real life.
 import { FunctionRoute } from "@flex-call-recovery/vocabulary";
 import type { Clock as PluginClock } from "@flex-call-recovery/plugin";
-import type { WorkspaceRef } from "@flex-call-recovery/twin/engine";
+import type { RouterReservation, WorkspaceRef } from "@flex-call-recovery/twin/engine";
 import type { EdgeRequest } from "../harness/edge";
 import type { Stack } from "../harness/stack";
 import type { TimelineEntry, TimelineKind } from "../report/timeline";
@@ -29,6 +29,12 @@ export class World {
   private readonly earlierTasks: Set<string>;
   /** Last request-log entry before the scenario: later ones are this scenario's. */
   readonly firstRequestSeq: number;
+  /**
+   * Reservation SIDs by worker, in creation order (the workspace's store order), kept from the
+   * twin's reservationCreated events: an agent reads its own few instead of the whole workspace's,
+   * which every agent does on every sync (quadratic in the agents otherwise).
+   */
+  private readonly reservationSids = new Map<string, string[]>();
 
   constructor(
     readonly stack: Stack,
@@ -40,7 +46,12 @@ export class World {
     this.ref = { accountSid: stack.twin.accountSid, workspaceSid: stack.seeded.workspaceSid };
     this.earlierTasks = new Set(stack.engine.taskrouter.tasks(this.ref).map((t) => t.sid));
     this.firstRequestSeq = (stack.twin.requestLog.list().at(-1)?.seq ?? 0) + 1;
+    for (const r of stack.engine.taskrouter.reservations(this.ref)) this.indexReservation(r.workerSid, r.sid);
     this.unsubscribe.push(
+      stack.twin.events.on("reservationCreated", ({ accountSid, reservation }) => {
+        if (accountSid === this.ref.accountSid && reservation.workspaceSid === this.ref.workspaceSid)
+          this.indexReservation(reservation.workerSid, reservation.sid);
+      }),
       stack.onEdgeRequest({
         arrived: (request) => this.webhookArrived(request.path, request.body, request.copy),
         answered: (request) => this.webhookAnswered(request),
@@ -57,6 +68,23 @@ export class World {
         this.note("Functions", "Twilio", `${entry.operation ?? `${entry.method} ${entry.path}`}${failed}`, "api");
       }),
     );
+  }
+
+  private indexReservation(workerSid: string, reservationSid: string): void {
+    const sids = this.reservationSids.get(workerSid);
+    if (sids) sids.push(reservationSid);
+    else this.reservationSids.set(workerSid, [reservationSid]);
+  }
+
+  /** A worker's reservations as the engine reads them (the same records as a scan of the workspace's). */
+  reservationsOf(workerSid: string): RouterReservation[] {
+    const port = this.stack.engine.taskrouter;
+    const found: RouterReservation[] = [];
+    for (const sid of this.reservationSids.get(workerSid) ?? []) {
+      const reservation = port.reservation(this.ref, sid);
+      if (reservation) found.push(reservation);
+    }
+    return found;
   }
 
   /** Whether a task was created during this scenario. */

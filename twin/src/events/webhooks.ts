@@ -188,6 +188,15 @@ export class WebhookDispatcher {
   private readonly voiceDeliveries = new Map<number, { overrides: ConnectionOverrides; startedAt: number }>();
   // Public host (e.g. `svc-1234-dev.twil.io`) → local base URL the request is sent to instead.
   private readonly routes = new Map<string, string>();
+  /**
+   * At most this many requests in flight at once (null, the default: no limit); the others wait
+   * in order, and their timeout starts when they are sent. For receivers sharing the twin's process
+   * (the offline stack's functions): a thousand deliveries at once only make each wait for the
+   * others' CPU, in real time while a virtual clock stands still, until the timeouts fire.
+   */
+  concurrency: number | null = null;
+  private sending = 0;
+  private readonly waitingToSend: (() => void)[] = [];
 
   constructor(options: WebhookDispatcherOptions) {
     this.clock = options.clock;
@@ -364,6 +373,29 @@ export class WebhookDispatcher {
     headers: Record<string, string>,
     payload: string | null,
     timeoutMs = this.timeoutMs,
+  ): Promise<WebhookAnswer> {
+    if (this.concurrency === null && this.waitingToSend.length === 0)
+      return this.transmit(method, url, headers, payload, timeoutMs);
+    const slot =
+      this.sending < (this.concurrency ?? Infinity)
+        ? (this.sending++, Promise.resolve())
+        : new Promise<void>((resolve) => this.waitingToSend.push(resolve));
+    return slot.then(() =>
+      this.transmit(method, url, headers, payload, timeoutMs).finally(() => {
+        const next = this.waitingToSend.shift();
+        // The slot passes straight to the next waiting request.
+        if (next) next();
+        else this.sending--;
+      }),
+    );
+  }
+
+  private transmit(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    payload: string | null,
+    timeoutMs: number,
   ): Promise<WebhookAnswer> {
     const resolved = this.resolve(url);
     if (resolved !== url) {

@@ -250,6 +250,8 @@ export class AgentDirector {
 
   view(accountSid: string, workerSid: string): AgentView {
     const agent = this.require(accountSid, workerSid);
+    // One read of the leg (each reads the worker's reservations): views are asked for often.
+    const leg = this.currentLeg(accountSid, workerSid);
     return {
       workerSid,
       identity: agent.identity,
@@ -257,11 +259,8 @@ export class AgentDirector {
       online: agent.online,
       gone: agent.gone,
       reservations: agent.online ? this.liveReservations(agent) : [],
-      leg: this.currentLeg(accountSid, workerSid),
-      heard: (() => {
-        const leg = this.currentLeg(accountSid, workerSid);
-        return leg ? this.voice.heardBy(accountSid, leg.callSid) : [];
-      })(),
+      leg,
+      heard: leg ? this.voice.heardBy(accountSid, leg.callSid) : [],
     };
   }
 
@@ -307,10 +306,8 @@ export class AgentDirector {
   private reservationsOf(agent: Agent): RouterReservation[] {
     const tr = this.accounts(agent.accountSid)?.taskrouter;
     if (!tr?.allWorkspaces().some((w) => w.sid === agent.workspaceSid)) return [];
-    return tr
-      .reservationsOf(agent.workspaceSid)
-      .filter((r) => r.workerSid === agent.workerSid)
-      .map(reservationView);
+    // The worker's own (indexed): views are read for every agent, often; no scan of the workspace's.
+    return tr.reservationsOfWorker(agent.workspaceSid, agent.workerSid).map(reservationView);
   }
 
   private store(accountSid: string): AccountStore {

@@ -76,6 +76,9 @@ export class FlexOrchestrator {
   private readonly timers = new Set<TimerHandle>();
   // Worker legs by `${accountSid}/${callSid}`.
   private readonly workerLegs = new Map<string, WorkerLeg>();
+  // Keys of `workerLegs` by `${accountSid}/${reservationSid}`, in insertion order: workerLegOf runs
+  // for every agent on every UI refresh, so it must not scan every leg of the account.
+  private readonly legsByReservation = new Map<string, string[]>();
   // Flex's `previousEndConferenceOnExits`, per page: `${accountSid}/${workerSid}` → task SID → value written.
   private readonly lastWritten = new Map<string, Map<string, boolean>>();
   private readonly unsubscribe: () => void;
@@ -175,6 +178,11 @@ export class FlexOrchestrator {
       workerSid: worker.sid,
       conferenceSid: conference.sid,
     });
+    const byReservation = `${accountSid}/${reservationSid}`;
+    this.legsByReservation.set(byReservation, [
+      ...(this.legsByReservation.get(byReservation) ?? []),
+      `${accountSid}/${workerCall.sid}`,
+    ]);
     if (!existingLive) {
       this.voice.dequeue(accountSid, customerCallSid);
       this.voice.joinConference(accountSid, customerCallSid, conferenceName, {
@@ -212,10 +220,9 @@ export class FlexOrchestrator {
 
   /** The worker leg of a reservation, if Flex set one up and it is still in its conference. */
   workerLegOf(accountSid: string, reservationSid: string): { callSid: string; conferenceSid: string } | null {
-    for (const [key, leg] of this.workerLegs) {
-      if (leg.accountSid === accountSid && leg.reservationSid === reservationSid) {
-        return { callSid: key.slice(accountSid.length + 1), conferenceSid: leg.conferenceSid };
-      }
+    for (const key of this.legsByReservation.get(`${accountSid}/${reservationSid}`) ?? []) {
+      const leg = this.workerLegs.get(key);
+      if (leg) return { callSid: key.slice(accountSid.length + 1), conferenceSid: leg.conferenceSid };
     }
     return null;
   }
@@ -261,6 +268,10 @@ export class FlexOrchestrator {
       const leg = this.workerLegs.get(key);
       if (leg) {
         this.workerLegs.delete(key);
+        const byReservation = `${leg.accountSid}/${leg.reservationSid}`;
+        const keys = (this.legsByReservation.get(byReservation) ?? []).filter((k) => k !== key);
+        if (keys.length > 0) this.legsByReservation.set(byReservation, keys);
+        else this.legsByReservation.delete(byReservation);
         // Flex wraps the task up when the agent's leg is gone, however it went.
         const tr = this.accounts(leg.accountSid)?.taskrouter;
         const reservation = tr?.findReservation(leg.workspaceSid, leg.reservationSid);

@@ -145,6 +145,8 @@ interface WorkspaceState {
   tasks: Map<string, Task>;
   /** Reservations by reservation SID (WR...). */
   reservations: Map<string, Reservation>;
+  /** Reservation SIDs by worker SID, in creation order: a worker's list without a scan of all. */
+  reservationsByWorker: Map<string, Set<string>>;
   /** Worker channels by worker SID, then task channel SID; made on first use. */
   workerChannels: Map<string, Map<string, WorkerChannel>>;
 }
@@ -316,6 +318,7 @@ export class TaskRouterBackend {
       workflows: new Map(),
       tasks: new Map(),
       reservations: new Map(),
+      reservationsByWorker: new Map(),
       workerChannels: new Map(),
     });
     this.emit("workspaceCreated", { accountSid: this.ctx.accountSid, workspace });
@@ -1005,7 +1008,11 @@ export class TaskRouterBackend {
     const task = this.fetchTask(workspaceSid, sid);
     checkTaskVersion(task, ifMatch);
     state.tasks.delete(sid);
-    for (const [rid, r] of state.reservations) if (r.taskSid === sid) state.reservations.delete(rid);
+    for (const [rid, r] of state.reservations) {
+      if (r.taskSid !== sid) continue;
+      state.reservations.delete(rid);
+      state.reservationsByWorker.get(r.workerSid)?.delete(rid);
+    }
     this.emit("taskDeleted", { accountSid: this.ctx.accountSid, task });
     this.routing?.taskDeleted(this.ref(workspaceSid), sid);
   }
@@ -1042,10 +1049,8 @@ export class TaskRouterBackend {
     filter: { reservationStatus?: string } = {},
   ): Reservation[] {
     this.fetchWorker(workspaceSid, workerSid);
-    return [...this.ws(workspaceSid).reservations.values()].filter(
-      (r) =>
-        r.workerSid === workerSid &&
-        (filter.reservationStatus === undefined || r.reservationStatus === filter.reservationStatus),
+    return this.reservationsOfWorker(workspaceSid, workerSid).filter(
+      (r) => filter.reservationStatus === undefined || r.reservationStatus === filter.reservationStatus,
     );
   }
 
@@ -1118,6 +1123,9 @@ export class TaskRouterBackend {
       dateUpdated: now,
     };
     state.reservations.set(reservation.sid, reservation);
+    const ofWorker = state.reservationsByWorker.get(workerSid);
+    if (ofWorker) ofWorker.add(reservation.sid);
+    else state.reservationsByWorker.set(workerSid, new Set([reservation.sid]));
     this.emit("reservationCreated", { accountSid: this.ctx.accountSid, reservation });
     return reservation;
   }
@@ -1155,6 +1163,17 @@ export class TaskRouterBackend {
   /** Looks a reservation up by SID alone. */
   findReservation(workspaceSid: string, sid: string): Reservation | undefined {
     return this.workspaces.get(workspaceSid)?.reservations.get(sid);
+  }
+
+  /** A worker's reservations (whether or not the worker still exists), in creation order. */
+  reservationsOfWorker(workspaceSid: string, workerSid: string): Reservation[] {
+    const state = this.ws(workspaceSid);
+    const found: Reservation[] = [];
+    for (const sid of state.reservationsByWorker.get(workerSid) ?? []) {
+      const r = state.reservations.get(sid);
+      if (r) found.push(r);
+    }
+    return found;
   }
 
   /** All reservations of a workspace, for the engine. */

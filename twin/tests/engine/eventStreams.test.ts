@@ -1,3 +1,5 @@
+import http from "http";
+import type { AddressInfo } from "net";
 import Ajv from "ajv";
 import { validateRequest, validateRequestWithBody } from "twilio/lib/webhooks/webhooks";
 import { TASK_EVENT_SUBSCRIPTION_TYPES, TaskRouterEventType } from "@flex-call-recovery/vocabulary";
@@ -183,6 +185,39 @@ describe("Event Streams delivery", () => {
       [1, null],
       [2, null],
     ]);
+  });
+
+  it("sends at most `concurrency` requests at once, in order, each timeout starting when it is sent", async () => {
+    // A receiver that answers after 40 ms and counts the requests it holds at once.
+    let open = 0;
+    let most = 0;
+    const order: string[] = [];
+    const slow = http.createServer((req, res) => {
+      open++;
+      most = Math.max(most, open);
+      order.push(req.url ?? "");
+      req.resume();
+      setTimeout(() => {
+        open--;
+        res.end("ok");
+      }, 40);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    // 12 × 40 ms one after the other is longer than the 300 ms timeout: none may time out.
+    const paced = new WebhookDispatcher({ clock, authTokenFor: () => TOKEN, timeoutMs: 300 });
+    paced.concurrency = 1;
+    try {
+      const body = { kind: "form" as const, params: { A: "1" } };
+      for (let i = 0; i < 12; i++) paced.send(ACCOUNT, { url: `${base}/n${i}`, purpose: "conference-status", body });
+      await paced.idle();
+      expect(most).toBe(1);
+      expect(order).toEqual(Array.from({ length: 12 }, (_, i) => `/n${i}`));
+      expect(paced.attempts().map((a) => a.status)).toEqual(new Array(12).fill(200));
+    } finally {
+      paced.dispose();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
   });
 
   it("follows the URL's connection overrides (#rc, #rp) and signs the URL without the fragment", async () => {
