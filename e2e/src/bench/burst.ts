@@ -3,7 +3,7 @@
 // object → 54009; REST API concurrency → 20429), does every customer get exactly one ping and get
 // back to their agent? Times are virtual (the twin's clock); the functions' CPU is measured apart
 // from the twin's and the harness's (cpu.ts).
-import { TaskAttribute } from "@flex-call-recovery/vocabulary";
+import { OUTCOME_LIST_PREFIX, TaskAttribute } from "@flex-call-recovery/vocabulary";
 import { RELOAD_SECONDS, connectedCall, together } from "../scenarios/helpers";
 import type { Stack } from "../harness/stack";
 import { World } from "../world/world";
@@ -21,12 +21,16 @@ export const BURST_CONCURRENCY_LIMIT = 100;
 export const BURST_PACING = 16;
 /** How long (virtual) every customer has to be back with their agent. */
 const BURST_WAIT_MS = 180_000;
+/** How long (virtual) after the last customer is back every outcome has to be recorded. */
+const OUTCOME_WAIT_MS = 30_000;
 
 export interface BurstResult {
   n: number;
-  /** Every customer back with their own agent, exactly one ping per dropped agent. */
+  /** Every customer back with their own agent, exactly one ping per dropped agent, every outcome recorded. */
   ok: boolean;
   back: number;
+  /** Outcome records the functions appended (one per recovery expected) and appends Sync refused. */
+  outcomes: { recorded: number; refused: number };
   pingsPerAgent: { exactlyOne: number; none: number; more: number };
   dropToPingS: { p50: number; p95: number } | null;
   dropToBackS: { p50: number; p95: number } | null;
@@ -107,8 +111,23 @@ export async function measureBurst(stack: Stack, n: number): Promise<BurstResult
       }
       return all;
     }, BURST_WAIT_MS);
+    // The outcome is appended by the step that ended the recovery, beside its actions.
+    const outcomeAppends = () =>
+      stack.twin.requestLog.list(
+        (e) =>
+          e.seq > logMark &&
+          e.method === "POST" &&
+          e.path.includes(`/Lists/${OUTCOME_LIST_PREFIX}`) &&
+          e.path.endsWith("/Items"),
+      );
+    await world.until(() => outcomeAppends().filter((e) => e.status === 201).length >= n, OUTCOME_WAIT_MS);
     stop();
     const cpu = process.cpuUsage(cpuStart);
+    const appends = outcomeAppends();
+    const outcomes = {
+      recorded: appends.filter((e) => e.status === 201).length,
+      refused: appends.filter((e) => e.errorCode === 54009).length,
+    };
     for (const entry of stack.twin.requestLog.list((e) => e.seq > logMark)) {
       if (entry.errorCode === 54009) throttled.sync54009++;
       if (entry.errorCode === 20429) throttled.rest20429++;
@@ -128,8 +147,9 @@ export async function measureBurst(stack: Stack, n: number): Promise<BurstResult
     };
     return {
       n,
-      ok: back === n && pingsPerAgent.exactlyOne === n,
+      ok: back === n && pingsPerAgent.exactlyOne === n && outcomes.recorded === n,
       back,
+      outcomes,
       pingsPerAgent,
       dropToPingS: summary(pingAt.filter((t): t is number => t !== null).map((t) => t - dropped)),
       dropToBackS: summary(backAt.filter((t): t is number => t !== null).map((t) => t - dropped)),
@@ -166,6 +186,7 @@ export async function burstLadder(
     steps.push(result);
     options.log(
       `P3 burst N=${n}: ${result.back}/${n} back, pings ${JSON.stringify(result.pingsPerAgent)}, ` +
+        `outcomes recorded ${result.outcomes.recorded}/${n} (54009 ${result.outcomes.refused}), ` +
         `drop→back p95 ${result.dropToBackS?.p95 ?? "–"} s, webhooks unanswered ${result.harness.webhookNoAnswer}, ` +
         `edge 504 ${result.harness.edge504}, functions ${(result.functionCpuMs / Math.max(1, result.events)).toFixed(2)} ms CPU/event, ` +
         `${result.realSeconds.toFixed(0)} s real (set-up ${result.setupRealSeconds.toFixed(0)} s)`,

@@ -230,7 +230,8 @@ const P3_NOTE =
 const P3_BURST_NOTE =
   "P3 burst: N agents, each on a call, lose their pages at one virtual moment and reload 5 s later, with the twin's " +
   "Sync per-object write limit (54009) and a REST concurrency limit (20429) on. P3_burst = the largest N of the " +
-  "doubling ladder where every customer was back with their agent and every agent got exactly one ping; times are " +
+  "doubling ladder where every customer was back with their agent, every agent got exactly one ping and every " +
+  "recovery's outcome was recorded (a 201 append to the day's outcome lists); times are " +
   "virtual (drop → ping task created, drop → customer in the agent's new conference). Function CPU = process CPU " +
   "(getrusage) of callbacks in twilio-run's async context, per function invocation; process CPU adds the twin and the " +
   "harness. The ladder stops at a failure, at --burst-max, or when a step's real time passes --burst-budget (then the " +
