@@ -23,7 +23,7 @@ import {
 } from "@flex-call-recovery/vocabulary";
 import type { Committed } from "../state/store";
 import type { TwilioClient } from "../twilio/client";
-import { isTwilioError } from "../twilio/errors";
+import { isNotFound, isTwilioError } from "../twilio/errors";
 
 const RUNNING: readonly RecoveryStatus[] = [
   RecoveryStatus.pinging,
@@ -98,7 +98,7 @@ export function syncOutcomeLog(client: TwilioClient, syncServiceSid: string): Ou
       await appendItem();
     } catch (error) {
       // The list's first record of the day: it does not exist yet (TTL'd, so it goes by itself).
-      if (!(isTwilioError(error) && error.status === 404)) throw error;
+      if (!isNotFound(error)) throw error;
       try {
         await service.syncLists.create({ uniqueName: name, ttl: OUTCOME_LIST_TTL_SECONDS });
       } catch (createError) {
@@ -128,7 +128,7 @@ export function syncOutcomeLog(client: TwilioClient, syncServiceSid: string): Ou
     async read(since, until) {
       const names = outcomeListNames(since, until);
       const items: Awaited<ReturnType<typeof readList>> = [];
-      // A day's lists at a time: a month back is 240 lists, which at once would crowd the
+      // A day's lists at a time: a month back is 248 lists, which at once would crowd the
       // account's concurrent-request limit (20429) that the recoveries themselves need.
       for (let day = 0; day < names.length; day += OUTCOME_LIST_SHARDS) {
         const lists = await Promise.all(names.slice(day, day + OUTCOME_LIST_SHARDS).map(readList));
@@ -144,7 +144,7 @@ export function syncOutcomeLog(client: TwilioClient, syncServiceSid: string): Ou
     try {
       return await service.syncLists(name).syncListItems.list({ pageSize: PAGE_SIZE });
     } catch (error) {
-      if (isTwilioError(error) && error.status === 404) return [];
+      if (isNotFound(error)) return [];
       throw error;
     }
   }
