@@ -87,7 +87,7 @@ export function RecoveriesPanel({ load, t, refreshMs = DEFAULT_REFRESH_MS, now =
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let asking = false;
-    const hidden = () => typeof document !== "undefined" && document.visibilityState === "hidden";
+    const hidden = () => document.visibilityState === "hidden";
     const refresh = () => {
       timer = undefined;
       if (hidden()) return; // the visibility listener asks when the page is shown again
