@@ -1,6 +1,7 @@
 // `flex/recoveries`: today's recovery summary (UTC day) for the supervisor view in Flex. Only for
 // a Flex token whose roles, as iam's Tokens/validate returns them (`roles: ["agent"]` in the token
-// result of twilio-flex-token-validator's README), include supervisor or admin: agents get 403. Reads the day's outcome list (pages of 100, Sync's maximum).
+// result of twilio-flex-token-validator's README), include supervisor or admin: agents get 403.
+// Reads the day's eight outcome lists (pages of 100, Sync's maximum).
 import {
   FunctionEnv,
   isSupervisor,
