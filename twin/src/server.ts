@@ -162,6 +162,7 @@ async function handle(twin: Twin, req: IncomingMessage, res: ServerResponse): Pr
         files: parsed.files,
         headers: req.headers,
         account,
+        route: found.match.route,
       });
     } catch (error) {
       // Twilio's 404 names the requested path, whatever the backend called the missing resource.

@@ -5,6 +5,18 @@ export function stripUndefined<T extends object>(input: T): Partial<T> {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/**
+ * An update: sets the fields of `input` the record already has (undefined ones are left alone, so
+ * are names the record does not model) and moves `dateUpdated`.
+ */
+export function patch<T extends { dateUpdated: Date }>(record: T, input: object, now: Date): T {
+  for (const [key, value] of Object.entries(input)) {
+    if (value !== undefined && key in record) (record as Record<string, unknown>)[key] = value;
+  }
+  record.dateUpdated = now;
+  return record;
+}
+
 /** undefined instead of a backend's 404 (lookups of things that went away). */
 export function maybe<T>(lookup: () => T): T | undefined {
   try {

@@ -3,6 +3,7 @@
 // route-coverage test can compare them with the spec verbatim.
 import type { IncomingHttpHeaders } from "http";
 import type { AccountStore } from "../store";
+import { operation, type Serializer } from "./operations";
 import type { Params } from "./params";
 
 export type HttpMethod = "GET" | "POST" | "DELETE";
@@ -31,6 +32,8 @@ export interface TwinRequest {
   files: UploadedFile[];
   headers: IncomingHttpHeaders;
   account: AccountStore;
+  /** The route that matched (its spec path types the parameters, `specInput`). */
+  route: Route;
 }
 
 export interface TwinResponse {
@@ -119,7 +122,18 @@ export function productHost(host: string): string | null {
   return match ? `${match[1].toLowerCase()}.twilio.com` : null;
 }
 
-/** Builds a product's URL table: `table(host, [[method, path, handler], ...])`; the operation is the handler's name. */
-export function routeTable(host: string, rows: [HttpMethod, string, Handler][]): Route[] {
-  return rows.map(([method, path, handler]) => ({ method, host, path, operation: handler.name, handler }));
+/**
+ * Builds a product's URL table. A row is `[method, path, handler]` (the operation is the handler's
+ * name) or `[method, path, "createWorker", serialize]`: a standard operation of `backend`.
+ */
+export function routeTable(
+  host: string,
+  rows: ([HttpMethod, string, Handler] | [HttpMethod, string, string, Serializer])[],
+  backend?: (account: AccountStore) => object,
+): Route[] {
+  return rows.map(([method, path, handler, serialize]) => {
+    if (typeof handler === "function") return { method, host, path, operation: handler.name, handler };
+    if (!backend || !serialize) throw new Error(`${host} ${path}: a named operation needs a backend and a serialiser`);
+    return { method, host, path, operation: handler, handler: operation(handler, backend, serialize) };
+  });
 }

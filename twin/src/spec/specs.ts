@@ -36,6 +36,22 @@ export function specDirectory(): string {
 
 const cache = new Map<string, OpenApiDocument>();
 
+/** Enum values Twilio accepts that the spec's enum lacks. */
+export const ENUM_ERRATA: { host: string; schema: string; add: string[]; why: string }[] = [
+  {
+    host: "taskrouter.twilio.com",
+    schema: "task_reservation_enum_conference_event",
+    add: ["modify", "announcement"],
+    why: "conference status callbacks support `modify` and `announcement` (TwiML <Conference> docs); Flex subscribes to `modify`",
+  },
+  {
+    host: "taskrouter.twilio.com",
+    schema: "worker_reservation_enum_conference_event",
+    add: ["modify", "announcement"],
+    why: "same as the task reservation enum",
+  },
+];
+
 /** The spec document of a host, or null for hosts without one. */
 export function loadSpec(host: string): OpenApiDocument | null {
   const file = SPEC_FILES[host];
@@ -43,6 +59,10 @@ export function loadSpec(host: string): OpenApiDocument | null {
   let doc = cache.get(host);
   if (!doc) {
     doc = JSON.parse(readFileSync(join(specDirectory(), file), "utf8")) as OpenApiDocument;
+    for (const erratum of ENUM_ERRATA) {
+      const schema = erratum.host === host ? (doc.components?.schemas?.[erratum.schema] as { enum?: string[] }) : null;
+      if (schema?.enum) schema.enum = [...schema.enum, ...erratum.add];
+    }
     cache.set(host, doc);
   }
   return doc;

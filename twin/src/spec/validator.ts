@@ -92,31 +92,9 @@ export const SPEC_ERRATA: { host: string; schema: string; property: string; why:
   },
 ];
 
-/** Enum values Twilio accepts that the spec's enum lacks. */
-export const ENUM_ERRATA: { host: string; schema: string; add: string[]; why: string }[] = [
-  {
-    host: "taskrouter.twilio.com",
-    schema: "task_reservation_enum_conference_event",
-    add: ["modify", "announcement"],
-    why: "conference status callbacks support `modify` and `announcement` (TwiML <Conference> docs); Flex subscribes to `modify`",
-  },
-  {
-    host: "taskrouter.twilio.com",
-    schema: "worker_reservation_enum_conference_event",
-    add: ["modify", "announcement"],
-    why: "same as the task reservation enum",
-  },
-];
-
 function applyErrata(host: string, doc: Record<string, unknown>): void {
-  const schemas = (
-    doc.components as
-      { schemas?: Record<string, { properties?: Record<string, unknown>; enum?: unknown[] }> } | undefined
-  )?.schemas;
-  for (const erratum of ENUM_ERRATA) {
-    const schema = erratum.host === host ? schemas?.[erratum.schema] : undefined;
-    if (schema?.enum) schema.enum = [...schema.enum, ...erratum.add];
-  }
+  const schemas = (doc.components as { schemas?: Record<string, { properties?: Record<string, unknown> }> } | undefined)
+    ?.schemas;
   for (const erratum of SPEC_ERRATA) {
     if (erratum.host !== host) continue;
     const properties = schemas?.[erratum.schema]?.properties;

@@ -8,7 +8,7 @@ import type { TwinEvents } from "../domainEvents";
 import { newSid } from "../http/sids";
 import type { FlexConferenceOptions } from "../people/flex";
 import { parseExpression, evaluateNode, ExpressionSyntaxError, type ExpressionNode } from "./routing/expressions";
-import { stripUndefined } from "../util";
+import { bool, patch, stripUndefined } from "../util";
 import {
   DuplicateNameError,
   InUseError,
@@ -358,7 +358,7 @@ export class TaskRouterBackend {
       this.get(state.activities, input.defaultActivitySid, `/Activities/${input.defaultActivitySid}`);
     if (input.timeoutActivitySid)
       this.get(state.activities, input.timeoutActivitySid, `/Activities/${input.timeoutActivitySid}`);
-    Object.assign(state.workspace, stripUndefined(input), { dateUpdated: this.now() });
+    patch(state.workspace, input, this.now());
     this.emit("workspaceUpdated", { accountSid: this.ctx.accountSid, workspace: state.workspace });
     return state.workspace;
   }
@@ -398,18 +398,19 @@ export class TaskRouterBackend {
   }
 
   /** Filterable by name and availability. */
-  listActivity(workspaceSid: string, filter: { friendlyName?: string; available?: boolean } = {}): Activity[] {
+  listActivity(workspaceSid: string, filter: { friendlyName?: string; available?: boolean | string } = {}): Activity[] {
+    const available = bool(filter.available);
     return [...this.ws(workspaceSid).activities.values()].filter(
       (a) =>
         (filter.friendlyName === undefined || a.friendlyName === filter.friendlyName) &&
-        (filter.available === undefined || a.available === filter.available),
+        (available === undefined || a.available === available),
     );
   }
 
   /** Only the friendly name can change (availability is fixed on Twilio). */
   updateActivity(workspaceSid: string, sid: string, input: { friendlyName?: string }): Activity {
     const activity = this.fetchActivity(workspaceSid, sid);
-    Object.assign(activity, stripUndefined(input), { dateUpdated: this.now() });
+    patch(activity, input, this.now());
     return activity;
   }
 
@@ -473,7 +474,7 @@ export class TaskRouterBackend {
     input: { friendlyName?: string; channelOptimizedRouting?: boolean },
   ): TaskChannel {
     const channel = this.fetchTaskChannel(workspaceSid, sid);
-    Object.assign(channel, stripUndefined(input), { dateUpdated: this.now() });
+    patch(channel, input, this.now());
     return channel;
   }
 
@@ -529,15 +530,16 @@ export class TaskRouterBackend {
   /** Filters as Twilio's: activity (SID or name), availability, friendly name. */
   listWorker(
     workspaceSid: string,
-    filter: { activitySid?: string; activityName?: string; available?: boolean; friendlyName?: string } = {},
+    filter: { activitySid?: string; activityName?: string; available?: boolean | string; friendlyName?: string } = {},
   ): Worker[] {
     const state = this.ws(workspaceSid);
+    const available = bool(filter.available);
     return [...state.workers.values()].filter((w) => {
       const activity = state.activities.get(w.activitySid);
       return (
         (filter.activitySid === undefined || w.activitySid === filter.activitySid) &&
         (filter.activityName === undefined || activity?.friendlyName === filter.activityName) &&
-        (filter.available === undefined || (activity?.available ?? false) === filter.available) &&
+        (available === undefined || (activity?.available ?? false) === available) &&
         (filter.friendlyName === undefined || w.friendlyName === filter.friendlyName)
       );
     });
@@ -554,7 +556,7 @@ export class TaskRouterBackend {
     if (input.activitySid !== undefined) this.fetchActivity(workspaceSid, input.activitySid);
     const previousActivitySid = worker.activitySid;
     const now = this.now();
-    Object.assign(worker, stripUndefined(input), { dateUpdated: now });
+    patch(worker, input, now);
     if (worker.activitySid !== previousActivitySid) worker.dateStatusChanged = now;
     this.emit("workerUpdated", { accountSid: this.ctx.accountSid, worker, previousActivitySid });
     if (worker.activitySid !== previousActivitySid)
@@ -735,7 +737,7 @@ export class TaskRouterBackend {
   ): TaskQueue {
     const queue = this.fetchTaskQueue(workspaceSid, sid);
     this.checkMaxReserved(input.maxReservedWorkers);
-    Object.assign(queue, stripUndefined(input), { dateUpdated: this.now() });
+    patch(queue, input, this.now());
     this.emit("taskQueueUpdated", { accountSid: this.ctx.accountSid, taskQueue: queue });
     this.routing?.workerUpdated(this.ref(workspaceSid));
     return queue;
@@ -839,7 +841,7 @@ export class TaskRouterBackend {
     const workflow = this.fetchWorkflow(workspaceSid, sid);
     if (input.configuration !== undefined) this.checkConfiguration(state, input.configuration);
     this.checkReservationTimeout(input.taskReservationTimeout);
-    Object.assign(workflow, stripUndefined(input), { dateUpdated: this.now() });
+    patch(workflow, input, this.now());
     this.emit("workflowUpdated", { accountSid: this.ctx.accountSid, workflow });
     // Waiting tasks keep their step (as on Twilio); a new configuration applies to new tasks.
     this.routing?.workerUpdated(this.ref(workspaceSid));

@@ -1,19 +1,11 @@
-// TaskRouter: parse each request, call the backend, serialise Twilio's JSON.
+// TaskRouter's answers: the serialisers (every record field in Twilio's case and ISO dates, plus
+// what is computed) and the few handlers that do more than a standard operation (routes.ts).
 import { iso } from "../http/dates";
-import { InvalidParameterError } from "../http/errors";
 import { listV1 } from "../http/paging";
-import {
-  ints,
-  optionalBool,
-  optionalInt,
-  optionalList,
-  optionalString,
-  Params,
-  requiredString,
-  strings,
-} from "../http/params";
-import { created, noContent, ok } from "../http/reply";
+import { optionalList, optionalString } from "../http/params";
+import { noContent, ok } from "../http/reply";
 import { links, wire } from "../http/wire";
+import { specInput } from "../http/operations";
 import type { TwinRequest, TwinResponse } from "../http/router";
 import { bool, str, words } from "../util";
 import type { FlexConferenceOptions } from "../people/flex";
@@ -26,7 +18,6 @@ import type {
   TaskChannel,
   TaskQueue,
   TaskRouterBackend,
-  TaskStatus,
   Worker,
   WorkerChannel,
   Workflow,
@@ -35,35 +26,19 @@ import type {
 
 const BASE = "https://taskrouter.twilio.com/v1";
 const wsUrl = (ws: string): string => `${BASE}/Workspaces/${ws}`;
-
-/** A parameter limited to Twilio's enum values; anything else is a 400 before the backend sees it. */
-function enumParam<T extends string>(params: Params, name: string, allowed: readonly T[]): T | undefined {
-  const value = optionalString(params, name);
-  if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) {
-    throw new InvalidParameterError(`${name} must be one of ${allowed.join(", ")}, got '${value}'`);
-  }
-  return value as T;
-}
-
-/** ISO 8601 dates (VirtualStartTime); an unparsable one is a 400, not NaN in the store. */
-function dateParam(params: Params, name: string): Date | undefined {
-  const value = optionalString(params, name);
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidParameterError(`${name} is not a valid date`);
-  return date;
-}
+const tr = (req: TwinRequest): TaskRouterBackend => req.account.taskrouter;
+const acct = (req: TwinRequest): string => req.account.accountSid;
+const WS = (req: TwinRequest): string => req.params.WorkspaceSid;
 
 // ---- serialisers: every record field in Twilio's case and ISO dates (`wire`), plus what is computed ----
 
 /** Activity names are looked up at answer time: renaming an activity shows in its workspace at once. */
-function serializeWorkspace(tr: TaskRouterBackend, accountSid: string, w: Workspace): Record<string, unknown> {
+export function serializeWorkspace(w: Workspace, req: TwinRequest): Record<string, unknown> {
   const url = wsUrl(w.sid);
   return wire(w, iso, {
-    account_sid: accountSid,
-    default_activity_name: tr.activityName(w.sid, w.defaultActivitySid),
-    timeout_activity_name: tr.activityName(w.sid, w.timeoutActivitySid),
+    account_sid: acct(req),
+    default_activity_name: tr(req).activityName(w.sid, w.defaultActivitySid),
+    timeout_activity_name: tr(req).activityName(w.sid, w.timeoutActivitySid),
     url,
     links: links(
       url,
@@ -74,23 +49,22 @@ function serializeWorkspace(tr: TaskRouterBackend, accountSid: string, w: Worksp
 
 // Activities link only to their workspace; `available` decides whether workers in it get tasks.
 // channel_optimized_routing is null until a client sets it, as on Twilio.
-function serializeActivity(
-  accountSid: string,
-  a: Activity | TaskChannel,
-  kind = "Activities",
-): Record<string, unknown> {
-  const url = `${wsUrl(a.workspaceSid)}/${kind}/${a.sid}`;
-  return wire(a, iso, { account_sid: accountSid, url, links: { workspace: wsUrl(a.workspaceSid) } });
+function inWorkspace(kind: string) {
+  return (a: Activity | TaskChannel, req: TwinRequest): Record<string, unknown> => {
+    const url = `${wsUrl(a.workspaceSid)}/${kind}/${a.sid}`;
+    return wire(a, iso, { account_sid: acct(req), url, links: { workspace: wsUrl(a.workspaceSid) } });
+  };
 }
-const serializeTaskChannel = (accountSid: string, c: TaskChannel) => serializeActivity(accountSid, c, "TaskChannels");
+export const serializeActivity = inWorkspace("Activities");
+export const serializeTaskChannel = inWorkspace("TaskChannels");
 
 /** `available` is derived from the current activity, never stored, so it cannot drift. */
-function serializeWorker(tr: TaskRouterBackend, accountSid: string, w: Worker): Record<string, unknown> {
+export function serializeWorker(w: Worker, req: TwinRequest): Record<string, unknown> {
   const url = `${wsUrl(w.workspaceSid)}/Workers/${w.sid}`;
   return wire(w, iso, {
-    account_sid: accountSid,
-    activity_name: tr.activityName(w.workspaceSid, w.activitySid),
-    available: tr.isWorkerAvailable(w),
+    account_sid: acct(req),
+    activity_name: tr(req).activityName(w.workspaceSid, w.activitySid),
+    available: tr(req).isWorkerAvailable(w),
     url,
     links: {
       ...links(url, "Channels Reservations"),
@@ -103,13 +77,13 @@ function serializeWorker(tr: TaskRouterBackend, accountSid: string, w: Worker): 
 const statistics = (url: string) => links(url, "Statistics RealTimeStatistics CumulativeStatistics");
 
 // The activity links are null when the queue has no reservation/assignment activity.
-function serializeTaskQueue(tr: TaskRouterBackend, accountSid: string, q: TaskQueue): Record<string, unknown> {
+export function serializeTaskQueue(q: TaskQueue, req: TwinRequest): Record<string, unknown> {
   const url = `${wsUrl(q.workspaceSid)}/TaskQueues/${q.sid}`;
   const activity = (sid: string | null) => (sid ? `${wsUrl(q.workspaceSid)}/Activities/${sid}` : null);
   return wire(q, iso, {
-    account_sid: accountSid,
-    assignment_activity_name: tr.activityName(q.workspaceSid, q.assignmentActivitySid),
-    reservation_activity_name: tr.activityName(q.workspaceSid, q.reservationActivitySid),
+    account_sid: acct(req),
+    assignment_activity_name: tr(req).activityName(q.workspaceSid, q.assignmentActivitySid),
+    reservation_activity_name: tr(req).activityName(q.workspaceSid, q.reservationActivitySid),
     url,
     links: {
       assignment_activity: activity(q.assignmentActivitySid),
@@ -121,10 +95,10 @@ function serializeTaskQueue(tr: TaskRouterBackend, accountSid: string, q: TaskQu
 }
 
 /** `configuration` is the JSON text exactly as the client sent it (the infra compares it semantically). */
-function serializeWorkflow(accountSid: string, wf: Workflow): Record<string, unknown> {
+export function serializeWorkflow(wf: Workflow, req: TwinRequest): Record<string, unknown> {
   const url = `${wsUrl(wf.workspaceSid)}/Workflows/${wf.sid}`;
   return wire(wf, iso, {
-    account_sid: accountSid,
+    account_sid: acct(req),
     document_content_type: "application/json",
     url,
     links: { ...statistics(url), workspace: wsUrl(wf.workspaceSid) },
@@ -132,18 +106,19 @@ function serializeWorkflow(accountSid: string, wf: Workflow): Record<string, unk
 }
 
 /** `age` is seconds since creation on the twin's clock; `attributes` stays the client's JSON text. */
-function serializeTask(tr: TaskRouterBackend, accountSid: string, now: Date, t: Task): Record<string, unknown> {
+export function serializeTask(t: Task, req: TwinRequest): Record<string, unknown> {
   const url = `${wsUrl(t.workspaceSid)}/Tasks/${t.sid}`;
+  const now = req.account.clock.now();
   return wire(
     t,
     iso,
     {
-      account_sid: accountSid,
+      account_sid: acct(req),
       age: Math.max(0, Math.floor((now.getTime() - t.dateCreated.getTime()) / 1000)),
       addons: "{}",
-      task_queue_friendly_name: tr.taskQueueOf(t)?.friendlyName ?? null,
-      task_channel_unique_name: tr.taskChannelOf(t)?.uniqueName ?? null,
-      workflow_friendly_name: tr.workflowOf(t)?.friendlyName ?? null,
+      task_queue_friendly_name: tr(req).taskQueueOf(t)?.friendlyName ?? null,
+      task_channel_unique_name: tr(req).taskChannelOf(t)?.uniqueName ?? null,
+      workflow_friendly_name: tr(req).workflowOf(t)?.friendlyName ?? null,
       url,
       links: {
         task_queue: t.taskQueueSid ? `${wsUrl(t.workspaceSid)}/TaskQueues/${t.taskQueueSid}` : null,
@@ -156,243 +131,37 @@ function serializeTask(tr: TaskRouterBackend, accountSid: string, now: Date, t: 
   );
 }
 
-/** Same fields on both reservation paths; only `url` differs (task's or worker's sub-resource). */
-function serializeReservation(
-  tr: TaskRouterBackend,
-  accountSid: string,
-  r: Reservation,
-  via: "task" | "worker",
-): Record<string, unknown> {
+/** Same fields on both reservation paths; only `url` differs (the task's or the worker's sub-resource). */
+export function serializeReservation(r: Reservation, req: TwinRequest): Record<string, unknown> {
   const base = wsUrl(r.workspaceSid);
-  const path = via === "task" ? `Tasks/${r.taskSid}` : `Workers/${r.workerSid}`;
+  const path = req.params.TaskSid ? `Tasks/${r.taskSid}` : `Workers/${r.workerSid}`;
   return wire(r, iso, {
-    account_sid: accountSid,
-    worker_name: tr.workerOf(r)?.friendlyName ?? null,
+    account_sid: acct(req),
+    worker_name: tr(req).workerOf(r)?.friendlyName ?? null,
     url: `${base}/${path}/Reservations/${r.sid}`,
     links: { task: `${base}/Tasks/${r.taskSid}`, worker: `${base}/Workers/${r.workerSid}`, workspace: base },
   });
 }
 
-// ---- handlers ----
-
-const tr = (req: TwinRequest): TaskRouterBackend => req.account.taskrouter;
-const acct = (req: TwinRequest): string => req.account.accountSid;
-const WS = (req: TwinRequest): string => req.params.WorkspaceSid;
-
-// ---- workspaces: new ones get Offline/Available/Unavailable and Twilio's default channels (backend) ----
-export function createWorkspace(req: TwinRequest): TwinResponse {
-  const w = tr(req).createWorkspace({
-    friendlyName: requiredString(req.form, "FriendlyName"),
-    ...strings(req.form, "EventCallbackUrl EventsFilter"),
-    multiTaskEnabled: optionalBool(req.form, "MultiTaskEnabled"),
-    prioritizeQueueOrder: enumParam(req.form, "PrioritizeQueueOrder", ["FIFO", "LIFO"] as const),
-  });
-  return created(serializeWorkspace(tr(req), acct(req), w));
-}
-
-export function fetchWorkspace(req: TwinRequest): TwinResponse {
-  return ok(serializeWorkspace(tr(req), acct(req), tr(req).fetchWorkspace(req.params.Sid)));
-}
-
-export function listWorkspace(req: TwinRequest): TwinResponse {
-  const items = tr(req).listWorkspace({ friendlyName: optionalString(req.query, "FriendlyName") });
-  return listV1(req, `${BASE}/Workspaces`, "workspaces", items, (w) => serializeWorkspace(tr(req), acct(req), w));
-}
-
-export function updateWorkspace(req: TwinRequest): TwinResponse {
-  const w = tr(req).updateWorkspace(req.params.Sid, {
-    ...strings(req.form, "FriendlyName EventCallbackUrl EventsFilter DefaultActivitySid TimeoutActivitySid"),
-    multiTaskEnabled: optionalBool(req.form, "MultiTaskEnabled"),
-    prioritizeQueueOrder: enumParam(req.form, "PrioritizeQueueOrder", ["FIFO", "LIFO"] as const),
-  });
-  return ok(serializeWorkspace(tr(req), acct(req), w));
-}
-
-export function deleteWorkspace(req: TwinRequest): TwinResponse {
-  tr(req).deleteWorkspace(req.params.Sid);
-  return noContent();
-}
-
-// ---- activities ----
-export function createActivity(req: TwinRequest): TwinResponse {
-  const a = tr(req).createActivity(WS(req), {
-    friendlyName: requiredString(req.form, "FriendlyName"),
-    available: optionalBool(req.form, "Available"),
-  });
-  return created(serializeActivity(acct(req), a));
-}
-
-export function fetchActivity(req: TwinRequest): TwinResponse {
-  return ok(serializeActivity(acct(req), tr(req).fetchActivity(WS(req), req.params.Sid)));
-}
-
-export function listActivity(req: TwinRequest): TwinResponse {
-  const items = tr(req).listActivity(WS(req), {
-    friendlyName: optionalString(req.query, "FriendlyName"),
-    available: optionalBool(req.query, "Available"),
-  });
-  return listV1(req, `${wsUrl(WS(req))}/Activities`, "activities", items, (a) => serializeActivity(acct(req), a));
-}
-
-export function updateActivity(req: TwinRequest): TwinResponse {
-  const a = tr(req).updateActivity(WS(req), req.params.Sid, { friendlyName: optionalString(req.form, "FriendlyName") });
-  return ok(serializeActivity(acct(req), a));
-}
-
-export function deleteActivity(req: TwinRequest): TwinResponse {
-  tr(req).deleteActivity(WS(req), req.params.Sid);
-  return noContent();
-}
-
-// ---- task channels: fetch/update/delete accept the SID or the unique name ----
-export function createTaskChannel(req: TwinRequest): TwinResponse {
-  const c = tr(req).createTaskChannel(WS(req), {
-    friendlyName: requiredString(req.form, "FriendlyName"),
-    uniqueName: requiredString(req.form, "UniqueName"),
-    channelOptimizedRouting: optionalBool(req.form, "ChannelOptimizedRouting"),
-  });
-  return created(serializeTaskChannel(acct(req), c));
-}
-
-export function fetchTaskChannel(req: TwinRequest): TwinResponse {
-  return ok(serializeTaskChannel(acct(req), tr(req).fetchTaskChannel(WS(req), req.params.Sid)));
-}
-
-export function listTaskChannel(req: TwinRequest): TwinResponse {
-  return listV1(req, `${wsUrl(WS(req))}/TaskChannels`, "channels", tr(req).listTaskChannel(WS(req)), (c) =>
-    serializeTaskChannel(acct(req), c),
-  );
-}
-
-export function updateTaskChannel(req: TwinRequest): TwinResponse {
-  const c = tr(req).updateTaskChannel(WS(req), req.params.Sid, {
-    friendlyName: optionalString(req.form, "FriendlyName"),
-    channelOptimizedRouting: optionalBool(req.form, "ChannelOptimizedRouting"),
-  });
-  return ok(serializeTaskChannel(acct(req), c));
-}
-
-export function deleteTaskChannel(req: TwinRequest): TwinResponse {
-  tr(req).deleteTaskChannel(WS(req), req.params.Sid);
-  return noContent();
-}
-
-// ---- workers: an activity change reaches the routing through the backend ----
-export function createWorker(req: TwinRequest): TwinResponse {
-  const w = tr(req).createWorker(WS(req), {
-    friendlyName: requiredString(req.form, "FriendlyName"),
-    ...strings(req.form, "Attributes ActivitySid"),
-  });
-  return created(serializeWorker(tr(req), acct(req), w));
-}
-
-export function fetchWorker(req: TwinRequest): TwinResponse {
-  return ok(serializeWorker(tr(req), acct(req), tr(req).fetchWorker(WS(req), req.params.Sid)));
-}
-
-export function listWorker(req: TwinRequest): TwinResponse {
-  const items = tr(req).listWorker(WS(req), {
-    ...strings(req.query, "ActivitySid ActivityName"),
-    available: optionalBool(req.query, "Available"),
-    friendlyName: optionalString(req.query, "FriendlyName"),
-  });
-  return listV1(req, `${wsUrl(WS(req))}/Workers`, "workers", items, (w) => serializeWorker(tr(req), acct(req), w));
-}
-
-export function updateWorker(req: TwinRequest): TwinResponse {
-  const w = tr(req).updateWorker(WS(req), req.params.Sid, {
-    ...strings(req.form, "FriendlyName Attributes ActivitySid"),
-  });
-  return ok(serializeWorker(tr(req), acct(req), w));
-}
-
-export function deleteWorker(req: TwinRequest): TwinResponse {
-  tr(req).deleteWorker(WS(req), req.params.Sid);
-  return noContent();
-}
-
-/** Fields create and update share; FriendlyName is required only on create. */
-function taskQueueInput(params: Params) {
-  return {
-    targetWorkers: optionalString(params, "TargetWorkers"),
-    maxReservedWorkers: optionalInt(params, "MaxReservedWorkers"),
-    taskOrder: enumParam(params, "TaskOrder", ["FIFO", "LIFO"] as const),
-    ...strings(params, "ReservationActivitySid AssignmentActivitySid"),
+export function serializeWorkerChannel(wc: WorkerChannel, req: TwinRequest): Record<string, unknown> {
+  const capacity = wc.capacity ?? DEFAULT_WORKER_CHANNEL_CAPACITY;
+  const assigned = tr(req).assignedTasks(wc);
+  const percentage = capacity > 0 ? Math.max(0, Math.floor((100 * (capacity - assigned)) / capacity)) : 0;
+  const extra = {
+    account_sid: acct(req),
+    assigned_tasks: assigned,
+    available_capacity_percentage: percentage,
+    configured_capacity: capacity,
+    task_channel_unique_name: tr(req).fetchTaskChannel(wc.workspaceSid, wc.taskChannelSid).uniqueName,
+    url: `${wsUrl(wc.workspaceSid)}/Workers/${wc.workerSid}/Channels/${wc.sid}`,
   };
+  // `capacity` is null until a client sets it; the answer shows the configured (or default) capacity.
+  return wire(wc, iso, extra, ["capacity"]);
 }
 
-export function createTaskQueue(req: TwinRequest): TwinResponse {
-  const q = tr(req).createTaskQueue(WS(req), {
-    friendlyName: requiredString(req.form, "FriendlyName"),
-    ...taskQueueInput(req.form),
-  });
-  return created(serializeTaskQueue(tr(req), acct(req), q));
-}
-
-export function fetchTaskQueue(req: TwinRequest): TwinResponse {
-  return ok(serializeTaskQueue(tr(req), acct(req), tr(req).fetchTaskQueue(WS(req), req.params.Sid)));
-}
-
-export function listTaskQueue(req: TwinRequest): TwinResponse {
-  const items = tr(req).listTaskQueue(WS(req), { friendlyName: optionalString(req.query, "FriendlyName") });
-  return listV1(req, `${wsUrl(WS(req))}/TaskQueues`, "task_queues", items, (q) =>
-    serializeTaskQueue(tr(req), acct(req), q),
-  );
-}
-
-export function updateTaskQueue(req: TwinRequest): TwinResponse {
-  const q = tr(req).updateTaskQueue(WS(req), req.params.Sid, {
-    friendlyName: optionalString(req.form, "FriendlyName"),
-    ...taskQueueInput(req.form),
-  });
-  return ok(serializeTaskQueue(tr(req), acct(req), q));
-}
-
-export function deleteTaskQueue(req: TwinRequest): TwinResponse {
-  tr(req).deleteTaskQueue(WS(req), req.params.Sid);
-  return noContent();
-}
-
-// ---- workflows: the backend checks the configuration names known queues ----
-export function createWorkflow(req: TwinRequest): TwinResponse {
-  const wf = tr(req).createWorkflow(WS(req), {
-    friendlyName: requiredString(req.form, "FriendlyName"),
-    configuration: requiredString(req.form, "Configuration"),
-    ...strings(req.form, "AssignmentCallbackUrl FallbackAssignmentCallbackUrl"),
-    taskReservationTimeout: optionalInt(req.form, "TaskReservationTimeout"),
-  });
-  return created(serializeWorkflow(acct(req), wf));
-}
-
-export function fetchWorkflow(req: TwinRequest): TwinResponse {
-  return ok(serializeWorkflow(acct(req), tr(req).fetchWorkflow(WS(req), req.params.Sid)));
-}
-
-export function listWorkflow(req: TwinRequest): TwinResponse {
-  const items = tr(req).listWorkflow(WS(req), { friendlyName: optionalString(req.query, "FriendlyName") });
-  return listV1(req, `${wsUrl(WS(req))}/Workflows`, "workflows", items, (wf) => serializeWorkflow(acct(req), wf));
-}
-
-export function updateWorkflow(req: TwinRequest): TwinResponse {
-  const wf = tr(req).updateWorkflow(WS(req), req.params.Sid, {
-    ...strings(req.form, "FriendlyName Configuration AssignmentCallbackUrl FallbackAssignmentCallbackUrl"),
-    taskReservationTimeout: optionalInt(req.form, "TaskReservationTimeout"),
-  });
-  return ok(serializeWorkflow(acct(req), wf));
-}
-
-export function deleteWorkflow(req: TwinRequest): TwinResponse {
-  tr(req).deleteWorkflow(WS(req), req.params.Sid);
-  return noContent();
-}
-
-/** Task answers carry the version as ETag, for If-Match on the next update. */
+// ---- tasks: answers carry the version as ETag, for If-Match on the next update ----
 function taskAnswer(status: number, req: TwinRequest, t: Task): TwinResponse {
-  return {
-    status,
-    body: serializeTask(tr(req), acct(req), req.account.clock.now(), t),
-    headers: { ETag: String(t.revision) },
-  };
+  return { status, body: serializeTask(t, req), headers: { ETag: String(t.revision) } };
 }
 
 function ifMatch(req: TwinRequest): string | undefined {
@@ -401,17 +170,11 @@ function ifMatch(req: TwinRequest): string | undefined {
   return text?.replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
 }
 
-const TASK_STATUSES = ["pending", "reserved", "assigned", "canceled", "completed", "wrapping"] as const;
-
 /** CreateTask: the routing takes the task from the backend; the answer is the pending task, as Twilio's is. */
 export function createTask(req: TwinRequest): TwinResponse {
-  const t = tr(req).createTask(WS(req), {
-    ...strings(req.form, "WorkflowSid Attributes"),
-    ...ints(req.form, "Priority Timeout"),
-    ...strings(req.form, "TaskChannel RoutingTarget"),
-    ignoreCapacity: optionalBool(req.form, "IgnoreCapacity"),
-    virtualStartTime: dateParam(req.form, "VirtualStartTime"),
-  });
+  // The spec types IgnoreCapacity as a string; Twilio reads it as a boolean.
+  const input = specInput<{ ignoreCapacity?: string }>(req);
+  const t = tr(req).createTask(WS(req), { ...input, ignoreCapacity: bool(input.ignoreCapacity) });
   return taskAnswer(201, req, t);
 }
 
@@ -419,51 +182,22 @@ export function fetchTask(req: TwinRequest): TwinResponse {
   return taskAnswer(200, req, tr(req).fetchTask(WS(req), req.params.Sid));
 }
 
+/** AssignmentStatus may be repeated or comma-separated. */
 export function listTask(req: TwinRequest): TwinResponse {
-  // AssignmentStatus may be repeated or comma-separated.
   const statuses = optionalList(req.query, "AssignmentStatus")?.flatMap((s) => s.split(","));
-  const items = tr(req).listTask(WS(req), {
-    assignmentStatus: statuses,
-    ...strings(req.query, "WorkflowSid WorkflowName TaskQueueSid TaskQueueName"),
-    priority: optionalInt(req.query, "Priority"),
-    ...strings(req.query, "Ordering EvaluateTaskAttributes"),
-  });
-  const now = req.account.clock.now();
-  return listV1(req, `${wsUrl(WS(req))}/Tasks`, "tasks", items, (t) => serializeTask(tr(req), acct(req), now, t));
+  const items = tr(req).listTask(WS(req), { ...specInput(req), assignmentStatus: statuses });
+  return listV1(req, `${wsUrl(WS(req))}/Tasks`, "tasks", items, (t) => serializeTask(t, req));
 }
 
 /** UpdateTask: only canceled/wrapping/completed may be set by a client; the rest is the routing's. */
 export function updateTask(req: TwinRequest): TwinResponse {
-  const t = tr(req).updateTask(
-    WS(req),
-    req.params.Sid,
-    {
-      attributes: optionalString(req.form, "Attributes"),
-      priority: optionalInt(req.form, "Priority"),
-      assignmentStatus: enumParam<TaskStatus>(req.form, "AssignmentStatus", TASK_STATUSES),
-      ...strings(req.form, "Reason TaskChannel"),
-      virtualStartTime: dateParam(req.form, "VirtualStartTime"),
-    },
-    ifMatch(req),
-  );
-  return taskAnswer(200, req, t);
+  return taskAnswer(200, req, tr(req).updateTask(WS(req), req.params.Sid, specInput(req), ifMatch(req)));
 }
 
 export function deleteTask(req: TwinRequest): TwinResponse {
   tr(req).deleteTask(WS(req), req.params.Sid, ifMatch(req));
   return noContent();
 }
-
-const RESERVATION_STATUSES = [
-  "pending",
-  "accepted",
-  "rejected",
-  "timeout",
-  "canceled",
-  "rescinded",
-  "wrapping",
-  "completed",
-] as const;
 
 /**
  * The conference instruction's options, from a reservation update's form (Twilio's parameter names,
@@ -482,93 +216,20 @@ export function conferenceOptions(body: Record<string, unknown>): FlexConference
   };
 }
 
-/** A reservation update's form: status, the activity a rejecting worker moves to, the conference instruction. */
-function reservationUpdate(form: Params) {
-  return {
-    reservationStatus: enumParam<ReservationStatus>(form, "ReservationStatus", RESERVATION_STATUSES),
-    workerActivitySid: optionalString(form, "WorkerActivitySid"),
-    conference: optionalString(form, "Instruction") === "conference" ? conferenceOptions(form) : undefined,
-  };
-}
-
 // ---- reservations: the same resource under the task and under the worker; only `url` differs ----
-export function listTaskReservation(req: TwinRequest): TwinResponse {
-  const items = tr(req).listTaskReservation(WS(req), req.params.TaskSid, {
-    ...strings(req.query, "ReservationStatus WorkerSid"),
-  });
-  return listV1(req, `${wsUrl(WS(req))}/Tasks/${req.params.TaskSid}/Reservations`, "reservations", items, (r) =>
-    serializeReservation(tr(req), acct(req), r, "task"),
-  );
-}
-
-export function fetchTaskReservation(req: TwinRequest): TwinResponse {
-  const r = tr(req).fetchTaskReservation(WS(req), req.params.TaskSid, req.params.Sid);
-  return ok(serializeReservation(tr(req), acct(req), r, "task"));
-}
 
 /** Instruction=conference and its options decide what accepting does (the attached Flex behaviour carries it out). */
+function updateReservation(req: TwinRequest, r: Reservation): TwinResponse {
+  const input = specInput<{ reservationStatus?: ReservationStatus; workerActivitySid?: string }>(req);
+  const conference = optionalString(req.form, "Instruction") === "conference" ? conferenceOptions(req.form) : undefined;
+  tr(req).updateReservation(r, { ...input, conference });
+  return ok(serializeReservation(r, req));
+}
+
 export function updateTaskReservation(req: TwinRequest): TwinResponse {
-  const r = tr(req).fetchTaskReservation(WS(req), req.params.TaskSid, req.params.Sid);
-  tr(req).updateReservation(r, reservationUpdate(req.form));
-  return ok(serializeReservation(tr(req), acct(req), r, "task"));
-}
-
-export function listWorkerReservation(req: TwinRequest): TwinResponse {
-  const items = tr(req).listWorkerReservation(WS(req), req.params.WorkerSid, {
-    reservationStatus: optionalString(req.query, "ReservationStatus"),
-  });
-  return listV1(req, `${wsUrl(WS(req))}/Workers/${req.params.WorkerSid}/Reservations`, "reservations", items, (r) =>
-    serializeReservation(tr(req), acct(req), r, "worker"),
-  );
-}
-
-export function fetchWorkerReservation(req: TwinRequest): TwinResponse {
-  const r = tr(req).fetchWorkerReservation(WS(req), req.params.WorkerSid, req.params.Sid);
-  return ok(serializeReservation(tr(req), acct(req), r, "worker"));
+  return updateReservation(req, tr(req).fetchTaskReservation(WS(req), req.params.TaskSid, req.params.Sid));
 }
 
 export function updateWorkerReservation(req: TwinRequest): TwinResponse {
-  const r = tr(req).fetchWorkerReservation(WS(req), req.params.WorkerSid, req.params.Sid);
-  tr(req).updateReservation(r, reservationUpdate(req.form));
-  return ok(serializeReservation(tr(req), acct(req), r, "worker"));
-}
-
-function serializeWorkerChannel(tr: TaskRouterBackend, accountSid: string, wc: WorkerChannel): Record<string, unknown> {
-  const capacity = wc.capacity ?? DEFAULT_WORKER_CHANNEL_CAPACITY;
-  const assigned = tr.assignedTasks(wc);
-  const percentage = capacity > 0 ? Math.max(0, Math.floor((100 * (capacity - assigned)) / capacity)) : 0;
-  const extra = {
-    account_sid: accountSid,
-    assigned_tasks: assigned,
-    available_capacity_percentage: percentage,
-    configured_capacity: capacity,
-    task_channel_unique_name: tr.fetchTaskChannel(wc.workspaceSid, wc.taskChannelSid).uniqueName,
-    url: `${wsUrl(wc.workspaceSid)}/Workers/${wc.workerSid}/Channels/${wc.sid}`,
-  };
-  // `capacity` is null until a client sets it; the answer shows the configured (or default) capacity.
-  return wire(wc, iso, extra, ["capacity"]);
-}
-
-export function listWorkerChannel(req: TwinRequest): TwinResponse {
-  const { WorkerSid } = req.params;
-  return listV1(
-    req,
-    `${wsUrl(WS(req))}/Workers/${WorkerSid}/Channels`,
-    "channels",
-    tr(req).listWorkerChannel(WS(req), WorkerSid),
-    (wc) => serializeWorkerChannel(tr(req), acct(req), wc),
-  );
-}
-
-export function fetchWorkerChannel(req: TwinRequest): TwinResponse {
-  const wc = tr(req).fetchWorkerChannel(WS(req), req.params.WorkerSid, req.params.Sid);
-  return ok(serializeWorkerChannel(tr(req), acct(req), wc));
-}
-
-export function updateWorkerChannel(req: TwinRequest): TwinResponse {
-  const wc = tr(req).updateWorkerChannel(WS(req), req.params.WorkerSid, req.params.Sid, {
-    capacity: optionalInt(req.form, "Capacity"),
-    available: optionalBool(req.form, "Available"),
-  });
-  return ok(serializeWorkerChannel(tr(req), acct(req), wc));
+  return updateReservation(req, tr(req).fetchWorkerReservation(WS(req), req.params.WorkerSid, req.params.Sid));
 }
