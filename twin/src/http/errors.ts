@@ -59,13 +59,6 @@ export class TooManyRequestsError extends TwilioError {
   }
 }
 
-/** 409-style conflicts (duplicate unique names and the like). */
-export class ConflictError extends TwilioError {
-  constructor(code: number, message: string) {
-    super(409, code, message);
-  }
-}
-
 export function moreInfo(code: number): string {
   return `https://www.twilio.com/docs/errors/${code}`;
 }

@@ -4,7 +4,7 @@
 import { InvalidParameterError } from "./errors";
 import { ok } from "./reply";
 import type { TwinResponse } from "./router";
-import { optionalInt, optionalString, Params } from "./params";
+import { optionalInt, Params } from "./params";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
@@ -82,12 +82,6 @@ export function page2010<T, R>(
     start,
     uri: link(page),
   };
-}
-
-/** Filters a list by an optional equality parameter (Twilio's list filters are mostly exact matches). */
-export function filterBy<T>(items: readonly T[], query: Params, param: string, pick: (item: T) => unknown): T[] {
-  const wanted = optionalString(query, param);
-  return wanted === undefined ? [...items] : items.filter((item) => String(pick(item)) === wanted);
 }
 
 /** A v1 list answer: one page of `items` under `key`, serialised. */

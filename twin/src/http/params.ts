@@ -52,26 +52,6 @@ export function optionalBool(params: Params, name: string): boolean | undefined 
   throw new InvalidParameterError(`${name} must be a boolean, got '${value}'`);
 }
 
-/** A parameter carrying a JSON document (Attributes, Configuration, Data...): parsed to check it, kept as given. */
-export function optionalJson(params: Params, name: string, code = 20001): unknown {
-  const value = optionalString(params, name);
-  if (value === undefined) return undefined;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    throw new InvalidParameterError(`${name} is not valid JSON`, code);
-  }
-}
-
-export function optionalJsonObject(params: Params, name: string, code = 20001): Record<string, unknown> | undefined {
-  const value = optionalJson(params, name, code);
-  if (value === undefined) return undefined;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new InvalidParameterError(`${name} must be a JSON object`, code);
-  }
-  return value as Record<string, unknown>;
-}
-
 type Names<S extends string> = S extends `${infer First} ${infer Rest}` ? First | Names<Rest> : S;
 /** `"FriendlyName Attributes"` → `{ friendlyName?: V; attributes?: V }`. */
 type Picked<S extends string, V> = { [K in Names<S> as Uncapitalize<K>]?: V };

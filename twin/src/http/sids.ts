@@ -5,7 +5,3 @@ export function newSid(prefix: string): string {
   if (!/^[A-Z]{2}$/.test(prefix)) throw new Error(`newSid: bad prefix ${prefix}`);
   return prefix + randomBytes(16).toString("hex");
 }
-
-export function isSid(value: string, prefix: string): boolean {
-  return new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(value);
-}

@@ -3,9 +3,6 @@ import { InvalidParameterError, NotFoundError, TwilioError } from "../http/error
 
 export { NotFoundError, InvalidParameterError };
 
-/** 20001 for a parameter TaskRouter rejects, with TaskRouter's wording. */
-export class TaskRouterInvalidError extends InvalidParameterError {}
-
 /** 40152-style: a workflow configuration that does not parse or points at unknown queues. */
 export class InvalidWorkflowConfigurationError extends TwilioError {
   constructor(message: string) {
