@@ -17,6 +17,12 @@ export function patch<T extends { dateUpdated: Date }>(record: T, input: object,
   return record;
 }
 
+/** Twilio's exact-match list filters: records whose fields equal every defined filter field they have. */
+export function where<T extends object>(records: Iterable<T>, filter: object): T[] {
+  const wanted = Object.entries(filter).filter(([, value]) => value !== undefined);
+  return [...records].filter((r) => wanted.every(([key, value]) => !(key in r) || r[key as keyof T] === value));
+}
+
 /** undefined instead of a backend's 404 (lookups of things that went away). */
 export function maybe<T>(lookup: () => T): T | undefined {
   try {

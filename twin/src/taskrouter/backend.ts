@@ -8,7 +8,7 @@ import type { TwinEvents } from "../domainEvents";
 import { newSid } from "../http/sids";
 import type { FlexConferenceOptions } from "../people/flex";
 import { parseExpression, evaluateNode, ExpressionSyntaxError, type ExpressionNode } from "./routing/expressions";
-import { bool, patch, stripUndefined } from "../util";
+import { bool, patch, stripUndefined, where } from "../util";
 import {
   DuplicateNameError,
   InUseError,
@@ -27,6 +27,9 @@ interface Dated {
   dateCreated: Date;
   dateUpdated: Date;
 }
+
+/** What an update may set: everything but identity and dates (`patch` sets only fields a record has). */
+type Editable<T> = Partial<Omit<T, "sid" | "workspaceSid" | keyof Dated>>;
 
 export interface Workspace extends Dated {
   sid: string;
@@ -250,6 +253,13 @@ export class TaskRouterBackend {
     return this.ctx.engine()?.assignment;
   }
 
+  /** Names are unique per workspace; a taken one is Twilio's 400 (errors.ts). */
+  private unique<T>(items: Map<string, T>, key: keyof T, name: string, kind: string, workspaceSid: string): void {
+    for (const item of items.values()) {
+      if (item[key] === name) throw new DuplicateNameError(kind, name, workspaceSid, this.ctx.accountSid);
+    }
+  }
+
   private ref(workspaceSid: string) {
     return { accountSid: this.ctx.accountSid, workspaceSid };
   }
@@ -332,27 +342,11 @@ export class TaskRouterBackend {
 
   /** Filterable by friendly name, how the infra finds "Flex Task Assignment". */
   listWorkspace(filter: { friendlyName?: string } = {}): Workspace[] {
-    return [...this.workspaces.values()]
-      .map((s) => s.workspace)
-      .filter((w) => filter.friendlyName === undefined || w.friendlyName === filter.friendlyName);
+    return where(this.allWorkspaces(), filter);
   }
 
   /** Default and timeout activities must exist in the workspace. */
-  updateWorkspace(
-    sid: string,
-    input: Partial<
-      Pick<
-        Workspace,
-        | "friendlyName"
-        | "eventCallbackUrl"
-        | "eventsFilter"
-        | "defaultActivitySid"
-        | "timeoutActivitySid"
-        | "multiTaskEnabled"
-        | "prioritizeQueueOrder"
-      >
-    >,
-  ): Workspace {
+  updateWorkspace(sid: string, input: Editable<Workspace>): Workspace {
     const state = this.ws(sid);
     if (input.defaultActivitySid)
       this.get(state.activities, input.defaultActivitySid, `/Activities/${input.defaultActivitySid}`);
@@ -375,10 +369,7 @@ export class TaskRouterBackend {
   /** Friendly names are unique per workspace; new activities are unavailable unless said. */
   createActivity(workspaceSid: string, input: { friendlyName: string; available?: boolean }): Activity {
     const state = this.ws(workspaceSid);
-    for (const a of state.activities.values()) {
-      if (a.friendlyName === input.friendlyName)
-        throw new DuplicateNameError("Activity", input.friendlyName, workspaceSid, this.ctx.accountSid);
-    }
+    this.unique(state.activities, "friendlyName", input.friendlyName, "Activity", workspaceSid);
     const now = this.now();
     const activity: Activity = {
       sid: newSid("WA"),
@@ -399,12 +390,7 @@ export class TaskRouterBackend {
 
   /** Filterable by name and availability. */
   listActivity(workspaceSid: string, filter: { friendlyName?: string; available?: boolean | string } = {}): Activity[] {
-    const available = bool(filter.available);
-    return [...this.ws(workspaceSid).activities.values()].filter(
-      (a) =>
-        (filter.friendlyName === undefined || a.friendlyName === filter.friendlyName) &&
-        (available === undefined || a.available === available),
-    );
+    return where(this.ws(workspaceSid).activities.values(), { ...filter, available: bool(filter.available) });
   }
 
   /** Only the friendly name can change (availability is fixed on Twilio). */
@@ -435,10 +421,7 @@ export class TaskRouterBackend {
     input: { friendlyName: string; uniqueName: string; channelOptimizedRouting?: boolean },
   ): TaskChannel {
     const state = this.ws(workspaceSid);
-    for (const c of state.taskChannels.values()) {
-      if (c.uniqueName === input.uniqueName)
-        throw new DuplicateNameError("TaskChannel", input.uniqueName, workspaceSid, this.ctx.accountSid);
-    }
+    this.unique(state.taskChannels, "uniqueName", input.uniqueName, "TaskChannel", workspaceSid);
     const now = this.now();
     const channel: TaskChannel = {
       sid: newSid("TC"),
@@ -497,10 +480,7 @@ export class TaskRouterBackend {
     input: { friendlyName: string; attributes?: string; activitySid?: string },
   ): Worker {
     const state = this.ws(workspaceSid);
-    for (const w of state.workers.values()) {
-      if (w.friendlyName === input.friendlyName)
-        throw new DuplicateNameError("Worker", input.friendlyName, workspaceSid, this.ctx.accountSid);
-    }
+    this.unique(state.workers, "friendlyName", input.friendlyName, "Worker", workspaceSid);
     const attributes = input.attributes ?? "{}";
     checkAttributes(attributes);
     const activitySid = input.activitySid ?? state.workspace.defaultActivitySid;
@@ -674,10 +654,7 @@ export class TaskRouterBackend {
     },
   ): TaskQueue {
     const state = this.ws(workspaceSid);
-    for (const q of state.taskQueues.values()) {
-      if (q.friendlyName === input.friendlyName)
-        throw new DuplicateNameError("Queue", input.friendlyName, workspaceSid, this.ctx.accountSid);
-    }
+    this.unique(state.taskQueues, "friendlyName", input.friendlyName, "Queue", workspaceSid);
     if (input.reservationActivitySid) this.fetchActivity(workspaceSid, input.reservationActivitySid);
     if (input.assignmentActivitySid) this.fetchActivity(workspaceSid, input.assignmentActivitySid);
     this.checkMaxReserved(input.maxReservedWorkers);
@@ -714,27 +691,11 @@ export class TaskRouterBackend {
 
   /** Filterable by friendly name, how the infra finds "Recovery Ping". */
   listTaskQueue(workspaceSid: string, filter: { friendlyName?: string } = {}): TaskQueue[] {
-    return [...this.ws(workspaceSid).taskQueues.values()].filter(
-      (q) => filter.friendlyName === undefined || q.friendlyName === filter.friendlyName,
-    );
+    return where(this.ws(workspaceSid).taskQueues.values(), filter);
   }
 
   /** Target workers may change at any time; the engine re-evaluates on taskQueueUpdated. */
-  updateTaskQueue(
-    workspaceSid: string,
-    sid: string,
-    input: Partial<
-      Pick<
-        TaskQueue,
-        | "friendlyName"
-        | "targetWorkers"
-        | "maxReservedWorkers"
-        | "taskOrder"
-        | "reservationActivitySid"
-        | "assignmentActivitySid"
-      >
-    >,
-  ): TaskQueue {
+  updateTaskQueue(workspaceSid: string, sid: string, input: Editable<TaskQueue>): TaskQueue {
     const queue = this.fetchTaskQueue(workspaceSid, sid);
     this.checkMaxReserved(input.maxReservedWorkers);
     patch(queue, input, this.now());
@@ -781,10 +742,7 @@ export class TaskRouterBackend {
     },
   ): Workflow {
     const state = this.ws(workspaceSid);
-    for (const wf of state.workflows.values()) {
-      if (wf.friendlyName === input.friendlyName)
-        throw new DuplicateNameError("Workflow", input.friendlyName, workspaceSid, this.ctx.accountSid);
-    }
+    this.unique(state.workflows, "friendlyName", input.friendlyName, "Workflow", workspaceSid);
     this.checkConfiguration(state, input.configuration);
     this.checkReservationTimeout(input.taskReservationTimeout);
     const now = this.now();
@@ -817,26 +775,11 @@ export class TaskRouterBackend {
 
   /** Filterable by friendly name. */
   listWorkflow(workspaceSid: string, filter: { friendlyName?: string } = {}): Workflow[] {
-    return [...this.ws(workspaceSid).workflows.values()].filter(
-      (wf) => filter.friendlyName === undefined || wf.friendlyName === filter.friendlyName,
-    );
+    return where(this.ws(workspaceSid).workflows.values(), filter);
   }
 
   /** A new configuration is checked like a new workflow's; the engine re-routes on workflowUpdated. */
-  updateWorkflow(
-    workspaceSid: string,
-    sid: string,
-    input: Partial<
-      Pick<
-        Workflow,
-        | "friendlyName"
-        | "configuration"
-        | "assignmentCallbackUrl"
-        | "fallbackAssignmentCallbackUrl"
-        | "taskReservationTimeout"
-      >
-    >,
-  ): Workflow {
+  updateWorkflow(workspaceSid: string, sid: string, input: Editable<Workflow>): Workflow {
     const state = this.ws(workspaceSid);
     const workflow = this.fetchWorkflow(workspaceSid, sid);
     if (input.configuration !== undefined) this.checkConfiguration(state, input.configuration);
@@ -1028,12 +971,7 @@ export class TaskRouterBackend {
     filter: { reservationStatus?: string; workerSid?: string } = {},
   ): Reservation[] {
     this.fetchTask(workspaceSid, taskSid);
-    return [...this.ws(workspaceSid).reservations.values()].filter(
-      (r) =>
-        r.taskSid === taskSid &&
-        (filter.reservationStatus === undefined || r.reservationStatus === filter.reservationStatus) &&
-        (filter.workerSid === undefined || r.workerSid === filter.workerSid),
-    );
+    return where(this.ws(workspaceSid).reservations.values(), { ...filter, taskSid });
   }
 
   /** A reservation of another task is not found under this one. */
@@ -1051,9 +989,7 @@ export class TaskRouterBackend {
     filter: { reservationStatus?: string } = {},
   ): Reservation[] {
     this.fetchWorker(workspaceSid, workerSid);
-    return this.reservationsOfWorker(workspaceSid, workerSid).filter(
-      (r) => filter.reservationStatus === undefined || r.reservationStatus === filter.reservationStatus,
-    );
+    return where(this.reservationsOfWorker(workspaceSid, workerSid), filter);
   }
 
   /** A reservation of another worker is not found under this one. */
