@@ -77,7 +77,7 @@ export class Twin {
     this.clock = options.clock ?? new RealClock();
     const validate =
       options.validateAgainstSpec ?? (process.env.JEST_WORKER_ID !== undefined && process.env.TWIN_VALIDATE !== "0");
-    // Required lazily: ajv and the specs are dev dependencies, not needed by `npm run twin`.
+    // Required lazily: ajv is a dev dependency, not needed by `npm run twin`.
     this.validator = validate
       ? new (require("./spec/validator") as typeof import("./spec/validator")).SpecValidator()
       : null;
