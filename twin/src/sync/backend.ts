@@ -4,13 +4,14 @@ import type { TimerHandle } from "../clock";
 import { NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { stripUndefined } from "../util";
+import { patch } from "../util";
 import { SyncLists } from "./lists";
 import {
   DataTooLargeError,
   InvalidTtlError,
   RateLimitError,
   RevisionMismatchError,
+  syncData,
   UniqueNameTakenError,
 } from "./errors";
 
@@ -150,9 +151,7 @@ export class SyncBackend {
     sid: string,
     input: Partial<Omit<SyncService, "sid" | "uniqueName" | "dateCreated" | "dateUpdated">>,
   ): SyncService {
-    const service = this.svc(sid).service;
-    Object.assign(service, stripUndefined(input), { dateUpdated: this.now() });
-    return service;
+    return patch(this.svc(sid).service, input, this.now());
   }
 
   /** Its documents' TTL timers go with it. */
@@ -210,15 +209,15 @@ export class SyncBackend {
         this.expiries.delete(doc.sid);
         if (state.documents.get(doc.sid) !== doc) return;
         this.forget(state, doc);
-        state.permissions.delete(doc.sid);
         this.ctx.events.emit("documentDeleted", { accountSid: this.ctx.accountSid, document: doc, expired: true });
       }),
     );
   }
 
-  /** Drops a document from the service's maps (delete or expiry). */
+  /** Drops a document and its permissions from the service's maps (delete or expiry). */
   private forget(state: ServiceState, doc: SyncDocument): void {
     state.documents.delete(doc.sid);
+    state.permissions.delete(doc.sid);
     if (doc.uniqueName !== null) state.documentsByName.delete(doc.uniqueName);
   }
 
@@ -229,13 +228,10 @@ export class SyncBackend {
     this.expiries.delete(sid);
   }
 
-  /** Revision starts at "0"; a unique name must be free in the service. */
-  createDocument(
-    serviceSid: string,
-    input: { uniqueName?: string; data?: Record<string, unknown>; ttl?: number },
-  ): SyncDocument {
+  /** Revision starts at "0"; a unique name must be free in the service. `data` may be JSON text (the form's). */
+  createDocument(serviceSid: string, input: { uniqueName?: string; data?: unknown; ttl?: number }): SyncDocument {
+    const data = syncData(input.data) ?? {};
     const state = this.svc(serviceSid);
-    const data = input.data ?? {};
     this.checkData(data);
     this.checkTtl(input.ttl);
     if (input.uniqueName !== undefined && this.document(state, input.uniqueName)) {
@@ -276,18 +272,19 @@ export class SyncBackend {
   updateDocument(
     serviceSid: string,
     sidOrName: string,
-    input: { data?: Record<string, unknown>; ttl?: number; ifMatch?: string },
+    input: { data?: unknown; ttl?: number; ifMatch?: string },
   ): SyncDocument {
+    const data = syncData(input.data);
     const state = this.svc(serviceSid);
     const doc = this.fetchDocument(serviceSid, sidOrName);
     if (input.ifMatch !== undefined && input.ifMatch !== doc.revision) {
       throw new RevisionMismatchError(doc.sid, input.ifMatch, doc.revision);
     }
-    if (input.data !== undefined) this.checkData(input.data);
+    if (data !== undefined) this.checkData(data);
     this.checkTtl(input.ttl);
     this.recordWrite(doc.sid);
-    if (input.data !== undefined) {
-      doc.data = input.data;
+    if (data !== undefined) {
+      doc.data = data;
       doc.revision = String(Number(doc.revision) + 1);
     }
     this.setExpiry(state, doc, input.ttl);
@@ -304,24 +301,28 @@ export class SyncBackend {
       throw new RevisionMismatchError(doc.sid, ifMatch, doc.revision);
     this.clearExpiry(doc.sid);
     this.forget(state, doc);
-    state.permissions.delete(doc.sid);
     this.ctx.events.emit("documentDeleted", { accountSid: this.ctx.accountSid, document: doc, expired: false });
   }
 
   // ---- Document permissions ----
 
-  /** One entry per identity that was granted something. */
-  listDocumentPermission(serviceSid: string, documentSid: string): DocumentPermission[] {
+  /** The document's permissions by identity (an empty map until something is granted). */
+  private grants(serviceSid: string, documentSid: string): Map<string, DocumentPermission> {
     const state = this.svc(serviceSid);
     const doc = this.fetchDocument(serviceSid, documentSid);
-    return [...(state.permissions.get(doc.sid)?.values() ?? [])];
+    let byIdentity = state.permissions.get(doc.sid);
+    if (!byIdentity) state.permissions.set(doc.sid, (byIdentity = new Map()));
+    return byIdentity;
+  }
+
+  /** One entry per identity that was granted something. */
+  listDocumentPermission(serviceSid: string, documentSid: string): DocumentPermission[] {
+    return [...this.grants(serviceSid, documentSid).values()];
   }
 
   /** Identities without an entry are not found (not "no rights"). */
   fetchDocumentPermission(serviceSid: string, documentSid: string, identity: string): DocumentPermission {
-    const state = this.svc(serviceSid);
-    const doc = this.fetchDocument(serviceSid, documentSid);
-    const found = state.permissions.get(doc.sid)?.get(identity);
+    const found = this.grants(serviceSid, documentSid).get(identity);
     if (!found) throw new NotFoundError(`/Services/${serviceSid}/Documents/${documentSid}/Permissions/${identity}`);
     return found;
   }
@@ -333,28 +334,22 @@ export class SyncBackend {
     identity: string,
     input: { read: boolean; write: boolean; manage: boolean },
   ): DocumentPermission {
-    const state = this.svc(serviceSid);
     const doc = this.fetchDocument(serviceSid, documentSid);
-    let byIdentity = state.permissions.get(doc.sid);
-    if (!byIdentity) state.permissions.set(doc.sid, (byIdentity = new Map()));
-    const permission = { serviceSid: state.service.sid, documentSid: doc.sid, identity, ...input };
-    byIdentity.set(identity, permission);
+    const permission = { serviceSid: doc.serviceSid, documentSid: doc.sid, identity, ...input };
+    this.grants(serviceSid, documentSid).set(identity, permission);
     return permission;
   }
 
   /** Removing the entry takes away every right of that identity. */
   deleteDocumentPermission(serviceSid: string, documentSid: string, identity: string): void {
-    const state = this.svc(serviceSid);
-    const permission = this.fetchDocumentPermission(serviceSid, documentSid, identity);
-    state.permissions.get(permission.documentSid)?.delete(identity);
+    this.fetchDocumentPermission(serviceSid, documentSid, identity);
+    this.grants(serviceSid, documentSid).delete(identity);
   }
 
   /** Whether `identity` may read the document (for the engine's simulated twilio-sync clients): ACL off, or a read grant. */
   canRead(serviceSid: string, documentSid: string, identity: string): boolean {
-    const state = this.svc(serviceSid);
-    if (!state.service.aclEnabled) return true;
-    const doc = this.fetchDocument(serviceSid, documentSid);
-    return state.permissions.get(doc.sid)?.get(identity)?.read ?? false;
+    if (!this.svc(serviceSid).service.aclEnabled) return true;
+    return this.grants(serviceSid, documentSid).get(identity)?.read ?? false;
   }
 
   /** Stops every TTL timer of the account (twin stop or reset). */

@@ -46,3 +46,21 @@ export class InvalidTtlError extends TwilioError {
     super(400, 54007, `Invalid TTL ${ttl}: must be between 0 and 31536000 seconds`);
   }
 }
+
+/**
+ * `Data` as the backends take it: a JSON object, or its text as the form carries it (the spec types
+ * it `object`, so `specInput` leaves it text). 54008 when it is not an object.
+ */
+export function syncData(data: unknown): Record<string, unknown> | undefined {
+  if (typeof data === "string") {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      throw new InvalidDataError("Data is not valid JSON");
+    }
+  }
+  if (data !== undefined && (data === null || typeof data !== "object" || Array.isArray(data))) {
+    throw new InvalidDataError("Data must be a JSON object");
+  }
+  return data as Record<string, unknown> | undefined;
+}

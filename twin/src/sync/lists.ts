@@ -5,10 +5,10 @@
 // Item writes count against the list's per-object write rate (UNCONFIRMED: Twilio's limits page
 // states the per-object rate without saying how collection items count).
 import type { TimerHandle } from "../clock";
-import { NotFoundError } from "../http/errors";
+import { InvalidParameterError, NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { DataTooLargeError, InvalidTtlError, UniqueNameTakenError } from "./errors";
+import { DataTooLargeError, InvalidTtlError, syncData, UniqueNameTakenError } from "./errors";
 
 export interface SyncList {
   sid: string;
@@ -88,7 +88,8 @@ export class SyncLists {
     if (state.list.uniqueName !== null) this.byName.delete(`${state.list.serviceSid}/${state.list.uniqueName}`);
   }
 
-  createList(service: string, input: { uniqueName?: string; ttl?: number }): SyncList {
+  /** `CollectionTtl` wins over its alias `Ttl` (the spec: "If both are provided, this value is ignored"). */
+  createSyncList(service: string, input: { uniqueName?: string; ttl?: number; collectionTtl?: number }): SyncList {
     const serviceSid = this.serviceSid(service);
     if (input.uniqueName !== undefined && this.byName.has(`${serviceSid}/${input.uniqueName}`)) {
       throw new UniqueNameTakenError(input.uniqueName);
@@ -105,44 +106,41 @@ export class SyncLists {
       dateUpdated: now,
     };
     const state: ListState = { list, items: [], nextIndex: 0, expiry: null };
-    this.setExpiry(state, input.ttl);
+    this.setExpiry(state, input.collectionTtl ?? input.ttl);
     this.lists.set(list.sid, state);
     if (list.uniqueName !== null) this.byName.set(`${serviceSid}/${list.uniqueName}`, list.sid);
     return list;
   }
 
-  fetchList(service: string, sidOrName: string): SyncList {
+  fetchSyncList(service: string, sidOrName: string): SyncList {
     return this.state(service, sidOrName).list;
   }
 
   /** Creation order. */
-  listList(service: string): SyncList[] {
+  listSyncList(service: string): SyncList[] {
     const serviceSid = this.serviceSid(service);
     return [...this.lists.values()].filter((s) => s.list.serviceSid === serviceSid).map((s) => s.list);
   }
 
-  /** Only the TTL can change. */
-  updateList(service: string, sidOrName: string, input: { ttl?: number }): SyncList {
+  /** Only the TTL can change (`CollectionTtl` or its alias `Ttl`, as on create). */
+  updateSyncList(service: string, sidOrName: string, input: { ttl?: number; collectionTtl?: number }): SyncList {
     const state = this.state(service, sidOrName);
-    this.setExpiry(state, input.ttl);
+    this.setExpiry(state, input.collectionTtl ?? input.ttl);
     state.list.dateUpdated = this.now();
     return state.list;
   }
 
-  deleteList(service: string, sidOrName: string): void {
+  deleteSyncList(service: string, sidOrName: string): void {
     const state = this.state(service, sidOrName);
     if (state.expiry) this.ctx.clock.clearTimer(state.expiry);
     this.forget(state);
   }
 
-  /** Appends at the next index; `collectionTtl` restarts the list's TTL. */
-  createItem(
-    service: string,
-    list: string,
-    input: { data: Record<string, unknown>; collectionTtl?: number },
-  ): SyncListItem {
+  /** Appends at the next index; `collectionTtl` restarts the list's TTL. `data` may be JSON text (the form's). */
+  createSyncListItem(service: string, list: string, input: { data: unknown; collectionTtl?: number }): SyncListItem {
+    const data = syncData(input.data) ?? {};
     const state = this.state(service, list);
-    const size = Buffer.byteLength(JSON.stringify(input.data), "utf8");
+    const size = Buffer.byteLength(JSON.stringify(data), "utf8");
     if (size > ITEM_BYTES) throw new DataTooLargeError(size, ITEM_BYTES);
     this.recordWrite(state.list.sid);
     this.setExpiry(state, input.collectionTtl);
@@ -151,7 +149,7 @@ export class SyncLists {
       index: state.nextIndex++,
       listSid: state.list.sid,
       serviceSid: state.list.serviceSid,
-      data: input.data,
+      data,
       revision: "0",
       createdBy: "system",
       dateCreated: now,
@@ -163,14 +161,18 @@ export class SyncLists {
     return item;
   }
 
-  /** Ascending by index unless `order` is "desc". */
-  listItem(service: string, list: string, order: "asc" | "desc" = "asc"): SyncListItem[] {
+  /** Ascending by index unless `order` is "desc" (`From` and `Bounds` are not modelled). */
+  listSyncListItem(service: string, list: string, input: { order?: "asc" | "desc" } = {}): SyncListItem[] {
     const items = [...this.state(service, list).items];
-    return order === "desc" ? items.reverse() : items;
+    return input.order === "desc" ? items.reverse() : items;
   }
 
-  fetchItem(service: string, list: string, index: number): SyncListItem {
-    const found = this.state(service, list).items.find((item) => item.index === index);
+  /** `index` is the path's text. */
+  fetchSyncListItem(service: string, list: string, index: string): SyncListItem {
+    const wanted = Number(index);
+    if (!Number.isInteger(wanted) || wanted < 0)
+      throw new InvalidParameterError("Index must be a non-negative integer");
+    const found = this.state(service, list).items.find((item) => item.index === wanted);
     if (!found) throw new NotFoundError(`/Services/${service}/Lists/${list}/Items/${index}`);
     return found;
   }

@@ -1,93 +1,52 @@
-// Sync: parse each request, call the backend, serialise Twilio's JSON. Document answers carry
-// the revision as ETag, as Twilio's do.
+// Sync's answers: the serialisers (routes.ts serves the standard operations with them) and the
+// document handlers, whose answers carry the revision as ETag, as Twilio's do.
 import { iso } from "../http/dates";
-import { InvalidParameterError } from "../http/errors";
-import { listV1 } from "../http/paging";
-import { bools, optionalBool, optionalInt, optionalString, Params, requiredString, strings } from "../http/params";
-import { created, noContent, ok } from "../http/reply";
+import { specInput } from "../http/operations";
+import { noContent } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
 import { links, wire } from "../http/wire";
 import type { DocumentPermission, SyncBackend, SyncDocument, SyncService } from "./backend";
-import { InvalidDataError } from "./errors";
-import type { SyncList, SyncListItem, SyncLists } from "./lists";
+import type { SyncList, SyncListItem } from "./lists";
 
 const BASE = "https://sync.twilio.com/v1";
+const acct = (req: TwinRequest): string => req.account.accountSid;
 
 // Every record field in Twilio's case with ISO dates (`wire`); the rest is explicit below.
 
 // Sync services link to all four object kinds even though the twin serves documents and lists only.
-function serializeService(accountSid: string, s: SyncService): Record<string, unknown> {
+export function serializeService(s: SyncService, req: TwinRequest): Record<string, unknown> {
   const url = `${BASE}/Services/${s.sid}`;
-  return wire(s, iso, { account_sid: accountSid, url, links: links(url, "Documents Lists Maps Streams") });
+  return wire(s, iso, { account_sid: acct(req), url, links: links(url, "Documents Lists Maps Streams") });
 }
 
 /** `data` is an object (not text) in Sync answers, unlike TaskRouter attributes. */
-function serializeDocument(accountSid: string, d: SyncDocument): Record<string, unknown> {
+export function serializeDocument(d: SyncDocument, req: TwinRequest): Record<string, unknown> {
   const url = `${BASE}/Services/${d.serviceSid}/Documents/${d.sid}`;
-  return wire(d, iso, { account_sid: accountSid, url, links: links(url, "Permissions") });
+  return wire(d, iso, { account_sid: acct(req), url, links: links(url, "Permissions") });
 }
 
 // Identities may hold characters that need escaping in the URL.
-function serializePermission(accountSid: string, p: DocumentPermission): Record<string, unknown> {
+export function serializePermission(p: DocumentPermission, req: TwinRequest): Record<string, unknown> {
   const url = `${BASE}/Services/${p.serviceSid}/Documents/${p.documentSid}/Permissions/${encodeURIComponent(p.identity)}`;
-  return wire(p, iso, { account_sid: accountSid, url });
+  return wire(p, iso, { account_sid: acct(req), url });
 }
+
+// ---- Lists and their items (backend: ./lists.ts; `sync_list` and `sync_list_item` of twilio_sync_v1.json) ----
+
+export function serializeList(l: SyncList, req: TwinRequest): Record<string, unknown> {
+  const url = `${BASE}/Services/${l.serviceSid}/Lists/${l.sid}`;
+  return wire(l, iso, { account_sid: acct(req), url, links: links(url, "Items Permissions") });
+}
+
+// Items do not expire on their own in the twin: date_expires is always null.
+export function serializeItem(i: SyncListItem, req: TwinRequest): Record<string, unknown> {
+  const url = `${BASE}/Services/${i.serviceSid}/Lists/${i.listSid}/Items/${i.index}`;
+  return wire(i, iso, { account_sid: acct(req), url, date_expires: null });
+}
+
+// ---- Documents: the answers carry the revision as ETag; update and delete honour If-Match ----
 
 const sync = (req: TwinRequest): SyncBackend => req.account.sync;
-const acct = (req: TwinRequest): string => req.account.accountSid;
-
-/** Fields create and update share (UniqueName is create-only). */
-function serviceInput(params: Params) {
-  return {
-    ...strings(params, "FriendlyName WebhookUrl"),
-    ...bools(params, "AclEnabled WebhooksFromRestEnabled ReachabilityWebhooksEnabled ReachabilityDebouncingEnabled"),
-    reachabilityDebouncingWindow: optionalInt(params, "ReachabilityDebouncingWindow"),
-  };
-}
-
-export function createService(req: TwinRequest): TwinResponse {
-  const s = sync(req).createService({ uniqueName: optionalString(req.form, "UniqueName"), ...serviceInput(req.form) });
-  return created(serializeService(acct(req), s));
-}
-
-export function fetchService(req: TwinRequest): TwinResponse {
-  return ok(serializeService(acct(req), sync(req).fetchService(req.params.Sid)));
-}
-
-export function listService(req: TwinRequest): TwinResponse {
-  return listV1(req, `${BASE}/Services`, "services", sync(req).listService(), (s) => serializeService(acct(req), s));
-}
-
-export function updateService(req: TwinRequest): TwinResponse {
-  return ok(serializeService(acct(req), sync(req).updateService(req.params.Sid, serviceInput(req.form))));
-}
-
-export function deleteService(req: TwinRequest): TwinResponse {
-  sync(req).deleteService(req.params.Sid);
-  return noContent();
-}
-
-/** `Data` is a JSON object as text. */
-function dataParam(params: Params): Record<string, unknown> | undefined {
-  const text = optionalString(params, "Data");
-  if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new InvalidDataError("Data is not valid JSON");
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new InvalidDataError("Data must be a JSON object");
-  }
-  return value as Record<string, unknown>;
-}
-
-/** `Data` (required) is a JSON object as text. */
-function requiredData(params: Params): Record<string, unknown> {
-  requiredString(params, "Data");
-  return dataParam(params) as Record<string, unknown>;
-}
 
 function ifMatch(req: TwinRequest): string | undefined {
   const value = req.headers["if-match"];
@@ -96,157 +55,24 @@ function ifMatch(req: TwinRequest): string | undefined {
   return text === undefined ? undefined : text.replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
 }
 
-function documentAnswer(status: number, accountSid: string, d: SyncDocument): TwinResponse {
-  return { status, body: serializeDocument(accountSid, d), headers: { ETag: d.revision } };
+function documentAnswer(status: number, req: TwinRequest, d: SyncDocument): TwinResponse {
+  return { status, body: serializeDocument(d, req), headers: { ETag: d.revision } };
 }
 
 export function createDocument(req: TwinRequest): TwinResponse {
-  const d = sync(req).createDocument(req.params.ServiceSid, {
-    uniqueName: optionalString(req.form, "UniqueName"),
-    data: dataParam(req.form),
-    ttl: optionalInt(req.form, "Ttl"),
-  });
-  return documentAnswer(201, acct(req), d);
+  return documentAnswer(201, req, sync(req).createDocument(req.params.ServiceSid, specInput(req)));
 }
 
 export function fetchDocument(req: TwinRequest): TwinResponse {
-  return documentAnswer(200, acct(req), sync(req).fetchDocument(req.params.ServiceSid, req.params.Sid));
-}
-
-export function listDocument(req: TwinRequest): TwinResponse {
-  return listV1(
-    req,
-    `${BASE}/Services/${req.params.ServiceSid}/Documents`,
-    "documents",
-    sync(req).listDocument(req.params.ServiceSid),
-    (d) => serializeDocument(acct(req), d),
-  );
+  return documentAnswer(200, req, sync(req).fetchDocument(req.params.ServiceSid, req.params.Sid));
 }
 
 export function updateDocument(req: TwinRequest): TwinResponse {
-  const d = sync(req).updateDocument(req.params.ServiceSid, req.params.Sid, {
-    data: dataParam(req.form),
-    ttl: optionalInt(req.form, "Ttl"),
-    ifMatch: ifMatch(req),
-  });
-  return documentAnswer(200, acct(req), d);
+  const input = { ...specInput(req), ifMatch: ifMatch(req) };
+  return documentAnswer(200, req, sync(req).updateDocument(req.params.ServiceSid, req.params.Sid, input));
 }
 
 export function deleteDocument(req: TwinRequest): TwinResponse {
   sync(req).deleteDocument(req.params.ServiceSid, req.params.Sid, ifMatch(req));
   return noContent();
-}
-
-export function listDocumentPermission(req: TwinRequest): TwinResponse {
-  const { ServiceSid, DocumentSid } = req.params;
-  return listV1(
-    req,
-    `${BASE}/Services/${ServiceSid}/Documents/${DocumentSid}/Permissions`,
-    "permissions",
-    sync(req).listDocumentPermission(ServiceSid, DocumentSid),
-    (p) => serializePermission(acct(req), p),
-  );
-}
-
-export function fetchDocumentPermission(req: TwinRequest): TwinResponse {
-  const { ServiceSid, DocumentSid, Identity } = req.params;
-  return ok(serializePermission(acct(req), sync(req).fetchDocumentPermission(ServiceSid, DocumentSid, Identity)));
-}
-
-/** Read, Write and Manage are all required by Twilio; the update is an upsert. */
-export function updateDocumentPermission(req: TwinRequest): TwinResponse {
-  const { ServiceSid, DocumentSid, Identity } = req.params;
-  const flag = (name: string): boolean => {
-    const value = optionalBool(req.form, name);
-    if (value === undefined) requiredString(req.form, name);
-    return value ?? false;
-  };
-  const p = sync(req).updateDocumentPermission(ServiceSid, DocumentSid, Identity, {
-    read: flag("Read"),
-    write: flag("Write"),
-    manage: flag("Manage"),
-  });
-  return ok(serializePermission(acct(req), p));
-}
-
-export function deleteDocumentPermission(req: TwinRequest): TwinResponse {
-  const { ServiceSid, DocumentSid, Identity } = req.params;
-  sync(req).deleteDocumentPermission(ServiceSid, DocumentSid, Identity);
-  return noContent();
-}
-
-// ---- Lists and their items (backend: ./lists.ts; `sync_list` and `sync_list_item` of twilio_sync_v1.json) ----
-
-function serializeList(accountSid: string, l: SyncList): Record<string, unknown> {
-  const url = `${BASE}/Services/${l.serviceSid}/Lists/${l.sid}`;
-  return wire(l, iso, { account_sid: accountSid, url, links: links(url, "Items Permissions") });
-}
-
-// Items do not expire on their own in the twin: date_expires is always null.
-function serializeItem(accountSid: string, i: SyncListItem): Record<string, unknown> {
-  const url = `${BASE}/Services/${i.serviceSid}/Lists/${i.listSid}/Items/${i.index}`;
-  return wire(i, iso, { account_sid: accountSid, url, date_expires: null });
-}
-
-const lists = (req: TwinRequest): SyncLists => req.account.sync.lists;
-
-/** `CollectionTtl` wins over its alias `Ttl` (the spec: "If both are provided, this value is ignored"). */
-const collectionTtl = (req: TwinRequest) => optionalInt(req.form, "CollectionTtl") ?? optionalInt(req.form, "Ttl");
-
-export function createSyncList(req: TwinRequest): TwinResponse {
-  const l = lists(req).createList(req.params.ServiceSid, {
-    uniqueName: optionalString(req.form, "UniqueName"),
-    ttl: collectionTtl(req),
-  });
-  return created(serializeList(acct(req), l));
-}
-
-export function fetchSyncList(req: TwinRequest): TwinResponse {
-  return ok(serializeList(acct(req), lists(req).fetchList(req.params.ServiceSid, req.params.Sid)));
-}
-
-export function updateSyncList(req: TwinRequest): TwinResponse {
-  const l = lists(req).updateList(req.params.ServiceSid, req.params.Sid, { ttl: collectionTtl(req) });
-  return ok(serializeList(acct(req), l));
-}
-
-export function deleteSyncList(req: TwinRequest): TwinResponse {
-  lists(req).deleteList(req.params.ServiceSid, req.params.Sid);
-  return noContent();
-}
-
-export function listSyncList(req: TwinRequest): TwinResponse {
-  return listV1(
-    req,
-    `${BASE}/Services/${req.params.ServiceSid}/Lists`,
-    "lists",
-    lists(req).listList(req.params.ServiceSid),
-    (l) => serializeList(acct(req), l),
-  );
-}
-
-export function createSyncListItem(req: TwinRequest): TwinResponse {
-  const item = lists(req).createItem(req.params.ServiceSid, req.params.ListSid, {
-    data: requiredData(req.form),
-    collectionTtl: optionalInt(req.form, "CollectionTtl"),
-  });
-  return created(serializeItem(acct(req), item));
-}
-
-export function listSyncListItem(req: TwinRequest): TwinResponse {
-  const order = optionalString(req.query, "Order") ?? "asc";
-  if (order !== "asc" && order !== "desc") throw new InvalidParameterError("Order must be asc or desc");
-  return listV1(
-    req,
-    `${BASE}/Services/${req.params.ServiceSid}/Lists/${req.params.ListSid}/Items`,
-    "items",
-    lists(req).listItem(req.params.ServiceSid, req.params.ListSid, order),
-    (i) => serializeItem(acct(req), i),
-  );
-}
-
-export function fetchSyncListItem(req: TwinRequest): TwinResponse {
-  const index = Number(req.params.Index);
-  if (!Number.isInteger(index) || index < 0) throw new InvalidParameterError("Index must be a non-negative integer");
-  return ok(serializeItem(acct(req), lists(req).fetchItem(req.params.ServiceSid, req.params.ListSid, index)));
 }
