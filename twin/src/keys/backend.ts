@@ -3,6 +3,7 @@
 import { randomBytes } from "crypto";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
+import { patch } from "../util";
 import { NotFoundError } from "./errors";
 
 export interface ApiKey {
@@ -53,10 +54,7 @@ export class KeysBackend {
 
   /** Only the friendly name can change; rotating means a new key. */
   updateKey(sid: string, input: { friendlyName?: string }): ApiKey {
-    const key = this.fetchKey(sid);
-    if (input.friendlyName !== undefined) key.friendlyName = input.friendlyName;
-    key.dateUpdated = this.ctx.clock.now();
-    return key;
+    return patch(this.fetchKey(sid), input, this.ctx.clock.now());
   }
 
   /** A deleted key stops authenticating at once. */
