@@ -5,7 +5,7 @@
 import { NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { CallNotInProgressError, ConferenceNotActiveError } from "./errors";
+import { CallNotInProgressError, checkUrl, ConferenceNotActiveError } from "./errors";
 
 export type CallStatus =
   "queued" | "ringing" | "in-progress" | "canceled" | "completed" | "failed" | "busy" | "no-answer";
@@ -56,6 +56,12 @@ export interface Participant {
 
 const ENDED: CallStatus[] = ["canceled", "completed", "failed", "busy", "no-answer"];
 
+/** A list's filter: the items whose `keys` equal the filter's values (a key left undefined matches all). */
+function where<T extends object>(items: Iterable<T>, filter: object, keys: (keyof T)[]): T[] {
+  const wanted = filter as Partial<T>;
+  return [...items].filter((item) => keys.every((key) => wanted[key] === undefined || item[key] === wanted[key]));
+}
+
 export class VoiceBackend {
   // Calls by SID (CA...).
   private readonly calls = new Map<string, Call>();
@@ -70,37 +76,33 @@ export class VoiceBackend {
     return this.ctx.clock.now();
   }
 
-  // ---- Calls ----
-
-  /** By SID; the 404 names the 2010 path. */
-  fetchCall(sid: string): Call {
-    const call = this.calls.get(sid);
-    if (!call) throw new NotFoundError(`/2010-04-01/Accounts/${this.ctx.accountSid}/Calls/${sid}.json`);
-    return call;
+  /** The 404 names the 2010 path (`Calls/CA….json`). */
+  private missing(path: string): never {
+    throw new NotFoundError(`/2010-04-01/Accounts/${this.ctx.accountSid}/${path}.json`);
   }
 
-  /** Newest first, as Twilio lists calls. */
-  listCall(filter: { status?: string; to?: string; from?: string; parentCallSid?: string } = {}): Call[] {
-    // Twilio lists calls newest first.
-    return [...this.calls.values()]
-      .filter(
-        (c) =>
-          (filter.status === undefined || c.status === filter.status) &&
-          (filter.to === undefined || c.to === filter.to) &&
-          (filter.from === undefined || c.from === filter.from) &&
-          (filter.parentCallSid === undefined || c.parentCallSid === filter.parentCallSid),
-      )
-      .reverse();
+  // ---- Calls ----
+
+  /** By SID. */
+  fetchCall(sid: string): Call {
+    return this.calls.get(sid) ?? this.missing(`Calls/${sid}`);
+  }
+
+  /** Newest first, as Twilio lists calls; filterable by status, to, from and parent call. */
+  listCall(filter: Partial<Call> = {}): Call[] {
+    return where(this.calls.values(), filter, ["status", "to", "from", "parentCallSid"]).reverse();
   }
 
   /**
-   * Redirect (Twiml or Url) or end (Status canceled/completed) a call. A redirect needs a live
-   * call (21220 otherwise); ending an ended call is a no-op as on Twilio.
+   * Redirect (Twiml or Url) or end (Status canceled/completed, the spec's enum) a call. Url must
+   * be absolute (21205). A redirect needs a live call (21220 otherwise); ending an ended call is
+   * a no-op as on Twilio.
    */
   updateCall(
     sid: string,
     input: { twiml?: string; url?: string; method?: string; status?: "canceled" | "completed" },
   ): Call {
+    checkUrl("Url", input.url);
     const call = this.fetchCall(sid);
     const previousStatus = call.status;
     const redirect = input.twiml !== undefined || input.url !== undefined;
@@ -139,27 +141,20 @@ export class VoiceBackend {
 
   /** By SID (Twilio has no lookup by friendly name here; the list filters by it). */
   fetchConference(sid: string): Conference {
-    const conference = this.conferences.get(sid);
-    if (!conference) throw new NotFoundError(`/2010-04-01/Accounts/${this.ctx.accountSid}/Conferences/${sid}.json`);
-    return conference;
+    return this.conferences.get(sid) ?? this.missing(`Conferences/${sid}`);
   }
 
   /** Newest first, filterable by status and friendly name. */
-  listConference(filter: { status?: string; friendlyName?: string } = {}): Conference[] {
-    return [...this.conferences.values()]
-      .filter(
-        (c) =>
-          (filter.status === undefined || c.status === filter.status) &&
-          (filter.friendlyName === undefined || c.friendlyName === filter.friendlyName),
-      )
-      .reverse();
+  listConference(filter: Partial<Conference> = {}): Conference[] {
+    return where(this.conferences.values(), filter, ["status", "friendlyName"]).reverse();
   }
 
-  /** `Status=completed` ends the conference; `AnnounceUrl` asks for an announcement to everyone. */
+  /** `Status=completed` ends the conference; `AnnounceUrl` (absolute) asks for an announcement to everyone. */
   updateConference(
     sid: string,
     input: { status?: "completed"; announceUrl?: string; announceMethod?: string },
   ): Conference {
+    checkUrl("AnnounceUrl", input.announceUrl);
     const conference = this.fetchConference(sid);
     if (conference.status === "completed") throw new ConferenceNotActiveError(sid);
     const previousStatus = conference.status;
@@ -190,33 +185,19 @@ export class VoiceBackend {
     return map;
   }
 
-  /** Join order; filterable by muted, hold, coaching and label. */
-  listParticipant(
-    conferenceSid: string,
-    filter: { muted?: boolean; hold?: boolean; coaching?: boolean; label?: string } = {},
-  ): Participant[] {
-    return [...this.participantsOf(conferenceSid).values()].filter(
-      (p) =>
-        (filter.muted === undefined || p.muted === filter.muted) &&
-        (filter.hold === undefined || p.hold === filter.hold) &&
-        (filter.coaching === undefined || p.coaching === filter.coaching) &&
-        (filter.label === undefined || p.label === filter.label),
-    );
+  /** Join order; filterable by muted, hold and coaching (the spec's filters). */
+  listParticipant(conferenceSid: string, filter: Partial<Participant> = {}): Participant[] {
+    return where(this.participantsOf(conferenceSid).values(), filter, ["muted", "hold", "coaching"]);
   }
 
   /** By call SID or label, as Twilio accepts both. */
   fetchParticipant(conferenceSid: string, callSidOrLabel: string): Participant {
     const map = this.participantsOf(conferenceSid);
     const found = map.get(callSidOrLabel) ?? [...map.values()].find((p) => p.label === callSidOrLabel);
-    if (!found) {
-      throw new NotFoundError(
-        `/2010-04-01/Accounts/${this.ctx.accountSid}/Conferences/${conferenceSid}/Participants/${callSidOrLabel}.json`,
-      );
-    }
-    return found;
+    return found ?? this.missing(`Conferences/${conferenceSid}/Participants/${callSidOrLabel}`);
   }
 
-  /** Only fields that really change are recorded in the event's `changed`. */
+  /** Only fields that really change are recorded in the event's `changed`; AnnounceUrl must be absolute. */
   updateParticipant(
     conferenceSid: string,
     callSidOrLabel: string,
@@ -225,6 +206,7 @@ export class VoiceBackend {
       announceMethod?: string;
     },
   ): Participant {
+    checkUrl("AnnounceUrl", input.announceUrl);
     const participant = this.fetchParticipant(conferenceSid, callSidOrLabel);
     const changed: (keyof Participant)[] = [];
     for (const key of ["endConferenceOnExit", "hold", "muted", "coaching", "callSidToCoach"] as const) {

@@ -15,6 +15,11 @@ export class InvalidUrlError extends TwilioError {
   }
 }
 
+/** Url/AnnounceUrl must be absolute URLs. */
+export function checkUrl(name: string, value: string | undefined): void {
+  if (value !== undefined && !URL.canParse(value)) throw new InvalidUrlError(name, value);
+}
+
 /** A conference that is over cannot be updated. */
 export class ConferenceNotActiveError extends TwilioError {
   constructor(sid: string) {
