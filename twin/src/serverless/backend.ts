@@ -6,6 +6,7 @@ import { randomInt } from "crypto";
 import { InvalidParameterError, NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
+import { patch, where } from "../util";
 import { BuildNotCompletedError, InvalidUploadError, UniqueNameTakenError } from "./errors";
 
 export type Visibility = "public" | "protected" | "private";
@@ -15,6 +16,9 @@ interface Dated {
   dateCreated: Date;
   dateUpdated: Date;
 }
+
+/** What an update may set: everything but identity and dates (`patch` sets only fields a record has). */
+type Editable<T> = Partial<Omit<T, "sid" | "serviceSid" | keyof Dated>>;
 
 export interface ServerlessService extends Dated {
   sid: string;
@@ -97,6 +101,23 @@ interface ServiceState {
 
 const VISIBILITIES: Visibility[] = ["public", "protected", "private"];
 export const RUNTIMES = ["node8", "node10", "node12", "node14", "node16", "node18", "node20", "node22"];
+const segment = (kind: Resource["kind"]): string => (kind === "function" ? "Functions" : "Assets");
+
+/** serverless-api sends Dependencies as JSON wrapped in an extra pair of quotes; accept both. */
+function dependencies(text: string | undefined): { name: string; version: string }[] {
+  if (text === undefined) return [];
+  const unwrapped = /^"(\[.*\])"$/s.exec(text)?.[1] ?? text;
+  try {
+    const parsed = JSON.parse(unwrapped) as unknown;
+    if (!Array.isArray(parsed)) throw new Error("not an array");
+    return parsed.map((d: { name?: unknown; version?: unknown }) => ({
+      name: String(d.name),
+      version: String(d.version),
+    }));
+  } catch {
+    throw new InvalidUploadError("Dependencies must be a JSON array of {name, version}");
+  }
+}
 
 export class ServerlessBackend {
   // Services by SID (ZS...).
@@ -118,9 +139,10 @@ export class ServerlessBackend {
     return state;
   }
 
-  private item<T>(map: Map<string, T>, sid: string, path: string): T {
+  /** A record by SID; `belongs` says whether it is the one addressed (its kind, its parent). */
+  private item<T>(map: Map<string, T>, sid: string, path: string, belongs: (found: T) => boolean = () => true): T {
     const found = map.get(sid);
-    if (!found) throw new NotFoundError(path);
+    if (!found || !belongs(found)) throw new NotFoundError(path);
     return found;
   }
 
@@ -170,16 +192,8 @@ export class ServerlessBackend {
   }
 
   /** The unique name (and so the domain base) cannot change. */
-  updateService(
-    sid: string,
-    input: { friendlyName?: string; includeCredentials?: boolean; uiEditable?: boolean },
-  ): ServerlessService {
-    const service = this.svc(sid).service;
-    if (input.friendlyName !== undefined) service.friendlyName = input.friendlyName;
-    if (input.includeCredentials !== undefined) service.includeCredentials = input.includeCredentials;
-    if (input.uiEditable !== undefined) service.uiEditable = input.uiEditable;
-    service.dateUpdated = this.now();
-    return service;
+  updateService(sid: string, input: Editable<ServerlessService>): ServerlessService {
+    return patch(this.svc(sid).service, input, this.now());
   }
 
   /** Removes everything in it: environments, functions, builds. */
@@ -212,8 +226,7 @@ export class ServerlessBackend {
   }
 
   fetchEnvironment(serviceSid: string, sid: string): Environment {
-    const state = this.svc(serviceSid);
-    return this.item(state.environments, sid, `/Services/${serviceSid}/Environments/${sid}`);
+    return this.item(this.svc(serviceSid).environments, sid, `/Services/${serviceSid}/Environments/${sid}`);
   }
 
   listEnvironment(serviceSid: string): Environment[] {
@@ -231,14 +244,14 @@ export class ServerlessBackend {
   // ---- Functions and assets ----
 
   /** Functions and assets: the named shell that versions are uploaded into. */
-  private createResource(serviceSid: string, kind: Resource["kind"], friendlyName: string): Resource {
+  private createResource(serviceSid: string, kind: Resource["kind"], input: { friendlyName: string }): Resource {
     const state = this.svc(serviceSid);
     const now = this.now();
     const resource: Resource = {
       sid: newSid("ZH"),
       serviceSid: state.service.sid,
       kind,
-      friendlyName,
+      friendlyName: input.friendlyName,
       dateCreated: now,
       dateUpdated: now,
     };
@@ -248,32 +261,25 @@ export class ServerlessBackend {
 
   /** A function SID looked up as an asset (or the reverse) is not found. */
   private fetchResource(serviceSid: string, kind: Resource["kind"], sid: string): Resource {
-    const state = this.svc(serviceSid);
-    const found = state.resources.get(sid);
-    const segment = kind === "function" ? "Functions" : "Assets";
-    if (!found || found.kind !== kind) throw new NotFoundError(`/Services/${serviceSid}/${segment}/${sid}`);
-    return found;
+    const path = `/Services/${serviceSid}/${segment(kind)}/${sid}`;
+    return this.item(this.svc(serviceSid).resources, sid, path, (r) => r.kind === kind);
   }
 
   private listResource(serviceSid: string, kind: Resource["kind"]): Resource[] {
-    return [...this.svc(serviceSid).resources.values()].filter((r) => r.kind === kind);
+    return where(this.svc(serviceSid).resources.values(), { kind });
   }
 
-  private updateResource(serviceSid: string, kind: Resource["kind"], sid: string, friendlyName: string): Resource {
-    const resource = this.fetchResource(serviceSid, kind, sid);
-    resource.friendlyName = friendlyName;
-    resource.dateUpdated = this.now();
-    return resource;
+  private updateResource(serviceSid: string, kind: Resource["kind"], sid: string, input: Editable<Resource>): Resource {
+    return patch(this.fetchResource(serviceSid, kind, sid), input, this.now());
   }
 
   private deleteResource(serviceSid: string, kind: Resource["kind"], sid: string): void {
-    const state = this.svc(serviceSid);
     this.fetchResource(serviceSid, kind, sid);
-    state.resources.delete(sid);
+    this.svc(serviceSid).resources.delete(sid);
   }
 
-  createFunction(serviceSid: string, friendlyName: string): Resource {
-    return this.createResource(serviceSid, "function", friendlyName);
+  createFunction(serviceSid: string, input: { friendlyName: string }): Resource {
+    return this.createResource(serviceSid, "function", input);
   }
   fetchFunction(serviceSid: string, sid: string): Resource {
     return this.fetchResource(serviceSid, "function", sid);
@@ -281,14 +287,14 @@ export class ServerlessBackend {
   listFunction(serviceSid: string): Resource[] {
     return this.listResource(serviceSid, "function");
   }
-  updateFunction(serviceSid: string, sid: string, friendlyName: string): Resource {
-    return this.updateResource(serviceSid, "function", sid, friendlyName);
+  updateFunction(serviceSid: string, sid: string, input: { friendlyName?: string }): Resource {
+    return this.updateResource(serviceSid, "function", sid, input);
   }
   deleteFunction(serviceSid: string, sid: string): void {
     this.deleteResource(serviceSid, "function", sid);
   }
-  createAsset(serviceSid: string, friendlyName: string): Resource {
-    return this.createResource(serviceSid, "asset", friendlyName);
+  createAsset(serviceSid: string, input: { friendlyName: string }): Resource {
+    return this.createResource(serviceSid, "asset", input);
   }
   fetchAsset(serviceSid: string, sid: string): Resource {
     return this.fetchResource(serviceSid, "asset", sid);
@@ -296,11 +302,23 @@ export class ServerlessBackend {
   listAsset(serviceSid: string): Resource[] {
     return this.listResource(serviceSid, "asset");
   }
-  updateAsset(serviceSid: string, sid: string, friendlyName: string): Resource {
-    return this.updateResource(serviceSid, "asset", sid, friendlyName);
+  updateAsset(serviceSid: string, sid: string, input: { friendlyName?: string }): Resource {
+    return this.updateResource(serviceSid, "asset", sid, input);
   }
   deleteAsset(serviceSid: string, sid: string): void {
     this.deleteResource(serviceSid, "asset", sid);
+  }
+  fetchFunctionVersion(serviceSid: string, functionSid: string, sid: string): ResourceVersion {
+    return this.fetchVersion(serviceSid, "function", functionSid, sid);
+  }
+  listFunctionVersion(serviceSid: string, functionSid: string): ResourceVersion[] {
+    return this.listVersion(serviceSid, "function", functionSid);
+  }
+  fetchAssetVersion(serviceSid: string, assetSid: string, sid: string): ResourceVersion {
+    return this.fetchVersion(serviceSid, "asset", assetSid, sid);
+  }
+  listAssetVersion(serviceSid: string, assetSid: string): ResourceVersion[] {
+    return this.listVersion(serviceSid, "asset", assetSid);
   }
 
   // ---- Versions (created by the serverless-upload multipart endpoints) ----
@@ -334,20 +352,14 @@ export class ServerlessBackend {
   }
 
   /** Versions are immutable; they are addressed under their function or asset. */
-  fetchVersion(serviceSid: string, kind: Resource["kind"], resourceSid: string, sid: string): ResourceVersion {
-    const state = this.svc(serviceSid);
-    const found = state.versions.get(sid);
-    if (!found || found.kind !== kind || found.resourceSid !== resourceSid) {
-      throw new NotFoundError(
-        `/Services/${serviceSid}/${kind === "function" ? "Functions" : "Assets"}/${resourceSid}/Versions/${sid}`,
-      );
-    }
-    return found;
+  private fetchVersion(serviceSid: string, kind: Resource["kind"], resourceSid: string, sid: string): ResourceVersion {
+    const path = `/Services/${serviceSid}/${segment(kind)}/${resourceSid}/Versions/${sid}`;
+    return this.item(this.svc(serviceSid).versions, sid, path, (v) => v.kind === kind && v.resourceSid === resourceSid);
   }
 
-  listVersion(serviceSid: string, kind: Resource["kind"], resourceSid: string): ResourceVersion[] {
+  private listVersion(serviceSid: string, kind: Resource["kind"], resourceSid: string): ResourceVersion[] {
     this.fetchResource(serviceSid, kind, resourceSid);
-    return [...this.svc(serviceSid).versions.values()].filter((v) => v.kind === kind && v.resourceSid === resourceSid);
+    return where(this.svc(serviceSid).versions.values(), { kind, resourceSid });
   }
 
   /** Any version of the service by SID (build answers list them). */
@@ -357,15 +369,10 @@ export class ServerlessBackend {
 
   // ---- Builds ----
 
-  /** Every version must exist and be of the right kind; node18 is the default runtime. */
+  /** Every version must exist and be of the right kind; node18 is the default runtime. Dependencies is JSON text. */
   createBuild(
     serviceSid: string,
-    input: {
-      functionVersions?: string[];
-      assetVersions?: string[];
-      dependencies?: { name: string; version: string }[];
-      runtime?: string;
-    },
+    input: { functionVersions?: string[]; assetVersions?: string[]; dependencies?: string; runtime?: string },
   ): Build {
     const state = this.svc(serviceSid);
     for (const [list, kind] of [
@@ -385,7 +392,7 @@ export class ServerlessBackend {
       serviceSid: state.service.sid,
       functionVersionSids: input.functionVersions ?? [],
       assetVersionSids: input.assetVersions ?? [],
-      dependencies: input.dependencies ?? [],
+      dependencies: dependencies(input.dependencies),
       runtime,
       completesAt: new Date(now.getTime() + this.buildDurationMs),
       dateCreated: now,
@@ -424,11 +431,11 @@ export class ServerlessBackend {
   // ---- Deployments ----
 
   /** Deploying makes the build the environment's live one (build_sid). */
-  createDeployment(serviceSid: string, environmentSid: string, buildSid: string | undefined): Deployment {
+  createDeployment(serviceSid: string, environmentSid: string, input: { buildSid?: string }): Deployment {
     const state = this.svc(serviceSid);
     const environment = this.fetchEnvironment(serviceSid, environmentSid);
     const now = this.now();
-    let sid = buildSid;
+    let sid = input.buildSid;
     if (sid !== undefined) {
       const build = this.fetchBuild(serviceSid, sid);
       const status = this.buildStatus(build);
@@ -452,17 +459,14 @@ export class ServerlessBackend {
   }
 
   fetchDeployment(serviceSid: string, environmentSid: string, sid: string): Deployment {
-    const found = this.svc(serviceSid).deployments.get(sid);
-    if (!found || found.environmentSid !== environmentSid) {
-      throw new NotFoundError(`/Services/${serviceSid}/Environments/${environmentSid}/Deployments/${sid}`);
-    }
-    return found;
+    const path = `/Services/${serviceSid}/Environments/${environmentSid}/Deployments/${sid}`;
+    return this.item(this.svc(serviceSid).deployments, sid, path, (d) => d.environmentSid === environmentSid);
   }
 
   /** The environment's deployment history, oldest first. */
   listDeployment(serviceSid: string, environmentSid: string): Deployment[] {
     this.fetchEnvironment(serviceSid, environmentSid);
-    return [...this.svc(serviceSid).deployments.values()].filter((d) => d.environmentSid === environmentSid);
+    return where(this.svc(serviceSid).deployments.values(), { environmentSid });
   }
 
   // ---- Variables ----
@@ -489,30 +493,18 @@ export class ServerlessBackend {
   }
 
   fetchVariable(serviceSid: string, environmentSid: string, sid: string): Variable {
-    const found = this.svc(serviceSid).variables.get(sid);
-    if (!found || found.environmentSid !== environmentSid) {
-      throw new NotFoundError(`/Services/${serviceSid}/Environments/${environmentSid}/Variables/${sid}`);
-    }
-    return found;
+    const path = `/Services/${serviceSid}/Environments/${environmentSid}/Variables/${sid}`;
+    return this.item(this.svc(serviceSid).variables, sid, path, (v) => v.environmentSid === environmentSid);
   }
 
   listVariable(serviceSid: string, environmentSid: string): Variable[] {
     this.fetchEnvironment(serviceSid, environmentSid);
-    return [...this.svc(serviceSid).variables.values()].filter((v) => v.environmentSid === environmentSid);
+    return where(this.svc(serviceSid).variables.values(), { environmentSid });
   }
 
   /** Key and value may both change. */
-  updateVariable(
-    serviceSid: string,
-    environmentSid: string,
-    sid: string,
-    input: { key?: string; value?: string },
-  ): Variable {
-    const variable = this.fetchVariable(serviceSid, environmentSid, sid);
-    if (input.key !== undefined) variable.key = input.key;
-    if (input.value !== undefined) variable.value = input.value;
-    variable.dateUpdated = this.now();
-    return variable;
+  updateVariable(serviceSid: string, environmentSid: string, sid: string, input: Editable<Variable>): Variable {
+    return patch(this.fetchVariable(serviceSid, environmentSid, sid), input, this.now());
   }
 
   deleteVariable(serviceSid: string, environmentSid: string, sid: string): void {

@@ -1,5 +1,6 @@
 // Serverless's URL table (twilio_serverless_v1.json) plus the two serverless-upload multipart
 // endpoints, which the spec does not describe: the documented exceptions of the coverage test.
+// A row naming an operation is served by the backend method of that name (http/operations.ts).
 import type { Route } from "../http/router";
 import { routeTable } from "../http/router";
 import * as r from "./responses";
@@ -7,49 +8,54 @@ import * as r from "./responses";
 const SVC = "/v1/Services/{ServiceSid}";
 const ENV = `${SVC}/Environments/{EnvironmentSid}`;
 
-export const serverlessRoutes: Route[] = routeTable("serverless.twilio.com", [
-  // Services, environments (one domain each), functions and assets.
-  ["GET", "/v1/Services", r.listService],
-  ["POST", "/v1/Services", r.createService],
-  ["GET", "/v1/Services/{Sid}", r.fetchService],
-  ["POST", "/v1/Services/{Sid}", r.updateService],
-  ["DELETE", "/v1/Services/{Sid}", r.deleteService],
-  ["GET", `${SVC}/Environments`, r.listEnvironment],
-  ["POST", `${SVC}/Environments`, r.createEnvironment],
-  ["GET", `${SVC}/Environments/{Sid}`, r.fetchEnvironment],
-  ["DELETE", `${SVC}/Environments/{Sid}`, r.deleteEnvironment],
-  ["GET", `${SVC}/Functions`, r.listFunction],
-  ["POST", `${SVC}/Functions`, r.createFunction],
-  ["GET", `${SVC}/Functions/{Sid}`, r.fetchFunction],
-  ["POST", `${SVC}/Functions/{Sid}`, r.updateFunction],
-  ["DELETE", `${SVC}/Functions/{Sid}`, r.deleteFunction],
-  // Versions are read here; they are created on serverless-upload (below).
-  ["GET", `${SVC}/Functions/{FunctionSid}/Versions`, r.listFunctionVersion],
-  ["GET", `${SVC}/Functions/{FunctionSid}/Versions/{Sid}`, r.fetchFunctionVersion],
-  ["GET", `${SVC}/Functions/{FunctionSid}/Versions/{Sid}/Content`, r.fetchFunctionVersionContent],
-  ["GET", `${SVC}/Assets`, r.listAsset],
-  ["POST", `${SVC}/Assets`, r.createAsset],
-  ["GET", `${SVC}/Assets/{Sid}`, r.fetchAsset],
-  ["POST", `${SVC}/Assets/{Sid}`, r.updateAsset],
-  ["DELETE", `${SVC}/Assets/{Sid}`, r.deleteAsset],
-  ["GET", `${SVC}/Assets/{AssetSid}/Versions`, r.listAssetVersion],
-  ["GET", `${SVC}/Assets/{AssetSid}/Versions/{Sid}`, r.fetchAssetVersion],
-  // Builds bundle versions; deployments put a build live in an environment.
-  ["GET", `${SVC}/Builds`, r.listBuild],
-  ["POST", `${SVC}/Builds`, r.createBuild],
-  ["GET", `${SVC}/Builds/{Sid}`, r.fetchBuild],
-  ["DELETE", `${SVC}/Builds/{Sid}`, r.deleteBuild],
-  ["GET", `${SVC}/Builds/{Sid}/Status`, r.fetchBuildStatus],
-  ["GET", `${ENV}/Deployments`, r.listDeployment],
-  ["POST", `${ENV}/Deployments`, r.createDeployment],
-  ["GET", `${ENV}/Deployments/{Sid}`, r.fetchDeployment],
-  // Environment variables (what the functions read from context).
-  ["GET", `${ENV}/Variables`, r.listVariable],
-  ["POST", `${ENV}/Variables`, r.createVariable],
-  ["GET", `${ENV}/Variables/{Sid}`, r.fetchVariable],
-  ["POST", `${ENV}/Variables/{Sid}`, r.updateVariable],
-  ["DELETE", `${ENV}/Variables/{Sid}`, r.deleteVariable],
-]);
+export const serverlessRoutes: Route[] = routeTable(
+  "serverless.twilio.com",
+  [
+    // Services (unique names unique per account: 409), environments (one domain each), functions and
+    // assets (the records only; content arrives as versions).
+    ["GET", "/v1/Services", "listService", r.serializeService],
+    ["POST", "/v1/Services", "createService", r.serializeService],
+    ["GET", "/v1/Services/{Sid}", "fetchService", r.serializeService],
+    ["POST", "/v1/Services/{Sid}", "updateService", r.serializeService],
+    ["DELETE", "/v1/Services/{Sid}", "deleteService", r.serializeService],
+    ["GET", `${SVC}/Environments`, "listEnvironment", r.serializeEnvironment],
+    ["POST", `${SVC}/Environments`, "createEnvironment", r.serializeEnvironment],
+    ["GET", `${SVC}/Environments/{Sid}`, "fetchEnvironment", r.serializeEnvironment],
+    ["DELETE", `${SVC}/Environments/{Sid}`, "deleteEnvironment", r.serializeEnvironment],
+    ["GET", `${SVC}/Functions`, "listFunction", r.serializeResource],
+    ["POST", `${SVC}/Functions`, "createFunction", r.serializeResource],
+    ["GET", `${SVC}/Functions/{Sid}`, "fetchFunction", r.serializeResource],
+    ["POST", `${SVC}/Functions/{Sid}`, "updateFunction", r.serializeResource],
+    ["DELETE", `${SVC}/Functions/{Sid}`, "deleteFunction", r.serializeResource],
+    // Versions are read here; they are created on serverless-upload (below).
+    ["GET", `${SVC}/Functions/{FunctionSid}/Versions`, "listFunctionVersion", r.serializeVersion],
+    ["GET", `${SVC}/Functions/{FunctionSid}/Versions/{Sid}`, "fetchFunctionVersion", r.serializeVersion],
+    ["GET", `${SVC}/Functions/{FunctionSid}/Versions/{Sid}/Content`, r.fetchFunctionVersionContent],
+    ["GET", `${SVC}/Assets`, "listAsset", r.serializeResource],
+    ["POST", `${SVC}/Assets`, "createAsset", r.serializeResource],
+    ["GET", `${SVC}/Assets/{Sid}`, "fetchAsset", r.serializeResource],
+    ["POST", `${SVC}/Assets/{Sid}`, "updateAsset", r.serializeResource],
+    ["DELETE", `${SVC}/Assets/{Sid}`, "deleteAsset", r.serializeResource],
+    ["GET", `${SVC}/Assets/{AssetSid}/Versions`, "listAssetVersion", r.serializeVersion],
+    ["GET", `${SVC}/Assets/{AssetSid}/Versions/{Sid}`, "fetchAssetVersion", r.serializeVersion],
+    // Builds bundle versions; deployments put a completed build live in an environment (its build_sid).
+    ["GET", `${SVC}/Builds`, "listBuild", r.serializeBuild],
+    ["POST", `${SVC}/Builds`, "createBuild", r.serializeBuild],
+    ["GET", `${SVC}/Builds/{Sid}`, "fetchBuild", r.serializeBuild],
+    ["DELETE", `${SVC}/Builds/{Sid}`, "deleteBuild", r.serializeBuild],
+    ["GET", `${SVC}/Builds/{Sid}/Status`, r.fetchBuildStatus],
+    ["GET", `${ENV}/Deployments`, "listDeployment", r.serializeDeployment],
+    ["POST", `${ENV}/Deployments`, "createDeployment", r.serializeDeployment],
+    ["GET", `${ENV}/Deployments/{Sid}`, "fetchDeployment", r.serializeDeployment],
+    // Environment variables (what the functions read from context; keys are unique per environment).
+    ["GET", `${ENV}/Variables`, "listVariable", r.serializeVariable],
+    ["POST", `${ENV}/Variables`, "createVariable", r.serializeVariable],
+    ["GET", `${ENV}/Variables/{Sid}`, "fetchVariable", r.serializeVariable],
+    ["POST", `${ENV}/Variables/{Sid}`, "updateVariable", r.serializeVariable],
+    ["DELETE", `${ENV}/Variables/{Sid}`, "deleteVariable", r.serializeVariable],
+  ],
+  (account) => account.serverless,
+);
 
 const UPLOAD_REASON =
   "serverless-upload multipart endpoint (how @twilio-labs/serverless-api and the Console upload code); not in Twilio's OpenAPI";
