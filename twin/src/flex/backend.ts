@@ -4,7 +4,8 @@
 import { InvalidParameterError, NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { ArchivedError, DuplicatePluginError } from "./errors";
+import { patch } from "../util";
+import { ArchivedError, DuplicatePluginError, InvalidFlexParameterError } from "./errors";
 
 export interface Plugin {
   sid: string;
@@ -36,6 +37,14 @@ export interface PluginConfiguration {
   /** The plugin versions in the configuration with their load phase. */
   plugins: { pluginVersionSid: string; phase: number }[];
   dateCreated: Date;
+}
+
+/** A plugin version in a configuration, joined as Twilio's configured-plugin answer shows it. */
+export interface ConfiguredPlugin {
+  configuration: PluginConfiguration;
+  version: PluginVersion;
+  plugin: Plugin;
+  phase: number;
 }
 
 export interface PluginRelease {
@@ -117,11 +126,7 @@ export class FlexBackend {
 
   /** Unique names are immutable; only descriptive fields change. */
   updatePlugin(sid: string, input: { friendlyName?: string; description?: string }): Plugin {
-    const plugin = this.fetchPlugin(sid);
-    if (input.friendlyName !== undefined) plugin.friendlyName = input.friendlyName;
-    if (input.description !== undefined) plugin.description = input.description;
-    plugin.dateUpdated = this.now();
-    return plugin;
+    return patch(this.fetchPlugin(sid), input, this.now());
   }
 
   /** Archiving a plugin archives its versions too: they can no longer join a configuration. */
@@ -143,7 +148,7 @@ export class FlexBackend {
     const plugin = this.fetchPlugin(pluginSid);
     if (plugin.archived) throw new ArchivedError(`Plugin ${plugin.uniqueName}`);
     if (!/^\d+\.\d+\.\d+/.test(input.version)) throw new InvalidParameterError("Version must be a semantic version");
-    if (this.listPluginVersions(plugin.sid).some((v) => v.version === input.version)) {
+    if (this.listPluginVersion(plugin.sid).some((v) => v.version === input.version)) {
       throw new DuplicatePluginError(`Version ${input.version} of ${plugin.uniqueName}`);
     }
     const version: PluginVersion = {
@@ -172,7 +177,7 @@ export class FlexBackend {
   }
 
   /** Oldest first. */
-  listPluginVersions(pluginSid: string): PluginVersion[] {
+  listPluginVersion(pluginSid: string): PluginVersion[] {
     const plugin = this.fetchPlugin(pluginSid);
     return [...this.versions.values()].filter((v) => v.pluginSid === plugin.sid);
   }
@@ -191,17 +196,25 @@ export class FlexBackend {
 
   // ---- Configurations ----
 
-  /** Every version must exist and not be archived; phase defaults to 3 as the Flex CLI sends. */
-  createPluginConfiguration(input: {
-    name: string;
-    description?: string;
-    plugins: { pluginVersionSid: string; phase?: number }[];
-  }): PluginConfiguration {
-    const plugins = input.plugins.map((p) => {
-      const version = this.versions.get(p.pluginVersionSid);
-      if (!version) throw new InvalidParameterError(`Unknown plugin version ${p.pluginVersionSid}`);
+  /**
+   * `Plugins` entries are JSON texts like {"plugin_version": "FV...", "phase": 3}. Every version
+   * must exist and not be archived; phase defaults to 3 as the Flex CLI sends.
+   */
+  createPluginConfiguration(input: { name: string; description?: string; plugins?: string[] }): PluginConfiguration {
+    const plugins = (input.plugins ?? []).map((text) => {
+      let entry: { plugin_version?: unknown; phase?: unknown };
+      try {
+        entry = JSON.parse(text) as typeof entry;
+      } catch {
+        entry = {};
+      }
+      if (typeof entry?.plugin_version !== "string") {
+        throw new InvalidFlexParameterError(`Plugins entry must be JSON with a plugin_version: ${text}`);
+      }
+      const version = this.versions.get(entry.plugin_version);
+      if (!version) throw new InvalidParameterError(`Unknown plugin version ${entry.plugin_version}`);
       if (version.archived) throw new ArchivedError(`Plugin version ${version.sid}`);
-      return { pluginVersionSid: version.sid, phase: p.phase ?? 3 };
+      return { pluginVersionSid: version.sid, phase: typeof entry.phase === "number" ? entry.phase : 3 };
     });
     const configuration: PluginConfiguration = {
       sid: newSid("FJ"),
@@ -235,9 +248,7 @@ export class FlexBackend {
   }
 
   /** The configured plugins with their versions, for Configurations/{sid}/Plugins. */
-  listConfiguredPlugin(
-    configurationSid: string,
-  ): { configuration: PluginConfiguration; version: PluginVersion; plugin: Plugin; phase: number }[] {
+  listConfiguredPlugin(configurationSid: string): ConfiguredPlugin[] {
     const configuration = this.fetchPluginConfiguration(configurationSid);
     return configuration.plugins.map(({ pluginVersionSid, phase }) => {
       const version = this.versions.get(pluginVersionSid)!;
@@ -245,11 +256,20 @@ export class FlexBackend {
     });
   }
 
+  /** One configured plugin, by plugin SID or unique name. */
+  fetchConfiguredPlugin(configurationSid: string, pluginSidOrName: string): ConfiguredPlugin {
+    const found = this.listConfiguredPlugin(configurationSid).find(
+      ({ plugin }) => plugin.sid === pluginSidOrName || plugin.uniqueName === pluginSidOrName,
+    );
+    if (!found) throw new InvalidFlexParameterError(`Plugin ${pluginSidOrName} is not in this configuration`);
+    return found;
+  }
+
   // ---- Releases ----
 
   /** Releasing a configuration makes it the active one (the newest release). */
-  createPluginRelease(configurationSid: string): PluginRelease {
-    const configuration = this.fetchPluginConfiguration(configurationSid);
+  createPluginRelease(input: { configurationId: string }): PluginRelease {
+    const configuration = this.fetchPluginConfiguration(input.configurationId);
     if (configuration.archived) throw new ArchivedError(`Configuration ${configuration.sid}`);
     const release: PluginRelease = { sid: newSid("FK"), configurationSid: configuration.sid, dateCreated: this.now() };
     this.releases.set(release.sid, release);
@@ -281,24 +301,8 @@ export class FlexBackend {
    * by the JSON object that you provide" (https://www.twilio.com/docs/flex/developer/config),
    * so keys not sent are gone.
    */
-  updateConfiguration(input: {
-    uiAttributes?: Record<string, unknown>;
-    taskrouterWorkspaceSid?: string;
-    taskrouterTargetWorkflowSid?: string;
-    taskrouterTargetTaskqueueSid?: string;
-    serverlessServiceSids?: string[];
-    runtimeDomain?: string;
-  }): FlexConfiguration {
-    const c = this.configuration;
-    if (input.uiAttributes) c.uiAttributes = input.uiAttributes;
-    if (input.taskrouterWorkspaceSid !== undefined) c.taskrouterWorkspaceSid = input.taskrouterWorkspaceSid;
-    if (input.taskrouterTargetWorkflowSid !== undefined)
-      c.taskrouterTargetWorkflowSid = input.taskrouterTargetWorkflowSid;
-    if (input.taskrouterTargetTaskqueueSid !== undefined)
-      c.taskrouterTargetTaskqueueSid = input.taskrouterTargetTaskqueueSid;
-    if (input.serverlessServiceSids !== undefined) c.serverlessServiceSids = input.serverlessServiceSids;
-    if (input.runtimeDomain !== undefined) c.runtimeDomain = input.runtimeDomain;
-    c.dateUpdated = this.now();
+  updateConfiguration(input: Partial<Omit<FlexConfiguration, "dateCreated" | "dateUpdated">>): FlexConfiguration {
+    const c = patch(this.configuration, input, this.now());
     this.ctx.events.emit("flexConfigurationUpdated", { accountSid: this.ctx.accountSid, uiAttributes: c.uiAttributes });
     return c;
   }

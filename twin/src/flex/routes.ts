@@ -1,33 +1,43 @@
 // Flex's URL table (twilio_flex_v1.json): the Plugins API and the configuration. `Releases/Active`
-// is the spec's `Releases/{Sid}` with Sid = "Active".
+// is the spec's `Releases/{Sid}` with Sid = "Active". A row naming an operation is served by the
+// backend method of that name (http/operations.ts); the configuration update (a JSON body) by a handler.
 import { routeTable } from "../http/router";
 import * as r from "./responses";
 
 const PS = "/v1/PluginService";
 
-export const flexRoutes = routeTable("flex-api.twilio.com", [
-  // The account's Flex configuration (ui_attributes carries the plugin's settings).
-  ["GET", "/v1/Configuration", r.fetchConfiguration],
-  ["POST", "/v1/Configuration", r.updateConfiguration],
-  // Plugins and their versions; archiving replaces deletion in this API.
-  ["GET", `${PS}/Plugins`, r.listPlugin],
-  ["POST", `${PS}/Plugins`, r.createPlugin],
-  ["GET", `${PS}/Plugins/{Sid}`, r.fetchPlugin],
-  ["POST", `${PS}/Plugins/{Sid}`, r.updatePlugin],
-  ["POST", `${PS}/Plugins/{Sid}/Archive`, r.updatePluginArchive],
-  ["GET", `${PS}/Plugins/{PluginSid}/Versions`, r.listPluginVersions],
-  ["POST", `${PS}/Plugins/{PluginSid}/Versions`, r.createPluginVersion],
-  ["GET", `${PS}/Plugins/{PluginSid}/Versions/{Sid}`, r.fetchPluginVersion],
-  ["POST", `${PS}/Plugins/{PluginSid}/Versions/{Sid}/Archive`, r.updatePluginVersionArchive],
-  // Configurations: immutable sets of plugin versions.
-  ["GET", `${PS}/Configurations`, r.listPluginConfiguration],
-  ["POST", `${PS}/Configurations`, r.createPluginConfiguration],
-  ["GET", `${PS}/Configurations/{Sid}`, r.fetchPluginConfiguration],
-  ["POST", `${PS}/Configurations/{Sid}/Archive`, r.updatePluginConfigurationArchive],
-  ["GET", `${PS}/Configurations/{ConfigurationSid}/Plugins`, r.listConfiguredPlugin],
-  ["GET", `${PS}/Configurations/{ConfigurationSid}/Plugins/{PluginSid}`, r.fetchConfiguredPlugin],
-  // Releases: the newest is the active one.
-  ["GET", `${PS}/Releases`, r.listPluginRelease],
-  ["POST", `${PS}/Releases`, r.createPluginRelease],
-  ["GET", `${PS}/Releases/{Sid}`, r.fetchPluginRelease],
-]);
+export const flexRoutes = routeTable(
+  "flex-api.twilio.com",
+  [
+    // The account's Flex configuration (ui_attributes carries the plugin's settings).
+    ["GET", "/v1/Configuration", "fetchConfiguration", r.serializeFlexConfiguration],
+    ["POST", "/v1/Configuration", r.updateConfiguration],
+    // Plugins and their versions; archiving replaces deletion in this API.
+    ["GET", `${PS}/Plugins`, "listPlugin", r.serializePlugin],
+    ["POST", `${PS}/Plugins`, "createPlugin", r.serializePlugin],
+    ["GET", `${PS}/Plugins/{Sid}`, "fetchPlugin", r.serializePlugin],
+    ["POST", `${PS}/Plugins/{Sid}`, "updatePlugin", r.serializePlugin],
+    ["POST", `${PS}/Plugins/{Sid}/Archive`, "updatePluginArchive", r.serializePlugin],
+    ["GET", `${PS}/Plugins/{PluginSid}/Versions`, "listPluginVersion", r.serializeVersion],
+    ["POST", `${PS}/Plugins/{PluginSid}/Versions`, "createPluginVersion", r.serializeVersion],
+    ["GET", `${PS}/Plugins/{PluginSid}/Versions/{Sid}`, "fetchPluginVersion", r.serializeVersion],
+    ["POST", `${PS}/Plugins/{PluginSid}/Versions/{Sid}/Archive`, "updatePluginVersionArchive", r.serializeVersion],
+    // Configurations: immutable sets of plugin versions.
+    ["GET", `${PS}/Configurations`, "listPluginConfiguration", r.serializeConfiguration],
+    ["POST", `${PS}/Configurations`, "createPluginConfiguration", r.serializeConfiguration],
+    ["GET", `${PS}/Configurations/{Sid}`, "fetchPluginConfiguration", r.serializeConfiguration],
+    ["POST", `${PS}/Configurations/{Sid}/Archive`, "updatePluginConfigurationArchive", r.serializeConfiguration],
+    ["GET", `${PS}/Configurations/{ConfigurationSid}/Plugins`, "listConfiguredPlugin", r.serializeConfiguredPlugin],
+    [
+      "GET",
+      `${PS}/Configurations/{ConfigurationSid}/Plugins/{PluginSid}`,
+      "fetchConfiguredPlugin",
+      r.serializeConfiguredPlugin,
+    ],
+    // Releases: the newest is the active one.
+    ["GET", `${PS}/Releases`, "listPluginRelease", r.serializeRelease],
+    ["POST", `${PS}/Releases`, "createPluginRelease", r.serializeRelease],
+    ["GET", `${PS}/Releases/{Sid}`, "fetchPluginRelease", r.serializeRelease],
+  ],
+  (account) => account.flex,
+);
