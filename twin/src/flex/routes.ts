@@ -5,6 +5,7 @@ import { routeTable } from "../http/router";
 import * as r from "./responses";
 
 const PS = "/v1/PluginService";
+const CONFIGURED = `${PS}/Configurations/{ConfigurationSid}/Plugins`;
 
 export const flexRoutes = routeTable(
   "flex-api.twilio.com",
@@ -27,13 +28,8 @@ export const flexRoutes = routeTable(
     ["POST", `${PS}/Configurations`, "createPluginConfiguration", r.serializeConfiguration],
     ["GET", `${PS}/Configurations/{Sid}`, "fetchPluginConfiguration", r.serializeConfiguration],
     ["POST", `${PS}/Configurations/{Sid}/Archive`, "updatePluginConfigurationArchive", r.serializeConfiguration],
-    ["GET", `${PS}/Configurations/{ConfigurationSid}/Plugins`, "listConfiguredPlugin", r.serializeConfiguredPlugin],
-    [
-      "GET",
-      `${PS}/Configurations/{ConfigurationSid}/Plugins/{PluginSid}`,
-      "fetchConfiguredPlugin",
-      r.serializeConfiguredPlugin,
-    ],
+    ["GET", CONFIGURED, "listConfiguredPlugin", r.serializeConfiguredPlugin],
+    ["GET", `${CONFIGURED}/{PluginSid}`, "fetchConfiguredPlugin", r.serializeConfiguredPlugin],
     // Releases: the newest is the active one.
     ["GET", `${PS}/Releases`, "listPluginRelease", r.serializeRelease],
     ["POST", `${PS}/Releases`, "createPluginRelease", r.serializeRelease],
