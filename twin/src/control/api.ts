@@ -2,6 +2,8 @@
 // request log, Flex tokens for simulated agents. The behaviour side adds its own routes
 // (agents, calls, faults) with `twin.control.add(...)` without touching this file.
 import type { Params } from "../http/params";
+import { pathParams, pathPattern } from "../http/router";
+import { str } from "../util";
 import type { Twin } from "../twin";
 
 export interface ControlRequest {
@@ -47,12 +49,7 @@ export class ControlApi {
 
   /** Adds a control route; `path` is relative to /_twin and may hold `{Name}` parameters. */
   add(method: string, path: string, handler: ControlHandler): void {
-    const names: string[] = [];
-    const pattern = path.replace(/\{([A-Za-z]+)\}/g, (_, name: string) => {
-      names.push(name);
-      return "([^/]+)";
-    });
-    this.routes.push({ method: method.toUpperCase(), path, regex: new RegExp(`^${pattern}$`), names, handler });
+    this.routes.push({ method: method.toUpperCase(), path, ...pathPattern(path), handler });
   }
 
   list(): { method: string; path: string }[] {
@@ -64,17 +61,10 @@ export class ControlApi {
       if (route.method !== method) continue;
       const found = route.regex.exec(path);
       if (!found) continue;
-      const params: Record<string, string> = {};
-      route.names.forEach((name, i) => (params[name] = decodeURIComponent(found[i + 1])));
-      return { handler: route.handler, params };
+      return { handler: route.handler, params: pathParams(route.names, found) };
     }
     return null;
   }
-}
-
-function str(body: Record<string, unknown>, name: string): string | undefined {
-  const value = body[name];
-  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /** The control routes the REST side provides. */
@@ -105,15 +95,15 @@ export function addCoreControlRoutes(api: ControlApi): void {
 
   // A Flex token for a simulated agent: body { workerSid, identity?, roles?, ttlSeconds?, accountSid? }.
   api.add("POST", "/flex-tokens", ({ twin, body }) => {
-    const workerSid = str(body, "workerSid") ?? str(body, "WorkerSid");
+    const workerSid = str(body.workerSid) ?? str(body.WorkerSid);
     if (!workerSid) throw new ControlError(400, "flex-tokens: workerSid is required");
-    const account = twin.account(str(body, "accountSid") ?? twin.accountSid);
+    const account = twin.account(str(body.accountSid) ?? twin.accountSid);
     if (!account) throw new ControlError(404, "flex-tokens: unknown accountSid");
     const roles = body.roles;
     const ttl = body.ttlSeconds;
     const issued = account.iam.issueFlexToken({
       workerSid,
-      identity: str(body, "identity"),
+      identity: str(body.identity),
       roles: Array.isArray(roles) ? roles.map(String) : undefined,
       ttlSeconds: typeof ttl === "number" ? ttl : typeof ttl === "string" ? Number(ttl) : undefined,
     });

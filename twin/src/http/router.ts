@@ -78,17 +78,7 @@ export class Router {
   }
 
   add(route: Route): void {
-    const names: string[] = [];
-    const pattern = route.path
-      .split(/(\{[A-Za-z]+\})/)
-      .map((part) => {
-        const name = /^\{([A-Za-z]+)\}$/.exec(part);
-        if (!name) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-        names.push(name[1]);
-        return "([^/]+?)";
-      })
-      .join("");
-    this.compiled.push({ route, regex: new RegExp(`^${pattern}$`), names });
+    this.compiled.push({ route, ...pathPattern(route.path) });
     // Literal segments win over parameters (`Workers/Statistics` before `Workers/{Sid}`).
     this.compiled.sort((a, b) => a.names.length - b.names.length);
   }
@@ -108,12 +98,30 @@ export class Router {
         methodMismatch = true;
         continue;
       }
-      const params: Record<string, string> = {};
-      names.forEach((name, i) => (params[name] = decodeURIComponent(found[i + 1])));
-      return { match: { route, params }, methodMismatch: false };
+      return { match: { route, params: pathParams(names, found) }, methodMismatch: false };
     }
     return { match: null, methodMismatch };
   }
+}
+
+/** A `{Name}` path template as a regex and its parameter names, in path order. */
+export function pathPattern(path: string): { regex: RegExp; names: string[] } {
+  const names: string[] = [];
+  const pattern = path
+    .split(/(\{[A-Za-z]+\})/)
+    .map((part) => {
+      const name = /^\{([A-Za-z]+)\}$/.exec(part);
+      if (!name) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      names.push(name[1]);
+      return "([^/]+?)";
+    })
+    .join("");
+  return { regex: new RegExp(`^${pattern}$`), names };
+}
+
+/** The URL-decoded values of a matched path, by parameter name. */
+export function pathParams(names: string[], found: RegExpExecArray): Record<string, string> {
+  return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1])]));
 }
 
 /** Normalises a Twilio host: drops edge and region (`serverless.sydney.au1.twilio.com` → `serverless.twilio.com`). */
