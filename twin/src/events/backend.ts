@@ -3,7 +3,8 @@
 import { InvalidParameterError, NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { SinkInUseError, SinkNotActiveError } from "./errors";
+import { patch, where } from "../util";
+import { InvalidEventsParameterError, SinkInUseError, SinkNotActiveError } from "./errors";
 
 export type SinkType = "kinesis" | "webhook" | "segment" | "email";
 export type SinkStatus = "initialized" | "validating" | "active" | "failed";
@@ -36,6 +37,31 @@ export interface Subscription {
   dateUpdated: Date;
 }
 
+/** SinkConfiguration is JSON text in the form; it must be an object. */
+function sinkConfiguration(text: string): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new InvalidEventsParameterError("SinkConfiguration must be a JSON object");
+}
+
+/** `Types` arrive as repeated JSON texts (`{"type": "...", "schema_version": 1}`), as the SDK sends them. */
+function subscribedEvents(entries: string[]): SubscribedEvent[] {
+  return entries.map((text) => {
+    let parsed: { type?: unknown; schema_version?: unknown };
+    try {
+      parsed = JSON.parse(text) as { type?: unknown; schema_version?: unknown };
+    } catch {
+      throw new InvalidEventsParameterError(`Types entry is not JSON: ${text}`);
+    }
+    if (typeof parsed.type !== "string") throw new InvalidEventsParameterError("Each Types entry needs a type");
+    return { type: parsed.type, schemaVersion: typeof parsed.schema_version === "number" ? parsed.schema_version : 1 };
+  });
+}
+
 export class EventStreamsBackend {
   // Sinks by SID (DG...).
   private readonly sinks = new Map<string, Sink>();
@@ -51,9 +77,10 @@ export class EventStreamsBackend {
   // ---- Sinks ----
 
   /** Webhook sinks need an http(s) destination; the twin delivers to it (engine), Twilio would too. */
-  createSink(input: { description: string; sinkType: SinkType; sinkConfiguration: Record<string, unknown> }): Sink {
+  createSink(input: { description: string; sinkType: SinkType; sinkConfiguration: string }): Sink {
+    const configuration = sinkConfiguration(input.sinkConfiguration);
     if (input.sinkType === "webhook") {
-      const destination = input.sinkConfiguration.destination;
+      const destination = configuration.destination;
       if (typeof destination !== "string" || !/^https?:\/\//.test(destination)) {
         throw new InvalidParameterError("SinkConfiguration.destination must be an http(s) URL for a webhook sink");
       }
@@ -63,7 +90,7 @@ export class EventStreamsBackend {
       sid: newSid("DG"),
       description: input.description,
       sinkType: input.sinkType,
-      sinkConfiguration: input.sinkConfiguration,
+      sinkConfiguration: configuration,
       // Webhook sinks need no validation round; others start "initialized" until Validate.
       status: input.sinkType === "webhook" ? "active" : "initialized",
       pendingTestId: null,
@@ -92,11 +119,8 @@ export class EventStreamsBackend {
   }
 
   /** Only the description can change; the sink type and configuration are fixed on Twilio. */
-  updateSink(sid: string, input: { description: string }): Sink {
-    const sink = this.fetchSink(sid);
-    sink.description = input.description;
-    sink.dateUpdated = this.now();
-    return sink;
+  updateSink(sid: string, input: { description?: string }): Sink {
+    return patch(this.fetchSink(sid), input, this.now());
   }
 
   /** Twilio refuses to delete a sink subscriptions still use. */
@@ -126,7 +150,7 @@ export class EventStreamsBackend {
   }
 
   /** Sinks/{Sid}/Validate: the test id the sink received proves it works; the sink becomes active. */
-  createSinkValidate(sid: string, testId: string): "valid" {
+  createSinkValidate(sid: string, { testId }: { testId: string }): "valid" {
     const sink = this.fetchSink(sid);
     if (!sink.pendingTestId || sink.pendingTestId !== testId) {
       throw new InvalidParameterError(`TestId ${testId} is not the last test sent to sink ${sid}`);
@@ -147,15 +171,16 @@ export class EventStreamsBackend {
   }
 
   /** At least one type; the types map keeps one schema version per type. */
-  createSubscription(input: { description: string; sinkSid: string; types: SubscribedEvent[] }): Subscription {
+  createSubscription(input: { description: string; sinkSid: string; types: string[] }): Subscription {
     this.activeSink(input.sinkSid);
-    if (input.types.length === 0) throw new InvalidParameterError("Types must list at least one event type");
+    const types = subscribedEvents(input.types);
+    if (types.length === 0) throw new InvalidParameterError("Types must list at least one event type");
     const now = this.now();
     const subscription: Subscription = {
       sid: newSid("DF"),
       description: input.description,
       sinkSid: input.sinkSid,
-      types: new Map(input.types.map((t) => [t.type, t])),
+      types: new Map(types.map((t) => [t.type, t])),
       dateCreated: now,
       dateUpdated: now,
     };
@@ -172,18 +197,14 @@ export class EventStreamsBackend {
 
   /** Filterable by sink, as Twilio's `SinkSid` query. */
   listSubscription(filter: { sinkSid?: string } = {}): Subscription[] {
-    return [...this.subscriptions.values()].filter((s) => filter.sinkSid === undefined || s.sinkSid === filter.sinkSid);
+    return where(this.subscriptions.values(), filter);
   }
 
   /** Moving a subscription to another sink needs that sink active too. */
   updateSubscription(sid: string, input: { description?: string; sinkSid?: string }): Subscription {
     const subscription = this.fetchSubscription(sid);
-    if (input.sinkSid !== undefined) {
-      this.activeSink(input.sinkSid);
-      subscription.sinkSid = input.sinkSid;
-    }
-    if (input.description !== undefined) subscription.description = input.description;
-    subscription.dateUpdated = this.now();
+    if (input.sinkSid !== undefined) this.activeSink(input.sinkSid);
+    patch(subscription, input, this.now());
     this.ctx.events.emit("subscriptionUpdated", { accountSid: this.ctx.accountSid, subscription });
     return subscription;
   }
@@ -208,19 +229,20 @@ export class EventStreamsBackend {
     return found;
   }
 
-  /** Adds a type (or changes its schema version when already there). */
-  createSubscribedEvent(subscriptionSid: string, input: SubscribedEvent): SubscribedEvent {
+  /** Adds a type (or changes its schema version when already there); schema version 1 unless given. */
+  createSubscribedEvent(subscriptionSid: string, input: { type: string; schemaVersion?: number }): SubscribedEvent {
     const subscription = this.fetchSubscription(subscriptionSid);
-    subscription.types.set(input.type, input);
+    const event = { type: input.type, schemaVersion: input.schemaVersion ?? 1 };
+    subscription.types.set(event.type, event);
     subscription.dateUpdated = this.now();
     this.ctx.events.emit("subscriptionUpdated", { accountSid: this.ctx.accountSid, subscription });
-    return input;
+    return event;
   }
 
   /** Only the schema version can change. */
-  updateSubscribedEvent(subscriptionSid: string, type: string, schemaVersion: number | undefined): SubscribedEvent {
+  updateSubscribedEvent(subscriptionSid: string, type: string, input: { schemaVersion?: number }): SubscribedEvent {
     const event = this.fetchSubscribedEvent(subscriptionSid, type);
-    if (schemaVersion !== undefined) event.schemaVersion = schemaVersion;
+    if (input.schemaVersion !== undefined) event.schemaVersion = input.schemaVersion;
     return event;
   }
 
