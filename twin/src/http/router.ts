@@ -130,15 +130,35 @@ export function productHost(host: string): string | null {
   return match ? `${match[1].toLowerCase()}.twilio.com` : null;
 }
 
+export type RouteRow = [HttpMethod, string, Handler] | [HttpMethod, string, string, Serializer];
+
+const VERB_METHOD = { list: "GET", create: "POST", fetch: "GET", update: "POST", delete: "DELETE" } as const;
+type Verb = keyof typeof VERB_METHOD;
+
+/**
+ * The standard rows of one resource (`Worker`): list and create on `path`, fetch, update and
+ * delete on `item` (`path/{Sid}`, or `…/{Sid}.json` in the 2010 API, unless given), for the verbs named.
+ */
+export function resource(
+  name: string,
+  path: string,
+  serialize: Serializer,
+  verbs = "list create fetch update delete",
+  item = path.endsWith(".json") ? `${path.slice(0, -5)}/{Sid}.json` : `${path}/{Sid}`,
+): RouteRow[] {
+  return (verbs.split(" ") as Verb[]).map((verb) => [
+    VERB_METHOD[verb],
+    verb === "list" || verb === "create" ? path : item,
+    `${verb}${name}`,
+    serialize,
+  ]);
+}
+
 /**
  * Builds a product's URL table. A row is `[method, path, handler]` (the operation is the handler's
  * name) or `[method, path, "createWorker", serialize]`: a standard operation of `backend`.
  */
-export function routeTable(
-  host: string,
-  rows: ([HttpMethod, string, Handler] | [HttpMethod, string, string, Serializer])[],
-  backend?: (account: AccountStore) => object,
-): Route[] {
+export function routeTable(host: string, rows: RouteRow[], backend?: (account: AccountStore) => object): Route[] {
   return rows.map(([method, path, handler, serialize]) => {
     if (typeof handler === "function") return { method, host, path, operation: handler.name, handler };
     if (!backend || !serialize) throw new Error(`${host} ${path}: a named operation needs a backend and a serialiser`);

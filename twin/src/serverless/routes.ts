@@ -2,7 +2,7 @@
 // endpoints, which the spec does not describe: the documented exceptions of the coverage test.
 // A row naming an operation is served by the backend method of that name (http/operations.ts).
 import type { Route } from "../http/router";
-import { routeTable } from "../http/router";
+import { resource, routeTable } from "../http/router";
 import * as r from "./responses";
 
 const SVC = "/v1/Services/{ServiceSid}";
@@ -13,46 +13,20 @@ export const serverlessRoutes: Route[] = routeTable(
   [
     // Services (unique names unique per account: 409), environments (one domain each), functions and
     // assets (the records only; content arrives as versions).
-    ["GET", "/v1/Services", "listService", r.serializeService],
-    ["POST", "/v1/Services", "createService", r.serializeService],
-    ["GET", "/v1/Services/{Sid}", "fetchService", r.serializeService],
-    ["POST", "/v1/Services/{Sid}", "updateService", r.serializeService],
-    ["DELETE", "/v1/Services/{Sid}", "deleteService", r.serializeService],
-    ["GET", `${SVC}/Environments`, "listEnvironment", r.serializeEnvironment],
-    ["POST", `${SVC}/Environments`, "createEnvironment", r.serializeEnvironment],
-    ["GET", `${SVC}/Environments/{Sid}`, "fetchEnvironment", r.serializeEnvironment],
-    ["DELETE", `${SVC}/Environments/{Sid}`, "deleteEnvironment", r.serializeEnvironment],
-    ["GET", `${SVC}/Functions`, "listFunction", r.serializeResource],
-    ["POST", `${SVC}/Functions`, "createFunction", r.serializeResource],
-    ["GET", `${SVC}/Functions/{Sid}`, "fetchFunction", r.serializeResource],
-    ["POST", `${SVC}/Functions/{Sid}`, "updateFunction", r.serializeResource],
-    ["DELETE", `${SVC}/Functions/{Sid}`, "deleteFunction", r.serializeResource],
+    ...resource("Service", "/v1/Services", r.serializeService),
+    ...resource("Environment", `${SVC}/Environments`, r.serializeEnvironment, "list create fetch delete"),
+    ...resource("Function", `${SVC}/Functions`, r.serializeResource),
     // Versions are read here; they are created on serverless-upload (below).
-    ["GET", `${SVC}/Functions/{FunctionSid}/Versions`, "listFunctionVersion", r.serializeVersion],
-    ["GET", `${SVC}/Functions/{FunctionSid}/Versions/{Sid}`, "fetchFunctionVersion", r.serializeVersion],
+    ...resource("FunctionVersion", `${SVC}/Functions/{FunctionSid}/Versions`, r.serializeVersion, "list fetch"),
     ["GET", `${SVC}/Functions/{FunctionSid}/Versions/{Sid}/Content`, r.fetchFunctionVersionContent],
-    ["GET", `${SVC}/Assets`, "listAsset", r.serializeResource],
-    ["POST", `${SVC}/Assets`, "createAsset", r.serializeResource],
-    ["GET", `${SVC}/Assets/{Sid}`, "fetchAsset", r.serializeResource],
-    ["POST", `${SVC}/Assets/{Sid}`, "updateAsset", r.serializeResource],
-    ["DELETE", `${SVC}/Assets/{Sid}`, "deleteAsset", r.serializeResource],
-    ["GET", `${SVC}/Assets/{AssetSid}/Versions`, "listAssetVersion", r.serializeVersion],
-    ["GET", `${SVC}/Assets/{AssetSid}/Versions/{Sid}`, "fetchAssetVersion", r.serializeVersion],
+    ...resource("Asset", `${SVC}/Assets`, r.serializeResource),
+    ...resource("AssetVersion", `${SVC}/Assets/{AssetSid}/Versions`, r.serializeVersion, "list fetch"),
     // Builds bundle versions; deployments put a completed build live in an environment (its build_sid).
-    ["GET", `${SVC}/Builds`, "listBuild", r.serializeBuild],
-    ["POST", `${SVC}/Builds`, "createBuild", r.serializeBuild],
-    ["GET", `${SVC}/Builds/{Sid}`, "fetchBuild", r.serializeBuild],
-    ["DELETE", `${SVC}/Builds/{Sid}`, "deleteBuild", r.serializeBuild],
+    ...resource("Build", `${SVC}/Builds`, r.serializeBuild, "list create fetch delete"),
     ["GET", `${SVC}/Builds/{Sid}/Status`, r.fetchBuildStatus],
-    ["GET", `${ENV}/Deployments`, "listDeployment", r.serializeDeployment],
-    ["POST", `${ENV}/Deployments`, "createDeployment", r.serializeDeployment],
-    ["GET", `${ENV}/Deployments/{Sid}`, "fetchDeployment", r.serializeDeployment],
+    ...resource("Deployment", `${ENV}/Deployments`, r.serializeDeployment, "list create fetch"),
     // Environment variables (what the functions read from context; keys are unique per environment).
-    ["GET", `${ENV}/Variables`, "listVariable", r.serializeVariable],
-    ["POST", `${ENV}/Variables`, "createVariable", r.serializeVariable],
-    ["GET", `${ENV}/Variables/{Sid}`, "fetchVariable", r.serializeVariable],
-    ["POST", `${ENV}/Variables/{Sid}`, "updateVariable", r.serializeVariable],
-    ["DELETE", `${ENV}/Variables/{Sid}`, "deleteVariable", r.serializeVariable],
+    ...resource("Variable", `${ENV}/Variables`, r.serializeVariable),
   ],
   (account) => account.serverless,
 );
