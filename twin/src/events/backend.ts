@@ -98,7 +98,6 @@ export class EventStreamsBackend {
       dateUpdated: now,
     };
     this.sinks.set(sink.sid, sink);
-    this.ctx.events.emit("sinkCreated", { accountSid: this.ctx.accountSid, sink });
     return sink;
   }
 
@@ -185,7 +184,6 @@ export class EventStreamsBackend {
       dateUpdated: now,
     };
     this.subscriptions.set(subscription.sid, subscription);
-    this.ctx.events.emit("subscriptionCreated", { accountSid: this.ctx.accountSid, subscription });
     return subscription;
   }
 
@@ -205,7 +203,6 @@ export class EventStreamsBackend {
     const subscription = this.fetchSubscription(sid);
     if (input.sinkSid !== undefined) this.activeSink(input.sinkSid);
     patch(subscription, input, this.now());
-    this.ctx.events.emit("subscriptionUpdated", { accountSid: this.ctx.accountSid, subscription });
     return subscription;
   }
 
@@ -235,7 +232,6 @@ export class EventStreamsBackend {
     const event = { type: input.type, schemaVersion: input.schemaVersion ?? 1 };
     subscription.types.set(event.type, event);
     subscription.dateUpdated = this.now();
-    this.ctx.events.emit("subscriptionUpdated", { accountSid: this.ctx.accountSid, subscription });
     return event;
   }
 
@@ -254,7 +250,6 @@ export class EventStreamsBackend {
       throw new InvalidParameterError("A subscription must keep at least one event type");
     }
     subscription.types.delete(type);
-    this.ctx.events.emit("subscriptionUpdated", { accountSid: this.ctx.accountSid, subscription });
   }
 
   /** Sinks subscribed to an event type, with the schema version each wants. */

@@ -273,7 +273,6 @@ export class FlexBackend {
     if (configuration.archived) throw new ArchivedError(`Configuration ${configuration.sid}`);
     const release: PluginRelease = { sid: newSid("FK"), configurationSid: configuration.sid, dateCreated: this.now() };
     this.releases.set(release.sid, release);
-    this.ctx.events.emit("pluginReleaseCreated", { accountSid: this.ctx.accountSid, release });
     return release;
   }
 
@@ -303,7 +302,6 @@ export class FlexBackend {
    */
   updateConfiguration(input: Partial<Omit<FlexConfiguration, "dateCreated" | "dateUpdated">>): FlexConfiguration {
     const c = patch(this.configuration, input, this.now());
-    this.ctx.events.emit("flexConfigurationUpdated", { accountSid: this.ctx.accountSid, uiAttributes: c.uiAttributes });
     return c;
   }
 }

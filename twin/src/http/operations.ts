@@ -155,7 +155,7 @@ export function operation(name: string, backend: (account: AccountStore) => obje
       .filter(([key]) => key !== "AccountSid")
       .map(([, value]) => value);
     if (verb === "create" || verb === "update" || verb === "list") args.push(specInput(req));
-    const result = target[name].apply(target, args);
+    const result = target[name](...args);
     const one = (record: unknown) => (serialize as (r: unknown, q: TwinRequest) => unknown)(record, req);
     if (verb === "delete") return noContent();
     if (verb === "create") return created(one(result));

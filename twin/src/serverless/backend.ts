@@ -399,7 +399,6 @@ export class ServerlessBackend {
       dateUpdated: now,
     };
     state.builds.set(build.sid, build);
-    this.ctx.events.emit("buildCreated", { accountSid: this.ctx.accountSid, build });
     return build;
   }
 
@@ -454,7 +453,6 @@ export class ServerlessBackend {
     state.deployments.set(deployment.sid, deployment);
     environment.buildSid = sid || null;
     environment.dateUpdated = now;
-    this.ctx.events.emit("deploymentCreated", { accountSid: this.ctx.accountSid, deployment });
     return deployment;
   }
 

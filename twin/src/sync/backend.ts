@@ -132,7 +132,6 @@ export class SyncBackend {
       documentsByName: new Map(),
       permissions: new Map(),
     });
-    this.ctx.events.emit("syncServiceCreated", { accountSid: this.ctx.accountSid, service });
     return service;
   }
 

@@ -331,7 +331,6 @@ export class TaskRouterBackend {
       reservationsByWorker: new Map(),
       workerChannels: new Map(),
     });
-    this.emit("workspaceCreated", { accountSid: this.ctx.accountSid, workspace });
     return workspace;
   }
 
@@ -353,15 +352,13 @@ export class TaskRouterBackend {
     if (input.timeoutActivitySid)
       this.get(state.activities, input.timeoutActivitySid, `/Activities/${input.timeoutActivitySid}`);
     patch(state.workspace, input, this.now());
-    this.emit("workspaceUpdated", { accountSid: this.ctx.accountSid, workspace: state.workspace });
     return state.workspace;
   }
 
   /** Everything in it goes too. */
   deleteWorkspace(sid: string): void {
-    const state = this.ws(sid);
+    this.ws(sid);
     this.workspaces.delete(sid);
-    this.emit("workspaceDeleted", { accountSid: this.ctx.accountSid, workspace: state.workspace });
   }
 
   // ---- Activities ----
@@ -380,7 +377,6 @@ export class TaskRouterBackend {
       dateUpdated: now,
     };
     state.activities.set(activity.sid, activity);
-    this.emit("activityCreated", { accountSid: this.ctx.accountSid, activity });
     return activity;
   }
 
@@ -497,7 +493,6 @@ export class TaskRouterBackend {
       dateUpdated: now,
     };
     state.workers.set(worker.sid, worker);
-    this.emit("workerCreated", { accountSid: this.ctx.accountSid, worker });
     this.routing?.workerUpdated(this.ref(workspaceSid));
     return worker;
   }
@@ -538,7 +533,6 @@ export class TaskRouterBackend {
     const now = this.now();
     patch(worker, input, now);
     if (worker.activitySid !== previousActivitySid) worker.dateStatusChanged = now;
-    this.emit("workerUpdated", { accountSid: this.ctx.accountSid, worker, previousActivitySid });
     if (worker.activitySid !== previousActivitySid)
       this.routing?.workerActivityChanged(this.ref(workspaceSid), sid, previousActivitySid);
     else this.routing?.workerUpdated(this.ref(workspaceSid));
@@ -548,10 +542,9 @@ export class TaskRouterBackend {
   /** Its channel settings go with it. */
   deleteWorker(workspaceSid: string, sid: string): void {
     const state = this.ws(workspaceSid);
-    const worker = this.fetchWorker(workspaceSid, sid);
+    this.fetchWorker(workspaceSid, sid);
     state.workers.delete(sid);
     state.workerChannels.delete(sid);
-    this.emit("workerDeleted", { accountSid: this.ctx.accountSid, worker });
   }
 
   /** Whether the worker's current activity is an available one. */
@@ -615,7 +608,6 @@ export class TaskRouterBackend {
     if (input.capacity !== undefined) channel.capacity = input.capacity;
     if (input.available !== undefined) channel.available = input.available;
     channel.dateUpdated = this.now();
-    this.emit("workerChannelUpdated", { accountSid: this.ctx.accountSid, workerChannel: channel });
     this.routing?.workerUpdated(this.ref(workspaceSid));
     return channel;
   }
@@ -673,7 +665,6 @@ export class TaskRouterBackend {
       dateUpdated: now,
     };
     state.taskQueues.set(queue.sid, queue);
-    this.emit("taskQueueCreated", { accountSid: this.ctx.accountSid, taskQueue: queue });
     this.routing?.workerUpdated(this.ref(workspaceSid));
     return queue;
   }
@@ -699,7 +690,6 @@ export class TaskRouterBackend {
     const queue = this.fetchTaskQueue(workspaceSid, sid);
     this.checkMaxReserved(input.maxReservedWorkers);
     patch(queue, input, this.now());
-    this.emit("taskQueueUpdated", { accountSid: this.ctx.accountSid, taskQueue: queue });
     this.routing?.workerUpdated(this.ref(workspaceSid));
     return queue;
   }
@@ -707,14 +697,13 @@ export class TaskRouterBackend {
   /** A queue a workflow still routes to cannot be deleted (Twilio answers 400 too). */
   deleteTaskQueue(workspaceSid: string, sid: string): void {
     const state = this.ws(workspaceSid);
-    const queue = this.fetchTaskQueue(workspaceSid, sid);
+    this.fetchTaskQueue(workspaceSid, sid);
     for (const wf of state.workflows.values()) {
       if (workflowQueueSids(wf.configuration).includes(sid)) {
         throw new InUseError(`Cannot delete TaskQueue ${sid}: workflow ${wf.sid} routes to it`);
       }
     }
     state.taskQueues.delete(sid);
-    this.emit("taskQueueDeleted", { accountSid: this.ctx.accountSid, taskQueue: queue });
   }
 
   // ---- Workflows ----
@@ -758,7 +747,6 @@ export class TaskRouterBackend {
       dateUpdated: now,
     };
     state.workflows.set(workflow.sid, workflow);
-    this.emit("workflowCreated", { accountSid: this.ctx.accountSid, workflow });
     return workflow;
   }
 
@@ -785,7 +773,6 @@ export class TaskRouterBackend {
     if (input.configuration !== undefined) this.checkConfiguration(state, input.configuration);
     this.checkReservationTimeout(input.taskReservationTimeout);
     patch(workflow, input, this.now());
-    this.emit("workflowUpdated", { accountSid: this.ctx.accountSid, workflow });
     // Waiting tasks keep their step (as on Twilio); a new configuration applies to new tasks.
     this.routing?.workerUpdated(this.ref(workspaceSid));
     return workflow;
@@ -794,13 +781,12 @@ export class TaskRouterBackend {
   /** Refused while it has live tasks. */
   deleteWorkflow(workspaceSid: string, sid: string): void {
     const state = this.ws(workspaceSid);
-    const workflow = this.fetchWorkflow(workspaceSid, sid);
+    this.fetchWorkflow(workspaceSid, sid);
     const live = [...state.tasks.values()].some(
       (t) => t.workflowSid === sid && !["canceled", "completed"].includes(t.assignmentStatus),
     );
     if (live) throw new InUseError(`Cannot delete Workflow ${sid}: it has active tasks`);
     state.workflows.delete(sid);
-    this.emit("workflowDeleted", { accountSid: this.ctx.accountSid, workflow });
   }
 
   // ---- Tasks ----
@@ -939,7 +925,6 @@ export class TaskRouterBackend {
       }),
       { dateUpdated: this.now(), revision: task.revision + 1 },
     );
-    this.emit("taskUpdated", { accountSid: this.ctx.accountSid, task, previousStatus });
     this.routing?.taskUpdated(this.ref(workspaceSid), sid, previousStatus, {
       attributes: input.attributes !== undefined,
       priority: input.priority !== undefined,
@@ -958,7 +943,6 @@ export class TaskRouterBackend {
       state.reservations.delete(rid);
       state.reservationsByWorker.get(r.workerSid)?.delete(rid);
     }
-    this.emit("taskDeleted", { accountSid: this.ctx.accountSid, task });
     this.routing?.taskDeleted(this.ref(workspaceSid), sid);
   }
 
@@ -1083,7 +1067,6 @@ export class TaskRouterBackend {
     status: TaskStatus,
     extra: { reason?: string; taskQueueSid?: string | null; priority?: number } = {},
   ): Task {
-    const previousStatus = task.assignmentStatus;
     const now = this.now();
     task.assignmentStatus = status;
     if (extra.reason !== undefined) task.reason = extra.reason;
@@ -1094,7 +1077,6 @@ export class TaskRouterBackend {
     }
     task.dateUpdated = now;
     task.revision++;
-    this.emit("taskUpdated", { accountSid: this.ctx.accountSid, task, previousStatus });
     return task;
   }
 

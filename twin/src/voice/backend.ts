@@ -242,7 +242,6 @@ export class VoiceBackend {
     this.participants.get(conferenceSid)?.delete(participant.callSid);
     participant.status = "complete";
     participant.dateUpdated = this.now();
-    this.ctx.events.emit("participantRemoved", { accountSid: this.ctx.accountSid, participant });
     return participant;
   }
 
@@ -274,7 +273,6 @@ export class VoiceBackend {
       dateUpdated: now,
     };
     this.calls.set(call.sid, call);
-    this.ctx.events.emit("callCreated", { accountSid: this.ctx.accountSid, call });
     return call;
   }
 
@@ -305,7 +303,6 @@ export class VoiceBackend {
     };
     this.conferences.set(conference.sid, conference);
     this.participants.set(conference.sid, new Map());
-    this.ctx.events.emit("conferenceCreated", { accountSid: this.ctx.accountSid, conference });
     return conference;
   }
 
