@@ -58,8 +58,4 @@ export class TwinEvents {
   emit<K extends TwinEventName>(name: K, event: TwinEventMap[K]): void {
     for (const listener of [...(this.listeners.get(name) ?? [])]) (listener as Listener<K>)(event);
   }
-
-  removeAll(): void {
-    this.listeners.clear();
-  }
 }

@@ -38,8 +38,4 @@ export class RequestHooks {
       i < chain.length ? chain[i](request, () => step(i + 1)) : handle();
     return step(0);
   }
-
-  clear(): void {
-    this.middleware.length = 0;
-  }
 }

@@ -58,10 +58,6 @@ export class AccountStore {
     return this.ctx.clock;
   }
 
-  get events(): TwinEvents {
-    return this.ctx.events;
-  }
-
   /** Checks Basic-auth credentials: the auth token, or an API key (SK...) and its secret. */
   authenticates(username: string, password: string): boolean {
     if (username === this.accountSid) return password === this.authToken;

@@ -32,12 +32,6 @@ export class SinkRegistry {
   add(accountSid: string, sink: EventSinkTarget): void {
     this.byAccount.set(accountSid, [...this.list(accountSid).filter((s) => s.sinkSid !== sink.sinkSid), sink]);
   }
-  remove(accountSid: string, sinkSid: string): void {
-    this.byAccount.set(
-      accountSid,
-      this.list(accountSid).filter((s) => s.sinkSid !== sinkSid),
-    );
-  }
   list(accountSid: string): EventSinkTarget[] {
     return [...(this.byAccount.get(accountSid) ?? [])];
   }

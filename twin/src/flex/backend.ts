@@ -189,11 +189,6 @@ export class FlexBackend {
     return version;
   }
 
-  /** For the configured-plugin view. */
-  pluginOfVersion(version: PluginVersion): Plugin | undefined {
-    return this.plugins.get(version.pluginSid);
-  }
-
   // ---- Configurations ----
 
   /**

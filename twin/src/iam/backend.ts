@@ -43,9 +43,4 @@ export class IamBackend {
     if (found.expiresAt.getTime() <= this.ctx.clock.now().getTime()) throw new InvalidTokenError("token expired");
     return found;
   }
-
-  /** Control API: makes a token invalid (the agent logged out). */
-  revokeToken(token: string): boolean {
-    return this.tokens.delete(token);
-  }
 }

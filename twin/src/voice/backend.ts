@@ -353,8 +353,4 @@ export class VoiceBackend {
   allCalls(): Call[] {
     return [...this.calls.values()];
   }
-
-  allConferences(): Conference[] {
-    return [...this.conferences.values()];
-  }
 }
