@@ -1,5 +1,17 @@
 // Small helpers shared by the backends.
 
+/** The creation and update times every Twilio record carries. */
+export interface Dated {
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+/** The dates of a record created at `now`. */
+export const stamped = (now: Date): Dated => ({ dateCreated: now, dateUpdated: now });
+
+/** What an update may set: everything but identity, the parent's SID and the dates (see `patch`). */
+export type Editable<T, Parent extends string = never> = Partial<Omit<T, "sid" | Parent | keyof Dated>>;
+
 /** Drops undefined fields so `Object.assign` leaves unspecified fields alone. */
 export function stripUndefined<T extends object>(input: T): Partial<T> {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<T>;

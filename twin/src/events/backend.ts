@@ -3,13 +3,13 @@
 import { InvalidParameterError, NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { patch, where } from "../util";
+import { type Dated, patch, stamped, where } from "../util";
 import { InvalidEventsParameterError, SinkInUseError, SinkNotActiveError } from "./errors";
 
 export type SinkType = "kinesis" | "webhook" | "segment" | "email";
 export type SinkStatus = "initialized" | "validating" | "active" | "failed";
 
-export interface Sink {
+export interface Sink extends Dated {
   sid: string;
   description: string;
   sinkType: SinkType;
@@ -18,8 +18,6 @@ export interface Sink {
   status: SinkStatus;
   /** The test event id of the last Sinks/{Sid}/Test, which Validate must name. */
   pendingTestId: string | null;
-  dateCreated: Date;
-  dateUpdated: Date;
 }
 
 export interface SubscribedEvent {
@@ -27,14 +25,12 @@ export interface SubscribedEvent {
   schemaVersion: number;
 }
 
-export interface Subscription {
+export interface Subscription extends Dated {
   sid: string;
   description: string;
   sinkSid: string;
   /** Event types by type name. */
   types: Map<string, SubscribedEvent>;
-  dateCreated: Date;
-  dateUpdated: Date;
 }
 
 /** SinkConfiguration is JSON text in the form; it must be an object. */
@@ -94,8 +90,7 @@ export class EventStreamsBackend {
       // Webhook sinks need no validation round; others start "initialized" until Validate.
       status: input.sinkType === "webhook" ? "active" : "initialized",
       pendingTestId: null,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     this.sinks.set(sink.sid, sink);
     return sink;
@@ -180,8 +175,7 @@ export class EventStreamsBackend {
       description: input.description,
       sinkSid: input.sinkSid,
       types: new Map(types.map((t) => [t.type, t])),
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     this.subscriptions.set(subscription.sid, subscription);
     return subscription;

@@ -4,17 +4,15 @@
 import { InvalidParameterError, NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { patch } from "../util";
+import { type Dated, patch, stamped } from "../util";
 import { ArchivedError, DuplicatePluginError, InvalidFlexParameterError } from "./errors";
 
-export interface Plugin {
+export interface Plugin extends Dated {
   sid: string;
   uniqueName: string;
   friendlyName: string;
   description: string;
   archived: boolean;
-  dateCreated: Date;
-  dateUpdated: Date;
 }
 
 export interface PluginVersion {
@@ -54,15 +52,13 @@ export interface PluginRelease {
 }
 
 /** The Flex configuration: the fields the twin keeps; the serializer fills the rest as Twilio would. */
-export interface FlexConfiguration {
+export interface FlexConfiguration extends Dated {
   uiAttributes: Record<string, unknown>;
   taskrouterWorkspaceSid: string | null;
   taskrouterTargetWorkflowSid: string | null;
   taskrouterTargetTaskqueueSid: string | null;
   serverlessServiceSids: string[];
   runtimeDomain: string | null;
-  dateCreated: Date;
-  dateUpdated: Date;
 }
 
 export class FlexBackend {
@@ -82,8 +78,7 @@ export class FlexBackend {
       taskrouterTargetTaskqueueSid: null,
       serverlessServiceSids: [],
       runtimeDomain: null,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
   }
 
@@ -105,8 +100,7 @@ export class FlexBackend {
       friendlyName: input.friendlyName ?? input.uniqueName,
       description: input.description ?? "",
       archived: false,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     this.plugins.set(plugin.sid, plugin);
     return plugin;

@@ -3,16 +3,14 @@
 import { randomBytes } from "crypto";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { patch } from "../util";
+import { type Dated, patch, stamped } from "../util";
 import { NotFoundError } from "./errors";
 
-export interface ApiKey {
+export interface ApiKey extends Dated {
   sid: string;
   friendlyName: string | null;
   /** Never serialised after creation. */
   secret: string;
-  dateCreated: Date;
-  dateUpdated: Date;
 }
 
 export class KeysBackend {
@@ -33,8 +31,7 @@ export class KeysBackend {
       sid: newSid("SK"),
       friendlyName: input.friendlyName ?? null,
       secret: randomBytes(24).toString("base64url").slice(0, 32),
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     this.keys.set(key.sid, key);
     return key;

@@ -6,19 +6,11 @@ import { randomInt } from "crypto";
 import { InvalidParameterError, NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { patch, where } from "../util";
+import { type Dated, type Editable, patch, stamped, where } from "../util";
 import { BuildNotCompletedError, InvalidUploadError, UniqueNameTakenError } from "./errors";
 
 export type Visibility = "public" | "protected" | "private";
 export type BuildStatus = "building" | "completed" | "failed";
-
-interface Dated {
-  dateCreated: Date;
-  dateUpdated: Date;
-}
-
-/** What an update may set: everything but identity and dates (`patch` sets only fields a record has). */
-type Editable<T> = Partial<Omit<T, "sid" | "serviceSid" | keyof Dated>>;
 
 export interface ServerlessService extends Dated {
   sid: string;
@@ -167,8 +159,7 @@ export class ServerlessBackend {
       uiEditable: input.uiEditable ?? false,
       // Twilio appends four random digits to the unique name.
       domainBase: `${input.uniqueName}-${randomInt(1000, 10000)}`,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     this.services.set(service.sid, {
       service,
@@ -218,8 +209,7 @@ export class ServerlessBackend {
       domainSuffix: suffix,
       domainName: `${state.service.domainBase}${suffix ? `-${suffix}` : ""}.twil.io`,
       buildSid: null,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.environments.set(environment.sid, environment);
     return environment;
@@ -252,8 +242,7 @@ export class ServerlessBackend {
       serviceSid: state.service.sid,
       kind,
       friendlyName: input.friendlyName,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.resources.set(resource.sid, resource);
     return resource;
@@ -269,7 +258,12 @@ export class ServerlessBackend {
     return where(this.svc(serviceSid).resources.values(), { kind });
   }
 
-  private updateResource(serviceSid: string, kind: Resource["kind"], sid: string, input: Editable<Resource>): Resource {
+  private updateResource(
+    serviceSid: string,
+    kind: Resource["kind"],
+    sid: string,
+    input: Editable<Resource, "serviceSid" | "kind">,
+  ): Resource {
     return patch(this.fetchResource(serviceSid, kind, sid), input, this.now());
   }
 
@@ -395,8 +389,7 @@ export class ServerlessBackend {
       dependencies: dependencies(input.dependencies),
       runtime,
       completesAt: new Date(now.getTime() + this.buildDurationMs),
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.builds.set(build.sid, build);
     return build;
@@ -447,8 +440,7 @@ export class ServerlessBackend {
       serviceSid: state.service.sid,
       environmentSid: environment.sid,
       buildSid: sid,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.deployments.set(deployment.sid, deployment);
     environment.buildSid = sid || null;
@@ -483,8 +475,7 @@ export class ServerlessBackend {
       environmentSid,
       key: input.key,
       value: input.value,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.variables.set(variable.sid, variable);
     return variable;
@@ -501,7 +492,12 @@ export class ServerlessBackend {
   }
 
   /** Key and value may both change. */
-  updateVariable(serviceSid: string, environmentSid: string, sid: string, input: Editable<Variable>): Variable {
+  updateVariable(
+    serviceSid: string,
+    environmentSid: string,
+    sid: string,
+    input: Editable<Variable, "serviceSid" | "environmentSid">,
+  ): Variable {
     return patch(this.fetchVariable(serviceSid, environmentSid, sid), input, this.now());
   }
 

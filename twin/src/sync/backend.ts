@@ -4,7 +4,7 @@ import type { TimerHandle } from "../clock";
 import { NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { patch } from "../util";
+import { type Dated, patch, stamped } from "../util";
 import { SyncLists } from "./lists";
 import {
   DataTooLargeError,
@@ -24,7 +24,7 @@ export const SYNC_LIMITS = {
   burstWindowSeconds: 10,
 };
 
-export interface SyncService {
+export interface SyncService extends Dated {
   sid: string;
   uniqueName: string | null;
   friendlyName: string | null;
@@ -34,11 +34,9 @@ export interface SyncService {
   reachabilityWebhooksEnabled: boolean;
   reachabilityDebouncingEnabled: boolean;
   reachabilityDebouncingWindow: number;
-  dateCreated: Date;
-  dateUpdated: Date;
 }
 
-export interface SyncDocument {
+export interface SyncDocument extends Dated {
   sid: string;
   serviceSid: string;
   uniqueName: string | null;
@@ -48,8 +46,6 @@ export interface SyncDocument {
   dateExpires: Date | null;
   /** Identity that wrote it; "system" for REST writes. */
   createdBy: string;
-  dateCreated: Date;
-  dateUpdated: Date;
 }
 
 export interface DocumentPermission {
@@ -120,8 +116,7 @@ export class SyncBackend {
       reachabilityWebhooksEnabled: input.reachabilityWebhooksEnabled ?? false,
       reachabilityDebouncingEnabled: input.reachabilityDebouncingEnabled ?? false,
       reachabilityDebouncingWindow: input.reachabilityDebouncingWindow ?? 5000,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     if (service.uniqueName && [...this.services.values()].some((s) => s.service.uniqueName === service.uniqueName)) {
       throw new UniqueNameTakenError(service.uniqueName);
@@ -245,8 +240,7 @@ export class SyncBackend {
       revision: "0",
       dateExpires: null,
       createdBy: "system",
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.documents.set(doc.sid, doc);
     if (doc.uniqueName !== null) state.documentsByName.set(doc.uniqueName, doc.sid);

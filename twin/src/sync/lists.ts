@@ -9,27 +9,24 @@ import { InvalidParameterError, NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
 import { DataTooLargeError, InvalidTtlError, syncData, UniqueNameTakenError } from "./errors";
+import { stamped, type Dated } from "../util";
 
-export interface SyncList {
+export interface SyncList extends Dated {
   sid: string;
   serviceSid: string;
   uniqueName: string | null;
   revision: string;
   dateExpires: Date | null;
   createdBy: string;
-  dateCreated: Date;
-  dateUpdated: Date;
 }
 
-export interface SyncListItem {
+export interface SyncListItem extends Dated {
   index: number;
   listSid: string;
   serviceSid: string;
   data: Record<string, unknown>;
   revision: string;
   createdBy: string;
-  dateCreated: Date;
-  dateUpdated: Date;
 }
 
 interface ListState {
@@ -102,8 +99,7 @@ export class SyncLists {
       revision: "0",
       dateExpires: null,
       createdBy: "system",
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     const state: ListState = { list, items: [], nextIndex: 0, expiry: null };
     this.setExpiry(state, input.collectionTtl ?? input.ttl);
@@ -152,8 +148,7 @@ export class SyncLists {
       data,
       revision: "0",
       createdBy: "system",
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.items.push(item);
     state.list.revision = String(Number(state.list.revision) + 1);

@@ -8,7 +8,7 @@ import type { TwinEvents } from "../domainEvents";
 import { newSid } from "../http/sids";
 import type { FlexConferenceOptions } from "../people/flex";
 import { parseExpression, evaluateNode, ExpressionSyntaxError, type ExpressionNode } from "./routing/expressions";
-import { bool, patch, stripUndefined, where } from "../util";
+import { bool, type Dated, type Editable, patch, stamped, stripUndefined, where } from "../util";
 import {
   DuplicateNameError,
   InUseError,
@@ -22,14 +22,6 @@ import {
 export type TaskStatus = "pending" | "reserved" | "assigned" | "canceled" | "completed" | "wrapping";
 export type ReservationStatus =
   "pending" | "accepted" | "rejected" | "timeout" | "canceled" | "rescinded" | "wrapping" | "completed";
-
-interface Dated {
-  dateCreated: Date;
-  dateUpdated: Date;
-}
-
-/** What an update may set: everything but identity and dates (`patch` sets only fields a record has). */
-type Editable<T> = Partial<Omit<T, "sid" | "workspaceSid" | keyof Dated>>;
 
 export interface Workspace extends Dated {
   sid: string;
@@ -122,7 +114,7 @@ export interface Reservation extends Dated {
 }
 
 /** A worker's settings for one task channel (Twilio keeps one per worker and channel). */
-export interface WorkerChannel {
+export interface WorkerChannel extends Dated {
   sid: string;
   workspaceSid: string;
   workerSid: string;
@@ -130,8 +122,6 @@ export interface WorkerChannel {
   /** Set through the REST update; null = never set (Twilio's default, 1, is what is shown). */
   capacity: number | null;
   available: boolean;
-  dateCreated: Date;
-  dateUpdated: Date;
 }
 
 /** Twilio's default configured capacity of a worker channel. */
@@ -287,8 +277,7 @@ export class TaskRouterBackend {
         workspaceSid: sid,
         friendlyName,
         available,
-        dateCreated: now,
-        dateUpdated: now,
+        ...stamped(now),
       };
       activities.set(activity.sid, activity);
     }
@@ -301,8 +290,7 @@ export class TaskRouterBackend {
         friendlyName,
         uniqueName,
         channelOptimizedRouting: null,
-        dateCreated: now,
-        dateUpdated: now,
+        ...stamped(now),
       };
       taskChannels.set(channel.sid, channel);
     }
@@ -316,8 +304,7 @@ export class TaskRouterBackend {
       // Twilio turned multitasking on by default for new workspaces.
       multiTaskEnabled: input.multiTaskEnabled ?? true,
       prioritizeQueueOrder: input.prioritizeQueueOrder ?? "FIFO",
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     this.workspaces.set(sid, {
       workspace,
@@ -373,8 +360,7 @@ export class TaskRouterBackend {
       workspaceSid,
       friendlyName: input.friendlyName,
       available: input.available ?? false,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.activities.set(activity.sid, activity);
     return activity;
@@ -425,8 +411,7 @@ export class TaskRouterBackend {
       friendlyName: input.friendlyName,
       uniqueName: input.uniqueName,
       channelOptimizedRouting: input.channelOptimizedRouting ?? null,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.taskChannels.set(channel.sid, channel);
     return channel;
@@ -489,8 +474,7 @@ export class TaskRouterBackend {
       attributes,
       activitySid,
       dateStatusChanged: now,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.workers.set(worker.sid, worker);
     this.routing?.workerUpdated(this.ref(workspaceSid));
@@ -661,8 +645,7 @@ export class TaskRouterBackend {
       taskOrder: input.taskOrder ?? "FIFO",
       reservationActivitySid: input.reservationActivitySid ?? null,
       assignmentActivitySid: input.assignmentActivitySid ?? null,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.taskQueues.set(queue.sid, queue);
     this.routing?.workerUpdated(this.ref(workspaceSid));
@@ -686,7 +669,7 @@ export class TaskRouterBackend {
   }
 
   /** Target workers may change at any time; the engine re-evaluates on taskQueueUpdated. */
-  updateTaskQueue(workspaceSid: string, sid: string, input: Editable<TaskQueue>): TaskQueue {
+  updateTaskQueue(workspaceSid: string, sid: string, input: Editable<TaskQueue, "workspaceSid">): TaskQueue {
     const queue = this.fetchTaskQueue(workspaceSid, sid);
     this.checkMaxReserved(input.maxReservedWorkers);
     patch(queue, input, this.now());
@@ -743,8 +726,7 @@ export class TaskRouterBackend {
       assignmentCallbackUrl: input.assignmentCallbackUrl ?? null,
       fallbackAssignmentCallbackUrl: input.fallbackAssignmentCallbackUrl ?? null,
       taskReservationTimeout: input.taskReservationTimeout ?? 120,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.workflows.set(workflow.sid, workflow);
     return workflow;
@@ -767,7 +749,7 @@ export class TaskRouterBackend {
   }
 
   /** A new configuration is checked like a new workflow's; the engine re-routes on workflowUpdated. */
-  updateWorkflow(workspaceSid: string, sid: string, input: Editable<Workflow>): Workflow {
+  updateWorkflow(workspaceSid: string, sid: string, input: Editable<Workflow, "workspaceSid">): Workflow {
     const state = this.ws(workspaceSid);
     const workflow = this.fetchWorkflow(workspaceSid, sid);
     if (input.configuration !== undefined) this.checkConfiguration(state, input.configuration);
@@ -837,8 +819,7 @@ export class TaskRouterBackend {
       routingTarget: input.routingTarget ?? null,
       ignoreCapacity: input.ignoreCapacity ?? null,
       revision: 0,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.tasks.set(task.sid, task);
     this.emit("taskCreated", { accountSid: this.ctx.accountSid, task });
@@ -1041,8 +1022,7 @@ export class TaskRouterBackend {
       taskSid,
       workerSid,
       reservationStatus: "pending",
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     state.reservations.set(reservation.sid, reservation);
     const ofWorker = state.reservationsByWorker.get(workerSid);

@@ -6,13 +6,14 @@ import { NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
 import { CallNotInProgressError, checkUrl, ConferenceNotActiveError } from "./errors";
+import { stamped, type Dated } from "../util";
 
 export type CallStatus =
   "queued" | "ringing" | "in-progress" | "canceled" | "completed" | "failed" | "busy" | "no-answer";
 export type ConferenceStatus = "init" | "in-progress" | "completed";
 export type ParticipantStatus = "queued" | "connecting" | "ringing" | "connected" | "complete" | "failed";
 
-export interface Call {
+export interface Call extends Dated {
   sid: string;
   parentCallSid: string | null;
   to: string;
@@ -24,22 +25,18 @@ export interface Call {
   /** The TwiML document or URL the call last got (create or redirect). */
   twiml: string | null;
   url: string | null;
-  dateCreated: Date;
-  dateUpdated: Date;
 }
 
-export interface Conference {
+export interface Conference extends Dated {
   sid: string;
   friendlyName: string;
   status: ConferenceStatus;
   region: string;
   reasonConferenceEnded: string | null;
   callSidEndingConference: string | null;
-  dateCreated: Date;
-  dateUpdated: Date;
 }
 
-export interface Participant {
+export interface Participant extends Dated {
   conferenceSid: string;
   callSid: string;
   label: string | null;
@@ -50,8 +47,6 @@ export interface Participant {
   muted: boolean;
   hold: boolean;
   status: ParticipantStatus;
-  dateCreated: Date;
-  dateUpdated: Date;
 }
 
 const ENDED: CallStatus[] = ["canceled", "completed", "failed", "busy", "no-answer"];
@@ -269,8 +264,7 @@ export class VoiceBackend {
       endTime: null,
       twiml: input.twiml ?? null,
       url: input.url ?? null,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     this.calls.set(call.sid, call);
     return call;
@@ -298,8 +292,7 @@ export class VoiceBackend {
       region: input.region ?? "us1",
       reasonConferenceEnded: null,
       callSidEndingConference: null,
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     this.conferences.set(conference.sid, conference);
     this.participants.set(conference.sid, new Map());
@@ -341,8 +334,7 @@ export class VoiceBackend {
       muted: input.muted ?? false,
       hold: input.hold ?? false,
       status: input.status ?? "connected",
-      dateCreated: now,
-      dateUpdated: now,
+      ...stamped(now),
     };
     map.set(participant.callSid, participant);
     this.ctx.events.emit("participantCreated", { accountSid: this.ctx.accountSid, participant });
