@@ -1,8 +1,9 @@
-// TwiML the twin executes: a small XML reader (TwiML is plain XML: elements, attributes, text,
-// the five predefined entities, comments and CDATA) and a typed view of the verbs this project
-// uses: <Say>, <Play>, <Pause>, <Enqueue workflowSid><Task priority timeout>{json}</Task></Enqueue>,
+// TwiML the twin executes: XML read by saxes (a conforming, well-kept parser) into elements, and
+// a typed view of the verbs this project uses: <Say>, <Play>, <Pause>,
+// <Enqueue workflowSid><Task priority timeout>{json}</Task></Enqueue>,
 // <Dial><Conference ...>name</Conference></Dial>, <Redirect>, <Hangup>.
 // https://www.twilio.com/docs/voice/twiml
+import { SaxesParser } from "saxes";
 
 export interface XmlElement {
   name: string;
@@ -20,63 +21,28 @@ export class TwimlParseError extends Error {
   }
 }
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (whole, name: string) => {
-    if (name.startsWith("#x")) return String.fromCodePoint(parseInt(name.slice(2), 16));
-    if (name.startsWith("#")) return String.fromCodePoint(parseInt(name.slice(1), 10));
-    return ENTITIES[name] ?? whole;
-  });
-}
-
 /** Parses an XML document into its root element. */
 export function parseXml(source: string): XmlElement {
-  let i = 0;
+  const parser = new SaxesParser();
   const stack: XmlElement[] = [];
   let root: XmlElement | null = null;
-  while (i < source.length) {
-    if (source.startsWith("<?", i)) {
-      const end = source.indexOf("?>", i);
-      if (end < 0) throw new TwimlParseError("unterminated processing instruction");
-      i = end + 2;
-    } else if (source.startsWith("<!--", i)) {
-      const end = source.indexOf("-->", i);
-      if (end < 0) throw new TwimlParseError("unterminated comment");
-      i = end + 3;
-    } else if (source.startsWith("<![CDATA[", i)) {
-      const end = source.indexOf("]]>", i);
-      if (end < 0 || stack.length === 0) throw new TwimlParseError("misplaced CDATA");
-      stack[stack.length - 1].text += source.slice(i + 9, end);
-      i = end + 3;
-    } else if (source.startsWith("</", i)) {
-      const end = source.indexOf(">", i);
-      const name = source.slice(i + 2, end).trim();
-      const open = stack.pop();
-      if (!open || open.name !== name) throw new TwimlParseError(`unexpected closing tag </${name}>`);
-      i = end + 1;
-    } else if (source[i] === "<") {
-      const match = /^<([A-Za-z][\w.-]*)((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/.exec(source.slice(i));
-      if (!match) throw new TwimlParseError(`malformed tag at offset ${i}`);
-      const attributes: Record<string, string> = {};
-      for (const a of match[2].matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-        attributes[a[1]] = decodeEntities(a[2] ?? a[3] ?? "");
-      }
-      const element: XmlElement = { name: match[1], attributes, children: [], text: "" };
-      if (stack.length > 0) stack[stack.length - 1].children.push(element);
-      else if (root) throw new TwimlParseError("more than one root element");
-      else root = element;
-      if (match[3] !== "/") stack.push(element);
-      i += match[0].length;
-    } else {
-      const next = source.indexOf("<", i);
-      const text = source.slice(i, next < 0 ? source.length : next);
-      if (stack.length > 0) stack[stack.length - 1].text += decodeEntities(text);
-      else if (text.trim() !== "") throw new TwimlParseError("text outside the root element");
-      i = next < 0 ? source.length : next;
-    }
+  parser.on("opentag", ({ name, attributes }) => {
+    const element: XmlElement = { name, attributes: attributes as Record<string, string>, children: [], text: "" };
+    if (stack.length > 0) stack[stack.length - 1].children.push(element);
+    root ??= element;
+    stack.push(element);
+  });
+  parser.on("closetag", () => stack.pop());
+  const addText = (text: string) => {
+    if (stack.length > 0) stack[stack.length - 1].text += text;
+  };
+  parser.on("text", addText);
+  parser.on("cdata", addText);
+  try {
+    parser.write(source).close();
+  } catch (error) {
+    throw new TwimlParseError(root ? (error as Error).message : "empty document");
   }
-  if (stack.length > 0) throw new TwimlParseError(`unclosed <${stack[stack.length - 1].name}>`);
   if (!root) throw new TwimlParseError("empty document");
   return root;
 }

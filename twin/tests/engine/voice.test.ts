@@ -51,7 +51,7 @@ describe("TwiML", () => {
   });
 
   it.each([
-    ["<Response><Say>x</Response>", /unexpected closing tag/],
+    ["<Response><Say>x</Response>", /unexpected close tag/],
     ["<Foo/>", /root element must be <Response>/],
     ["<Response><Gather/></Response>", /not supported/],
     ['<Response><Enqueue workflowSid="WW1"><Task>{nope</Task></Enqueue></Response>', /not JSON/],
