@@ -9,6 +9,12 @@ export interface Dated {
 /** The dates of a record created at `now`. */
 export const stamped = (now: Date): Dated => ({ dateCreated: now, dateUpdated: now });
 
+/** Stores a new record under its SID and returns it. */
+export function insert<T extends { sid: string }>(records: Map<string, T>, record: T): T {
+  records.set(record.sid, record);
+  return record;
+}
+
 /** What an update may set: everything but identity, the parent's SID and the dates (see `patch`). */
 export type Editable<T, Parent extends string = never> = Partial<Omit<T, "sid" | Parent | keyof Dated>>;
 

@@ -3,7 +3,7 @@
 import { InvalidParameterError, NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { type Dated, patch, stamped, where } from "../util";
+import { type Dated, insert, patch, stamped, where } from "../util";
 import { InvalidEventsParameterError, SinkInUseError, SinkNotActiveError } from "./errors";
 
 export type SinkType = "kinesis" | "webhook" | "segment" | "email";
@@ -81,8 +81,7 @@ export class EventStreamsBackend {
         throw new InvalidParameterError("SinkConfiguration.destination must be an http(s) URL for a webhook sink");
       }
     }
-    const now = this.now();
-    const sink: Sink = {
+    return insert(this.sinks, {
       sid: newSid("DG"),
       description: input.description,
       sinkType: input.sinkType,
@@ -90,10 +89,8 @@ export class EventStreamsBackend {
       // Webhook sinks need no validation round; others start "initialized" until Validate.
       status: input.sinkType === "webhook" ? "active" : "initialized",
       pendingTestId: null,
-      ...stamped(now),
-    };
-    this.sinks.set(sink.sid, sink);
-    return sink;
+      ...stamped(this.now()),
+    });
   }
 
   /** Unknown SIDs are 20404, as everywhere. */
@@ -169,16 +166,13 @@ export class EventStreamsBackend {
     this.activeSink(input.sinkSid);
     const types = subscribedEvents(input.types);
     if (types.length === 0) throw new InvalidParameterError("Types must list at least one event type");
-    const now = this.now();
-    const subscription: Subscription = {
+    return insert(this.subscriptions, {
       sid: newSid("DF"),
       description: input.description,
       sinkSid: input.sinkSid,
       types: new Map(types.map((t) => [t.type, t])),
-      ...stamped(now),
-    };
-    this.subscriptions.set(subscription.sid, subscription);
-    return subscription;
+      ...stamped(this.now()),
+    });
   }
 
   fetchSubscription(sid: string): Subscription {
@@ -196,8 +190,7 @@ export class EventStreamsBackend {
   updateSubscription(sid: string, input: { description?: string; sinkSid?: string }): Subscription {
     const subscription = this.fetchSubscription(sid);
     if (input.sinkSid !== undefined) this.activeSink(input.sinkSid);
-    patch(subscription, input, this.now());
-    return subscription;
+    return patch(subscription, input, this.now());
   }
 
   /** Deleting a subscription stops deliveries at once (the delivery reads subscriptions per batch). */

@@ -4,7 +4,7 @@
 import { InvalidParameterError, NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { type Dated, patch, stamped } from "../util";
+import { type Dated, insert, patch, stamped } from "../util";
 import { ArchivedError, DuplicatePluginError, InvalidFlexParameterError } from "./errors";
 
 export interface Plugin extends Dated {
@@ -93,17 +93,14 @@ export class FlexBackend {
     if ([...this.plugins.values()].some((p) => p.uniqueName === input.uniqueName)) {
       throw new DuplicatePluginError(`Plugin ${input.uniqueName}`);
     }
-    const now = this.now();
-    const plugin: Plugin = {
+    return insert(this.plugins, {
       sid: newSid("FP"),
       uniqueName: input.uniqueName,
       friendlyName: input.friendlyName ?? input.uniqueName,
       description: input.description ?? "",
       archived: false,
-      ...stamped(now),
-    };
-    this.plugins.set(plugin.sid, plugin);
-    return plugin;
+      ...stamped(this.now()),
+    });
   }
 
   /** By SID or unique name (the plugins client uses either). */

@@ -6,7 +6,7 @@ import { randomInt } from "crypto";
 import { InvalidParameterError, NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { type Dated, type Editable, patch, stamped, where } from "../util";
+import { type Dated, type Editable, insert, patch, stamped, where } from "../util";
 import { BuildNotCompletedError, InvalidUploadError, UniqueNameTakenError } from "./errors";
 
 export type Visibility = "public" | "protected" | "private";
@@ -201,18 +201,15 @@ export class ServerlessBackend {
       throw new UniqueNameTakenError("Environment", input.uniqueName);
     }
     const suffix = input.domainSuffix || null;
-    const now = this.now();
-    const environment: Environment = {
+    return insert(state.environments, {
       sid: newSid("ZE"),
       serviceSid: state.service.sid,
       uniqueName: input.uniqueName,
       domainSuffix: suffix,
       domainName: `${state.service.domainBase}${suffix ? `-${suffix}` : ""}.twil.io`,
       buildSid: null,
-      ...stamped(now),
-    };
-    state.environments.set(environment.sid, environment);
-    return environment;
+      ...stamped(this.now()),
+    });
   }
 
   fetchEnvironment(serviceSid: string, sid: string): Environment {
@@ -236,16 +233,13 @@ export class ServerlessBackend {
   /** Functions and assets: the named shell that versions are uploaded into. */
   private createResource(serviceSid: string, kind: Resource["kind"], input: { friendlyName: string }): Resource {
     const state = this.svc(serviceSid);
-    const now = this.now();
-    const resource: Resource = {
+    return insert(state.resources, {
       sid: newSid("ZH"),
       serviceSid: state.service.sid,
       kind,
       friendlyName: input.friendlyName,
-      ...stamped(now),
-    };
-    state.resources.set(resource.sid, resource);
-    return resource;
+      ...stamped(this.now()),
+    });
   }
 
   /** A function SID looked up as an asset (or the reverse) is not found. */
@@ -468,17 +462,14 @@ export class ServerlessBackend {
     if (this.listVariable(serviceSid, environmentSid).some((v) => v.key === input.key)) {
       throw new UniqueNameTakenError("Variable", input.key);
     }
-    const now = this.now();
-    const variable: Variable = {
+    return insert(state.variables, {
       sid: newSid("ZV"),
       serviceSid: state.service.sid,
       environmentSid,
       key: input.key,
       value: input.value,
-      ...stamped(now),
-    };
-    state.variables.set(variable.sid, variable);
-    return variable;
+      ...stamped(this.now()),
+    });
   }
 
   fetchVariable(serviceSid: string, environmentSid: string, sid: string): Variable {

@@ -8,7 +8,7 @@ import type { TwinEvents } from "../domainEvents";
 import { newSid } from "../http/sids";
 import type { FlexConferenceOptions } from "../people/flex";
 import { parseExpression, evaluateNode, ExpressionSyntaxError, type ExpressionNode } from "./routing/expressions";
-import { bool, type Dated, type Editable, patch, stamped, stripUndefined, where } from "../util";
+import { bool, type Dated, type Editable, insert, patch, stamped, stripUndefined, where } from "../util";
 import {
   DuplicateNameError,
   InUseError,
@@ -268,48 +268,22 @@ export class TaskRouterBackend {
       if (workspace.friendlyName === input.friendlyName)
         throw new DuplicateNameError("Workspace", input.friendlyName, workspace.sid, this.ctx.accountSid);
     }
-    const now = this.now();
-    const sid = newSid("WS");
-    const activities = new Map<string, Activity>();
-    for (const [friendlyName, available] of DEFAULT_ACTIVITIES) {
-      const activity = {
-        sid: newSid("WA"),
-        workspaceSid: sid,
-        friendlyName,
-        available,
-        ...stamped(now),
-      };
-      activities.set(activity.sid, activity);
-    }
-    const offline = [...activities.values()][0];
-    const taskChannels = new Map<string, TaskChannel>();
-    for (const [uniqueName, friendlyName] of DEFAULT_CHANNELS) {
-      const channel = {
-        sid: newSid("TC"),
-        workspaceSid: sid,
-        friendlyName,
-        uniqueName,
-        channelOptimizedRouting: null,
-        ...stamped(now),
-      };
-      taskChannels.set(channel.sid, channel);
-    }
     const workspace: Workspace = {
-      sid,
+      sid: newSid("WS"),
       friendlyName: input.friendlyName,
       eventCallbackUrl: input.eventCallbackUrl ?? null,
       eventsFilter: input.eventsFilter ?? null,
-      defaultActivitySid: offline.sid,
-      timeoutActivitySid: offline.sid,
+      defaultActivitySid: "",
+      timeoutActivitySid: "",
       // Twilio turned multitasking on by default for new workspaces.
       multiTaskEnabled: input.multiTaskEnabled ?? true,
       prioritizeQueueOrder: input.prioritizeQueueOrder ?? "FIFO",
-      ...stamped(now),
+      ...stamped(this.now()),
     };
-    this.workspaces.set(sid, {
+    this.workspaces.set(workspace.sid, {
       workspace,
-      activities,
-      taskChannels,
+      activities: new Map(),
+      taskChannels: new Map(),
       workers: new Map(),
       taskQueues: new Map(),
       workflows: new Map(),
@@ -318,6 +292,13 @@ export class TaskRouterBackend {
       reservationsByWorker: new Map(),
       workerChannels: new Map(),
     });
+    const [offline] = DEFAULT_ACTIVITIES.map(([friendlyName, available]) =>
+      this.createActivity(workspace.sid, { friendlyName, available }),
+    );
+    workspace.defaultActivitySid = workspace.timeoutActivitySid = offline.sid;
+    for (const [uniqueName, friendlyName] of DEFAULT_CHANNELS) {
+      this.createTaskChannel(workspace.sid, { uniqueName, friendlyName });
+    }
     return workspace;
   }
 
@@ -338,8 +319,7 @@ export class TaskRouterBackend {
       this.get(state.activities, input.defaultActivitySid, `/Activities/${input.defaultActivitySid}`);
     if (input.timeoutActivitySid)
       this.get(state.activities, input.timeoutActivitySid, `/Activities/${input.timeoutActivitySid}`);
-    patch(state.workspace, input, this.now());
-    return state.workspace;
+    return patch(state.workspace, input, this.now());
   }
 
   /** Everything in it goes too. */
@@ -354,16 +334,13 @@ export class TaskRouterBackend {
   createActivity(workspaceSid: string, input: { friendlyName: string; available?: boolean }): Activity {
     const state = this.ws(workspaceSid);
     this.unique(state.activities, "friendlyName", input.friendlyName, "Activity", workspaceSid);
-    const now = this.now();
-    const activity: Activity = {
+    return insert(state.activities, {
       sid: newSid("WA"),
       workspaceSid,
       friendlyName: input.friendlyName,
       available: input.available ?? false,
-      ...stamped(now),
-    };
-    state.activities.set(activity.sid, activity);
-    return activity;
+      ...stamped(this.now()),
+    });
   }
 
   fetchActivity(workspaceSid: string, sid: string): Activity {
@@ -378,8 +355,7 @@ export class TaskRouterBackend {
   /** Only the friendly name can change (availability is fixed on Twilio). */
   updateActivity(workspaceSid: string, sid: string, input: { friendlyName?: string }): Activity {
     const activity = this.fetchActivity(workspaceSid, sid);
-    patch(activity, input, this.now());
-    return activity;
+    return patch(activity, input, this.now());
   }
 
   /** Twilio refuses to delete an activity that is a default, a timeout activity, or has workers in it. */
@@ -404,17 +380,14 @@ export class TaskRouterBackend {
   ): TaskChannel {
     const state = this.ws(workspaceSid);
     this.unique(state.taskChannels, "uniqueName", input.uniqueName, "TaskChannel", workspaceSid);
-    const now = this.now();
-    const channel: TaskChannel = {
+    return insert(state.taskChannels, {
       sid: newSid("TC"),
       workspaceSid,
       friendlyName: input.friendlyName,
       uniqueName: input.uniqueName,
       channelOptimizedRouting: input.channelOptimizedRouting ?? null,
-      ...stamped(now),
-    };
-    state.taskChannels.set(channel.sid, channel);
-    return channel;
+      ...stamped(this.now()),
+    });
   }
 
   /** By SID or unique name, as Twilio accepts both. */
@@ -438,8 +411,7 @@ export class TaskRouterBackend {
     input: { friendlyName?: string; channelOptimizedRouting?: boolean },
   ): TaskChannel {
     const channel = this.fetchTaskChannel(workspaceSid, sid);
-    patch(channel, input, this.now());
-    return channel;
+    return patch(channel, input, this.now());
   }
 
   /** Refused while live tasks use the channel. */
@@ -717,8 +689,7 @@ export class TaskRouterBackend {
     this.unique(state.workflows, "friendlyName", input.friendlyName, "Workflow", workspaceSid);
     this.checkConfiguration(state, input.configuration);
     this.checkReservationTimeout(input.taskReservationTimeout);
-    const now = this.now();
-    const workflow: Workflow = {
+    return insert(state.workflows, {
       sid: newSid("WW"),
       workspaceSid,
       friendlyName: input.friendlyName,
@@ -726,10 +697,8 @@ export class TaskRouterBackend {
       assignmentCallbackUrl: input.assignmentCallbackUrl ?? null,
       fallbackAssignmentCallbackUrl: input.fallbackAssignmentCallbackUrl ?? null,
       taskReservationTimeout: input.taskReservationTimeout ?? 120,
-      ...stamped(now),
-    };
-    state.workflows.set(workflow.sid, workflow);
-    return workflow;
+      ...stamped(this.now()),
+    });
   }
 
   private checkReservationTimeout(value: number | undefined): void {
