@@ -1,7 +1,6 @@
-// The generic serialiser and parameter picks every product's responses.ts builds on. Spec
-// validation accepts extra properties, so what must stay out of an answer is checked here.
+// The generic serialiser every product's responses.ts builds on. Spec validation accepts extra
+// properties, so what must stay out of an answer is checked here.
 import { iso, rfc2822 } from "../src/http/dates";
-import { bools, ints, strings } from "../src/http/params";
 import { links, nulls, snake, wire } from "../src/http/wire";
 import { raw, useTwin } from "./helpers";
 
@@ -53,20 +52,6 @@ describe("wire serialiser", () => {
       real_time_statistics: "https://x/v1/W/RealTimeStatistics",
     });
     expect(nulls(" a\n  b_c ")).toEqual({ a: null, b_c: null });
-  });
-});
-
-describe("parameter picks", () => {
-  const form = { FriendlyName: "n", Available: "TRUE", Capacity: "2" };
-
-  it("reads Twilio names into camelCase keys, absent ones as undefined", () => {
-    expect(strings(form, "FriendlyName Attributes")).toEqual({ friendlyName: "n", attributes: undefined });
-    expect(bools(form, "Available")).toEqual({ available: true });
-    expect(ints(form, "Capacity")).toEqual({ capacity: 2 });
-  });
-
-  it("still refuses a value of the wrong type", () => {
-    expect(() => ints({ Capacity: "two" }, "Capacity")).toThrow("Capacity must be an integer");
   });
 });
 

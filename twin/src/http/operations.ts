@@ -6,7 +6,7 @@
 import { loadSpec, specOperation, type OpenApiDocument } from "../spec/specs";
 import type { AccountStore } from "../store";
 import { InvalidParameterError } from "./errors";
-import { list2010, listV1 } from "./paging";
+import { listAnswer } from "./paging";
 import { optionalBool, optionalInt, optionalList, optionalString, type Params } from "./params";
 import { created, noContent, ok } from "./reply";
 import type { Handler, Route, TwinRequest, TwinResponse } from "./router";
@@ -160,9 +160,7 @@ export function operation(name: string, backend: (account: AccountStore) => obje
     if (verb === "delete") return noContent();
     if (verb === "create") return created(one(result));
     if (verb !== "list") return ok(one(result));
-    const items = result as unknown[];
-    if (req.host === "api.twilio.com") return list2010(req, req.path, listKey(req.route), items, one);
-    return listV1(req, `https://${req.host}${req.path}`, listKey(req.route), items, one);
+    return listAnswer(req, listKey(req.route), result as unknown[], one);
   };
   Object.defineProperty(handler, "name", { value: name });
   return handler;

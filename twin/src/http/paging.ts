@@ -38,70 +38,37 @@ function pageQuery(query: Params, pageSize: number, page: number): string {
   return search.toString();
 }
 
-/** v1 envelope. `listUrl` is the absolute Twilio URL of the list (e.g. https://sync.twilio.com/v1/Services). */
-export function pageV1<T, R>(
+/**
+ * A list answer: one page of `items` under `key`, serialised, in the API's envelope. v1 links are
+ * absolute URLs under `meta`; the 2010 API's are URIs relative to https://api.twilio.com.
+ */
+export function listAnswer<T>(
+  req: { host: string; path: string; query: Params },
+  key: string,
   items: readonly T[],
-  options: { listUrl: string; key: string; query: Params; serialize: (item: T) => R },
-): Record<string, unknown> {
-  const { page, pageSize } = pageWindow(options.query);
-  const slice = items.slice(page * pageSize, (page + 1) * pageSize);
-  const hasNext = (page + 1) * pageSize < items.length;
-  const link = (p: number): string => `${options.listUrl}?${pageQuery(options.query, pageSize, p)}`;
-  return {
-    [options.key]: slice.map(options.serialize),
-    meta: {
+  serialize: (item: T) => unknown,
+): TwinResponse {
+  const { page, pageSize } = pageWindow(req.query);
+  const start = page * pageSize;
+  const slice = items.slice(start, start + pageSize).map(serialize);
+  const hasNext = start + pageSize < items.length;
+  const base = req.host === "api.twilio.com" ? req.path : `https://${req.host}${req.path}`;
+  const link = (p: number): string => `${base}?${pageQuery(req.query, pageSize, p)}`;
+  const previous = page > 0 ? link(page - 1) : null;
+  const next = hasNext ? link(page + 1) : null;
+  if (req.host === "api.twilio.com") {
+    return ok({
+      [key]: slice,
+      end: start + Math.max(slice.length - 1, 0),
+      first_page_uri: link(0),
+      next_page_uri: next,
       page,
       page_size: pageSize,
-      first_page_url: link(0),
-      previous_page_url: page > 0 ? link(page - 1) : null,
-      url: link(page),
-      next_page_url: hasNext ? link(page + 1) : null,
-      key: options.key,
-    },
-  };
-}
-
-/** 2010 envelope. `listUri` is relative, e.g. /2010-04-01/Accounts/AC.../Calls.json. */
-export function page2010<T, R>(
-  items: readonly T[],
-  options: { listUri: string; key: string; query: Params; serialize: (item: T) => R },
-): Record<string, unknown> {
-  const { page, pageSize } = pageWindow(options.query);
-  const start = page * pageSize;
-  const slice = items.slice(start, start + pageSize);
-  const hasNext = start + pageSize < items.length;
-  const link = (p: number): string => `${options.listUri}?${pageQuery(options.query, pageSize, p)}`;
-  return {
-    [options.key]: slice.map(options.serialize),
-    end: start + Math.max(slice.length - 1, 0),
-    first_page_uri: link(0),
-    next_page_uri: hasNext ? link(page + 1) : null,
-    page,
-    page_size: pageSize,
-    previous_page_uri: page > 0 ? link(page - 1) : null,
-    start,
-    uri: link(page),
-  };
-}
-
-/** A v1 list answer: one page of `items` under `key`, serialised. */
-export function listV1<T>(
-  req: { query: Params },
-  listUrl: string,
-  key: string,
-  items: readonly T[],
-  serialize: (item: T) => unknown,
-): TwinResponse {
-  return ok(pageV1(items, { listUrl, key, query: req.query, serialize }));
-}
-
-/** A 2010 list answer: one page of `items` under `key`, serialised. */
-export function list2010<T>(
-  req: { query: Params },
-  listUri: string,
-  key: string,
-  items: readonly T[],
-  serialize: (item: T) => unknown,
-): TwinResponse {
-  return ok(page2010(items, { listUri, key, query: req.query, serialize }));
+      previous_page_uri: previous,
+      start,
+      uri: link(page),
+    });
+  }
+  const meta = { page, page_size: pageSize, first_page_url: link(0), previous_page_url: previous, url: link(page) };
+  return ok({ [key]: slice, meta: { ...meta, next_page_url: next, key } });
 }

@@ -51,18 +51,3 @@ export function optionalBool(params: Params, name: string): boolean | undefined 
   if (["false", "0", "no"].includes(lowered)) return false;
   throw new InvalidParameterError(`${name} must be a boolean, got '${value}'`);
 }
-
-type Names<S extends string> = S extends `${infer First} ${infer Rest}` ? First | Names<Rest> : S;
-/** `"FriendlyName Attributes"` → `{ friendlyName?: V; attributes?: V }`. */
-type Picked<S extends string, V> = { [K in Names<S> as Uncapitalize<K>]?: V };
-
-function pick<S extends string, V>(params: Params, names: S, read: (p: Params, name: string) => V | undefined) {
-  const out: Record<string, V | undefined> = {};
-  for (const name of names.split(" ")) out[name[0].toLowerCase() + name.slice(1)] = read(params, name);
-  return out as Picked<S, V>;
-}
-
-/** Optional parameters by their Twilio names (space-separated), under the backend's camelCase keys. */
-export const strings = <S extends string>(params: Params, names: S) => pick(params, names, optionalString);
-export const bools = <S extends string>(params: Params, names: S) => pick(params, names, optionalBool);
-export const ints = <S extends string>(params: Params, names: S) => pick(params, names, optionalInt);

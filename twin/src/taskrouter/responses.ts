@@ -1,7 +1,7 @@
 // TaskRouter's answers: the serialisers (every record field in Twilio's case and ISO dates, plus
 // what is computed) and the few handlers that do more than a standard operation (routes.ts).
 import { iso } from "../http/dates";
-import { listV1 } from "../http/paging";
+import { listAnswer } from "../http/paging";
 import { optionalList, optionalString } from "../http/params";
 import { noContent, ok } from "../http/reply";
 import { links, wire } from "../http/wire";
@@ -186,7 +186,7 @@ export function fetchTask(req: TwinRequest): TwinResponse {
 export function listTask(req: TwinRequest): TwinResponse {
   const statuses = optionalList(req.query, "AssignmentStatus")?.flatMap((s) => s.split(","));
   const items = tr(req).listTask(WS(req), { ...specInput(req), assignmentStatus: statuses });
-  return listV1(req, `${wsUrl(WS(req))}/Tasks`, "tasks", items, (t) => serializeTask(t, req));
+  return listAnswer(req, "tasks", items, (t) => serializeTask(t, req));
 }
 
 /** UpdateTask: only canceled/wrapping/completed may be set by a client; the rest is the routing's. */

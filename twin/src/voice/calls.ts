@@ -18,6 +18,7 @@ import type { AccountStore } from "../store";
 import { maybe } from "../util";
 import type { Call, CallStatus, Conference, Participant, VoiceBackend } from "./backend";
 import { parseTwiml, type ConferenceOptions, type TwimlVerb } from "./twiml";
+import { rfc2822 } from "../http/dates";
 
 type ParticipantPatch = Partial<Pick<Participant, "endConferenceOnExit" | "muted" | "hold" | "coaching">>;
 
@@ -104,11 +105,6 @@ const EVENT_SUBSCRIPTION: Record<string, string> = {
   "announcement-end": "announcement",
   "announcement-fail": "announcement",
 };
-
-/** RFC 2822 as Twilio writes it ("Thu, 30 Jul 2015 20:00:00 +0000"). */
-export function rfc2822(date: Date): string {
-  return date.toUTCString().replace(/GMT$/, "+0000");
-}
 
 export class VoiceEngine {
   private readonly accounts: (accountSid: string) => AccountStore | undefined;
