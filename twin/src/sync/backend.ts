@@ -1,24 +1,16 @@
 // Sync state and rules for one account: services, documents (revisions, If-Match, TTL through
 // the Clock, the 16 KiB limit, the per-object write rate limit) and document permissions.
-import type { TimerHandle } from "../clock";
 import { NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
 import { type Dated, patch, stamped } from "../util";
 import { SyncLists } from "./lists";
-import {
-  DataTooLargeError,
-  InvalidTtlError,
-  RateLimitError,
-  RevisionMismatchError,
-  syncData,
-  UniqueNameTakenError,
-} from "./errors";
+import { checkTtl, SyncObjects } from "./objects";
+import { DataTooLargeError, RateLimitError, RevisionMismatchError, syncData, UniqueNameTakenError } from "./errors";
 
 /** Sync's limits (https://www.twilio.com/docs/sync/limits). */
 export const SYNC_LIMITS = {
   documentBytes: 16 * 1024,
-  maxTtlSeconds: 31_536_000,
   /** Writes per second per object, averaged over the burst window. */
   writesPerSecond: 20,
   burstWindowSeconds: 10,
@@ -59,10 +51,6 @@ export interface DocumentPermission {
 
 interface ServiceState {
   service: SyncService;
-  // Documents by SID (ET...).
-  documents: Map<string, SyncDocument>;
-  // Document SIDs by unique name: one lookup per request even with thousands of conferences (P3).
-  documentsByName: Map<string, string>;
   // Permissions by document SID, then identity.
   permissions: Map<string, Map<string, DocumentPermission>>;
 }
@@ -70,8 +58,8 @@ interface ServiceState {
 export class SyncBackend {
   // Services by SID (IS...).
   private readonly services = new Map<string, ServiceState>();
-  // TTL timers by document SID.
-  private readonly expiries = new Map<string, TimerHandle>();
+  /** Documents of every service, by SID and by unique name: one lookup per request even with thousands of conferences (P3). */
+  private readonly documents: SyncObjects<SyncDocument>;
   // Recent write times (ms) per object SID, for the rate limit.
   private readonly writes = new Map<string, number[]>();
   /** Tests and benchmarks may turn the per-object write limit off (P3 compares both). */
@@ -81,6 +69,10 @@ export class SyncBackend {
   readonly lists: SyncLists;
 
   constructor(private readonly ctx: BackendContext) {
+    this.documents = new SyncObjects(ctx.clock, "Documents", (doc) => {
+      this.services.get(doc.serviceSid)?.permissions.delete(doc.sid);
+      ctx.events.emit("documentDeleted", { accountSid: ctx.accountSid, document: doc, expired: true });
+    });
     this.lists = new SyncLists(
       ctx,
       (sid) => this.svc(sid).service.sid,
@@ -121,12 +113,7 @@ export class SyncBackend {
     if (service.uniqueName && [...this.services.values()].some((s) => s.service.uniqueName === service.uniqueName)) {
       throw new UniqueNameTakenError(service.uniqueName);
     }
-    this.services.set(service.sid, {
-      service,
-      documents: new Map(),
-      documentsByName: new Map(),
-      permissions: new Map(),
-    });
+    this.services.set(service.sid, { service, permissions: new Map() });
     return service;
   }
 
@@ -151,27 +138,16 @@ export class SyncBackend {
   /** Its documents' TTL timers go with it. */
   deleteService(sid: string): void {
     const state = this.svc(sid);
-    for (const doc of state.documents.values()) this.clearExpiry(doc.sid);
+    for (const doc of this.documents.list(state.service.sid)) this.documents.remove(doc);
     this.services.delete(state.service.sid);
   }
 
   // ---- Documents ----
 
-  /** By SID or unique name, as Twilio's document paths accept both. */
-  private document(state: ServiceState, sidOrName: string): SyncDocument | undefined {
-    const byName = state.documentsByName.get(sidOrName);
-    return state.documents.get(sidOrName) ?? (byName ? state.documents.get(byName) : undefined);
-  }
-
   /** Sync measures the JSON text of the data. */
   private checkData(data: Record<string, unknown>): void {
     const size = Buffer.byteLength(JSON.stringify(data), "utf8");
     if (size > SYNC_LIMITS.documentBytes) throw new DataTooLargeError(size, SYNC_LIMITS.documentBytes);
-  }
-
-  /** TTL 0 means "no expiry"; the maximum is a year. */
-  private checkTtl(ttl: number | undefined): void {
-    if (ttl !== undefined && (ttl < 0 || ttl > SYNC_LIMITS.maxTtlSeconds)) throw new InvalidTtlError(ttl);
   }
 
   /** Counts a write against the object's limit: at most writesPerSecond × window writes in the last window. */
@@ -188,51 +164,13 @@ export class SyncBackend {
     this.writes.set(sid, recent);
   }
 
-  /** A TTL (re)starts from now on every write that sets one; expiry deletes the document and emits documentDeleted. */
-  private setExpiry(state: ServiceState, doc: SyncDocument, ttl: number | undefined): void {
-    if (ttl === undefined) return;
-    this.clearExpiry(doc.sid);
-    if (ttl === 0) {
-      doc.dateExpires = null;
-      return;
-    }
-    doc.dateExpires = new Date(this.now().getTime() + ttl * 1000);
-    this.expiries.set(
-      doc.sid,
-      this.ctx.clock.setTimer(ttl * 1000, () => {
-        this.expiries.delete(doc.sid);
-        if (state.documents.get(doc.sid) !== doc) return;
-        this.forget(state, doc);
-        this.ctx.events.emit("documentDeleted", { accountSid: this.ctx.accountSid, document: doc, expired: true });
-      }),
-    );
-  }
-
-  /** Drops a document and its permissions from the service's maps (delete or expiry). */
-  private forget(state: ServiceState, doc: SyncDocument): void {
-    state.documents.delete(doc.sid);
-    state.permissions.delete(doc.sid);
-    if (doc.uniqueName !== null) state.documentsByName.delete(doc.uniqueName);
-  }
-
-  /** Cancels a pending expiry on the clock. */
-  private clearExpiry(sid: string): void {
-    const handle = this.expiries.get(sid);
-    if (handle) this.ctx.clock.clearTimer(handle);
-    this.expiries.delete(sid);
-  }
-
   /** Revision starts at "0"; a unique name must be free in the service. `data` may be JSON text (the form's). */
   createDocument(serviceSid: string, input: { uniqueName?: string; data?: unknown; ttl?: number }): SyncDocument {
     const data = syncData(input.data) ?? {};
     const state = this.svc(serviceSid);
     this.checkData(data);
-    this.checkTtl(input.ttl);
-    if (input.uniqueName !== undefined && this.document(state, input.uniqueName)) {
-      throw new UniqueNameTakenError(input.uniqueName);
-    }
-    const now = this.now();
-    const doc: SyncDocument = {
+    checkTtl(input.ttl);
+    const doc = this.documents.add({
       sid: newSid("ET"),
       serviceSid: state.service.sid,
       uniqueName: input.uniqueName ?? null,
@@ -240,25 +178,21 @@ export class SyncBackend {
       revision: "0",
       dateExpires: null,
       createdBy: "system",
-      ...stamped(now),
-    };
-    state.documents.set(doc.sid, doc);
-    if (doc.uniqueName !== null) state.documentsByName.set(doc.uniqueName, doc.sid);
+      ...stamped(this.now()),
+    });
     this.recordWrite(doc.sid);
-    this.setExpiry(state, doc, input.ttl);
+    this.documents.expireIn(doc, input.ttl);
     this.ctx.events.emit("documentCreated", { accountSid: this.ctx.accountSid, document: doc });
     return doc;
   }
 
   fetchDocument(serviceSid: string, sidOrName: string): SyncDocument {
-    const doc = this.document(this.svc(serviceSid), sidOrName);
-    if (!doc) throw new NotFoundError(`/Services/${serviceSid}/Documents/${sidOrName}`);
-    return doc;
+    return this.documents.get(this.svc(serviceSid).service.sid, sidOrName, serviceSid);
   }
 
   /** Creation order. */
   listDocument(serviceSid: string): SyncDocument[] {
-    return [...this.svc(serviceSid).documents.values()];
+    return this.documents.list(this.svc(serviceSid).service.sid);
   }
 
   /** Replaces data and/or TTL; with `ifMatch`, only when the revision still matches (54103 otherwise). */
@@ -268,19 +202,18 @@ export class SyncBackend {
     input: { data?: unknown; ttl?: number; ifMatch?: string },
   ): SyncDocument {
     const data = syncData(input.data);
-    const state = this.svc(serviceSid);
     const doc = this.fetchDocument(serviceSid, sidOrName);
     if (input.ifMatch !== undefined && input.ifMatch !== doc.revision) {
       throw new RevisionMismatchError(doc.sid, input.ifMatch, doc.revision);
     }
     if (data !== undefined) this.checkData(data);
-    this.checkTtl(input.ttl);
+    checkTtl(input.ttl);
     this.recordWrite(doc.sid);
     if (data !== undefined) {
       doc.data = data;
       doc.revision = String(Number(doc.revision) + 1);
     }
-    this.setExpiry(state, doc, input.ttl);
+    this.documents.expireIn(doc, input.ttl);
     doc.dateUpdated = this.now();
     this.ctx.events.emit("documentUpdated", { accountSid: this.ctx.accountSid, document: doc });
     return doc;
@@ -288,12 +221,11 @@ export class SyncBackend {
 
   /** With If-Match, only the expected revision may be deleted. */
   deleteDocument(serviceSid: string, sidOrName: string, ifMatch?: string): void {
-    const state = this.svc(serviceSid);
     const doc = this.fetchDocument(serviceSid, sidOrName);
     if (ifMatch !== undefined && ifMatch !== doc.revision)
       throw new RevisionMismatchError(doc.sid, ifMatch, doc.revision);
-    this.clearExpiry(doc.sid);
-    this.forget(state, doc);
+    this.documents.remove(doc);
+    this.svc(serviceSid).permissions.delete(doc.sid);
     this.ctx.events.emit("documentDeleted", { accountSid: this.ctx.accountSid, document: doc, expired: false });
   }
 
@@ -348,7 +280,6 @@ export class SyncBackend {
   /** Stops every TTL timer of the account (twin stop or reset). */
   dispose(): void {
     this.lists.dispose();
-    for (const handle of this.expiries.values()) this.ctx.clock.clearTimer(handle);
-    this.expiries.clear();
+    this.documents.dispose();
   }
 }

@@ -4,11 +4,11 @@
 // indexes; an item's data is a JSON object of at most 16 KiB (the OpenAPI description's limit).
 // Item writes count against the list's per-object write rate (UNCONFIRMED: Twilio's limits page
 // states the per-object rate without saying how collection items count).
-import type { TimerHandle } from "../clock";
 import { InvalidParameterError, NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { DataTooLargeError, InvalidTtlError, syncData, UniqueNameTakenError } from "./errors";
+import { DataTooLargeError, syncData } from "./errors";
+import { checkTtl, SyncObjects } from "./objects";
 import { stamped, type Dated } from "../util";
 
 export interface SyncList extends Dated {
@@ -29,20 +29,17 @@ export interface SyncListItem extends Dated {
   createdBy: string;
 }
 
-interface ListState {
-  list: SyncList;
+// Each list's items and the index the next one gets, beside the list record (which is serialised).
+interface ListContents {
   items: SyncListItem[];
   nextIndex: number;
-  expiry: TimerHandle | null;
 }
 
 const ITEM_BYTES = 16 * 1024;
-const MAX_TTL_SECONDS = 31_536_000;
 
 export class SyncLists {
-  // Lists by SID (ES...), and SIDs by service + unique name.
-  private readonly lists = new Map<string, ListState>();
-  private readonly byName = new Map<string, string>();
+  private readonly lists: SyncObjects<SyncList>;
+  private readonly contents = new Map<string, ListContents>();
 
   constructor(
     private readonly ctx: BackendContext,
@@ -50,115 +47,84 @@ export class SyncLists {
     private readonly serviceSid: (sidOrName: string) => string,
     /** The service's per-object write rate limit (54009). */
     private readonly recordWrite: (objectSid: string) => void,
-  ) {}
-
-  private now(): Date {
-    return this.ctx.clock.now();
+  ) {
+    this.lists = new SyncObjects(ctx.clock, "Lists", (list) => this.contents.delete(list.sid));
   }
 
-  private state(service: string, sidOrName: string): ListState {
-    const serviceSid = this.serviceSid(service);
-    const sid = this.byName.get(`${serviceSid}/${sidOrName}`) ?? sidOrName;
-    const found = this.lists.get(sid);
-    if (!found || found.list.serviceSid !== serviceSid) {
-      throw new NotFoundError(`/Services/${service}/Lists/${sidOrName}`);
-    }
-    return found;
-  }
-
-  private setExpiry(state: ListState, ttl: number | undefined): void {
-    if (ttl === undefined) return;
-    if (ttl < 0 || ttl > MAX_TTL_SECONDS) throw new InvalidTtlError(ttl);
-    if (state.expiry) this.ctx.clock.clearTimer(state.expiry);
-    state.expiry = null;
-    state.list.dateExpires = null;
-    if (ttl === 0) return;
-    state.list.dateExpires = new Date(this.now().getTime() + ttl * 1000);
-    state.expiry = this.ctx.clock.setTimer(ttl * 1000, () => {
-      state.expiry = null;
-      this.forget(state);
-    });
-  }
-
-  private forget(state: ListState): void {
-    this.lists.delete(state.list.sid);
-    if (state.list.uniqueName !== null) this.byName.delete(`${state.list.serviceSid}/${state.list.uniqueName}`);
+  private list(service: string, sidOrName: string): SyncList {
+    return this.lists.get(this.serviceSid(service), sidOrName, service);
   }
 
   /** `CollectionTtl` wins over its alias `Ttl` (the spec: "If both are provided, this value is ignored"). */
   createSyncList(service: string, input: { uniqueName?: string; ttl?: number; collectionTtl?: number }): SyncList {
     const serviceSid = this.serviceSid(service);
-    if (input.uniqueName !== undefined && this.byName.has(`${serviceSid}/${input.uniqueName}`)) {
-      throw new UniqueNameTakenError(input.uniqueName);
-    }
-    const now = this.now();
-    const list: SyncList = {
+    const ttl = input.collectionTtl ?? input.ttl;
+    checkTtl(ttl);
+    const list = this.lists.add({
       sid: newSid("ES"),
       serviceSid,
       uniqueName: input.uniqueName ?? null,
       revision: "0",
       dateExpires: null,
       createdBy: "system",
-      ...stamped(now),
-    };
-    const state: ListState = { list, items: [], nextIndex: 0, expiry: null };
-    this.setExpiry(state, input.collectionTtl ?? input.ttl);
-    this.lists.set(list.sid, state);
-    if (list.uniqueName !== null) this.byName.set(`${serviceSid}/${list.uniqueName}`, list.sid);
+      ...stamped(this.ctx.clock.now()),
+    });
+    this.contents.set(list.sid, { items: [], nextIndex: 0 });
+    this.lists.expireIn(list, ttl);
     return list;
   }
 
   fetchSyncList(service: string, sidOrName: string): SyncList {
-    return this.state(service, sidOrName).list;
+    return this.list(service, sidOrName);
   }
 
   /** Creation order. */
   listSyncList(service: string): SyncList[] {
-    const serviceSid = this.serviceSid(service);
-    return [...this.lists.values()].filter((s) => s.list.serviceSid === serviceSid).map((s) => s.list);
+    return this.lists.list(this.serviceSid(service));
   }
 
   /** Only the TTL can change (`CollectionTtl` or its alias `Ttl`, as on create). */
   updateSyncList(service: string, sidOrName: string, input: { ttl?: number; collectionTtl?: number }): SyncList {
-    const state = this.state(service, sidOrName);
-    this.setExpiry(state, input.collectionTtl ?? input.ttl);
-    state.list.dateUpdated = this.now();
-    return state.list;
+    const list = this.list(service, sidOrName);
+    this.lists.expireIn(list, input.collectionTtl ?? input.ttl);
+    list.dateUpdated = this.ctx.clock.now();
+    return list;
   }
 
   deleteSyncList(service: string, sidOrName: string): void {
-    const state = this.state(service, sidOrName);
-    if (state.expiry) this.ctx.clock.clearTimer(state.expiry);
-    this.forget(state);
+    const list = this.list(service, sidOrName);
+    this.lists.remove(list);
+    this.contents.delete(list.sid);
   }
 
   /** Appends at the next index; `collectionTtl` restarts the list's TTL. `data` may be JSON text (the form's). */
   createSyncListItem(service: string, list: string, input: { data: unknown; collectionTtl?: number }): SyncListItem {
     const data = syncData(input.data) ?? {};
-    const state = this.state(service, list);
+    const found = this.list(service, list);
     const size = Buffer.byteLength(JSON.stringify(data), "utf8");
     if (size > ITEM_BYTES) throw new DataTooLargeError(size, ITEM_BYTES);
-    this.recordWrite(state.list.sid);
-    this.setExpiry(state, input.collectionTtl);
-    const now = this.now();
+    this.recordWrite(found.sid);
+    this.lists.expireIn(found, input.collectionTtl);
+    const contents = this.contents.get(found.sid) as ListContents;
+    const now = this.ctx.clock.now();
     const item: SyncListItem = {
-      index: state.nextIndex++,
-      listSid: state.list.sid,
-      serviceSid: state.list.serviceSid,
+      index: contents.nextIndex++,
+      listSid: found.sid,
+      serviceSid: found.serviceSid,
       data,
       revision: "0",
       createdBy: "system",
       ...stamped(now),
     };
-    state.items.push(item);
-    state.list.revision = String(Number(state.list.revision) + 1);
-    state.list.dateUpdated = now;
+    contents.items.push(item);
+    found.revision = String(Number(found.revision) + 1);
+    found.dateUpdated = now;
     return item;
   }
 
   /** Ascending by index unless `order` is "desc" (`From` and `Bounds` are not modelled). */
   listSyncListItem(service: string, list: string, input: { order?: "asc" | "desc" } = {}): SyncListItem[] {
-    const items = [...this.state(service, list).items];
+    const items = [...this.itemsOf(service, list)];
     return input.order === "desc" ? items.reverse() : items;
   }
 
@@ -167,15 +133,18 @@ export class SyncLists {
     const wanted = Number(index);
     if (!Number.isInteger(wanted) || wanted < 0)
       throw new InvalidParameterError("Index must be a non-negative integer");
-    const found = this.state(service, list).items.find((item) => item.index === wanted);
+    const found = this.itemsOf(service, list).find((item) => item.index === wanted);
     if (!found) throw new NotFoundError(`/Services/${service}/Lists/${list}/Items/${index}`);
     return found;
   }
 
+  private itemsOf(service: string, list: string): SyncListItem[] {
+    return this.contents.get(this.list(service, list).sid)?.items ?? [];
+  }
+
   /** Stops every TTL timer (twin stop or reset). */
   dispose(): void {
-    for (const state of this.lists.values()) if (state.expiry) this.ctx.clock.clearTimer(state.expiry);
-    this.lists.clear();
-    this.byName.clear();
+    this.lists.dispose();
+    this.contents.clear();
   }
 }
