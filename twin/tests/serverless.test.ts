@@ -135,6 +135,12 @@ describe("Serverless resources through the SDK", () => {
       `Build ${build.sid} is deployed to an environment`,
     ]);
 
+    // Without a BuildSid the environment serves nothing: build_sid is null (nullable in the spec).
+    const empty = await sls().services(svc.sid).environments(env.sid).deployments.create();
+    expect(empty.buildSid).toBeNull();
+    expect((await sls().services(svc.sid).environments(env.sid).fetch()).buildSid).toBeNull();
+    expect(await sls().services(svc.sid).builds(build.sid).remove()).toBe(true);
+
     const v = await sls().services(svc.sid).environments(env.sid).variables.create({ key: "A", value: "1" });
     expect((await sls().services(svc.sid).environments(env.sid).variables(v.sid).update({ value: "2" })).value).toBe(
       "2",

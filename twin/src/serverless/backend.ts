@@ -69,7 +69,8 @@ export interface Deployment extends Dated {
   sid: string;
   serviceSid: string;
   environmentSid: string;
-  buildSid: string;
+  /** Null for a deployment without a build (the spec's build_sid is nullable). */
+  buildSid: string | null;
 }
 
 export interface Variable extends Dated {
@@ -421,23 +422,21 @@ export class ServerlessBackend {
     const state = this.svc(serviceSid);
     const environment = this.fetchEnvironment(serviceSid, environmentSid);
     const now = this.now();
-    let sid = input.buildSid;
-    if (sid !== undefined) {
+    const sid = input.buildSid ?? null;
+    if (sid !== null) {
       const build = this.fetchBuild(serviceSid, sid);
       const status = this.buildStatus(build);
       if (status !== "completed") throw new BuildNotCompletedError(sid, status);
     }
-    // Without a BuildSid, Twilio deploys the empty build: the environment serves nothing.
-    sid ??= "";
-    const deployment: Deployment = {
+    // Without a BuildSid the environment serves nothing.
+    const deployment = insert(state.deployments, {
       sid: newSid("ZD"),
       serviceSid: state.service.sid,
       environmentSid: environment.sid,
       buildSid: sid,
       ...stamped(now),
-    };
-    state.deployments.set(deployment.sid, deployment);
-    environment.buildSid = sid || null;
+    });
+    environment.buildSid = sid;
     environment.dateUpdated = now;
     return deployment;
   }
