@@ -1,11 +1,13 @@
 // The generic REST layer: parameters read by the types Twilio's OpenAPI description declares
 // (specInput), the standard rows of a resource (resource), and the record helpers the backends
 // share (patch, where).
+import { startTwin, type RunningTwin } from "../src";
 import { specInput } from "../src/http/operations";
 import type { Params } from "../src/http/params";
 import { resource, Router, type TwinRequest } from "../src/http/router";
 import { ALL_ROUTES } from "../src/routes";
 import { patch, where } from "../src/util";
+import { raw } from "./helpers";
 
 const router = new Router(ALL_ROUTES);
 const WS = `/v1/Workspaces/WS${"0".repeat(32)}`;
@@ -76,6 +78,34 @@ describe("specInput", () => {
   it("refuses a date-time that does not parse", () => {
     const read = () => specInput(request("POST", `${WS}/Tasks/WT${"1".repeat(32)}`, { VirtualStartTime: "soon" }));
     expect(read).toThrow("VirtualStartTime is not a valid date");
+  });
+});
+
+describe("the spec's parameter rules hold without the validating layer (npm run twin, the demo, the bench)", () => {
+  let twin: RunningTwin;
+  beforeAll(async () => {
+    twin = await startTwin({ validateAgainstSpec: false });
+  });
+  afterAll(() => twin.stop());
+
+  it("refuses a variable without its required Value (it was stored as an empty string)", async () => {
+    const svc = twin.store.serverless.createService({ uniqueName: "s", friendlyName: "s" });
+    const env = twin.store.serverless.createEnvironment(svc.sid, { uniqueName: "dev" });
+    const path = `serverless.twilio.com/v1/Services/${svc.sid}/Environments/${env.sid}/Variables`;
+    const { status, body } = await raw(twin, "POST", path, { form: { Key: "A" } });
+    expect([status, body.code, body.message]).toEqual([
+      400,
+      20001,
+      "Missing required parameter Value in the post body",
+    ]);
+  });
+
+  it("refuses a call status outside the spec's enum with 20001 (it was 21218, Twilio's code for a bad ApplicationSid)", async () => {
+    const call = twin.store.voice.createCall({ from: "+1555", to: "client:a" });
+    const path = `api.twilio.com/2010-04-01/Accounts/${twin.accountSid}/Calls/${call.sid}.json`;
+    const { status, body } = await raw(twin, "POST", path, { form: { Status: "ringing" } });
+    expect([status, body.code]).toEqual([400, 20001]);
+    expect(body.message).toContain("Status must be one of");
   });
 });
 
