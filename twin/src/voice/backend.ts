@@ -6,7 +6,7 @@ import { NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
 import { CallNotInProgressError, checkUrl, ConferenceNotActiveError } from "./errors";
-import { stamped, type Dated } from "../util";
+import { insert, stamped, type Dated } from "../util";
 
 export type CallStatus =
   "queued" | "ringing" | "in-progress" | "canceled" | "completed" | "failed" | "busy" | "no-answer";
@@ -253,7 +253,7 @@ export class VoiceBackend {
     url?: string;
   }): Call {
     const now = this.now();
-    const call: Call = {
+    return insert(this.calls, {
       sid: newSid("CA"),
       parentCallSid: input.parentCallSid ?? null,
       to: input.to,
@@ -265,9 +265,7 @@ export class VoiceBackend {
       twiml: input.twiml ?? null,
       url: input.url ?? null,
       ...stamped(now),
-    };
-    this.calls.set(call.sid, call);
-    return call;
+    });
   }
 
   /** Sets a call's status as the network would (answered, hung up...). */

@@ -10,6 +10,8 @@
 // - keywords (AND, OR, NOT, IN, HAS, CONTAINS, true, false, null) are case-insensitive;
 // - a bare operand (`isReconnect`) is a syntax error: Twilio's expressions are always comparisons.
 
+import { isDeepStrictEqual } from "node:util";
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** Thrown for an expression that cannot be parsed; `position` is the 0-based offset of the offending text. */
@@ -311,15 +313,8 @@ function operandValue(operand: Operand, context: EvaluationContext): JsonValue {
   return resolvePath(operand.segments, context);
 }
 
-function jsonEqual(a: JsonValue, b: JsonValue): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
-  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => k in b && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
+// JSON values are equal when deeply equal (key order aside), as node's own comparison decides.
+const jsonEqual = (a: JsonValue, b: JsonValue): boolean => isDeepStrictEqual(a, b);
 
 function ordered(a: JsonValue, b: JsonValue, test: (c: number) => boolean): boolean {
   if (typeof a === "number" && typeof b === "number") return test(a - b);
