@@ -6,6 +6,8 @@
 import { ControlError } from "./control/api";
 import type { WebhookFaultPolicy } from "./events/webhooks";
 import type { RequestMiddleware } from "./hooks";
+import { toErrorBody, TwilioError } from "./http/errors";
+import { parseBasicAuth } from "./server";
 import type { Twin } from "./twin";
 
 /** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
@@ -214,17 +216,14 @@ export function faultMiddleware(twin: Twin, faults: FaultInjector): RequestMiddl
       const delay = faults.latencyMs();
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       const error = faults.nextError();
-      if (error) {
-        const { status, code, message } = error;
-        return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
-      }
+      if (error)
+        return { status: error.status, body: toErrorBody(new TwilioError(error.status, error.code, error.message)) };
     }
     if (request.host !== "sync.twilio.com") return next();
     // The account the Basic credentials name (middleware runs before authentication).
     const header = request.headers.authorization;
-    const match = /^Basic (.+)$/i.exec((Array.isArray(header) ? header[0] : header) ?? "");
-    const [username, ...rest] = match ? Buffer.from(match[1], "base64").toString("utf8").split(":") : [""];
-    const account = match ? twin.authenticate(username, rest.join(":")) : null;
+    const credentials = parseBasicAuth(Array.isArray(header) ? header[0] : header);
+    const account = credentials ? twin.authenticate(credentials.username, credentials.password) : null;
     if (account) account.sync.enforceWriteRateLimit = faults.syncWriteLimitEnabled();
     const response = await next();
     const code = (response.body as { code?: unknown } | undefined)?.code;

@@ -20,15 +20,12 @@ export interface RequestInfo {
 export type RequestMiddleware = (request: RequestInfo, next: () => Promise<TwinResponse>) => Promise<TwinResponse>;
 
 export class RequestHooks {
-  private readonly middleware: RequestMiddleware[] = [];
+  private readonly middleware = new Set<RequestMiddleware>();
 
   /** Adds a middleware; returns a function that removes it. */
   use(mw: RequestMiddleware): () => void {
-    this.middleware.push(mw);
-    return () => {
-      const i = this.middleware.indexOf(mw);
-      if (i >= 0) this.middleware.splice(i, 1);
-    };
+    this.middleware.add(mw);
+    return () => this.middleware.delete(mw);
   }
 
   /** Runs the chain around `handle`. */

@@ -48,7 +48,7 @@ async function parseBody(req: IncomingMessage, raw: Buffer): Promise<ParsedBody>
 }
 
 // Twilio authenticates every call with HTTP Basic: account SID + auth token, or API key + secret.
-function parseBasicAuth(header: string | undefined): { username: string; password: string } | null {
+export function parseBasicAuth(header: string | undefined): { username: string; password: string } | null {
   const match = /^Basic\s+(.+)$/i.exec(header ?? "");
   if (!match) return null;
   const decoded = Buffer.from(match[1], "base64").toString("utf8");

@@ -64,7 +64,7 @@ export class Twin {
   // Accounts by account SID; the twin serves one unless a test adds more.
   private accounts = new Map<string, AccountStore>();
   /** Called after every reset (the behaviour engine clears its own state there). */
-  private readonly resetListeners: (() => void)[] = [];
+  private readonly resetListeners = new Set<() => void>();
   private server: Server | null = null;
   private readonly seedFlex: boolean;
   /** SIDs of the seeded Flex account (default account), when `flexAccount` is on. */
@@ -142,11 +142,8 @@ export class Twin {
 
   /** Calls `listener` after every `reset()` (also `POST /_twin/reset`); returns the unsubscribe. */
   onReset(listener: () => void): () => void {
-    this.resetListeners.push(listener);
-    return () => {
-      const i = this.resetListeners.indexOf(listener);
-      if (i >= 0) this.resetListeners.splice(i, 1);
-    };
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   async listen(port = 0, host = "127.0.0.1"): Promise<void> {

@@ -110,7 +110,7 @@ export class VoiceEngine {
   private readonly accounts: (accountSid: string) => AccountStore | undefined;
   private readonly clock: Clock;
   private readonly webhooks: WebhookDispatcher;
-  private readonly listeners: VoiceEventListener[] = [];
+  private readonly listeners = new Set<VoiceEventListener>();
   // Keyed by `${accountSid}/${conferenceSid}`: status callback settings and sequence numbers.
   private readonly callbacks = new Map<string, ConferenceCallbacks>();
   // Keyed by `${accountSid}/${callSid}`: where the call is (queue or conference).
@@ -129,11 +129,8 @@ export class VoiceEngine {
   }
 
   onEvent(listener: VoiceEventListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   // ---- calls ----

@@ -149,7 +149,7 @@ function newEventId(): string {
 export class AssignmentEngine {
   private readonly accounts: (accountSid: string) => AccountStore | undefined;
   private readonly clock: Clock;
-  private readonly listeners: TaskRouterEventListener[] = [];
+  private readonly listeners = new Set<TaskRouterEventListener>();
   // Keyed by `${accountSid}/${taskSid}`: routing state of tasks still in the workflow.
   private readonly routing = new Map<string, TaskRouting>();
   // Keyed by `${accountSid}/${reservationSid}`: timers of pending reservations.
@@ -165,16 +165,13 @@ export class AssignmentEngine {
   constructor(options: AssignmentEngineOptions) {
     this.accounts = options.accounts;
     this.clock = options.clock;
-    if (options.onEvent) this.listeners.push(options.onEvent);
+    if (options.onEvent) this.listeners.add(options.onEvent);
   }
 
   /** Adds an event listener; returns its removal. */
   onEvent(listener: TaskRouterEventListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   // ---- entry points (the TaskRouter backend calls these after a REST change) ----
