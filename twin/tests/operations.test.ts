@@ -75,6 +75,14 @@ describe("specInput", () => {
     expect(read).toThrow(expect.objectContaining({ status: 400 }));
   });
 
+  it("refuses a malformed SID where the spec gives the SID's pattern", () => {
+    const read = () => specInput(request("GET", `${WS}/Tasks`, { WorkflowSid: "nope" }));
+    expect(read).toThrow("WorkflowSid is not a valid SID");
+    expect(specInput(request("GET", `${WS}/Tasks`, { WorkflowSid: `WW${"a".repeat(32)}` }))).toEqual({
+      workflowSid: `WW${"a".repeat(32)}`,
+    });
+  });
+
   it("refuses a date-time that does not parse", () => {
     const read = () => specInput(request("POST", `${WS}/Tasks/WT${"1".repeat(32)}`, { VirtualStartTime: "soon" }));
     expect(read).toThrow("VirtualStartTime is not a valid date");

@@ -17,6 +17,8 @@ interface ParamSpec {
   key: string;
   kind: "string" | "integer" | "boolean" | "array" | "date";
   enum?: string[];
+  /** A SID's pattern (`^WA[0-9a-fA-F]{32}$`). */
+  pattern?: RegExp;
   required: boolean;
 }
 
@@ -25,6 +27,7 @@ interface SchemaNode {
   type?: string;
   format?: string;
   enum?: string[];
+  pattern?: string;
   items?: SchemaNode;
   properties?: Record<string, SchemaNode>;
   required?: string[];
@@ -49,8 +52,10 @@ function paramSpec(doc: OpenApiDocument, name: string, schema: SchemaNode | unde
       : s.format === "date-time"
         ? "date"
         : "string";
-  const values = s.type === "array" ? resolve(doc, s.items).enum : s.enum;
-  return { name, key: name[0].toLowerCase() + name.slice(1), kind, enum: values, required };
+  // An array's rules are its items'.
+  const one = s.type === "array" ? resolve(doc, s.items) : s;
+  const pattern = one.pattern ? new RegExp(one.pattern) : undefined;
+  return { name, key: name[0].toLowerCase() + name.slice(1), kind, enum: one.enum, pattern, required };
 }
 
 const specsByRoute = new WeakMap<Route, ParamSpec[]>();
@@ -76,10 +81,11 @@ export function routeParams(route: Route): ParamSpec[] {
   return specs;
 }
 
-function checkEnum(spec: ParamSpec, value: string): void {
+function check(spec: ParamSpec, value: string): void {
   if (spec.enum && !spec.enum.includes(value)) {
     throw new InvalidParameterError(`${spec.name} must be one of ${spec.enum.join(", ")}, got '${value}'`);
   }
+  if (spec.pattern && !spec.pattern.test(value)) throw new InvalidParameterError(`${spec.name} is not a valid SID`);
 }
 
 function read(spec: ParamSpec, params: Params): unknown {
@@ -90,7 +96,7 @@ function read(spec: ParamSpec, params: Params): unknown {
       return optionalBool(params, spec.name);
     case "array": {
       const values = optionalList(params, spec.name);
-      values?.forEach((v) => checkEnum(spec, v));
+      values?.forEach((v) => check(spec, v));
       return values;
     }
     case "date": {
@@ -102,7 +108,7 @@ function read(spec: ParamSpec, params: Params): unknown {
     }
     default: {
       const text = optionalString(params, spec.name);
-      if (text !== undefined) checkEnum(spec, text);
+      if (text !== undefined) check(spec, text);
       return text;
     }
   }
@@ -110,7 +116,7 @@ function read(spec: ParamSpec, params: Params): unknown {
 
 /**
  * The request's parameters as the backend takes them: camelCase keys, values of the spec's types
- * (integers, booleans, lists, dates), enums checked, required ones present. Only declared
+ * (integers, booleans, lists, dates), enums and SID patterns checked, required ones present. Only declared
  * parameters are read, so an undeclared one never reaches a record.
  */
 export function specInput<T = Record<string, unknown>>(req: TwinRequest): T {
