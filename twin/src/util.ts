@@ -18,11 +18,6 @@ export function insert<T extends { sid: string }>(records: Map<string, T>, recor
 /** What an update may set: everything but identity, the parent's SID and the dates (see `patch`). */
 export type Editable<T, Parent extends string = never> = Partial<Omit<T, "sid" | Parent | keyof Dated>>;
 
-/** Drops undefined fields so `Object.assign` leaves unspecified fields alone. */
-export function stripUndefined<T extends object>(input: T): Partial<T> {
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 /**
  * An update: sets the fields of `input` the record already has (undefined ones are left alone, so
  * are names the record does not model) and moves `dateUpdated`.

@@ -8,7 +8,7 @@ import type { TwinEvents } from "../domainEvents";
 import { newSid } from "../http/sids";
 import type { FlexConferenceOptions } from "../people/flex";
 import { parseExpression, evaluateNode, ExpressionSyntaxError, type ExpressionNode } from "./routing/expressions";
-import { bool, type Dated, type Editable, insert, patch, stamped, stripUndefined, where } from "../util";
+import { bool, type Dated, type Editable, insert, patch, stamped, where } from "../util";
 import {
   DuplicateNameError,
   InUseError,
@@ -863,18 +863,7 @@ export class TaskRouterBackend {
     const channelSid =
       input.taskChannel !== undefined ? this.fetchTaskChannel(workspaceSid, input.taskChannel).sid : undefined;
     const previousStatus = task.assignmentStatus;
-    Object.assign(
-      task,
-      stripUndefined({
-        attributes: input.attributes,
-        priority: input.priority,
-        assignmentStatus: status,
-        reason: input.reason,
-        taskChannelSid: channelSid,
-        virtualStartTime: input.virtualStartTime,
-      }),
-      { dateUpdated: this.now(), revision: task.revision + 1 },
-    );
+    patch(task, { ...input, taskChannelSid: channelSid, revision: task.revision + 1 }, this.now());
     this.routing?.taskUpdated(this.ref(workspaceSid), sid, previousStatus, {
       attributes: input.attributes !== undefined,
       priority: input.priority !== undefined,
