@@ -10,7 +10,7 @@ export interface Dated {
 export const stamped = (now: Date): Dated => ({ dateCreated: now, dateUpdated: now });
 
 /** Stores a new record under its SID and returns it. */
-export function insert<T extends { sid: string }>(records: Map<string, T>, record: T): T {
+export function insert<T extends { sid: string }>(records: Map<string, T>, record: NoInfer<T>): T {
   records.set(record.sid, record);
   return record;
 }

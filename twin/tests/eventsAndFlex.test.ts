@@ -51,7 +51,9 @@ describe("Event Streams", () => {
           .update({ schemaVersion: 2 })
       ).schemaVersion,
     ).toBe(2);
-    expect(h.twin.store.eventStreams.subscribersOf("com.twilio.taskrouter.task.canceled")[0].schemaVersion).toBe(2);
+    // Stored, not only answered: a later read sees the new schema version.
+    const canceled = events().subscriptions(sub.sid).subscribedEvents("com.twilio.taskrouter.task.canceled");
+    expect((await canceled.fetch()).schemaVersion).toBe(2);
     await events().subscriptions(sub.sid).subscribedEvents("com.twilio.taskrouter.task.canceled").remove();
     expect((await events().subscriptions(sub.sid).subscribedEvents.list()).length).toBe(2);
     expect((await events().subscriptions(sub.sid).update({ description: "recovery 2" })).description).toBe(

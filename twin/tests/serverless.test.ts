@@ -32,15 +32,25 @@ describe("@twilio-labs/serverless-api deploy against the twin", () => {
     expect(result.buildSid).toMatch(/^ZB/);
     expect(result.domain).toMatch(/^flex-call-recovery-\d{4}-dev\.twil\.io$/);
 
-    // What the twin now holds is what the folder had.
-    const backend = h.twin.store.serverless;
-    const files = backend.deployedFiles(result.serviceSid, result.environmentSid);
+    // What the environment now serves (its build's versions, read over the API) is what the folder had.
+    const environment = await sls().services(result.serviceSid).environments(result.environmentSid).fetch();
+    expect(environment.buildSid).toBe(result.buildSid);
+    const live = await sls().services(result.serviceSid).builds(environment.buildSid).fetch();
+    type Version = { sid: string; path: string; visibility: string; function_sid?: string };
+    const files = new Map(
+      ([...live.functionVersions, ...live.assetVersions] as Version[]).map((v) => [v.path, v] as const),
+    );
     expect([...files.keys()].sort()).toEqual(["/hello", "/index.html", "/message.txt", "/webhook"]);
     expect(files.get("/webhook")!.visibility).toBe("protected");
     expect(files.get("/message.txt")!.visibility).toBe("private");
-    expect(files.get("/hello")!.content.toString()).toContain("hello: event.name");
-    const environment = await sls().services(result.serviceSid).environments(result.environmentSid).fetch();
-    expect(environment.buildSid).toBe(result.buildSid);
+    const hello = files.get("/hello")!;
+    const code = await sls()
+      .services(result.serviceSid)
+      .functions(hello.function_sid!)
+      .functionVersions(hello.sid)
+      .functionVersionContent()
+      .fetch();
+    expect(code.content).toContain("hello: event.name");
     const variables = await sls().services(result.serviceSid).environments(result.environmentSid).variables.list();
     expect(variables.map((v) => [v.key, v.value])).toEqual([["GREETING", "hello"]]);
     const build = await sls().services(result.serviceSid).builds(result.buildSid).fetch();

@@ -238,17 +238,4 @@ export class EventStreamsBackend {
     }
     subscription.types.delete(type);
   }
-
-  /** Sinks subscribed to an event type, with the schema version each wants. */
-  subscribersOf(type: string): { sink: Sink; subscription: Subscription; schemaVersion: number }[] {
-    const found: { sink: Sink; subscription: Subscription; schemaVersion: number }[] = [];
-    for (const subscription of this.subscriptions.values()) {
-      const subscribed = subscription.types.get(type);
-      const sink = this.sinks.get(subscription.sinkSid);
-      if (subscribed && sink && sink.status === "active") {
-        found.push({ sink, subscription, schemaVersion: subscribed.schemaVersion });
-      }
-    }
-    return found;
-  }
 }

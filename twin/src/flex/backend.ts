@@ -142,7 +142,7 @@ export class FlexBackend {
     if (this.listPluginVersion(plugin.sid).some((v) => v.version === input.version)) {
       throw new DuplicatePluginError(`Version ${input.version} of ${plugin.uniqueName}`);
     }
-    const version: PluginVersion = {
+    return insert(this.versions, {
       sid: newSid("FV"),
       pluginSid: plugin.sid,
       version: input.version,
@@ -152,9 +152,7 @@ export class FlexBackend {
       archived: false,
       validated: false,
       dateCreated: this.now(),
-    };
-    this.versions.set(version.sid, version);
-    return version;
+    });
   }
 
   /** By SID or version string. */
@@ -202,16 +200,14 @@ export class FlexBackend {
       if (version.archived) throw new ArchivedError(`Plugin version ${version.sid}`);
       return { pluginVersionSid: version.sid, phase: typeof entry.phase === "number" ? entry.phase : 3 };
     });
-    const configuration: PluginConfiguration = {
+    return insert(this.configurations, {
       sid: newSid("FJ"),
       name: input.name,
       description: input.description ?? "",
       archived: false,
       plugins,
       dateCreated: this.now(),
-    };
-    this.configurations.set(configuration.sid, configuration);
-    return configuration;
+    });
   }
 
   /** Configurations are immutable once created (only archiving changes them). */
@@ -257,9 +253,7 @@ export class FlexBackend {
   createPluginRelease(input: { configurationId: string }): PluginRelease {
     const configuration = this.fetchPluginConfiguration(input.configurationId);
     if (configuration.archived) throw new ArchivedError(`Configuration ${configuration.sid}`);
-    const release: PluginRelease = { sid: newSid("FK"), configurationSid: configuration.sid, dateCreated: this.now() };
-    this.releases.set(release.sid, release);
-    return release;
+    return insert(this.releases, { sid: newSid("FK"), configurationSid: configuration.sid, dateCreated: this.now() });
   }
 
   /** By SID, or `Active` for the release in force (the latest). */
@@ -287,7 +281,6 @@ export class FlexBackend {
    * so keys not sent are gone.
    */
   updateConfiguration(input: Partial<Omit<FlexConfiguration, "dateCreated" | "dateUpdated">>): FlexConfiguration {
-    const c = patch(this.configuration, input, this.now());
-    return c;
+    return patch(this.configuration, input, this.now());
   }
 }

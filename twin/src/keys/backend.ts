@@ -3,7 +3,7 @@
 import { randomBytes } from "crypto";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { type Dated, patch, stamped } from "../util";
+import { type Dated, insert, patch, stamped } from "../util";
 import { NotFoundError } from "./errors";
 
 export interface ApiKey extends Dated {
@@ -27,14 +27,12 @@ export class KeysBackend {
   /** The only answer that carries the secret (NewKey in the spec). */
   createNewKey(input: { friendlyName?: string }): ApiKey {
     const now = this.ctx.clock.now();
-    const key: ApiKey = {
+    return insert(this.keys, {
       sid: newSid("SK"),
       friendlyName: input.friendlyName ?? null,
       secret: randomBytes(24).toString("base64url").slice(0, 32),
       ...stamped(now),
-    };
-    this.keys.set(key.sid, key);
-    return key;
+    });
   }
 
   /** Never exposes the secret. */

@@ -325,7 +325,7 @@ export class ServerlessBackend {
       throw new InvalidUploadError(`Visibility must be one of ${VISIBILITIES.join(", ")}`);
     }
     if (!input.path.startsWith("/")) throw new InvalidUploadError("Path must start with /");
-    const version: ResourceVersion = {
+    return insert(state.versions, {
       sid: newSid("ZN"),
       serviceSid: state.service.sid,
       resourceSid,
@@ -335,9 +335,7 @@ export class ServerlessBackend {
       content: input.content,
       contentType: input.contentType,
       dateCreated: this.now(),
-    };
-    state.versions.set(version.sid, version);
-    return version;
+    });
   }
 
   /** Versions are immutable; they are addressed under their function or asset. */
@@ -376,7 +374,7 @@ export class ServerlessBackend {
     const runtime = input.runtime ?? "node18";
     if (!RUNTIMES.includes(runtime)) throw new InvalidParameterError(`Runtime must be one of ${RUNTIMES.join(", ")}`);
     const now = this.now();
-    const build: Build = {
+    return insert(state.builds, {
       sid: newSid("ZB"),
       serviceSid: state.service.sid,
       functionVersionSids: input.functionVersions ?? [],
@@ -385,9 +383,7 @@ export class ServerlessBackend {
       runtime,
       completesAt: new Date(now.getTime() + this.buildDurationMs),
       ...stamped(now),
-    };
-    state.builds.set(build.sid, build);
-    return build;
+    });
   }
 
   /** "building" until `completesAt` on the clock, "completed" from then on. */
@@ -494,18 +490,5 @@ export class ServerlessBackend {
   deleteVariable(serviceSid: string, environmentSid: string, sid: string): void {
     this.fetchVariable(serviceSid, environmentSid, sid);
     this.svc(serviceSid).variables.delete(sid);
-  }
-
-  /** What an environment serves now: path → version, from its deployed build (for the engine and the demo). */
-  deployedFiles(serviceSid: string, environmentSid: string): Map<string, ResourceVersion> {
-    const state = this.svc(serviceSid);
-    const environment = this.fetchEnvironment(serviceSid, environmentSid);
-    const files = new Map<string, ResourceVersion>();
-    const build = environment.buildSid ? state.builds.get(environment.buildSid) : undefined;
-    for (const sid of [...(build?.functionVersionSids ?? []), ...(build?.assetVersionSids ?? [])]) {
-      const version = state.versions.get(sid);
-      if (version) files.set(version.path, version);
-    }
-    return files;
   }
 }

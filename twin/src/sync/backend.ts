@@ -271,12 +271,6 @@ export class SyncBackend {
     this.grants(serviceSid, documentSid).delete(identity);
   }
 
-  /** Whether `identity` may read the document (for the engine's simulated twilio-sync clients): ACL off, or a read grant. */
-  canRead(serviceSid: string, documentSid: string, identity: string): boolean {
-    if (!this.svc(serviceSid).service.aclEnabled) return true;
-    return this.grants(serviceSid, documentSid).get(identity)?.read ?? false;
-  }
-
   /** Stops every TTL timer of the account (twin stop or reset). */
   dispose(): void {
     this.lists.dispose();

@@ -439,7 +439,7 @@ export class TaskRouterBackend {
     const activitySid = input.activitySid ?? state.workspace.defaultActivitySid;
     this.fetchActivity(workspaceSid, activitySid);
     const now = this.now();
-    const worker: Worker = {
+    const worker = insert(state.workers, {
       sid: newSid("WK"),
       workspaceSid,
       friendlyName: input.friendlyName,
@@ -447,8 +447,7 @@ export class TaskRouterBackend {
       activitySid,
       dateStatusChanged: now,
       ...stamped(now),
-    };
-    state.workers.set(worker.sid, worker);
+    });
     this.routing?.workerUpdated(this.ref(workspaceSid));
     return worker;
   }
@@ -607,7 +606,7 @@ export class TaskRouterBackend {
     if (input.assignmentActivitySid) this.fetchActivity(workspaceSid, input.assignmentActivitySid);
     this.checkMaxReserved(input.maxReservedWorkers);
     const now = this.now();
-    const queue: TaskQueue = {
+    const queue = insert(state.taskQueues, {
       sid: newSid("WQ"),
       workspaceSid,
       friendlyName: input.friendlyName,
@@ -618,8 +617,7 @@ export class TaskRouterBackend {
       reservationActivitySid: input.reservationActivitySid ?? null,
       assignmentActivitySid: input.assignmentActivitySid ?? null,
       ...stamped(now),
-    };
-    state.taskQueues.set(queue.sid, queue);
+    });
     this.routing?.workerUpdated(this.ref(workspaceSid));
     return queue;
   }
@@ -772,7 +770,7 @@ export class TaskRouterBackend {
       throw new InvalidParameterError("Priority must be between 0 and 2147483647");
     const channel = this.fetchTaskChannel(workspaceSid, input.taskChannel ?? "default");
     const now = this.now();
-    const task: Task = {
+    const task = insert(state.tasks, {
       sid: newSid("WT"),
       workspaceSid,
       workflowSid,
@@ -789,8 +787,7 @@ export class TaskRouterBackend {
       ignoreCapacity: input.ignoreCapacity ?? null,
       revision: 0,
       ...stamped(now),
-    };
-    state.tasks.set(task.sid, task);
+    });
     this.emit("taskCreated", { accountSid: this.ctx.accountSid, task });
     this.routing?.taskCreated(this.ref(workspaceSid), task.sid);
     return task;
@@ -974,15 +971,14 @@ export class TaskRouterBackend {
     this.fetchTask(workspaceSid, taskSid);
     this.fetchWorker(workspaceSid, workerSid);
     const now = this.now();
-    const reservation: Reservation = {
+    const reservation = insert(state.reservations, {
       sid: newSid("WR"),
       workspaceSid,
       taskSid,
       workerSid,
       reservationStatus: "pending",
       ...stamped(now),
-    };
-    state.reservations.set(reservation.sid, reservation);
+    });
     const ofWorker = state.reservationsByWorker.get(workerSid);
     if (ofWorker) ofWorker.add(reservation.sid);
     else state.reservationsByWorker.set(workerSid, new Set([reservation.sid]));

@@ -282,17 +282,15 @@ export class VoiceBackend {
 
   /** Engine-facing: conferences start "init" until someone joins. */
   createConference(input: { friendlyName: string; status?: ConferenceStatus; region?: string }): Conference {
-    const now = this.now();
-    const conference: Conference = {
+    const conference = insert(this.conferences, {
       sid: newSid("CF"),
       friendlyName: input.friendlyName,
       status: input.status ?? "init",
       region: input.region ?? "us1",
       reasonConferenceEnded: null,
       callSidEndingConference: null,
-      ...stamped(now),
-    };
-    this.conferences.set(conference.sid, conference);
+      ...stamped(this.now()),
+    });
     this.participants.set(conference.sid, new Map());
     return conference;
   }
