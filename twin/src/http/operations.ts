@@ -132,13 +132,18 @@ export function specInput<T = Record<string, unknown>>(req: TwinRequest): T {
   return input as T;
 }
 
+const listKeys = new WeakMap<Route, string>();
+
 /** The array property of a list operation's answer (`workers`, `task_queues`, `calls`...). */
 function listKey(route: Route): string {
+  const known = listKeys.get(route);
+  if (known) return known;
   const doc = loadSpec(route.host);
   const op = specOperation(route.host, route.path, route.method);
   const answer = doc && resolve(doc, op?.responses?.["200"]?.content?.["application/json"]?.schema as SchemaNode);
   const key = Object.entries(answer?.properties ?? {}).find(([, s]) => s.type === "array")?.[0];
   if (!key) throw new Error(`${route.operation}: the spec declares no list in its answer`);
+  listKeys.set(route, key);
   return key;
 }
 
