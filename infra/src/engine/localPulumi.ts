@@ -4,9 +4,9 @@
 // are left alone). The engine tests, the demo and the bench deploy through it; a missing engine is
 // built first (the same script as `npm run engine`).
 import { spawn } from "child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "fs";
 import { tmpdir } from "os";
-import { delimiter, join, resolve } from "path";
+import { basename, delimiter, join, resolve } from "path";
 
 /** The repository root: where Pulumi.yaml is and where every command runs. */
 export const REPO_ROOT = resolve(__dirname, "..", "..", "..");
@@ -205,6 +205,23 @@ export class LocalPulumi {
   async outputs(options: { showSecrets?: boolean } = {}): Promise<Record<string, unknown>> {
     const result = await this.run(["stack", "output", "--json", ...(options.showSecrets ? ["--show-secrets"] : [])]);
     return JSON.parse(result.stdout) as Record<string, unknown>;
+  }
+
+  /**
+   * A process killed while the file backend writes the checkpoint can leave `<stack>.json` truncated
+   * (the CLI then says "failed to load checkpoint"). Before each write the backend copies the
+   * previous checkpoint to `<stack>.json.bak` (`backupTarget` in pulumi's pkg/backend/diy/state.go;
+   * users restore it so: https://github.com/pulumi/pulumi/issues/2801). This puts it back; false
+   * when there is none.
+   */
+  restoreCheckpointBackup(): boolean {
+    const stacks = join(this.workDir, "state", ".pulumi", "stacks");
+    if (!existsSync(stacks)) return false;
+    const backups = readdirSync(stacks, { recursive: true, encoding: "utf8" }).filter(
+      (file) => basename(file) === `${this.stack}.json.bak`,
+    );
+    for (const backup of backups) copyFileSync(join(stacks, backup), join(stacks, backup.slice(0, -".bak".length)));
+    return backups.length > 0;
   }
 
   /** `pulumi stack export`: the checkpoint as the backend stores it (secrets encrypted). */

@@ -259,6 +259,9 @@ test("8b. an up killed half-way (after the Serverless service exists), then an u
     } else if (/pending (create )?operations?|interrupted/i.test(said)) {
       followed.push("pulumi refresh --clear-pending-creates");
       await pulumi.refresh("--clear-pending-creates");
+    } else if (/failed to load checkpoint/.test(said) && pulumi.restoreCheckpointBackup()) {
+      // Killed while the checkpoint was being written: the infra README's recovery, the backup put back.
+      followed.push("restore <stack>.json.bak");
     } else {
       throw new Error(`pulumi up after the kill failed with no instruction to follow:\n${said}`);
     }
