@@ -1,6 +1,6 @@
 // The README's recovery after an `up` killed while the file backend wrote the checkpoint: the
 // previous checkpoint, kept as `<stack>.json.bak`, goes back over the truncated `<stack>.json`.
-import { mkdirSync, readFileSync, writeFileSync } from "fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { LocalPulumi } from "../../src/engine/localPulumi";
 
@@ -24,6 +24,11 @@ test("restoreCheckpointBackup puts <stack>.json.bak back over a truncated <stack
 test("restoreCheckpointBackup says so when there is no backup", async () => {
   const pulumi = await LocalPulumi.open({ stack: "nobackup" });
   try {
+    // `stack init` already leaves a backup beside the new checkpoint; take it away.
+    const stacks = join(pulumi.workDir, "state", ".pulumi", "stacks");
+    for (const file of readdirSync(stacks, { recursive: true, encoding: "utf8" })) {
+      if (file.endsWith(".bak")) rmSync(join(stacks, file));
+    }
     expect(pulumi.restoreCheckpointBackup()).toBe(false);
   } finally {
     pulumi.dispose();
