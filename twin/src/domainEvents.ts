@@ -37,7 +37,7 @@ export interface TwinEventMap {
     announceUrl?: string;
     announceMethod?: string;
   };
-  /** Sinks/{Sid}/Test: deliver a test event carrying `testId` to the sink (Validate needs it back). */
+  /** Sinks/{Sid}/Test asked for a test event (its body is not documented; the twin delivers none). */
   sinkTestRequested: Base & { sink: Sink; testId: string };
 }
 

@@ -58,7 +58,7 @@ describe("wire serialiser", () => {
 describe("state the twin keeps for itself stays out of answers", () => {
   const h = useTwin();
 
-  it("a call shows neither its TwiML nor its URL; a sink not its pending test id", async () => {
+  it("a call shows neither its TwiML nor its URL; a task not its revision (that is the ETag)", async () => {
     const call = h.twin.store.voice.createCall({
       from: "+1555",
       to: "client:a",
@@ -74,13 +74,14 @@ describe("state the twin keeps for itself stays out of answers", () => {
     expect(fetched.body).not.toHaveProperty("twiml");
     expect(fetched.body).not.toHaveProperty("url");
 
-    const sink = await h.client.events.v1.sinks.create({
-      description: "d",
-      sinkType: "webhook",
-      sinkConfiguration: { destination: "https://example.com/events", method: "POST", batch_events: false },
-    });
-    const answer = await raw(h.twin, "GET", `events.twilio.com/v1/Sinks/${sink.sid}`);
-    expect(answer.body.sid).toBe(sink.sid);
-    expect(answer.body).not.toHaveProperty("pending_test_id");
+    const tr = h.client.taskrouter.v1;
+    const ws = await tr.workspaces.create({ friendlyName: "wire" });
+    const queue = await tr.workspaces(ws.sid).taskQueues.create({ friendlyName: "q" });
+    const configuration = JSON.stringify({ task_routing: { filters: [], default_filter: { queue: queue.sid } } });
+    const workflow = await tr.workspaces(ws.sid).workflows.create({ friendlyName: "wf", configuration });
+    const task = await tr.workspaces(ws.sid).tasks.create({ workflowSid: workflow.sid, attributes: "{}" });
+    const answer = await raw(h.twin, "GET", `taskrouter.twilio.com/v1/Workspaces/${ws.sid}/Tasks/${task.sid}`);
+    expect(answer.body.sid).toBe(task.sid);
+    expect(answer.body).not.toHaveProperty("revision");
   });
 });

@@ -8,13 +8,6 @@ export class SinkInUseError extends TwilioError {
   }
 }
 
-/** Subscriptions need an active sink. */
-export class SinkNotActiveError extends TwilioError {
-  constructor(sid: string, status: string) {
-    super(400, 20001, `Sink ${sid} is ${status}; a subscription needs an active sink`);
-  }
-}
-
 /** A Types entry or SinkConfiguration that does not parse. */
 export class InvalidEventsParameterError extends TwilioError {
   constructor(message: string) {

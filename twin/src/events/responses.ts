@@ -11,16 +11,13 @@ const BASE = "https://events.twilio.com/v1";
 /** `sink_configuration` is returned as the object the client sent (destination, method, batch_events). */
 export function serializeSink(s: Sink): Record<string, unknown> {
   const url = `${BASE}/Sinks/${s.sid}`;
-  // The pending test id is the twin's own state (what Validate must name); Twilio does not show it.
-  return wire(s, iso, { url, links: { sink_test: `${url}/Test`, sink_validate: `${url}/Validate` } }, [
-    "pendingTestId",
-  ]);
+  return wire(s, iso, { url, links: { sink_test: `${url}/Test`, sink_validate: `${url}/Validate` } });
 }
 
 /** The answer says only that the test event was submitted; its id reaches the sink, not the caller. */
 export const serializeSinkTest = (): Record<string, unknown> => ({ result: "submitted" });
 
-/** Validate answers "valid" once the sink named the test id it received. */
+/** Validate always answers "valid" (backend). */
 export const serializeSinkValidate = (result: string): Record<string, unknown> => ({ result });
 
 // Subscriptions do not list their types inline: they are the SubscribedEvents sub-resource.
