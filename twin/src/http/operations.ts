@@ -61,7 +61,7 @@ function paramSpec(doc: OpenApiDocument, name: string, schema: SchemaNode | unde
 const specsByRoute = new WeakMap<Route, ParamSpec[]>();
 
 /** The parameters the spec declares for a route: the form body's for POST, the query's otherwise. */
-export function routeParams(route: Route): ParamSpec[] {
+function routeParams(route: Route): ParamSpec[] {
   let specs = specsByRoute.get(route);
   if (specs) return specs;
   const doc = loadSpec(route.host);
