@@ -30,9 +30,14 @@ export function patch<T extends { dateUpdated: Date }>(record: T, input: object,
   return record;
 }
 
-/** Twilio's exact-match list filters: records whose fields equal every defined filter field they have. */
-export function where<T extends object>(records: Iterable<T>, filter: object): T[] {
-  const wanted = Object.entries(filter).filter(([, value]) => value !== undefined);
+/**
+ * Twilio's exact-match list filters: records whose fields equal every defined filter field they
+ * have, or only the `keys` named (a filter the twin does not match exactly, e.g. a date, is left out).
+ */
+export function where<T extends object>(records: Iterable<T>, filter: object, keys?: readonly (keyof T)[]): T[] {
+  const wanted = Object.entries(filter).filter(
+    ([key, value]) => value !== undefined && (!keys || keys.includes(key as keyof T)),
+  );
   return [...records].filter((r) => wanted.every(([key, value]) => !(key in r) || r[key as keyof T] === value));
 }
 

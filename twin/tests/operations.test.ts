@@ -156,5 +156,7 @@ describe("record helpers", () => {
     expect(where(records, { friendlyName: "a", available: undefined }).map((r) => r.sid)).toEqual(["1"]);
     expect(where(records, { available: false, ordering: "x" }).map((r) => r.sid)).toEqual(["2"]);
     expect(where(records, {}).map((r) => r.sid)).toEqual(["1", "2"]);
+    // With `keys`, only those filter fields count (voice leaves its date filters out so).
+    expect(where(records, { friendlyName: "b", available: true }, ["friendlyName"]).map((r) => r.sid)).toEqual(["2"]);
   });
 });

@@ -638,7 +638,7 @@ export class TaskRouterBackend {
     return where(this.ws(workspaceSid).taskQueues.values(), filter);
   }
 
-  /** Target workers may change at any time; the engine re-evaluates on taskQueueUpdated. */
+  /** Target workers may change at any time; the routing looks again at once. */
   updateTaskQueue(workspaceSid: string, sid: string, input: Editable<TaskQueue, "workspaceSid">): TaskQueue {
     const queue = this.fetchTaskQueue(workspaceSid, sid);
     this.checkMaxReserved(input.maxReservedWorkers);
@@ -715,7 +715,7 @@ export class TaskRouterBackend {
     return where(this.ws(workspaceSid).workflows.values(), filter);
   }
 
-  /** A new configuration is checked like a new workflow's; the engine re-routes on workflowUpdated. */
+  /** A new configuration is checked like a new workflow's; the routing looks again at once. */
   updateWorkflow(workspaceSid: string, sid: string, input: Editable<Workflow, "workspaceSid">): Workflow {
     const state = this.ws(workspaceSid);
     const workflow = this.fetchWorkflow(workspaceSid, sid);
@@ -740,7 +740,7 @@ export class TaskRouterBackend {
 
   // ---- Tasks ----
 
-  /** The task is pending and unqueued; the engine routes it on `taskCreated`. */
+  /** The task is pending and unqueued; the routing takes it from here (`routing.taskCreated`). */
   createTask(
     workspaceSid: string,
     input: {

@@ -6,7 +6,7 @@ import { NotFoundError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
 import { CallNotInProgressError, checkUrl, ConferenceNotActiveError } from "./errors";
-import { insert, stamped, type Dated } from "../util";
+import { insert, stamped, type Dated, where } from "../util";
 
 export type CallStatus =
   "queued" | "ringing" | "in-progress" | "canceled" | "completed" | "failed" | "busy" | "no-answer";
@@ -50,12 +50,6 @@ export interface Participant extends Dated {
 }
 
 const ENDED: CallStatus[] = ["canceled", "completed", "failed", "busy", "no-answer"];
-
-/** A list's filter: the items whose `keys` equal the filter's values (a key left undefined matches all). */
-function where<T extends object>(items: Iterable<T>, filter: object, keys: (keyof T)[]): T[] {
-  const wanted = filter as Partial<T>;
-  return [...items].filter((item) => keys.every((key) => wanted[key] === undefined || item[key] === wanted[key]));
-}
 
 export class VoiceBackend {
   // Calls by SID (CA...).
