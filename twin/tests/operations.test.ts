@@ -58,6 +58,14 @@ describe("specInput", () => {
     expect(when).toEqual(new Date("2026-01-02T03:04:05Z"));
   });
 
+  // The spec types these as strings; their descriptions say "true", "1" or "yes" are true, all else false.
+  it("reads the string-typed flags as their descriptions say", () => {
+    expect(specInput(request("GET", `${WS}/Workers`, { Available: "yes" }))).toEqual({ available: true });
+    expect(specInput(request("GET", `${WS}/Activities`, { Available: "TRUE" }))).toEqual({ available: true });
+    expect(specInput(request("GET", `${WS}/Activities`, { Available: "nope" }))).toEqual({ available: false });
+    expect(specInput(request("POST", `${WS}/Tasks`, { IgnoreCapacity: "1" }))).toEqual({ ignoreCapacity: true });
+  });
+
   it("leaves paging to the list envelope", () => {
     expect(specInput(request("GET", "/v1/Workspaces", { FriendlyName: "w", PageSize: "5", Page: "1" }))).toEqual({
       friendlyName: "w",

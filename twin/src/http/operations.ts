@@ -15,7 +15,7 @@ interface ParamSpec {
   /** Twilio's name (`FriendlyName`) and the backend's (`friendlyName`). */
   name: string;
   key: string;
-  kind: "string" | "integer" | "boolean" | "array" | "date";
+  kind: "string" | "integer" | "boolean" | "flag" | "array" | "date";
   enum?: string[];
   /** A SID's pattern (`^WA[0-9a-fA-F]{32}$`). */
   pattern?: RegExp;
@@ -36,6 +36,10 @@ interface SchemaNode {
 // Paging is the list envelope's business, not the backend's.
 const PAGING = new Set(["PageSize", "Page", "PageToken"]);
 
+// Parameters the spec types as strings while their own descriptions say Twilio reads them as
+// booleans: `true`, `1` or `yes` are true, "all other values represent false".
+const FLAGS = new Set(["listActivity Available", "listWorker Available", "createTask IgnoreCapacity"]);
+
 function resolve(doc: OpenApiDocument, node: SchemaNode | undefined): SchemaNode {
   let out = node ?? {};
   while (out.$ref?.startsWith("#/components/schemas/")) {
@@ -44,10 +48,17 @@ function resolve(doc: OpenApiDocument, node: SchemaNode | undefined): SchemaNode
   return out;
 }
 
-function paramSpec(doc: OpenApiDocument, name: string, schema: SchemaNode | undefined, required: boolean): ParamSpec {
+function paramSpec(
+  doc: OpenApiDocument,
+  route: Route,
+  name: string,
+  schema: SchemaNode | undefined,
+  required: boolean,
+): ParamSpec {
   const s = resolve(doc, schema);
-  const kind =
-    s.type === "integer" || s.type === "boolean" || s.type === "array"
+  const kind = FLAGS.has(`${route.operation} ${name}`)
+    ? "flag"
+    : s.type === "integer" || s.type === "boolean" || s.type === "array"
       ? s.type
       : s.format === "date-time"
         ? "date"
@@ -71,10 +82,11 @@ function routeParams(route: Route): ParamSpec[] {
     const body = resolve(doc, op.requestBody?.content?.["application/x-www-form-urlencoded"]?.schema as SchemaNode);
     const required = new Set(body.required ?? []);
     for (const [name, schema] of Object.entries(body.properties ?? {}))
-      specs.push(paramSpec(doc, name, schema, required.has(name)));
+      specs.push(paramSpec(doc, route, name, schema, required.has(name)));
   } else if (doc && op) {
     for (const p of op.parameters ?? []) {
-      if (p.in === "query" && !PAGING.has(p.name)) specs.push(paramSpec(doc, p.name, p.schema as SchemaNode, false));
+      if (p.in === "query" && !PAGING.has(p.name))
+        specs.push(paramSpec(doc, route, p.name, p.schema as SchemaNode, false));
     }
   }
   specsByRoute.set(route, specs);
@@ -94,6 +106,10 @@ function read(spec: ParamSpec, params: Params): unknown {
       return optionalInt(params, spec.name);
     case "boolean":
       return optionalBool(params, spec.name);
+    case "flag": {
+      const text = optionalString(params, spec.name);
+      return text === undefined ? undefined : /^(true|1|yes)$/i.test(text);
+    }
     case "array": {
       const values = optionalList(params, spec.name);
       values?.forEach((v) => check(spec, v));

@@ -8,7 +8,7 @@ import type { TwinEvents } from "../domainEvents";
 import { newSid } from "../http/sids";
 import type { FlexConferenceOptions } from "../people/flex";
 import { parseExpression, evaluateNode, ExpressionSyntaxError, type ExpressionNode } from "./routing/expressions";
-import { bool, type Dated, type Editable, insert, patch, stamped, where } from "../util";
+import { type Dated, type Editable, insert, patch, stamped, where } from "../util";
 import {
   DuplicateNameError,
   InUseError,
@@ -348,8 +348,8 @@ export class TaskRouterBackend {
   }
 
   /** Filterable by name and availability. */
-  listActivity(workspaceSid: string, filter: { friendlyName?: string; available?: boolean | string } = {}): Activity[] {
-    return where(this.ws(workspaceSid).activities.values(), { ...filter, available: bool(filter.available) });
+  listActivity(workspaceSid: string, filter: { friendlyName?: string; available?: boolean } = {}): Activity[] {
+    return where(this.ws(workspaceSid).activities.values(), filter);
   }
 
   /** Only the friendly name can change (availability is fixed on Twilio). */
@@ -460,16 +460,15 @@ export class TaskRouterBackend {
   /** Filters as Twilio's: activity (SID or name), availability, friendly name. */
   listWorker(
     workspaceSid: string,
-    filter: { activitySid?: string; activityName?: string; available?: boolean | string; friendlyName?: string } = {},
+    filter: { activitySid?: string; activityName?: string; available?: boolean; friendlyName?: string } = {},
   ): Worker[] {
     const state = this.ws(workspaceSid);
-    const available = bool(filter.available);
     return [...state.workers.values()].filter((w) => {
       const activity = state.activities.get(w.activitySid);
       return (
         (filter.activitySid === undefined || w.activitySid === filter.activitySid) &&
         (filter.activityName === undefined || activity?.friendlyName === filter.activityName) &&
-        (available === undefined || (activity?.available ?? false) === available) &&
+        (filter.available === undefined || (activity?.available ?? false) === filter.available) &&
         (filter.friendlyName === undefined || w.friendlyName === filter.friendlyName)
       );
     });

@@ -172,10 +172,7 @@ function ifMatch(req: TwinRequest): string | undefined {
 
 /** CreateTask: the routing takes the task from the backend; the answer is the pending task, as Twilio's is. */
 export function createTask(req: TwinRequest): TwinResponse {
-  // The spec types IgnoreCapacity as a string; Twilio reads it as a boolean.
-  const input = specInput<{ ignoreCapacity?: string }>(req);
-  const t = tr(req).createTask(WS(req), { ...input, ignoreCapacity: bool(input.ignoreCapacity) });
-  return taskAnswer(201, req, t);
+  return taskAnswer(201, req, tr(req).createTask(WS(req), specInput(req)));
 }
 
 export function fetchTask(req: TwinRequest): TwinResponse {
