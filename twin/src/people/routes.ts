@@ -3,8 +3,8 @@
 import { ControlError, type ControlApi, type ControlRequest, type ControlResponse } from "../control/api";
 import { engineOf } from "../engine";
 import { FLEX_WORKSPACE_NAME } from "../flexFacts";
-import { conferenceOptions } from "../taskrouter/responses";
-import { bool, str } from "../util";
+import type { FlexConferenceOptions } from "./flex";
+import { bool, str, words } from "../util";
 
 /** The account a control request names (`accountSid` in the body or query), else the twin's own. */
 export function accountOf(req: ControlRequest): string {
@@ -19,6 +19,18 @@ function workspaceOf(req: ControlRequest): string {
   const chosen = all.find((w) => w.friendlyName === FLEX_WORKSPACE_NAME) ?? (all.length === 1 ? all[0] : undefined);
   if (!chosen) throw new ControlError(400, "workspaceSid is required (no single or Flex workspace)");
   return chosen.sid;
+}
+
+/** An agent's accept options from the control body (camelCase, loose values), as Flex's `conferenceOptions`. */
+function conferenceOptions(body: Record<string, unknown>): FlexConferenceOptions {
+  return {
+    conferenceStatusCallback: str(body.conferenceStatusCallback) ?? null,
+    conferenceStatusCallbackMethod: str(body.conferenceStatusCallbackMethod),
+    conferenceStatusCallbackEvent: words(body.conferenceStatusCallbackEvent),
+    endConferenceOnExit: bool(body.endConferenceOnExit),
+    endConferenceOnCustomerExit: bool(body.endConferenceOnCustomerExit),
+    from: str(body.from),
+  };
 }
 
 export function addPeopleRoutes(api: ControlApi): void {

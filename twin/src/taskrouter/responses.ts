@@ -2,12 +2,11 @@
 // what is computed) and the few handlers that do more than a standard operation (routes.ts).
 import { iso } from "../http/dates";
 import { listAnswer } from "../http/paging";
-import { optionalList, optionalString } from "../http/params";
+import { optionalList } from "../http/params";
 import { noContent, ok } from "../http/reply";
 import { links, wire } from "../http/wire";
 import { specInput } from "../http/operations";
 import type { TwinRequest, TwinResponse } from "../http/router";
-import { bool, str, words } from "../util";
 import type { FlexConferenceOptions } from "../people/flex";
 import { DEFAULT_WORKER_CHANNEL_CAPACITY } from "./backend";
 import type {
@@ -196,30 +195,17 @@ export function deleteTask(req: TwinRequest): TwinResponse {
   return noContent();
 }
 
-/**
- * The conference instruction's options, from a reservation update's form (Twilio's parameter names,
- * https://www.twilio.com/docs/taskrouter/api/reservations#conference-instruction) or an agent's
- * accept on the control API (camelCase).
- */
-export function conferenceOptions(body: Record<string, unknown>): FlexConferenceOptions {
-  const pick = (name: string) => body[name] ?? body[name.charAt(0).toLowerCase() + name.slice(1)];
-  return {
-    conferenceStatusCallback: str(pick("ConferenceStatusCallback")) ?? null,
-    conferenceStatusCallbackMethod: str(pick("ConferenceStatusCallbackMethod")),
-    conferenceStatusCallbackEvent: words(pick("ConferenceStatusCallbackEvent")),
-    endConferenceOnExit: bool(pick("EndConferenceOnExit")),
-    endConferenceOnCustomerExit: bool(pick("EndConferenceOnCustomerExit")),
-    from: str(pick("From")),
-  };
-}
-
 // ---- reservations: the same resource under the task and under the worker; only `url` differs ----
 
-/** Instruction=conference and its options decide what accepting does (the attached Flex behaviour carries it out). */
+/**
+ * Instruction=conference and its options (https://www.twilio.com/docs/taskrouter/api/reservations#conference-instruction,
+ * read by specInput under the names FlexConferenceOptions uses) decide what accepting does; the attached Flex
+ * behaviour carries it out.
+ */
 function updateReservation(req: TwinRequest, r: Reservation): TwinResponse {
-  const input = specInput<{ reservationStatus?: ReservationStatus; workerActivitySid?: string }>(req);
-  const conference = optionalString(req.form, "Instruction") === "conference" ? conferenceOptions(req.form) : undefined;
-  tr(req).updateReservation(r, { ...input, conference });
+  type Input = FlexConferenceOptions & { reservationStatus?: ReservationStatus; workerActivitySid?: string };
+  const input = specInput<Input & { instruction?: string }>(req);
+  tr(req).updateReservation(r, { ...input, conference: input.instruction === "conference" ? input : undefined });
   return ok(serializeReservation(r, req));
 }
 
