@@ -94,7 +94,8 @@ interface ServiceState {
 
 const VISIBILITIES: Visibility[] = ["public", "protected", "private"];
 export const RUNTIMES = ["node8", "node10", "node12", "node14", "node16", "node18", "node20", "node22"];
-const segment = (kind: Resource["kind"]): string => (kind === "function" ? "Functions" : "Assets");
+/** The path segment of a function or an asset (their records share one shape). */
+export const segment = (kind: Resource["kind"]): string => (kind === "function" ? "Functions" : "Assets");
 
 /** serverless-api sends Dependencies as JSON wrapped in an extra pair of quotes; accept both. */
 function dependencies(text: string | undefined): { name: string; version: string }[] {

@@ -6,6 +6,7 @@ import { requiredString } from "../http/params";
 import { created, ok } from "../http/reply";
 import type { TwinRequest, TwinResponse } from "../http/router";
 import { links, wire } from "../http/wire";
+import { segment } from "./backend";
 import type {
   Build,
   Deployment,
@@ -40,7 +41,7 @@ export function serializeEnvironment(e: Environment, req: TwinRequest): Record<s
 
 // Functions and assets share one record shape; the URL segment tells them apart.
 function resourceUrl(r: { serviceSid: string; kind: Resource["kind"] }, sid: string): string {
-  return `${svcUrl(r.serviceSid)}/${r.kind === "function" ? "Functions" : "Assets"}/${sid}`;
+  return `${svcUrl(r.serviceSid)}/${segment(r.kind)}/${sid}`;
 }
 
 // The links name the versions list under its own key for each kind.
