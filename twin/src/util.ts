@@ -63,3 +63,12 @@ export function words(value: unknown): string[] | undefined {
 export function str(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
+
+/** A record by SID or by its unique name (where Twilio accepts either). */
+export function bySidOrName<T>(
+  records: Map<string, T>,
+  key: string,
+  name: (record: T) => string | null,
+): T | undefined {
+  return records.get(key) ?? [...records.values()].find((record) => name(record) === key);
+}

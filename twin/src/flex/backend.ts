@@ -1,10 +1,10 @@
 // Flex state for one account: the Plugins API (plugins, versions, configurations, releases;
 // one active release: the latest) and the Flex configuration, whose `ui_attributes` the infra
 // writes and the plugin reads.
-import { InvalidParameterError, NotFoundError } from "../http/errors";
+import { found, InvalidParameterError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { type Dated, insert, patch, stamped } from "../util";
+import { bySidOrName, type Dated, insert, patch, stamped } from "../util";
 import { ArchivedError, DuplicatePluginError, InvalidFlexParameterError } from "./errors";
 
 export interface Plugin extends Dated {
@@ -105,9 +105,8 @@ export class FlexBackend {
 
   /** By SID or unique name (the plugins client uses either). */
   fetchPlugin(sidOrName: string): Plugin {
-    const found = this.plugins.get(sidOrName) ?? [...this.plugins.values()].find((p) => p.uniqueName === sidOrName);
-    if (!found) throw new NotFoundError(`/v1/PluginService/Plugins/${sidOrName}`);
-    return found;
+    const plugin = bySidOrName(this.plugins, sidOrName, (p) => p.uniqueName);
+    return found(plugin, `/v1/PluginService/Plugins/${sidOrName}`);
   }
 
   /** Creation order, archived ones included (as Twilio lists them). */
@@ -158,11 +157,10 @@ export class FlexBackend {
   /** By SID or version string. */
   fetchPluginVersion(pluginSid: string, sidOrVersion: string): PluginVersion {
     const plugin = this.fetchPlugin(pluginSid);
-    const found = [...this.versions.values()].find(
-      (v) => v.pluginSid === plugin.sid && (v.sid === sidOrVersion || v.version === sidOrVersion),
+    const version = this.listPluginVersion(plugin.sid).find(
+      (v) => v.sid === sidOrVersion || v.version === sidOrVersion,
     );
-    if (!found) throw new NotFoundError(`/v1/PluginService/Plugins/${pluginSid}/Versions/${sidOrVersion}`);
-    return found;
+    return found(version, `/v1/PluginService/Plugins/${pluginSid}/Versions/${sidOrVersion}`);
   }
 
   /** Oldest first. */
@@ -212,9 +210,7 @@ export class FlexBackend {
 
   /** Configurations are immutable once created (only archiving changes them). */
   fetchPluginConfiguration(sid: string): PluginConfiguration {
-    const found = this.configurations.get(sid);
-    if (!found) throw new NotFoundError(`/v1/PluginService/Configurations/${sid}`);
-    return found;
+    return found(this.configurations.get(sid), `/v1/PluginService/Configurations/${sid}`);
   }
 
   /** Creation order. */
@@ -258,9 +254,8 @@ export class FlexBackend {
 
   /** By SID, or `Active` for the release in force (the latest). */
   fetchPluginRelease(sid: string): PluginRelease {
-    const found = sid === "Active" ? [...this.releases.values()].at(-1) : this.releases.get(sid);
-    if (!found) throw new NotFoundError(`/v1/PluginService/Releases/${sid}`);
-    return found;
+    const release = sid === "Active" ? [...this.releases.values()].at(-1) : this.releases.get(sid);
+    return found(release, `/v1/PluginService/Releases/${sid}`);
   }
 
   /** Newest first, as Twilio lists them (the plugins client reads `releases[0]` as the active one). */

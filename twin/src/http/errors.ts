@@ -31,6 +31,12 @@ export class NotFoundError extends TwilioError {
   }
 }
 
+/** The record looked up, or the 404 for `path` (the server's answer names the requested path instead). */
+export function found<T>(record: T | undefined, path: string): T {
+  if (record === undefined) throw new NotFoundError(path);
+  return record;
+}
+
 /** 20001 / 21201-style: a parameter is missing or malformed. */
 export class InvalidParameterError extends TwilioError {
   constructor(message: string, code = 20001) {

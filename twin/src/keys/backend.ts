@@ -4,7 +4,7 @@ import { randomBytes } from "crypto";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
 import { type Dated, insert, patch, stamped } from "../util";
-import { NotFoundError } from "./errors";
+import { found } from "../http/errors";
 
 export interface ApiKey extends Dated {
   sid: string;
@@ -19,11 +19,6 @@ export class KeysBackend {
 
   constructor(private readonly ctx: BackendContext) {}
 
-  /** 2010 errors name the full .json path. */
-  private notFound(sid: string): NotFoundError {
-    return new NotFoundError(`/2010-04-01/Accounts/${this.ctx.accountSid}/Keys/${sid}.json`);
-  }
-
   /** The only answer that carries the secret (NewKey in the spec). */
   createNewKey(input: { friendlyName?: string }): ApiKey {
     const now = this.ctx.clock.now();
@@ -37,9 +32,7 @@ export class KeysBackend {
 
   /** Never exposes the secret. */
   fetchKey(sid: string): ApiKey {
-    const key = this.keys.get(sid);
-    if (!key) throw this.notFound(sid);
-    return key;
+    return found(this.keys.get(sid), `/2010-04-01/Accounts/${this.ctx.accountSid}/Keys/${sid}.json`);
   }
 
   /** Creation order. */

@@ -3,10 +3,10 @@
 // take `buildDurationMs` of clock time (default 0): created "building", "completed" when read
 // after that; computing it on read needs no timer and works with any clock.
 import { randomInt } from "crypto";
-import { InvalidParameterError, NotFoundError } from "../http/errors";
+import { found, InvalidParameterError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { type Dated, type Editable, insert, patch, stamped, where } from "../util";
+import { bySidOrName, type Dated, type Editable, insert, patch, stamped, where } from "../util";
 import { BuildNotCompletedError, InvalidUploadError, UniqueNameTakenError } from "./errors";
 
 export type Visibility = "public" | "protected" | "private";
@@ -127,17 +127,16 @@ export class ServerlessBackend {
 
   /** Services are addressable by SID or unique name (serverless-api and the console use both). */
   private svc(sidOrName: string): ServiceState {
-    const state =
-      this.services.get(sidOrName) ?? [...this.services.values()].find((s) => s.service.uniqueName === sidOrName);
-    if (!state) throw new NotFoundError(`/Services/${sidOrName}`);
-    return state;
+    return found(
+      bySidOrName(this.services, sidOrName, (s) => s.service.uniqueName),
+      `/Services/${sidOrName}`,
+    );
   }
 
   /** A record by SID; `belongs` says whether it is the one addressed (its kind, its parent). */
   private item<T>(map: Map<string, T>, sid: string, path: string, belongs: (found: T) => boolean = () => true): T {
-    const found = map.get(sid);
-    if (!found || !belongs(found)) throw new NotFoundError(path);
-    return found;
+    const record = map.get(sid);
+    return found(record && belongs(record) ? record : undefined, path);
   }
 
   // ---- Services ----

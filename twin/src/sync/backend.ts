@@ -1,9 +1,9 @@
 // Sync state and rules for one account: services, documents (revisions, If-Match, TTL through
 // the Clock, the 16 KiB limit, the per-object write rate limit) and document permissions.
-import { NotFoundError } from "../http/errors";
+import { found } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
-import { type Dated, patch, stamped } from "../util";
+import { bySidOrName, type Dated, patch, stamped } from "../util";
 import { SyncLists } from "./lists";
 import { checkTtl, SyncObjects } from "./objects";
 import { DataTooLargeError, RateLimitError, RevisionMismatchError, syncData, UniqueNameTakenError } from "./errors";
@@ -86,11 +86,10 @@ export class SyncBackend {
 
   /** Services are addressable by SID or unique name (Flex's is "default"). */
   private svc(serviceSid: string): ServiceState {
-    const state =
-      this.services.get(serviceSid) ??
-      [...this.services.values()].find((s) => s.service.uniqueName !== null && s.service.uniqueName === serviceSid);
-    if (!state) throw new NotFoundError(`/Services/${serviceSid}`);
-    return state;
+    return found(
+      bySidOrName(this.services, serviceSid, (s) => s.service.uniqueName),
+      `/Services/${serviceSid}`,
+    );
   }
 
   // ---- Services ----
@@ -247,9 +246,8 @@ export class SyncBackend {
 
   /** Identities without an entry are not found (not "no rights"). */
   fetchDocumentPermission(serviceSid: string, documentSid: string, identity: string): DocumentPermission {
-    const found = this.grants(serviceSid, documentSid).get(identity);
-    if (!found) throw new NotFoundError(`/Services/${serviceSid}/Documents/${documentSid}/Permissions/${identity}`);
-    return found;
+    const path = `/Services/${serviceSid}/Documents/${documentSid}/Permissions/${identity}`;
+    return found(this.grants(serviceSid, documentSid).get(identity), path);
   }
 
   /** Creates or replaces an identity's permission (Twilio's update is an upsert). */

@@ -4,7 +4,7 @@
 // indexes; an item's data is a JSON object of at most 16 KiB (the OpenAPI description's limit).
 // Item writes count against the list's per-object write rate (UNCONFIRMED: Twilio's limits page
 // states the per-object rate without saying how collection items count).
-import { InvalidParameterError, NotFoundError } from "../http/errors";
+import { found, InvalidParameterError } from "../http/errors";
 import { newSid } from "../http/sids";
 import type { BackendContext } from "../store";
 import { DataTooLargeError, syncData } from "./errors";
@@ -133,9 +133,8 @@ export class SyncLists {
     const wanted = Number(index);
     if (!Number.isInteger(wanted) || wanted < 0)
       throw new InvalidParameterError("Index must be a non-negative integer");
-    const found = this.itemsOf(service, list).find((item) => item.index === wanted);
-    if (!found) throw new NotFoundError(`/Services/${service}/Lists/${list}/Items/${index}`);
-    return found;
+    const item = this.itemsOf(service, list).find((candidate) => candidate.index === wanted);
+    return found(item, `/Services/${service}/Lists/${list}/Items/${index}`);
   }
 
   private itemsOf(service: string, list: string): SyncListItem[] {

@@ -3,7 +3,7 @@
 // https://www.twilio.com/docs/sync/limits) restarts on every write that sets one and deletes the
 // object on the twin's clock.
 import type { Clock, TimerHandle } from "../clock";
-import { NotFoundError } from "../http/errors";
+import { found } from "../http/errors";
 import { InvalidTtlError, UniqueNameTakenError } from "./errors";
 
 export const MAX_TTL_SECONDS = 31_536_000;
@@ -42,9 +42,7 @@ export class SyncObjects<T extends SyncObject> {
 
   /** `service` as the request named it (SID or unique name), for the 404's path. */
   get(serviceSid: string, sidOrName: string, service = serviceSid): T {
-    const found = this.find(serviceSid, sidOrName);
-    if (!found) throw new NotFoundError(`/Services/${service}/${this.segment}/${sidOrName}`);
-    return found;
+    return found(this.find(serviceSid, sidOrName), `/Services/${service}/${this.segment}/${sidOrName}`);
   }
 
   list(serviceSid: string): T[] {

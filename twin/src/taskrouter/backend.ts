@@ -8,14 +8,14 @@ import type { TwinEvents } from "../domainEvents";
 import { newSid } from "../http/sids";
 import type { FlexConferenceOptions } from "../people/flex";
 import { parseExpression, evaluateNode, ExpressionSyntaxError, type ExpressionNode } from "./routing/expressions";
-import { type Dated, type Editable, insert, patch, stamped, where } from "../util";
+import { bySidOrName, type Dated, type Editable, insert, patch, stamped, where } from "../util";
+import { found } from "../http/errors";
 import {
   DuplicateNameError,
   InUseError,
   InvalidParameterError,
   InvalidTransitionError,
   InvalidWorkflowConfigurationError,
-  NotFoundError,
   TaskVersionMismatchError,
 } from "./errors";
 
@@ -179,6 +179,13 @@ function parseJsonText(text: string, what: string): unknown {
   }
 }
 
+/** Twilio's numeric bounds (400 / 20001 outside them); undefined is "not given". */
+function checkRange(name: string, value: number | undefined, min: number, max: number): void {
+  if (value !== undefined && (value < min || value > max)) {
+    throw new InvalidParameterError(`${name} must be between ${min} and ${max}`);
+  }
+}
+
 function checkAttributes(text: string, what = "Attributes"): void {
   const value = parseJsonText(text, what);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -225,15 +232,7 @@ export class TaskRouterBackend {
 
   /** Every resource lives in a workspace; an unknown workspace is a 20404 for all of them. */
   private ws(workspaceSid: string): WorkspaceState {
-    const state = this.workspaces.get(workspaceSid);
-    if (!state) throw new NotFoundError(`/Workspaces/${workspaceSid}`);
-    return state;
-  }
-
-  private get<T>(map: Map<string, T>, sid: string, path: string): T {
-    const item = map.get(sid);
-    if (!item) throw new NotFoundError(path);
-    return item;
+    return found(this.workspaces.get(workspaceSid), `/Workspaces/${workspaceSid}`);
   }
 
   private emit: TwinEvents["emit"] = (name, event) => this.ctx.events.emit(name, event);
@@ -315,10 +314,8 @@ export class TaskRouterBackend {
   /** Default and timeout activities must exist in the workspace. */
   updateWorkspace(sid: string, input: Editable<Workspace>): Workspace {
     const state = this.ws(sid);
-    if (input.defaultActivitySid)
-      this.get(state.activities, input.defaultActivitySid, `/Activities/${input.defaultActivitySid}`);
-    if (input.timeoutActivitySid)
-      this.get(state.activities, input.timeoutActivitySid, `/Activities/${input.timeoutActivitySid}`);
+    if (input.defaultActivitySid) this.fetchActivity(sid, input.defaultActivitySid);
+    if (input.timeoutActivitySid) this.fetchActivity(sid, input.timeoutActivitySid);
     return patch(state.workspace, input, this.now());
   }
 
@@ -344,7 +341,7 @@ export class TaskRouterBackend {
   }
 
   fetchActivity(workspaceSid: string, sid: string): Activity {
-    return this.get(this.ws(workspaceSid).activities, sid, `/Workspaces/${workspaceSid}/Activities/${sid}`);
+    return found(this.ws(workspaceSid).activities.get(sid), `/Workspaces/${workspaceSid}/Activities/${sid}`);
   }
 
   /** Filterable by name and availability. */
@@ -392,11 +389,8 @@ export class TaskRouterBackend {
 
   /** By SID or unique name, as Twilio accepts both. */
   fetchTaskChannel(workspaceSid: string, sidOrName: string): TaskChannel {
-    const state = this.ws(workspaceSid);
-    const found =
-      state.taskChannels.get(sidOrName) ?? [...state.taskChannels.values()].find((c) => c.uniqueName === sidOrName);
-    if (!found) throw new NotFoundError(`/Workspaces/${workspaceSid}/TaskChannels/${sidOrName}`);
-    return found;
+    const channel = bySidOrName(this.ws(workspaceSid).taskChannels, sidOrName, (c) => c.uniqueName);
+    return found(channel, `/Workspaces/${workspaceSid}/TaskChannels/${sidOrName}`);
   }
 
   /** Twilio's defaults first, in creation order. */
@@ -454,7 +448,7 @@ export class TaskRouterBackend {
 
   /** By SID only. */
   fetchWorker(workspaceSid: string, sid: string): Worker {
-    return this.get(this.ws(workspaceSid).workers, sid, `/Workspaces/${workspaceSid}/Workers/${sid}`);
+    return found(this.ws(workspaceSid).workers.get(sid), `/Workspaces/${workspaceSid}/Workers/${sid}`);
   }
 
   /** Filters as Twilio's: activity (SID or name), availability, friendly name. */
@@ -463,13 +457,11 @@ export class TaskRouterBackend {
     filter: { activitySid?: string; activityName?: string; available?: boolean; friendlyName?: string } = {},
   ): Worker[] {
     const state = this.ws(workspaceSid);
-    return [...state.workers.values()].filter((w) => {
+    return where(state.workers.values(), filter, ["activitySid", "friendlyName"]).filter((w) => {
       const activity = state.activities.get(w.activitySid);
       return (
-        (filter.activitySid === undefined || w.activitySid === filter.activitySid) &&
         (filter.activityName === undefined || activity?.friendlyName === filter.activityName) &&
-        (filter.available === undefined || (activity?.available ?? false) === filter.available) &&
-        (filter.friendlyName === undefined || w.friendlyName === filter.friendlyName)
+        (filter.available === undefined || (activity?.available ?? false) === filter.available)
       );
     });
   }
@@ -543,9 +535,8 @@ export class TaskRouterBackend {
     const taskChannel = [...this.ws(workspaceSid).taskChannels.values()].find(
       (c) => c.sid === sid || c.uniqueName === sid,
     );
-    const found = channels.find((wc) => wc.sid === sid || wc.taskChannelSid === taskChannel?.sid);
-    if (!found) throw new NotFoundError(`/Workspaces/${workspaceSid}/Workers/${workerSid}/Channels/${sid}`);
-    return found;
+    const channel = channels.find((wc) => wc.sid === sid || wc.taskChannelSid === taskChannel?.sid);
+    return found(channel, `/Workspaces/${workspaceSid}/Workers/${workerSid}/Channels/${sid}`);
   }
 
   /** Capacity 0..50; an unavailable channel takes no new tasks. */
@@ -556,12 +547,8 @@ export class TaskRouterBackend {
     input: { capacity?: number; available?: boolean },
   ): WorkerChannel {
     const channel = this.fetchWorkerChannel(workspaceSid, workerSid, sid);
-    if (input.capacity !== undefined && (input.capacity < 0 || input.capacity > 50)) {
-      throw new InvalidParameterError("Capacity must be between 0 and 50");
-    }
-    if (input.capacity !== undefined) channel.capacity = input.capacity;
-    if (input.available !== undefined) channel.available = input.available;
-    channel.dateUpdated = this.now();
+    checkRange("Capacity", input.capacity, 0, 50);
+    patch(channel, input, this.now());
     this.routing?.workerUpdated(this.ref(workspaceSid));
     return channel;
   }
@@ -603,7 +590,7 @@ export class TaskRouterBackend {
     this.unique(state.taskQueues, "friendlyName", input.friendlyName, "Queue", workspaceSid);
     if (input.reservationActivitySid) this.fetchActivity(workspaceSid, input.reservationActivitySid);
     if (input.assignmentActivitySid) this.fetchActivity(workspaceSid, input.assignmentActivitySid);
-    this.checkMaxReserved(input.maxReservedWorkers);
+    checkRange("MaxReservedWorkers", input.maxReservedWorkers, 1, 50);
     const now = this.now();
     const queue = insert(state.taskQueues, {
       sid: newSid("WQ"),
@@ -621,15 +608,9 @@ export class TaskRouterBackend {
     return queue;
   }
 
-  private checkMaxReserved(value: number | undefined): void {
-    if (value !== undefined && (value < 1 || value > 50)) {
-      throw new InvalidParameterError("MaxReservedWorkers must be between 1 and 50");
-    }
-  }
-
   /** By SID only. */
   fetchTaskQueue(workspaceSid: string, sid: string): TaskQueue {
-    return this.get(this.ws(workspaceSid).taskQueues, sid, `/Workspaces/${workspaceSid}/TaskQueues/${sid}`);
+    return found(this.ws(workspaceSid).taskQueues.get(sid), `/Workspaces/${workspaceSid}/TaskQueues/${sid}`);
   }
 
   /** Filterable by friendly name, how the infra finds "Recovery Ping". */
@@ -640,7 +621,7 @@ export class TaskRouterBackend {
   /** Target workers may change at any time; the routing looks again at once. */
   updateTaskQueue(workspaceSid: string, sid: string, input: Editable<TaskQueue, "workspaceSid">): TaskQueue {
     const queue = this.fetchTaskQueue(workspaceSid, sid);
-    this.checkMaxReserved(input.maxReservedWorkers);
+    checkRange("MaxReservedWorkers", input.maxReservedWorkers, 1, 50);
     patch(queue, input, this.now());
     this.routing?.workerUpdated(this.ref(workspaceSid));
     return queue;
@@ -685,7 +666,7 @@ export class TaskRouterBackend {
     const state = this.ws(workspaceSid);
     this.unique(state.workflows, "friendlyName", input.friendlyName, "Workflow", workspaceSid);
     this.checkConfiguration(state, input.configuration);
-    this.checkReservationTimeout(input.taskReservationTimeout);
+    checkRange("TaskReservationTimeout", input.taskReservationTimeout, 1, 86400);
     return insert(state.workflows, {
       sid: newSid("WW"),
       workspaceSid,
@@ -698,15 +679,9 @@ export class TaskRouterBackend {
     });
   }
 
-  private checkReservationTimeout(value: number | undefined): void {
-    if (value !== undefined && (value < 1 || value > 86400)) {
-      throw new InvalidParameterError("TaskReservationTimeout must be between 1 and 86400");
-    }
-  }
-
   /** By SID only. */
   fetchWorkflow(workspaceSid: string, sid: string): Workflow {
-    return this.get(this.ws(workspaceSid).workflows, sid, `/Workspaces/${workspaceSid}/Workflows/${sid}`);
+    return found(this.ws(workspaceSid).workflows.get(sid), `/Workspaces/${workspaceSid}/Workflows/${sid}`);
   }
 
   /** Filterable by friendly name. */
@@ -719,7 +694,7 @@ export class TaskRouterBackend {
     const state = this.ws(workspaceSid);
     const workflow = this.fetchWorkflow(workspaceSid, sid);
     if (input.configuration !== undefined) this.checkConfiguration(state, input.configuration);
-    this.checkReservationTimeout(input.taskReservationTimeout);
+    checkRange("TaskReservationTimeout", input.taskReservationTimeout, 1, 86400);
     patch(workflow, input, this.now());
     // Waiting tasks keep their step (as on Twilio); a new configuration applies to new tasks.
     this.routing?.workerUpdated(this.ref(workspaceSid));
@@ -762,11 +737,8 @@ export class TaskRouterBackend {
     else if (state.workflows.size === 1) workflowSid = [...state.workflows.keys()][0];
     else if (!input.routingTarget)
       throw new InvalidParameterError("Missing required parameter WorkflowSid in the post body");
-    const timeout = input.timeout ?? 86400;
-    if (timeout < 1 || timeout > 1209600) throw new InvalidParameterError("Timeout must be between 1 and 1209600");
-    const priority = input.priority ?? 0;
-    if (priority < 0 || priority > 2147483647)
-      throw new InvalidParameterError("Priority must be between 0 and 2147483647");
+    checkRange("Timeout", input.timeout, 1, 1209600);
+    checkRange("Priority", input.priority, 0, 2147483647);
     const channel = this.fetchTaskChannel(workspaceSid, input.taskChannel ?? "default");
     const now = this.now();
     const task = insert(state.tasks, {
@@ -777,9 +749,9 @@ export class TaskRouterBackend {
       taskChannelSid: channel.sid,
       attributes,
       assignmentStatus: "pending",
-      priority,
+      priority: input.priority ?? 0,
       reason: null,
-      timeout,
+      timeout: input.timeout ?? 86400,
       taskQueueEnteredDate: null,
       virtualStartTime: input.virtualStartTime ?? now,
       routingTarget: input.routingTarget ?? null,
@@ -794,7 +766,7 @@ export class TaskRouterBackend {
 
   /** By SID only. */
   fetchTask(workspaceSid: string, sid: string): Task {
-    return this.get(this.ws(workspaceSid).tasks, sid, `/Workspaces/${workspaceSid}/Tasks/${sid}`);
+    return found(this.ws(workspaceSid).tasks.get(sid), `/Workspaces/${workspaceSid}/Tasks/${sid}`);
   }
 
   /** Filters as Twilio's list does; AssignmentStatus may name several statuses. */
@@ -814,19 +786,13 @@ export class TaskRouterBackend {
   ): Task[] {
     const state = this.ws(workspaceSid);
     const matchesAttributes = attributeMatcher(filter.evaluateTaskAttributes);
-    const tasks = [...state.tasks.values()].filter((t) => {
-      const wf = t.workflowSid ? state.workflows.get(t.workflowSid) : undefined;
-      const q = t.taskQueueSid ? state.taskQueues.get(t.taskQueueSid) : undefined;
-      return (
+    const tasks = where(state.tasks.values(), filter, ["workflowSid", "taskQueueSid", "priority"]).filter(
+      (t) =>
         (filter.assignmentStatus === undefined || filter.assignmentStatus.includes(t.assignmentStatus)) &&
-        (filter.workflowSid === undefined || t.workflowSid === filter.workflowSid) &&
-        (filter.workflowName === undefined || wf?.friendlyName === filter.workflowName) &&
-        (filter.taskQueueSid === undefined || t.taskQueueSid === filter.taskQueueSid) &&
-        (filter.taskQueueName === undefined || q?.friendlyName === filter.taskQueueName) &&
-        (filter.priority === undefined || t.priority === filter.priority) &&
-        matchesAttributes(t.attributes)
-      );
-    });
+        (filter.workflowName === undefined || this.workflowOf(t)?.friendlyName === filter.workflowName) &&
+        (filter.taskQueueName === undefined || this.taskQueueOf(t)?.friendlyName === filter.taskQueueName) &&
+        matchesAttributes(t.attributes),
+    );
     return sortTasks(tasks, filter.ordering);
   }
 
@@ -896,9 +862,8 @@ export class TaskRouterBackend {
   /** A reservation of another task is not found under this one. */
   fetchTaskReservation(workspaceSid: string, taskSid: string, sid: string): Reservation {
     const r = this.ws(workspaceSid).reservations.get(sid);
-    if (!r || r.taskSid !== taskSid)
-      throw new NotFoundError(`/Workspaces/${workspaceSid}/Tasks/${taskSid}/Reservations/${sid}`);
-    return r;
+    const path = `/Workspaces/${workspaceSid}/Tasks/${taskSid}/Reservations/${sid}`;
+    return found(r?.taskSid === taskSid ? r : undefined, path);
   }
 
   /** The worker's view of the same reservations. */
@@ -914,10 +879,8 @@ export class TaskRouterBackend {
   /** A reservation of another worker is not found under this one. */
   fetchWorkerReservation(workspaceSid: string, workerSid: string, sid: string): Reservation {
     const r = this.ws(workspaceSid).reservations.get(sid);
-    if (!r || r.workerSid !== workerSid) {
-      throw new NotFoundError(`/Workspaces/${workspaceSid}/Workers/${workerSid}/Reservations/${sid}`);
-    }
-    return r;
+    const path = `/Workspaces/${workspaceSid}/Workers/${workerSid}/Reservations/${sid}`;
+    return found(r?.workerSid === workerSid ? r : undefined, path);
   }
 
   /**

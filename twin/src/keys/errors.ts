@@ -1,2 +1,0 @@
-// API key errors: only not-found, shared with every product.
-export { NotFoundError } from "../http/errors";
