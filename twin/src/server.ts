@@ -61,6 +61,12 @@ function headerValue(req: IncomingMessage, name: string): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
+/** Twilio's error answer for anything thrown. */
+function errorAnswer(error: unknown): TwinResponse {
+  const body = toErrorBody(error);
+  return { status: body.status, body };
+}
+
 /** 204 and empty answers carry no body; everything else is JSON unless a handler set its own type. */
 function send(res: ServerResponse, response: TwinResponse): void {
   const headers: Record<string, string> = { ...response.headers };
@@ -132,10 +138,10 @@ async function handle(twin: Twin, req: IncomingMessage, res: ServerResponse): Pr
   };
 
   let accountSid: string | null = null;
+  const credentials = parseBasicAuth(headerValue(req, "authorization") ?? undefined);
   const dispatch = async (): Promise<TwinResponse> => {
     try {
       if (parseError) throw parseError;
-      const credentials = parseBasicAuth(headerValue(req, "authorization") ?? undefined);
       const account = credentials ? twin.authenticate(credentials.username, credentials.password) : null;
       if (!account) throw new AuthenticationError();
       accountSid = account.accountSid;
@@ -166,24 +172,21 @@ async function handle(twin: Twin, req: IncomingMessage, res: ServerResponse): Pr
       });
     } catch (error) {
       // Twilio's 404 names the requested path, whatever the backend called the missing resource.
-      const body = toErrorBody(error instanceof NotFoundError ? new NotFoundError(path) : error);
-      return { status: body.status, body };
+      return errorAnswer(error instanceof NotFoundError ? new NotFoundError(path) : error);
     }
   };
 
   let response: TwinResponse;
-  const caller = parseBasicAuth(headerValue(req, "authorization") ?? undefined)?.username ?? "";
+  const caller = credentials?.username ?? "";
   const inFlight = twin.inFlight.get(caller) ?? 0;
   if (twin.concurrencyLimit !== null && host && inFlight >= twin.concurrencyLimit) {
-    const body = toErrorBody(new TooManyRequestsError());
-    response = { status: body.status, body };
+    response = errorAnswer(new TooManyRequestsError());
   } else {
     twin.inFlight.set(caller, inFlight + 1);
     try {
       response = await twin.hooks.run(info, dispatch);
     } catch (error) {
-      const body = toErrorBody(error);
-      response = { status: body.status, body };
+      response = errorAnswer(error);
     } finally {
       const left = (twin.inFlight.get(caller) ?? 1) - 1;
       if (left > 0) twin.inFlight.set(caller, left);
@@ -196,7 +199,7 @@ async function handle(twin: Twin, req: IncomingMessage, res: ServerResponse): Pr
     if (problem) {
       // Fails the caller's test loudly: a spec mismatch is a twin bug.
       console.error(`[twin] ${problem}`);
-      response = { status: 500, body: { ...toErrorBody(new Error(problem)) } };
+      response = errorAnswer(new Error(problem));
     }
   }
 

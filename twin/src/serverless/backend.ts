@@ -119,7 +119,22 @@ export class ServerlessBackend {
   /** Clock milliseconds a build stays "building". */
   buildDurationMs = 0;
 
-  constructor(private readonly ctx: BackendContext) {}
+  constructor(private readonly ctx: BackendContext) {
+    // Twilio's Functions and Assets operations (createFunction, listAssetVersion…), which
+    // http/operations.ts calls by name: one record shape, the kind taken from the name.
+    for (const kind of ["function", "asset"] as const) {
+      const name = segment(kind).slice(0, -1);
+      Object.assign(this, {
+        [`create${name}`]: (svc: string, input: { friendlyName: string }) => this.createResource(svc, kind, input),
+        [`fetch${name}`]: (svc: string, sid: string) => this.fetchResource(svc, kind, sid),
+        [`list${name}`]: (svc: string) => this.listResource(svc, kind),
+        [`update${name}`]: (svc: string, sid: string, input: object) => this.updateResource(svc, kind, sid, input),
+        [`delete${name}`]: (svc: string, sid: string) => this.deleteResource(svc, kind, sid),
+        [`fetch${name}Version`]: (svc: string, of: string, sid: string) => this.fetchVersion(svc, kind, of, sid),
+        [`list${name}Version`]: (svc: string, of: string) => this.listVersion(svc, kind, of),
+      });
+    }
+  }
 
   private now(): Date {
     return this.ctx.clock.now();
@@ -267,49 +282,6 @@ export class ServerlessBackend {
     this.svc(serviceSid).resources.delete(sid);
   }
 
-  createFunction(serviceSid: string, input: { friendlyName: string }): Resource {
-    return this.createResource(serviceSid, "function", input);
-  }
-  fetchFunction(serviceSid: string, sid: string): Resource {
-    return this.fetchResource(serviceSid, "function", sid);
-  }
-  listFunction(serviceSid: string): Resource[] {
-    return this.listResource(serviceSid, "function");
-  }
-  updateFunction(serviceSid: string, sid: string, input: { friendlyName?: string }): Resource {
-    return this.updateResource(serviceSid, "function", sid, input);
-  }
-  deleteFunction(serviceSid: string, sid: string): void {
-    this.deleteResource(serviceSid, "function", sid);
-  }
-  createAsset(serviceSid: string, input: { friendlyName: string }): Resource {
-    return this.createResource(serviceSid, "asset", input);
-  }
-  fetchAsset(serviceSid: string, sid: string): Resource {
-    return this.fetchResource(serviceSid, "asset", sid);
-  }
-  listAsset(serviceSid: string): Resource[] {
-    return this.listResource(serviceSid, "asset");
-  }
-  updateAsset(serviceSid: string, sid: string, input: { friendlyName?: string }): Resource {
-    return this.updateResource(serviceSid, "asset", sid, input);
-  }
-  deleteAsset(serviceSid: string, sid: string): void {
-    this.deleteResource(serviceSid, "asset", sid);
-  }
-  fetchFunctionVersion(serviceSid: string, functionSid: string, sid: string): ResourceVersion {
-    return this.fetchVersion(serviceSid, "function", functionSid, sid);
-  }
-  listFunctionVersion(serviceSid: string, functionSid: string): ResourceVersion[] {
-    return this.listVersion(serviceSid, "function", functionSid);
-  }
-  fetchAssetVersion(serviceSid: string, assetSid: string, sid: string): ResourceVersion {
-    return this.fetchVersion(serviceSid, "asset", assetSid, sid);
-  }
-  listAssetVersion(serviceSid: string, assetSid: string): ResourceVersion[] {
-    return this.listVersion(serviceSid, "asset", assetSid);
-  }
-
   // ---- Versions (created by the serverless-upload multipart endpoints) ----
 
   /** Paths start with "/"; Visibility is public, protected or private, as Twilio checks. */
@@ -339,7 +311,7 @@ export class ServerlessBackend {
   }
 
   /** Versions are immutable; they are addressed under their function or asset. */
-  private fetchVersion(serviceSid: string, kind: Resource["kind"], resourceSid: string, sid: string): ResourceVersion {
+  fetchVersion(serviceSid: string, kind: Resource["kind"], resourceSid: string, sid: string): ResourceVersion {
     const path = `/Services/${serviceSid}/${segment(kind)}/${resourceSid}/Versions/${sid}`;
     return this.item(this.svc(serviceSid).versions, sid, path, (v) => v.kind === kind && v.resourceSid === resourceSid);
   }

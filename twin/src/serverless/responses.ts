@@ -117,7 +117,7 @@ export function createAssetVersion(req: TwinRequest): TwinResponse {
 }
 
 export function fetchFunctionVersionContent(req: TwinRequest): TwinResponse {
-  const v = sls(req).fetchFunctionVersion(SVC(req), req.params.FunctionSid, req.params.Sid);
+  const v = sls(req).fetchVersion(SVC(req), "function", req.params.FunctionSid, req.params.Sid);
   return ok({
     sid: v.sid,
     account_sid: acct(req),
