@@ -12,7 +12,7 @@
 //   the agent's Flex UI is loaded, after the UI's reaction time (`resetDelayMs`).
 import { FlexParticipantLabel as ParticipantLabel, FlexTaskAttribute as TaskAttribute } from "../flexFacts";
 import type { Clock, TimerHandle } from "../clock";
-import { NotFoundError, TwilioError } from "../http/errors";
+import { found, TwilioError } from "../http/errors";
 import type { AccountStore } from "../store";
 import type { Reservation, ReservationStatus, TaskRouterBackend } from "../taskrouter/backend";
 import { attributesOf, type WorkspaceRef } from "../taskrouter/routing/assignment";
@@ -131,8 +131,8 @@ export class FlexOrchestrator {
   acceptVoiceReservation(ref: WorkspaceRef, reservationSid: string, options: FlexConferenceOptions = {}): FlexCallLegs {
     const { accountSid, workspaceSid } = ref;
     const tr = this.taskrouter(accountSid);
-    const reservation = tr.findReservation(workspaceSid, reservationSid);
-    if (!reservation) throw new NotFoundError(`/Workspaces/${workspaceSid}/Reservations/${reservationSid}`);
+    const path = `/Workspaces/${workspaceSid}/Reservations/${reservationSid}`;
+    const reservation = found(tr.findReservation(workspaceSid, reservationSid), path);
     const task = tr.fetchTask(workspaceSid, reservation.taskSid);
     const worker = tr.fetchWorker(workspaceSid, reservation.workerSid);
     const attributes = attributesOf(task);
@@ -246,8 +246,7 @@ export class FlexOrchestrator {
   /** The UI's reset after a join/leave, at once or after its reaction time. */
   private scheduleReset(accountSid: string, conferenceSid: string): void {
     if (this.resetDelayMs <= 0) return this.enforceEndConferenceOnExit(accountSid, conferenceSid);
-    const clock = this.clock;
-    const timer = clock.setTimer(this.resetDelayMs, () => {
+    const timer = this.clock.setTimer(this.resetDelayMs, () => {
       this.timers.delete(timer);
       this.enforceEndConferenceOnExit(accountSid, conferenceSid);
     });
@@ -255,9 +254,7 @@ export class FlexOrchestrator {
   }
 
   private taskrouter(accountSid: string): TaskRouterBackend {
-    const store = this.accounts(accountSid);
-    if (!store) throw new NotFoundError(`/Accounts/${accountSid}`);
-    return store.taskrouter;
+    return found(this.accounts(accountSid), `/Accounts/${accountSid}`).taskrouter;
   }
 
   private onVoiceEvent(event: VoiceEvent): void {

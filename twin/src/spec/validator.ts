@@ -20,8 +20,9 @@ export const TWILIO_ERROR_SCHEMA = {
   },
 };
 
+/** A response that broke the spec (a twin bug; a bad request is the caller's, answered 400, not listed). */
 export interface ValidationFailure {
-  kind: "request" | "response";
+  kind: "response";
   method: string;
   host: string;
   path: string;
@@ -280,16 +281,9 @@ export class SpecValidator {
       this.errorValidator ??= this.responseAjv.compile(TWILIO_ERROR_SCHEMA);
       this.stats.responsesChecked++;
       if (this.errorValidator(body)) return null;
-      return this.failRaw(
-        "response",
-        method,
-        host,
-        path,
-        status,
-        this.responseAjv.errorsText(this.errorValidator.errors),
-      );
+      return this.fail({ method, host, path }, status, this.responseAjv.errorsText(this.errorValidator.errors));
     }
-    if (!route) return this.failRaw("response", method, host, path, status, "success answer without a route");
+    if (!route) return this.fail({ method, host, path }, status, "success answer without a route");
     const schemaRef = route.notInSpec ? route.responseSchema : undefined;
     let fn: ValidateFunction | null = null;
     if (schemaRef) {
@@ -303,37 +297,28 @@ export class SpecValidator {
       const op = specOperation(route.host, route.path, route.method);
       const declared = op?.responses?.[String(status)];
       if (!declared) {
-        return this.fail("response", route, status, `status ${status} is not a response the spec declares`);
+        return this.fail(route, status, `status ${status} is not a response the spec declares`);
       }
       const content = declared.content?.["application/json"];
       if (!content?.schema) {
         this.stats.responsesChecked++;
         return body === undefined || body === null || body === ""
           ? null
-          : this.fail("response", route, status, "the spec declares no body");
+          : this.fail(route, status, "the spec declares no body");
       }
       const pointer = `/paths/${escapePointer(route.path)}/${route.method.toLowerCase()}/responses/${status}/content/application~1json/schema`;
       fn = this.compileRef(this.responseAjv, `res ${route.host} ${pointer}`, route.host, pointer);
     }
-    if (!fn) return this.fail("response", route, status, "no schema to validate against");
+    if (!fn) return this.fail(route, status, "no schema to validate against");
     this.stats.responsesChecked++;
     if (fn(body)) return null;
-    return this.fail("response", route, status, this.responseAjv.errorsText(fn.errors));
+    return this.fail(route, status, this.responseAjv.errorsText(fn.errors));
   }
 
-  private fail(kind: "response", route: Route, status: number | undefined, errors: string): string {
-    return this.failRaw(kind, route.method, route.host, route.path, status, errors);
-  }
-
-  private failRaw(
-    kind: "request" | "response",
-    method: string,
-    host: string,
-    path: string,
-    status: number | undefined,
-    errors: string,
-  ): string {
-    this.stats.failures.push({ kind, method, host, path, status, errors });
-    return `${kind} of ${method} ${host}${path} does not match Twilio's spec: ${errors}`;
+  /** `answered` is the route, or the request's method, host and path when no route matched. */
+  private fail(answered: { method: string; host: string; path: string }, status: number, errors: string): string {
+    const { method, host, path } = answered;
+    this.stats.failures.push({ kind: "response", method, host, path, status, errors });
+    return `response of ${method} ${host}${path} does not match Twilio's spec: ${errors}`;
   }
 }
