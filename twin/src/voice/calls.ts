@@ -16,7 +16,7 @@ import { VOICE_CHANNEL } from "../flexFacts";
 import { NotFoundError, TwilioError } from "../http/errors";
 import type { AccountStore } from "../store";
 import { maybe } from "../util";
-import type { Call, CallStatus, Conference, Participant, VoiceBackend } from "./backend";
+import { isEnded, type Call, type CallStatus, type Conference, type Participant, type VoiceBackend } from "./backend";
 import { parseTwiml, type ConferenceOptions, type TwimlVerb } from "./twiml";
 import { rfc2822 } from "../http/dates";
 
@@ -594,10 +594,6 @@ export class VoiceEngine {
   private emit(event: VoiceEvent): void {
     for (const listener of [...this.listeners]) listener(event);
   }
-}
-
-function isEnded(status: CallStatus | undefined): boolean {
-  return status === undefined || ["completed", "busy", "failed", "no-answer", "canceled"].includes(status);
 }
 
 /** The participant fields every participant event carries (booleans as "true"/"false"). */
