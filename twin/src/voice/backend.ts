@@ -49,7 +49,10 @@ export interface Participant extends Dated {
   status: ParticipantStatus;
 }
 
-const ENDED: CallStatus[] = ["canceled", "completed", "failed", "busy", "no-answer"];
+/** Whether a call is over (an unknown call, `undefined`, counts as over). */
+export function isEnded(status: CallStatus | undefined): boolean {
+  return status === undefined || ["canceled", "completed", "failed", "busy", "no-answer"].includes(status);
+}
 
 export class VoiceBackend {
   // Calls by SID (CA...).
@@ -72,7 +75,6 @@ export class VoiceBackend {
 
   // ---- Calls ----
 
-  /** By SID. */
   fetchCall(sid: string): Call {
     return this.calls.get(sid) ?? this.missing(`Calls/${sid}`);
   }
@@ -95,7 +97,7 @@ export class VoiceBackend {
     const call = this.fetchCall(sid);
     const previousStatus = call.status;
     const redirect = input.twiml !== undefined || input.url !== undefined;
-    if (redirect && ENDED.includes(call.status)) throw new CallNotInProgressError(sid, call.status);
+    if (redirect && isEnded(call.status)) throw new CallNotInProgressError(sid, call.status);
     if (input.twiml !== undefined) {
       call.twiml = input.twiml;
       call.url = null;
@@ -103,7 +105,7 @@ export class VoiceBackend {
       call.url = input.url;
       call.twiml = null;
     }
-    if (input.status && !ENDED.includes(call.status)) {
+    if (input.status && !isEnded(call.status)) {
       call.status = input.status === "canceled" && call.status === "in-progress" ? "completed" : input.status;
       call.endTime = this.now();
     }
@@ -268,7 +270,7 @@ export class VoiceBackend {
     const now = this.now();
     call.status = status;
     if (status === "in-progress" && !call.startTime) call.startTime = now;
-    if (ENDED.includes(status) && !call.endTime) call.endTime = now;
+    if (isEnded(status) && !call.endTime) call.endTime = now;
     call.dateUpdated = now;
     this.ctx.events.emit("callUpdated", { accountSid: this.ctx.accountSid, call, previousStatus });
     return call;

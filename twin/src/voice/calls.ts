@@ -16,7 +16,7 @@ import { VOICE_CHANNEL } from "../flexFacts";
 import { NotFoundError, TwilioError } from "../http/errors";
 import type { AccountStore } from "../store";
 import { maybe } from "../util";
-import type { Call, CallStatus, Conference, Participant, VoiceBackend } from "./backend";
+import { isEnded, type Call, type CallStatus, type Conference, type Participant, type VoiceBackend } from "./backend";
 import { parseTwiml, type ConferenceOptions, type TwimlVerb } from "./twiml";
 import { rfc2822 } from "../http/dates";
 
@@ -80,17 +80,10 @@ export interface VoiceEngineOptions {
   webhooks: WebhookDispatcher;
 }
 
-export interface NewParticipant {
-  label: string | null;
-  endConferenceOnExit: boolean;
-  startConferenceOnEnter?: boolean;
-  muted?: boolean;
-  hold?: boolean;
-  coaching?: boolean;
-  statusCallback?: string | null;
-  statusCallbackMethod?: string;
-  statusCallbackEvent?: string[];
-}
+/** A joining call's flags (the backend defaults the missing ones) and, for a new conference, its callbacks. */
+export type NewParticipant = Pick<Participant, "label" | "endConferenceOnExit"> &
+  Partial<Pick<Participant, "startConferenceOnEnter" | "muted" | "hold" | "coaching">> &
+  Partial<Pick<ConferenceOptions, "statusCallback" | "statusCallbackMethod" | "statusCallbackEvent">>;
 
 const EVENT_SUBSCRIPTION: Record<string, string> = {
   "conference-start": "start",
@@ -107,9 +100,6 @@ const EVENT_SUBSCRIPTION: Record<string, string> = {
 };
 
 export class VoiceEngine {
-  private readonly accounts: (accountSid: string) => AccountStore | undefined;
-  private readonly clock: Clock;
-  private readonly webhooks: WebhookDispatcher;
   private readonly listeners = new Set<VoiceEventListener>();
   // Keyed by `${accountSid}/${conferenceSid}`: status callback settings and sequence numbers.
   private readonly callbacks = new Map<string, ConferenceCallbacks>();
@@ -122,11 +112,7 @@ export class VoiceEngine {
   /** That work while it runs (`TwinEngine.idle` waits for it). */
   readonly pending = new Set<Promise<void>>();
 
-  constructor(options: VoiceEngineOptions) {
-    this.accounts = options.accounts;
-    this.clock = options.clock;
-    this.webhooks = options.webhooks;
-  }
+  constructor(private readonly options: VoiceEngineOptions) {}
 
   onEvent(listener: VoiceEventListener): () => void {
     this.listeners.add(listener);
@@ -143,8 +129,7 @@ export class VoiceEngine {
   /** Runs TwiML on a call (a new call's answer, or an update with `Twiml`). */
   async executeTwiml(accountSid: string, callSid: string, twiml: string): Promise<void> {
     const call = this.requireLiveCall(accountSid, callSid);
-    const verbs = parseTwiml(twiml);
-    await this.run(accountSid, call, verbs);
+    await this.run(accountSid, call, parseTwiml(twiml));
   }
 
   /**
@@ -162,7 +147,7 @@ export class VoiceEngine {
     return this.fetchAndRun(accountSid, callSid, next.url, next.method ?? "POST");
   }
 
-  /** The call ends: the caller hung up, or the API set Status=completed. */
+  /** The call ends: the caller hung up, or it has no more TwiML (<Hangup>, kicked, its conference ended...). */
   hangupCall(accountSid: string, callSid: string): void {
     const call = this.call(accountSid, callSid);
     if (!call || isEnded(call.status)) return;
@@ -216,12 +201,12 @@ export class VoiceEngine {
 
   /** What a call has heard so far. */
   heardBy(accountSid: string, callSid: string): string[] {
-    return [...(this.heard.get(`${accountSid}/${callSid}`) ?? [])];
+    return [...(this.heard.get(this.key(accountSid, callSid)) ?? [])];
   }
 
   /** Where a call is (for agents, tests and the control API). */
   placeOf(accountSid: string, callSid: string): CallPlace {
-    return this.places.get(`${accountSid}/${callSid}`) ?? { kind: "none" };
+    return this.places.get(this.key(accountSid, callSid)) ?? { kind: "none" };
   }
 
   /**
@@ -230,7 +215,7 @@ export class VoiceEngine {
    */
   dequeue(accountSid: string, callSid: string): void {
     const place = this.placeOf(accountSid, callSid);
-    if (place.kind === "queue") this.places.set(`${accountSid}/${callSid}`, { kind: "none" });
+    if (place.kind === "queue") this.places.set(this.key(accountSid, callSid), { kind: "none" });
   }
 
   // ---- conferences ----
@@ -254,15 +239,7 @@ export class VoiceEngine {
         started: false,
       });
     }
-    const participant = backend.addParticipant(conference.sid, {
-      callSid,
-      label: options.label,
-      endConferenceOnExit: options.endConferenceOnExit,
-      startConferenceOnEnter: options.startConferenceOnEnter ?? true,
-      muted: options.muted ?? false,
-      hold: options.hold ?? false,
-      coaching: options.coaching ?? false,
-    });
+    const participant = backend.addParticipant(conference.sid, { ...options, callSid });
     this.places.set(this.key(accountSid, callSid), { kind: "conference", conferenceSid: conference.sid });
     this.maybeStart(accountSid, conference.sid);
     this.callback(accountSid, conference.sid, "participant-join", participantParams(participant));
@@ -277,12 +254,7 @@ export class VoiceEngine {
     call: { from: string; to: string },
     options: NewParticipant,
   ): { call: Call; conference: Conference } {
-    const created = this.backend(accountSid).createCall({
-      from: call.from,
-      to: call.to,
-      direction: "outbound-api",
-      status: "in-progress",
-    });
+    const created = this.backend(accountSid).createCall({ ...call, direction: "outbound-api", status: "in-progress" });
     const conference = this.joinConference(accountSid, created.sid, name, options);
     return { call: created, conference };
   }
@@ -324,8 +296,8 @@ export class VoiceEngine {
   participantRemoved(accountSid: string, participant: Participant): void {
     const place = this.placeOf(accountSid, participant.callSid);
     if (place.kind !== "conference" || place.conferenceSid !== participant.conferenceSid) return;
-    this.leaveConference(accountSid, participant.conferenceSid, participant.callSid, "kicked", participant);
-    this.endCall(accountSid, participant.callSid);
+    this.leaveConference(accountSid, participant, "kicked");
+    this.hangupCall(accountSid, participant.callSid);
   }
 
   /** A conference's friendly name (the name <Dial><Conference> joins by). */
@@ -359,7 +331,7 @@ export class VoiceEngine {
     };
     const reportParams = { AnnounceUrl: url };
     try {
-      const answer = await this.webhooks.fetch(accountSid, {
+      const answer = await this.options.webhooks.fetch(accountSid, {
         url,
         method: method === "GET" ? "GET" : "POST",
         purpose: "announce",
@@ -429,7 +401,8 @@ export class VoiceEngine {
         }
         case "Dial":
           if (verb.conference) {
-            this.joinConference(accountSid, call.sid, verb.conference.name, fromTwimlConference(verb.conference));
+            const options = { ...verb.conference, label: verb.conference.participantLabel };
+            this.joinConference(accountSid, call.sid, verb.conference.name, options);
           }
           return; // The call stays in the conference.
       }
@@ -440,7 +413,7 @@ export class VoiceEngine {
 
   private async fetchAndRun(accountSid: string, callSid: string, url: string, method: string): Promise<void> {
     const call = this.requireLiveCall(accountSid, callSid);
-    const answer = await this.webhooks.fetch(accountSid, {
+    const answer = await this.options.webhooks.fetch(accountSid, {
       url,
       method: method === "GET" ? "GET" : "POST",
       purpose: "voice-url",
@@ -481,40 +454,44 @@ export class VoiceEngine {
       }
     } else if (place.kind === "conference") {
       const inConference = this.participants(accountSid, place.conferenceSid).some((p) => p.callSid === callSid);
-      if (inConference) this.leaveConference(accountSid, place.conferenceSid, callSid, cause);
+      if (inConference)
+        this.leaveConference(
+          accountSid,
+          this.backend(accountSid).removeParticipant(place.conferenceSid, callSid),
+          cause,
+        );
     }
   }
 
-  private leaveConference(
+  /** A participant (removed from the backend) leaves: if it was a moderator or the last one, the conference ends. */
+  private leaveConference(accountSid: string, participant: Participant, cause: LeaveCause): void {
+    const { conferenceSid } = participant;
+    const ending = participant.endConferenceOnExit || this.participants(accountSid, conferenceSid).length === 0;
+    const reason = cause === "hangup" ? "participant_hung_up" : "participant_updated_via_api";
+    this.participantLeft(accountSid, participant, reason, ending);
+    if (!ending) return;
+    const how = cause === "kicked" ? "kicked" : "left";
+    const endReason: ReasonConferenceEnded = participant.endConferenceOnExit
+      ? `participant-with-end-conference-on-exit-${how}`
+      : `last-participant-${how}`;
+    this.endConference(accountSid, conferenceSid, endReason, participant);
+  }
+
+  /** The participant-leave callback and event (a hung-up participant's call is completed). */
+  private participantLeft(
     accountSid: string,
-    conferenceSid: string,
-    callSid: string,
-    cause: LeaveCause,
-    known?: Participant,
+    participant: Participant,
+    reason: ReasonParticipantLeft,
+    conferenceEnding: boolean,
   ): void {
-    const participant = known ?? this.requireParticipant(accountSid, conferenceSid, callSid);
-    if (!known) this.backend(accountSid).removeParticipant(conferenceSid, callSid);
+    const { conferenceSid, callSid } = participant;
     this.places.set(this.key(accountSid, callSid), { kind: "none" });
-    const reason: ReasonParticipantLeft = cause === "hangup" ? "participant_hung_up" : "participant_updated_via_api";
-    const callStatus = cause === "hangup" ? "completed" : "in-progress";
-    const remaining = this.participants(accountSid, conferenceSid);
-    const ending = participant.endConferenceOnExit || remaining.length === 0;
     this.callback(accountSid, conferenceSid, "participant-leave", {
       ...participantParams(participant),
-      ParticipantCallStatus: callStatus,
+      ParticipantCallStatus: reason === "participant_hung_up" ? "completed" : "in-progress",
       ReasonParticipantLeft: reason,
     });
-    this.emit({ kind: "participant-leave", accountSid, conferenceSid, participant, reason, conferenceEnding: ending });
-    if (!ending) return;
-    const kicked = cause === "kicked";
-    const endReason: ReasonConferenceEnded = participant.endConferenceOnExit
-      ? kicked
-        ? "participant-with-end-conference-on-exit-kicked"
-        : "participant-with-end-conference-on-exit-left"
-      : kicked
-        ? "last-participant-kicked"
-        : "last-participant-left";
-    this.endConference(accountSid, conferenceSid, endReason, participant);
+    this.emit({ kind: "participant-leave", accountSid, conferenceSid, participant, reason, conferenceEnding });
   }
 
   private endConference(
@@ -532,46 +509,18 @@ export class VoiceEngine {
     const removed = this.participants(accountSid, conferenceSid);
     for (const participant of removed) {
       this.backend(accountSid).removeParticipant(conferenceSid, participant.callSid);
-      this.places.set(this.key(accountSid, participant.callSid), { kind: "none" });
-      this.callback(accountSid, conferenceSid, "participant-leave", {
-        ...participantParams(participant),
-        ParticipantCallStatus: "in-progress",
-        ReasonParticipantLeft: removedReason,
-      });
-      this.emit({
-        kind: "participant-leave",
-        accountSid,
-        conferenceSid,
-        participant,
-        reason: removedReason,
-        conferenceEnding: true,
-      });
+      this.participantLeft(accountSid, participant, removedReason, true);
     }
-    this.backend(accountSid).setConferenceStatus(conference, "completed", {
-      reason,
-      ...(ending ? { callSid: ending.callSid } : {}),
-    });
+    this.backend(accountSid).setConferenceStatus(conference, "completed", { reason, callSid: ending?.callSid });
     this.callback(accountSid, conferenceSid, "conference-end", {
-      ...(ending
-        ? {
-            CallSidEndingConference: ending.callSid,
-            ...(ending.label ? { ParticipantLabelEndingConference: ending.label } : {}),
-          }
-        : {}),
+      ...(ending ? { CallSidEndingConference: ending.callSid } : {}),
+      ...(ending?.label ? { ParticipantLabelEndingConference: ending.label } : {}),
       ReasonConferenceEnded: reason,
       Reason: conferenceEndText(reason, ending),
     });
     this.emit({ kind: "conference-end", accountSid, conferenceSid, reason });
     // The removed legs have no TwiML after their <Dial>: their calls end.
-    for (const participant of removed) this.endCall(accountSid, participant.callSid);
-  }
-
-  /** Ends a call that has no more TwiML to run (kicked or its conference ended). */
-  private endCall(accountSid: string, callSid: string): void {
-    const call = this.call(accountSid, callSid);
-    if (!call || isEnded(call.status)) return;
-    this.backend(accountSid).setCallStatus(call, "completed");
-    this.emit({ kind: "call-ended", accountSid, callSid, status: "completed" });
+    for (const participant of removed) this.hangupCall(accountSid, participant.callSid);
   }
 
   private maybeStart(accountSid: string, conferenceSid: string): void {
@@ -593,7 +542,7 @@ export class VoiceEngine {
     if (!settings || !conference) return;
     const sequence = settings.sequence++;
     if (!settings.url || !settings.events.has(EVENT_SUBSCRIPTION[event] ?? event)) return;
-    this.webhooks.send(accountSid, {
+    this.options.webhooks.send(accountSid, {
       url: settings.url,
       method: settings.method === "GET" ? "GET" : "POST",
       purpose: "conference-status",
@@ -605,7 +554,7 @@ export class VoiceEngine {
           ConferenceSid: conferenceSid,
           FriendlyName: conference.friendlyName,
           SequenceNumber: String(sequence),
-          Timestamp: rfc2822(this.clock.now()),
+          Timestamp: rfc2822(this.options.clock.now()),
           StatusCallbackEvent: event,
           ...extra,
         },
@@ -614,7 +563,7 @@ export class VoiceEngine {
   }
 
   private store(accountSid: string): AccountStore {
-    const store = this.accounts(accountSid);
+    const store = this.options.accounts(accountSid);
     if (!store) throw new NotFoundError(`/2010-04-01/Accounts/${accountSid}.json`);
     return store;
   }
@@ -638,10 +587,6 @@ export class VoiceEngine {
     return call;
   }
 
-  private requireParticipant(accountSid: string, conferenceSid: string, callSid: string): Participant {
-    return this.backend(accountSid).fetchParticipant(conferenceSid, callSid);
-  }
-
   private key(accountSid: string, sid: string): string {
     return `${accountSid}/${sid}`;
   }
@@ -649,22 +594,6 @@ export class VoiceEngine {
   private emit(event: VoiceEvent): void {
     for (const listener of [...this.listeners]) listener(event);
   }
-}
-
-function isEnded(status: CallStatus | undefined): boolean {
-  return status === undefined || ["completed", "busy", "failed", "no-answer", "canceled"].includes(status);
-}
-
-function fromTwimlConference(options: ConferenceOptions): NewParticipant {
-  return {
-    label: options.participantLabel,
-    endConferenceOnExit: options.endConferenceOnExit,
-    startConferenceOnEnter: options.startConferenceOnEnter,
-    muted: options.muted,
-    statusCallback: options.statusCallback,
-    statusCallbackMethod: options.statusCallbackMethod,
-    statusCallbackEvent: options.statusCallbackEvent,
-  };
 }
 
 /** The participant fields every participant event carries (booleans as "true"/"false"). */
@@ -681,18 +610,12 @@ function participantParams(p: Participant): Record<string, string> {
 }
 
 function conferenceEndText(reason: ReasonConferenceEnded, ending: Participant | null): string {
-  switch (reason) {
-    case "conference-ended-via-api":
-      return "Conference ended via API";
-    case "last-participant-left":
-    case "last-participant-kicked":
-      return reason === "last-participant-kicked"
-        ? "Last participant was removed"
-        : "Last participant left the conference";
-    default:
-      // Twilio's wording, e.g. "Participant CA… with endConferenceOnExit left the conference".
-      return `Participant ${ending?.callSid ?? "unknown"} with endConferenceOnExit ${reason.endsWith("kicked") ? "was removed from" : "left"} the conference`;
-  }
+  if (reason === "conference-ended-via-api") return "Conference ended via API";
+  const kicked = reason.endsWith("kicked");
+  if (reason.startsWith("last-participant"))
+    return kicked ? "Last participant was removed" : "Last participant left the conference";
+  // Twilio's wording, e.g. "Participant CA… with endConferenceOnExit left the conference".
+  return `Participant ${ending?.callSid ?? "unknown"} with endConferenceOnExit ${kicked ? "was removed from" : "left"} the conference`;
 }
 
 /** What an announcement plays: the <Say>/<Play> of returned TwiML, or the audio URL itself. */
