@@ -3,7 +3,7 @@
 import type { AccountStore } from "../../store";
 import type { Reservation, ReservationStatus, Task, TaskRouterBackend, TaskStatus } from "../backend";
 import { maybe } from "../../util";
-import { attributesOf, type WorkspaceRef } from "./assignment";
+import { attributesOf, routerWorker, type WorkspaceRef } from "./assignment";
 
 export interface RouterTask {
   sid: string;
@@ -63,12 +63,7 @@ export class TaskRouterView {
     return r ? reservationView(r) : undefined;
   }
   workers(ref: WorkspaceRef): RouterWorker[] {
-    return (this.tr(ref)?.listWorker(ref.workspaceSid) ?? []).map((w) => ({
-      sid: w.sid,
-      friendlyName: w.friendlyName,
-      attributes: attributesOf(w),
-      activitySid: w.activitySid,
-    }));
+    return (this.tr(ref)?.listWorker(ref.workspaceSid) ?? []).map(routerWorker);
   }
   activities(ref: WorkspaceRef): { sid: string; friendlyName: string; available: boolean }[] {
     return this.tr(ref)?.listActivity(ref.workspaceSid) ?? [];
