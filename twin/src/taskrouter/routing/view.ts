@@ -4,6 +4,7 @@ import type { AccountStore } from "../../store";
 import type { Reservation, ReservationStatus, Task, TaskRouterBackend, TaskStatus } from "../backend";
 import { maybe } from "../../util";
 import { attributesOf, routerWorker, type WorkspaceRef } from "./assignment";
+import type { RoutingWorker } from "./workflow";
 
 export interface RouterTask {
   sid: string;
@@ -26,10 +27,7 @@ export interface RouterReservation {
   dateCreated: Date;
 }
 
-export interface RouterWorker {
-  sid: string;
-  friendlyName: string;
-  attributes: Record<string, unknown>;
+export interface RouterWorker extends RoutingWorker {
   activitySid: string;
 }
 
