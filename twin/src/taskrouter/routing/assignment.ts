@@ -30,6 +30,7 @@ import type {
   Worker,
 } from "../backend";
 import { buildPayload, TaskRouterEventName, type EventSubjects, type TaskRouterEvent } from "./events";
+import type { RouterWorker } from "./view";
 import {
   eligibleWorkers,
   findTargetQueue,
@@ -79,6 +80,16 @@ export function attributesOf(resource: { attributes: string }): Record<string, u
   return parsed;
 }
 
+/** A worker with parsed attributes, as assignment passes (for the expressions) and the view read it. */
+export function routerWorker(w: Worker): RouterWorker {
+  return {
+    sid: w.sid,
+    friendlyName: w.friendlyName,
+    attributes: attributesOf(w),
+    activitySid: w.activitySid,
+  };
+}
+
 /** A stored configuration the routing cannot read routes nothing (it never throws here). */
 function workflowConfiguration(configuration: string): WorkflowConfiguration {
   let config = parsedWorkflows.get(configuration);
@@ -107,26 +118,16 @@ interface TaskRouting {
   declinedBy: Set<string>;
 }
 
-/** A worker as one assignment pass sees it: parsed attributes for the expressions. */
-interface RoutingWorker {
-  sid: string;
-  friendlyName: string;
-  attributes: Record<string, unknown>;
-  activitySid: string;
-}
-
 interface AssignmentSnapshot {
-  workers: RoutingWorker[];
+  workers: RouterWorker[];
   queues: TaskQueue[];
   available: Set<string>;
   used: Map<string, number>;
 }
 
-export interface RoutingAlert {
+export interface RoutingAlert extends WorkspaceRef {
   code: number;
   message: string;
-  accountSid: string;
-  workspaceSid: string;
   taskSid: string;
   workerSid: string;
   queueSid: string;
@@ -140,10 +141,6 @@ export interface AssignmentEngineOptions {
   clock: Clock;
   /** Receives every event, in the order they happen. */
   onEvent?: TaskRouterEventListener;
-}
-
-function newEventId(): string {
-  return "EV" + randomBytes(16).toString("hex");
 }
 
 export class AssignmentEngine {
@@ -235,8 +232,7 @@ export class AssignmentEngine {
         if (reservation.reservationStatus === "pending") this.endPendingReservation(ref, reservation, "canceled");
         else this.setReservation(ref, reservation, "completed", TaskRouterEventName.reservationCompleted);
       }
-      const state = this.routing.get(this.key(ref, taskSid));
-      if (state) this.finishRouting(ref, taskSid, state);
+      this.finishRouting(this.key(ref, taskSid));
       this.emit(ref, TaskRouterEventName.taskCompleted, taskSid, { task });
     }
     this.assign(ref);
@@ -257,8 +253,7 @@ export class AssignmentEngine {
     if (status === "accepted") {
       this.updateTask(ref, reservation.taskSid, { assignmentStatus: "assigned" });
       // Assigned: the task leaves the workflow, so its TTL and step timers stop.
-      const state = this.routing.get(this.key(ref, reservation.taskSid));
-      if (state) this.finishRouting(ref, reservation.taskSid, state);
+      this.finishRouting(this.key(ref, reservation.taskSid));
       this.emitReservation(ref, TaskRouterEventName.reservationAccepted, reservation);
     } else if (status === "rejected") {
       this.routing.get(this.key(ref, reservation.taskSid))?.declinedBy.add(reservation.workerSid);
@@ -269,11 +264,11 @@ export class AssignmentEngine {
       this.emitReservation(ref, TaskRouterEventName.reservationWrapup, reservation);
       // The task wraps up once no reservation of it is still being handled.
       if (this.reservationsOf(ref, reservation.taskSid, ["accepted"]).length === 0)
-        this.wrapTask(ref, reservation.taskSid);
+        this.advanceTask(ref, reservation.taskSid, "wrapping");
     } else {
       this.emitReservation(ref, TaskRouterEventName.reservationCompleted, reservation);
       if (this.reservationsOf(ref, reservation.taskSid, ["accepted", "wrapping"]).length === 0) {
-        this.completeTask(ref, reservation.taskSid);
+        this.advanceTask(ref, reservation.taskSid, "completed");
       }
     }
     this.assign(ref);
@@ -299,20 +294,15 @@ export class AssignmentEngine {
 
   /** A task was deleted through the API: its timers stop and freed capacity is reassigned. */
   taskDeleted(ref: WorkspaceRef, taskSid: string): void {
-    const state = this.routing.get(this.key(ref, taskSid));
-    if (state) this.finishRouting(ref, taskSid, state);
+    this.finishRouting(this.key(ref, taskSid));
     // Its reservations went with it; their timers find nothing when they fire.
     this.assign(ref);
   }
 
   /** Stops every timer (the twin is shutting down or resetting). */
   dispose(): void {
-    for (const state of this.routing.values()) {
-      this.clearStepTimer(state);
-      if (state.ttlTimer) this.clock.clearTimer(state.ttlTimer);
-    }
+    for (const key of [...this.routing.keys()]) this.finishRouting(key);
     for (const timer of this.reservationTimers.values()) this.clock.clearTimer(timer);
-    this.routing.clear();
     this.reservationTimers.clear();
   }
 
@@ -389,10 +379,8 @@ export class AssignmentEngine {
    */
   private checkKnownWorkerQueue(ref: WorkspaceRef, task: Task, target: WorkflowTarget, queue: TaskQueue): void {
     const attributes = attributesOf(task);
-    const sid = target.known_worker_sid ? resolveKnownWorker(target.known_worker_sid, attributes) : null;
-    const name = target.known_worker_friendly_name
-      ? resolveKnownWorker(target.known_worker_friendly_name, attributes)
-      : null;
+    const sid = resolveKnownWorker(target.known_worker_sid, attributes);
+    const name = resolveKnownWorker(target.known_worker_friendly_name, attributes);
     if (sid === null && name === null) return;
     const worker = this.workers(ref).find((w) => (sid !== null ? w.sid === sid : w.friendlyName === name));
     if (!worker || workerInQueue(queue, worker)) return;
@@ -509,7 +497,7 @@ export class AssignmentEngine {
     target: WorkflowTarget,
     state: TaskRouting,
     snapshot: AssignmentSnapshot = this.snapshot(ref),
-  ): RoutingWorker[] {
+  ): RouterWorker[] {
     const queue = findTargetQueue(target, snapshot.queues);
     if (!queue) return [];
     const channel = this.channel(ref, task);
@@ -522,7 +510,7 @@ export class AssignmentEngine {
     });
   }
 
-  private reserve(ref: WorkspaceRef, task: Task, worker: RoutingWorker): void {
+  private reserve(ref: WorkspaceRef, task: Task, worker: RouterWorker): void {
     const tr = this.tr(ref);
     if (!tr) return;
     const reservation = tr.createReservation(ref.workspaceSid, task.sid, worker.sid);
@@ -557,18 +545,14 @@ export class AssignmentEngine {
     this.tr(ref)?.updateWorker(ref.workspaceSid, workerSid, { activitySid });
   }
 
-  private wrapTask(ref: WorkspaceRef, taskSid: string): void {
+  /** An assigned task wraps up; an assigned or wrapping one completes. */
+  private advanceTask(ref: WorkspaceRef, taskSid: string, status: "wrapping" | "completed"): void {
     const task = this.requireTask(ref, taskSid);
-    if (task.assignmentStatus !== "assigned") return;
-    this.updateTask(ref, taskSid, { assignmentStatus: "wrapping" });
-    this.emit(ref, TaskRouterEventName.taskWrapup, taskSid, { task });
-  }
-
-  private completeTask(ref: WorkspaceRef, taskSid: string): void {
-    const task = this.requireTask(ref, taskSid);
-    if (task.assignmentStatus !== "assigned" && task.assignmentStatus !== "wrapping") return;
-    this.updateTask(ref, taskSid, { assignmentStatus: "completed" });
-    this.emit(ref, TaskRouterEventName.taskCompleted, taskSid, { task });
+    const from = task.assignmentStatus;
+    if (from === status || (from !== "assigned" && from !== "wrapping")) return;
+    this.updateTask(ref, taskSid, { assignmentStatus: status });
+    const event = status === "wrapping" ? TaskRouterEventName.taskWrapup : TaskRouterEventName.taskCompleted;
+    this.emit(ref, event, taskSid, { task });
   }
 
   /** Cancels a task still in the workflow (TTL, last step timeout). */
@@ -581,19 +565,15 @@ export class AssignmentEngine {
     for (const reservation of this.reservationsOf(ref, task.sid, ["pending"])) {
       this.endPendingReservation(ref, reservation, "canceled");
     }
-    const state = this.routing.get(this.key(ref, task.sid));
-    if (state) this.finishRouting(ref, task.sid, state);
+    this.finishRouting(this.key(ref, task.sid));
     this.emit(ref, TaskRouterEventName.taskCanceled, task.sid, { task }, { reason: task.reason });
   }
 
   private endPendingReservation(ref: WorkspaceRef, reservation: Reservation, status: "canceled" | "rescinded"): void {
     this.clearReservationTimer(ref, reservation.sid);
-    this.setReservation(
-      ref,
-      reservation,
-      status,
-      status === "canceled" ? TaskRouterEventName.reservationCanceled : TaskRouterEventName.reservationRescinded,
-    );
+    const event =
+      status === "canceled" ? TaskRouterEventName.reservationCanceled : TaskRouterEventName.reservationRescinded;
+    this.setReservation(ref, reservation, status, event);
   }
 
   private setReservation(
@@ -611,11 +591,14 @@ export class AssignmentEngine {
       this.updateTask(ref, taskSid, { assignmentStatus: "pending" });
   }
 
-  private finishRouting(ref: WorkspaceRef, taskSid: string, state: TaskRouting): void {
+  /** The task leaves the workflow (keyed as in `routing`): its TTL and step timers stop. */
+  private finishRouting(key: string): void {
+    const state = this.routing.get(key);
+    if (!state) return;
     this.clearStepTimer(state);
     if (state.ttlTimer) this.clock.clearTimer(state.ttlTimer);
     state.ttlTimer = null;
-    this.routing.delete(this.key(ref, taskSid));
+    this.routing.delete(key);
   }
 
   // ---- reading and writing the backend ----
@@ -642,13 +625,8 @@ export class AssignmentEngine {
     return workflowSid ? maybe(() => this.tr(ref)?.fetchWorkflow(ref.workspaceSid, workflowSid)) : undefined;
   }
 
-  private workers(ref: WorkspaceRef): RoutingWorker[] {
-    return (maybe(() => this.tr(ref)?.listWorker(ref.workspaceSid)) ?? []).map((w: Worker) => ({
-      sid: w.sid,
-      friendlyName: w.friendlyName,
-      attributes: attributesOf(w),
-      activitySid: w.activitySid,
-    }));
+  private workers(ref: WorkspaceRef): RouterWorker[] {
+    return (maybe(() => this.tr(ref)?.listWorker(ref.workspaceSid)) ?? []).map(routerWorker);
   }
 
   private reservationsOf(ref: WorkspaceRef, taskSid: string, statuses: ReservationStatus[]): Reservation[] {
@@ -709,7 +687,7 @@ export class AssignmentEngine {
       }
       full.workflow ??= tr?.workflowOf(full.task);
     }
-    const id = newEventId();
+    const id = "EV" + randomBytes(16).toString("hex");
     const event: TaskRouterEvent = {
       id,
       name,

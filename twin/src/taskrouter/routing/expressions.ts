@@ -37,16 +37,13 @@ export type Operand =
   | { kind: "path"; segments: PathSegment[]; text: string };
 
 export type ExpressionNode =
-  | { kind: "and"; left: ExpressionNode; right: ExpressionNode }
-  | { kind: "or"; left: ExpressionNode; right: ExpressionNode }
+  | { kind: "and" | "or"; left: ExpressionNode; right: ExpressionNode }
   | { kind: "not"; operand: ExpressionNode }
   | { kind: "comparison"; operator: ComparisonOperator; left: Operand; right: Operand };
 
 type Token =
-  | { type: "string"; value: string; pos: number }
+  | { type: "string" | "word" | "op"; value: string; pos: number }
   | { type: "number"; value: number; pos: number }
-  | { type: "word"; value: string; pos: number }
-  | { type: "op"; value: string; pos: number }
   | { type: "end"; pos: number };
 
 const OPERATOR_SYMBOLS = ["==", "!=", "<=", ">=", "&&", "||", "<", ">", "=", "(", ")", "[", "]", ","];
@@ -94,6 +91,19 @@ function tokenize(text: string): Token[] {
 
 const KEYWORD_CONSTANTS: Record<string, JsonValue> = { true: true, false: false, null: null };
 const RESERVED = new Set(["and", "or", "not", "in", "has", "contains"]);
+// How each comparison operator is spelled: symbols as written, words in lower case (`NOT IN` is two words).
+const OPERATOR_SPELLINGS = new Map<string, ComparisonOperator>([
+  ["==", "=="],
+  ["=", "=="],
+  ["!=", "!="],
+  ["<", "<"],
+  ["<=", "<="],
+  [">", ">"],
+  [">=", ">="],
+  ["in", "IN"],
+  ["has", "HAS"],
+  ["contains", "CONTAINS"],
+]);
 
 class Parser {
   private index = 0;
@@ -124,9 +134,8 @@ class Parser {
 
   private parseNot(): ExpressionNode {
     if (this.acceptKeyword("not")) return { kind: "not", operand: this.parseNot() };
-    if (this.peekOp("(")) {
+    if (this.acceptOp("(")) {
       // `(` opens a group here; a parenthesised operand is not part of the language.
-      this.index++;
       const inner = this.parseOr();
       if (!this.acceptOp(")")) throw this.error(this.peek(), "expected ')'");
       return inner;
@@ -138,43 +147,21 @@ class Parser {
     const left = this.parseOperand();
     const opToken = this.peek();
     const operator = this.parseOperator();
-    if (!operator) {
-      throw this.error(opToken, `expected a comparison operator after '${operandText(left)}'`);
-    }
+    if (!operator) throw this.error(opToken, `expected a comparison operator after '${operandText(left)}'`);
     const right = this.parseOperand();
     return { kind: "comparison", operator, left, right };
   }
 
   private parseOperator(): ComparisonOperator | null {
+    if (this.atNotIn()) {
+      this.index += 2;
+      return "NOT IN";
+    }
     const token = this.peek();
-    if (token.type === "op") {
-      const map: Record<string, ComparisonOperator> = {
-        "==": "==",
-        "=": "==",
-        "!=": "!=",
-        "<": "<",
-        "<=": "<=",
-        ">": ">",
-        ">=": ">=",
-      };
-      const op = map[token.value];
-      if (op) this.index++;
-      return op ?? null;
-    }
-    if (token.type !== "word") return null;
-    const word = token.value.toLowerCase();
-    if (word === "in" || word === "has" || word === "contains") {
-      this.index++;
-      return word.toUpperCase() as ComparisonOperator;
-    }
-    if (word === "not") {
-      const next = this.tokens[this.index + 1];
-      if (next.type === "word" && next.value.toLowerCase() === "in") {
-        this.index += 2;
-        return "NOT IN";
-      }
-    }
-    return null;
+    const spelling = token.type === "op" ? token.value : token.type === "word" ? token.value.toLowerCase() : "";
+    const operator = OPERATOR_SPELLINGS.get(spelling);
+    if (operator) this.index++;
+    return operator ?? null;
   }
 
   private parseOperand(): Operand {
@@ -183,8 +170,7 @@ class Parser {
       this.index++;
       return { kind: "constant", value: token.value };
     }
-    if (token.type === "op" && token.value === "[") {
-      this.index++;
+    if (this.acceptOp("[")) {
       const items: Operand[] = [];
       if (!this.acceptOp("]")) {
         do {
@@ -217,29 +203,28 @@ class Parser {
   private peek(): Token {
     return this.tokens[this.index];
   }
-  private peekOp(value: string): boolean {
-    const token = this.peek();
-    return token.type === "op" && token.value === value;
-  }
   private acceptOp(value: string): boolean {
-    if (!this.peekOp(value)) return false;
+    const token = this.peek();
+    if (token.type !== "op" || token.value !== value) return false;
     this.index++;
     return true;
   }
   private acceptKeyword(keyword: string): boolean {
-    const token = this.peek();
-    if (token.type !== "word" || token.value.toLowerCase() !== keyword) return false;
     // `NOT IN` is an operator, never a prefix NOT.
-    if (keyword === "not") {
-      const next = this.tokens[this.index + 1];
-      if (next.type === "word" && next.value.toLowerCase() === "in") return false;
-    }
+    if (!isWord(this.peek(), keyword) || (keyword === "not" && this.atNotIn())) return false;
     this.index++;
     return true;
+  }
+  private atNotIn(): boolean {
+    return isWord(this.peek(), "not") && isWord(this.tokens[this.index + 1], "in");
   }
   private error(token: Token, detail: string): ExpressionSyntaxError {
     return new ExpressionSyntaxError(this.text, token.pos, detail);
   }
+}
+
+function isWord(token: Token, word: string): boolean {
+  return token.type === "word" && token.value.toLowerCase() === word;
 }
 
 function describe(token: Token): string {
@@ -253,11 +238,7 @@ function operandText(operand: Operand): string {
 }
 
 function parsePath(text: string): PathSegment[] {
-  const segments: PathSegment[] = [];
-  for (const match of text.matchAll(/([A-Za-z_$][\w$]*)|\[(\d+)\]/g)) {
-    segments.push(match[1] !== undefined ? match[1] : Number(match[2]));
-  }
-  return segments;
+  return [...text.matchAll(/([A-Za-z_$][\w$]*)|\[(\d+)\]/g)].map((match) => match[1] ?? Number(match[2]));
 }
 
 /** Parses an expression; throws {@link ExpressionSyntaxError} with the position of the problem. */
@@ -335,30 +316,18 @@ function contains(container: JsonValue, part: JsonValue): boolean {
   return false;
 }
 
-function compare(operator: ComparisonOperator, left: JsonValue, right: JsonValue): boolean {
-  switch (operator) {
-    case "==":
-      return jsonEqual(left, right);
-    case "!=":
-      return !jsonEqual(left, right);
-    case "<":
-      return ordered(left, right, (c) => c < 0);
-    case "<=":
-      return ordered(left, right, (c) => c <= 0);
-    case ">":
-      return ordered(left, right, (c) => c > 0);
-    case ">=":
-      return ordered(left, right, (c) => c >= 0);
-    case "IN":
-      return isIn(left, right);
-    case "NOT IN":
-      return !isIn(left, right);
-    case "HAS":
-      return isIn(right, left);
-    case "CONTAINS":
-      return contains(left, right);
-  }
-}
+const COMPARISONS: Record<ComparisonOperator, (left: JsonValue, right: JsonValue) => boolean> = {
+  "==": jsonEqual,
+  "!=": (left, right) => !jsonEqual(left, right),
+  "<": (left, right) => ordered(left, right, (c) => c < 0),
+  "<=": (left, right) => ordered(left, right, (c) => c <= 0),
+  ">": (left, right) => ordered(left, right, (c) => c > 0),
+  ">=": (left, right) => ordered(left, right, (c) => c >= 0),
+  IN: isIn,
+  "NOT IN": (left, right) => !isIn(left, right),
+  HAS: (left, right) => isIn(right, left),
+  CONTAINS: contains,
+};
 
 /** Evaluates a parsed expression. */
 export function evaluateNode(node: ExpressionNode, context: EvaluationContext): boolean {
@@ -370,7 +339,7 @@ export function evaluateNode(node: ExpressionNode, context: EvaluationContext): 
     case "not":
       return !evaluateNode(node.operand, context);
     case "comparison":
-      return compare(node.operator, operandValue(node.left, context), operandValue(node.right, context));
+      return COMPARISONS[node.operator](operandValue(node.left, context), operandValue(node.right, context));
   }
 }
 

@@ -3,7 +3,8 @@
 import type { AccountStore } from "../../store";
 import type { Reservation, ReservationStatus, Task, TaskRouterBackend, TaskStatus } from "../backend";
 import { maybe } from "../../util";
-import { attributesOf, type WorkspaceRef } from "./assignment";
+import { attributesOf, routerWorker, type WorkspaceRef } from "./assignment";
+import type { RoutingWorker } from "./workflow";
 
 export interface RouterTask {
   sid: string;
@@ -26,10 +27,7 @@ export interface RouterReservation {
   dateCreated: Date;
 }
 
-export interface RouterWorker {
-  sid: string;
-  friendlyName: string;
-  attributes: Record<string, unknown>;
+export interface RouterWorker extends RoutingWorker {
   activitySid: string;
 }
 
@@ -63,12 +61,7 @@ export class TaskRouterView {
     return r ? reservationView(r) : undefined;
   }
   workers(ref: WorkspaceRef): RouterWorker[] {
-    return (this.tr(ref)?.listWorker(ref.workspaceSid) ?? []).map((w) => ({
-      sid: w.sid,
-      friendlyName: w.friendlyName,
-      attributes: attributesOf(w),
-      activitySid: w.activitySid,
-    }));
+    return (this.tr(ref)?.listWorker(ref.workspaceSid) ?? []).map(routerWorker);
   }
   activities(ref: WorkspaceRef): { sid: string; friendlyName: string; available: boolean }[] {
     return this.tr(ref)?.listActivity(ref.workspaceSid) ?? [];

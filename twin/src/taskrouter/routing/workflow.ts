@@ -4,6 +4,7 @@
 // match wins, else `default_filter`; each target names a queue, an optional worker expression
 // (`task.` / `worker.` prefixes), a known worker (`known_worker_sid` / `known_worker_friendly_name`
 // = `task.<attr>`), a timeout, a priority and `skip_if`.
+import type { TaskQueue } from "../backend";
 import { evaluateExpression, validateExpression } from "./expressions";
 
 /** One routing step of a filter (Twilio's `targets[]`). */
@@ -131,12 +132,7 @@ export function matchFilter(config: WorkflowConfiguration, taskAttributes: unkno
 }
 
 /** What the routing needs to know of a queue. */
-export interface RoutingQueue {
-  sid: string;
-  friendlyName: string;
-  /** The queue's TargetWorkers expression (`1 == 1` when empty). */
-  targetWorkers: string;
-}
+export type RoutingQueue = Pick<TaskQueue, "sid" | "friendlyName" | "targetWorkers">;
 
 /** What the routing needs to know of a worker. */
 export interface RoutingWorker {
@@ -162,10 +158,9 @@ export function resolveKnownWorker(spec: string | undefined, taskAttributes: Rec
   return typeof current === "string" ? current : null;
 }
 
-/** Whether a worker belongs to a queue (its TargetWorkers expression against the worker's attributes). */
+/** Whether a worker belongs to a queue: its TargetWorkers expression (`1 == 1` when empty) holds for the worker. */
 export function workerInQueue(queue: RoutingQueue, worker: RoutingWorker): boolean {
-  const expression = queue.targetWorkers.trim() || "1 == 1";
-  return evaluateExpression(expression, worker.attributes);
+  return evaluateExpression(queue.targetWorkers.trim() || "1 == 1", worker.attributes);
 }
 
 /**
@@ -187,11 +182,8 @@ export function eligibleWorkers<W extends RoutingWorker>(
     if (knownSid !== undefined && worker.sid !== knownSid) return false;
     if (knownName !== undefined && worker.friendlyName !== knownName) return false;
     if (!workerInQueue(queue, worker)) return false;
-    if (target.expression) {
-      const scopes = { task: taskAttributes, worker: worker.attributes };
-      if (!evaluateExpression(target.expression, worker.attributes, scopes)) return false;
-    }
-    return true;
+    const scopes = { task: taskAttributes, worker: worker.attributes };
+    return !target.expression || evaluateExpression(target.expression, worker.attributes, scopes);
   });
 }
 
