@@ -25,6 +25,7 @@ const doc = {
   flag: true,
   nothing: null,
   note: "please call back tomorrow",
+  constructor: "ctor",
   [TaskAttribute.disconnectedWorkerSid]: "WK0123",
   [TaskAttribute.recoveryAttemptFailed]: false,
 };
@@ -52,6 +53,9 @@ const table: [expression: string, expected: boolean][] = [
   ["missing != 'x'", true],
   ["missing == 'x'", false],
   ["nothing == null", true],
+  // names JavaScript objects inherit are attribute names like any other
+  ["constructor == 'ctor'", true],
+  ["toString == null", true],
   ["count != null", true],
   ["missing > 1", false],
   // comparisons

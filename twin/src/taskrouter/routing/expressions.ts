@@ -89,7 +89,12 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-const KEYWORD_CONSTANTS: Record<string, JsonValue> = { true: true, false: false, null: null };
+// A Map, not an object literal: `constructor` or `toString` must stay attribute names.
+const KEYWORD_CONSTANTS = new Map<string, JsonValue>([
+  ["true", true],
+  ["false", false],
+  ["null", null],
+]);
 const RESERVED = new Set(["and", "or", "not", "in", "has", "contains"]);
 // How each comparison operator is spelled: symbols as written, words in lower case (`NOT IN` is two words).
 const OPERATOR_SPELLINGS = new Map<string, ComparisonOperator>([
@@ -184,9 +189,9 @@ class Parser {
     }
     if (token.type === "word") {
       const lower = token.value.toLowerCase();
-      if (lower in KEYWORD_CONSTANTS) {
+      if (KEYWORD_CONSTANTS.has(lower)) {
         this.index++;
-        return { kind: "constant", value: KEYWORD_CONSTANTS[lower] };
+        return { kind: "constant", value: KEYWORD_CONSTANTS.get(lower) as JsonValue };
       }
       if (RESERVED.has(lower)) throw this.error(token, `expected a value, found keyword '${token.value}'`);
       this.index++;
