@@ -219,13 +219,6 @@ export class WebhookDispatcher {
     this.routes.set(host.toLowerCase(), localBase.replace(/\/+$/, ""));
   }
 
-  /** Where a signed URL is actually sent. */
-  resolve(url: string): string {
-    const target = new URL(url);
-    const base = this.routes.get(target.host.toLowerCase());
-    return base ? `${base}${target.pathname}${target.search}` : url;
-  }
-
   /** Fire-and-forget delivery with retries (and injected duplicates / reordering). */
   send(accountSid: string, asked: WebhookRequest): number {
     const { url, overrides } = connectionOverrides(asked.url);
@@ -259,11 +252,7 @@ export class WebhookDispatcher {
   /** One signed request whose answer the caller needs (AnnounceUrl, TwiML fetch); no retries. */
   async fetch(accountSid: string, asked: WebhookRequest): Promise<WebhookAnswer> {
     const request = { ...asked, url: connectionOverrides(asked.url).url };
-    return this.request(
-      { accountSid, request, deliveryId: this.nextDeliveryId++, duplicate: false },
-      1,
-      this.timeoutMs,
-    );
+    return this.request({ accountSid, request, deliveryId: this.nextDeliveryId++, duplicate: false }, 1);
   }
 
   /** Every attempt so far (the control API lists them). */
@@ -321,7 +310,7 @@ export class WebhookDispatcher {
   }
 
   /** One signed attempt, sent and logged with its answer or error. */
-  private request(delivery: Delivery, attempt: number, timeoutMs: number): Promise<WebhookAnswer> {
+  private request(delivery: Delivery, attempt: number, timeoutMs = this.timeoutMs): Promise<WebhookAnswer> {
     const { accountSid, request, deliveryId, duplicate } = delivery;
     const { purpose, url, body } = request;
     const record = (status: number | null, error: string | null) =>
@@ -368,10 +357,12 @@ export class WebhookDispatcher {
     { url, headers, payload }: SignedWebhook,
     timeoutMs: number,
   ): Promise<WebhookAnswer> {
-    const resolved = this.resolve(url);
+    // Where the signed URL is actually sent (`routeHost`).
+    const original = new URL(url);
+    const base = this.routes.get(original.host.toLowerCase());
+    const resolved = base ? `${base}${original.pathname}${original.search}` : url;
     if (resolved !== url) {
       // Tell the receiver the public URL it was addressed as (what the signature covers).
-      const original = new URL(url);
       headers = {
         ...headers,
         "x-forwarded-host": original.host,
