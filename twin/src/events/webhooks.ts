@@ -161,7 +161,7 @@ export function signWebhook(authToken: string, request: WebhookRequest): SignedW
 /** How long a reordered delivery is held back (on the twin's clock) when no later one overtakes it. */
 const REORDER_HOLD_MS = 200;
 
-/** One logical webhook of `send` (or its injected duplicate), as its attempts and retries share it. */
+/** What every attempt of one delivery shares (a `send`, its injected duplicate, or a `fetch`). */
 interface Delivery {
   accountSid: string;
   request: WebhookRequest;
