@@ -101,35 +101,26 @@ export function validateFaultConfig(config: Partial<FaultConfig>): string | null
   return null;
 }
 
-export interface FaultCounters {
-  delayedCalls: number;
-  totalDelayMs: number;
-  injectedErrors: Record<InjectedStatus, number>;
-  duplicatedWebhooks: number;
-  reorderedWebhooks: number;
-  throttledSyncWrites: number;
-}
+const emptyCounters = () => ({
+  delayedCalls: 0,
+  totalDelayMs: 0,
+  injectedErrors: { 429: 0, 500: 0, 503: 0 } as Record<InjectedStatus, number>,
+  duplicatedWebhooks: 0,
+  reorderedWebhooks: 0,
+  throttledSyncWrites: 0,
+});
+
+export type FaultCounters = ReturnType<typeof emptyCounters>;
 
 /** The seeded decisions: how long to delay a call, whether to fail it, whether to duplicate a webhook. */
 export class FaultInjector implements WebhookFaultPolicy {
   private config: FaultConfig;
   private random: SeededRandom;
-  readonly counters: FaultCounters = FaultInjector.emptyCounters();
+  readonly counters: FaultCounters = emptyCounters();
 
   constructor(config: Partial<FaultConfig> = {}) {
     this.config = { ...DEFAULT_FAULTS, ...config };
     this.random = new SeededRandom(this.config.seed);
-  }
-
-  static emptyCounters(): FaultCounters {
-    return {
-      delayedCalls: 0,
-      totalDelayMs: 0,
-      injectedErrors: { 429: 0, 500: 0, 503: 0 },
-      duplicatedWebhooks: 0,
-      reorderedWebhooks: 0,
-      throttledSyncWrites: 0,
-    };
   }
 
   /** Replaces the configuration (and reseeds when a seed is given). */
@@ -143,7 +134,7 @@ export class FaultInjector implements WebhookFaultPolicy {
   reset(): void {
     this.config = { ...DEFAULT_FAULTS };
     this.random = new SeededRandom(this.config.seed);
-    Object.assign(this.counters, FaultInjector.emptyCounters());
+    Object.assign(this.counters, emptyCounters());
   }
 
   current(): FaultConfig {
@@ -199,10 +190,6 @@ export class FaultInjector implements WebhookFaultPolicy {
     if (yes) this.counters.reorderedWebhooks++;
     return yes;
   }
-
-  syncWriteLimitEnabled(): boolean {
-    return this.config.syncWriteLimit;
-  }
 }
 
 /**
@@ -224,7 +211,7 @@ export function faultMiddleware(twin: Twin, faults: FaultInjector): RequestMiddl
     const header = request.headers.authorization;
     const credentials = parseBasicAuth(Array.isArray(header) ? header[0] : header);
     const account = credentials ? twin.authenticate(credentials.username, credentials.password) : null;
-    if (account) account.sync.enforceWriteRateLimit = faults.syncWriteLimitEnabled();
+    if (account) account.sync.enforceWriteRateLimit = faults.current().syncWriteLimit;
     const response = await next();
     const code = (response.body as { code?: unknown } | undefined)?.code;
     if (response.status === 429 && code === 54009) faults.counters.throttledSyncWrites++;

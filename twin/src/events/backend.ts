@@ -31,26 +31,27 @@ export interface Subscription extends Dated {
   types: Map<string, SubscribedEvent>;
 }
 
+/** JSON text of a form parameter; `problem` is the 400 when it does not parse. */
+function parseJson(text: string, problem: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidEventsParameterError(problem);
+  }
+}
+
 /** SinkConfiguration is JSON text in the form; it must be an object. */
 function sinkConfiguration(text: string): Record<string, unknown> {
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new InvalidEventsParameterError("SinkConfiguration must be a JSON object");
+  const problem = "SinkConfiguration must be a JSON object";
+  const parsed = parseJson(text, problem);
+  if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  throw new InvalidEventsParameterError(problem);
 }
 
 /** `Types` arrive as repeated JSON texts (`{"type": "...", "schema_version": 1}`), as the SDK sends them. */
 function subscribedEvents(entries: string[]): SubscribedEvent[] {
   return entries.map((text) => {
-    let parsed: { type?: unknown; schema_version?: unknown };
-    try {
-      parsed = JSON.parse(text) as { type?: unknown; schema_version?: unknown };
-    } catch {
-      throw new InvalidEventsParameterError(`Types entry is not JSON: ${text}`);
-    }
+    const parsed = parseJson(text, `Types entry is not JSON: ${text}`) as { type?: unknown; schema_version?: unknown };
     if (typeof parsed.type !== "string") throw new InvalidEventsParameterError("Each Types entry needs a type");
     return { type: parsed.type, schemaVersion: typeof parsed.schema_version === "number" ? parsed.schema_version : 1 };
   });
@@ -73,12 +74,9 @@ export class EventStreamsBackend {
   /** Webhook sinks need an http(s) destination; the twin delivers to it (engine), Twilio would too. */
   createSink(input: { description: string; sinkType: SinkType; sinkConfiguration: string }): Sink {
     const configuration = sinkConfiguration(input.sinkConfiguration);
-    if (input.sinkType === "webhook") {
-      const destination = configuration.destination;
-      if (typeof destination !== "string" || !/^https?:\/\//.test(destination)) {
-        throw new InvalidParameterError("SinkConfiguration.destination must be an http(s) URL for a webhook sink");
-      }
-    }
+    const destination = configuration.destination;
+    if (input.sinkType === "webhook" && (typeof destination !== "string" || !/^https?:\/\//.test(destination)))
+      throw new InvalidParameterError("SinkConfiguration.destination must be an http(s) URL for a webhook sink");
     return insert(this.sinks, {
       sid: newSid("DG"),
       description: input.description,
@@ -100,11 +98,8 @@ export class EventStreamsBackend {
 
   /** `InUse` means "some subscription points at it". */
   listSink(filter: { inUse?: boolean; status?: string } = {}): Sink[] {
-    return [...this.sinks.values()].filter(
-      (s) =>
-        (filter.inUse === undefined || this.isInUse(s.sid) === filter.inUse) &&
-        (filter.status === undefined || s.status === filter.status),
-    );
+    const { inUse, status } = filter;
+    return where(this.sinks.values(), { status }).filter((s) => inUse === undefined || this.isInUse(s.sid) === inUse);
   }
 
   /** Only the description can change; the sink type and configuration are fixed on Twilio. */
@@ -214,10 +209,8 @@ export class EventStreamsBackend {
   /** A subscription keeps at least one type (Twilio refuses to empty it). */
   deleteSubscribedEvent(subscriptionSid: string, type: string): void {
     this.fetchSubscribedEvent(subscriptionSid, type);
-    const subscription = this.fetchSubscription(subscriptionSid);
-    if (subscription.types.size === 1) {
-      throw new InvalidParameterError("A subscription must keep at least one event type");
-    }
-    subscription.types.delete(type);
+    const { types } = this.fetchSubscription(subscriptionSid);
+    if (types.size === 1) throw new InvalidParameterError("A subscription must keep at least one event type");
+    types.delete(type);
   }
 }

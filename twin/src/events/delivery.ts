@@ -27,7 +27,6 @@ export interface EventSinkTarget {
  * REST); delivered to alongside the REST-created ones.
  */
 export class SinkRegistry {
-  // Sinks by account SID.
   private readonly byAccount = new Map<string, EventSinkTarget[]>();
   add(accountSid: string, sink: EventSinkTarget): void {
     this.byAccount.set(accountSid, [...this.list(accountSid).filter((s) => s.sinkSid !== sink.sinkSid), sink]);
@@ -134,7 +133,7 @@ export function toCloudEvent(event: TaskRouterEvent, schemaVersion = 1): CloudEv
 }
 
 export class EventStreamsDelivery {
-  // Events waiting for the end of the current turn, per account.
+  // Events waiting for the end of the current turn.
   private pending: TaskRouterEvent[] = [];
   private scheduled: NodeJS.Immediate | null = null;
   /** Sinks besides the account's REST-created ones. */
@@ -144,11 +143,6 @@ export class EventStreamsDelivery {
     private readonly dispatcher: WebhookDispatcher,
     private readonly accounts: (accountSid: string) => AccountStore | undefined,
   ) {}
-
-  private sinksOf(accountSid: string): EventSinkTarget[] {
-    const backend = this.accounts(accountSid)?.eventStreams;
-    return [...this.sinks.list(accountSid), ...(backend ? restSinks(backend) : [])];
-  }
 
   /** Queues an event; it is delivered at the end of the current turn with the others of that turn. */
   publish(event: TaskRouterEvent): void {
@@ -166,7 +160,8 @@ export class EventStreamsDelivery {
     const byAccount = new Map<string, TaskRouterEvent[]>();
     for (const event of events) byAccount.set(event.accountSid, [...(byAccount.get(event.accountSid) ?? []), event]);
     for (const [accountSid, accountEvents] of byAccount) {
-      for (const sink of this.sinksOf(accountSid)) {
+      const backend = this.accounts(accountSid)?.eventStreams;
+      for (const sink of [...this.sinks.list(accountSid), ...(backend ? restSinks(backend) : [])]) {
         const matching = accountEvents
           .filter((e) => sink.types.has(cloudEventType(e.name)))
           .map((e) => toCloudEvent(e, sink.schemaVersions?.get(cloudEventType(e.name)) ?? 1));

@@ -34,8 +34,9 @@ export interface WebhookRequest {
   retry?: RetryPolicy;
 }
 
-/** A failure class of the connection overrides' `rp`: `ct` connect, `rt` read timeout, `4xx`, `5xx`. */
-export type FailureClass = "ct" | "rt" | "4xx" | "5xx";
+/** The failure classes of the connection overrides' `rp`: `ct` connect, `rt` read timeout, `4xx`, `5xx`. */
+const FAILURE_CLASSES = ["ct", "rt", "4xx", "5xx"] as const;
+export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
 export interface ConnectionOverrides {
   /** Retries after the first attempt (`rc`, 0..5). */
@@ -67,11 +68,9 @@ export function connectionOverrides(url: string): { url: string; overrides: Conn
   };
   const rp = fragment.get("rp");
   const classes = rp?.split(",").map((c) => c.trim()) ?? null;
-  const retryOn = classes?.includes("all")
-    ? new Set<FailureClass>(["ct", "rt", "4xx", "5xx"])
-    : classes
-      ? new Set(classes.filter((c): c is FailureClass => ["ct", "rt", "4xx", "5xx"].includes(c)))
-      : VOICE_CALLBACK_DEFAULTS.retryOn;
+  const retryOn = classes
+    ? new Set(FAILURE_CLASSES.filter((c) => classes.includes("all") || classes.includes(c)))
+    : VOICE_CALLBACK_DEFAULTS.retryOn;
   return {
     url: url.slice(0, hash),
     overrides: {
@@ -124,45 +123,50 @@ export interface WebhookDispatcherOptions {
   maxAttempts?: number;
   /** First retry delay; doubles each attempt. */
   retryBaseMs?: number;
-  /** How long a reordered delivery is held back (on the twin's clock) when no later one overtakes it. */
-  reorderHoldMs?: number;
   timeoutMs?: number;
   /** Public host → local base URL: where requests to that host actually go (signature unchanged). */
   routes?: Record<string, string>;
 }
 
+/** A webhook ready to send: the signed URL, the headers and the body text. */
+export interface SignedWebhook {
+  url: string;
+  headers: Record<string, string>;
+  payload: string | null;
+}
+
 /** Builds the signed URL, headers and body text of a webhook. */
-export function signWebhook(
-  authToken: string,
-  request: WebhookRequest,
-): { url: string; headers: Record<string, string>; payload: string | null } {
-  const method = request.method ?? "POST";
-  if (request.body.kind === "json") {
-    const hash = getExpectedBodyHash(request.body.json);
-    const url = `${request.url}${request.url.includes("?") ? "&" : "?"}bodySHA256=${hash}`;
-    return {
-      url,
-      headers: {
-        "content-type": "application/json",
-        "x-twilio-signature": getExpectedTwilioSignature(authToken, url, {}),
-      },
-      payload: request.body.json,
-    };
+export function signWebhook(authToken: string, request: WebhookRequest): SignedWebhook {
+  const { url: base, body } = request;
+  const sign = (url: string, params: Record<string, string>) => getExpectedTwilioSignature(authToken, url, params);
+  const withQuery = (query: string) => (query ? `${base}${base.includes("?") ? "&" : "?"}${query}` : base);
+  if (body.kind === "json") {
+    const url = withQuery(`bodySHA256=${getExpectedBodyHash(body.json)}`);
+    const headers = { "content-type": "application/json", "x-twilio-signature": sign(url, {}) };
+    return { url, headers, payload: body.json };
   }
-  if (method === "GET") {
+  const form = new URLSearchParams(body.params).toString();
+  if (request.method === "GET") {
     // A GET carries its parameters in the query string; the signature covers that full URL.
-    const query = new URLSearchParams(request.body.params).toString();
-    const url = query ? `${request.url}${request.url.includes("?") ? "&" : "?"}${query}` : request.url;
-    return { url, headers: { "x-twilio-signature": getExpectedTwilioSignature(authToken, url, {}) }, payload: null };
+    const url = withQuery(form);
+    return { url, headers: { "x-twilio-signature": sign(url, {}) }, payload: null };
   }
-  return {
-    url: request.url,
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-twilio-signature": getExpectedTwilioSignature(authToken, request.url, request.body.params),
-    },
-    payload: new URLSearchParams(request.body.params).toString(),
+  const headers = {
+    "content-type": "application/x-www-form-urlencoded",
+    "x-twilio-signature": sign(base, body.params),
   };
+  return { url: base, headers, payload: form };
+}
+
+/** How long a reordered delivery is held back (on the twin's clock) when no later one overtakes it. */
+const REORDER_HOLD_MS = 200;
+
+/** What every attempt of one delivery shares (a `send`, its injected duplicate, or a `fetch`). */
+interface Delivery {
+  accountSid: string;
+  request: WebhookRequest;
+  deliveryId: number;
+  duplicate: boolean;
 }
 
 interface Held {
@@ -173,10 +177,9 @@ interface Held {
 export class WebhookDispatcher {
   private readonly clock: Clock;
   private readonly authTokenFor: (accountSid: string) => string;
-  private faults: WebhookFaultPolicy | undefined;
+  private readonly faults: WebhookFaultPolicy | undefined;
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
-  private readonly reorderHoldMs: number;
   private readonly timeoutMs: number;
   private nextDeliveryId = 1;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -204,7 +207,6 @@ export class WebhookDispatcher {
     this.faults = options.faults;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryBaseMs = options.retryBaseMs ?? 1000;
-    this.reorderHoldMs = options.reorderHoldMs ?? 200;
     this.timeoutMs = options.timeoutMs ?? 5000;
     for (const [host, base] of Object.entries(options.routes ?? {})) this.routeHost(host, base);
   }
@@ -217,25 +219,13 @@ export class WebhookDispatcher {
     this.routes.set(host.toLowerCase(), localBase.replace(/\/+$/, ""));
   }
 
-  /** Where a signed URL is actually sent. */
-  resolve(url: string): string {
-    const target = new URL(url);
-    const base = this.routes.get(target.host.toLowerCase());
-    return base ? `${base}${target.pathname}${target.search}` : url;
-  }
-
-  setFaults(faults: WebhookFaultPolicy | undefined): void {
-    this.faults = faults;
-  }
-
   /** Fire-and-forget delivery with retries (and injected duplicates / reordering). */
   send(accountSid: string, asked: WebhookRequest): number {
     const { url, overrides } = connectionOverrides(asked.url);
     const request: WebhookRequest = { ...asked, url };
-    if (asked.retry === "voice")
-      this.voiceDeliveries.set(this.nextDeliveryId, { overrides, startedAt: performance.now() });
     const deliveryId = this.nextDeliveryId++;
-    const start = (duplicate: boolean) => this.attempt(accountSid, request, deliveryId, 1, duplicate);
+    if (asked.retry === "voice") this.voiceDeliveries.set(deliveryId, { overrides, startedAt: performance.now() });
+    const start = (duplicate: boolean) => this.attempt({ accountSid, request, deliveryId, duplicate }, 1);
     const sendAll = () => {
       start(false);
       if (this.faults?.duplicate()) start(true);
@@ -248,7 +238,7 @@ export class WebhookDispatcher {
       sendAll();
       previous.send();
     } else if (this.faults?.reorder()) {
-      const timer = this.clock.setTimer(this.reorderHoldMs, () => {
+      const timer = this.clock.setTimer(REORDER_HOLD_MS, () => {
         if (this.held.get(request.url)?.send === sendAll) this.held.delete(request.url);
         sendAll();
       });
@@ -262,18 +252,7 @@ export class WebhookDispatcher {
   /** One signed request whose answer the caller needs (AnnounceUrl, TwiML fetch); no retries. */
   async fetch(accountSid: string, asked: WebhookRequest): Promise<WebhookAnswer> {
     const request = { ...asked, url: connectionOverrides(asked.url).url };
-    const signed = signWebhook(this.authTokenFor(accountSid), request);
-    const deliveryId = this.nextDeliveryId++;
-    const promise = this.httpRequest(request.method ?? "POST", signed.url, signed.headers, signed.payload);
-    this.track(promise);
-    try {
-      const answer = await promise;
-      this.record({ deliveryId, request, attempt: 1, duplicate: false, status: answer.status, error: null });
-      return answer;
-    } catch (error) {
-      this.record({ deliveryId, request, attempt: 1, duplicate: false, status: null, error: String(error) });
-      throw error;
-    }
+    return this.request({ accountSid, request, deliveryId: this.nextDeliveryId++, duplicate: false }, 1);
   }
 
   /** Every attempt so far (the control API lists them). */
@@ -294,46 +273,23 @@ export class WebhookDispatcher {
     this.held.clear();
   }
 
-  private attempt(
-    accountSid: string,
-    request: WebhookRequest,
-    deliveryId: number,
-    attempt: number,
-    duplicate: boolean,
-  ): void {
-    const signed = signWebhook(this.authTokenFor(accountSid), request);
-    const voice = this.voiceDeliveries.get(deliveryId);
+  private attempt(delivery: Delivery, attempt: number): void {
+    const voice = this.voiceDeliveries.get(delivery.deliveryId);
     const timeoutMs = voice
       ? Math.max(1, Math.min(this.timeoutMs, voice.overrides.totalMs - (performance.now() - voice.startedAt)))
       : this.timeoutMs;
-    const promise = this.httpRequest(
-      request.method ?? "POST",
-      signed.url,
-      signed.headers,
-      signed.payload,
-      timeoutMs,
-    ).then(
+    const promise = this.request(delivery, attempt, timeoutMs).then(
       (answer) => {
-        this.record({ deliveryId, request, attempt, duplicate, status: answer.status, error: null });
-        if (answer.status >= 200 && answer.status < 300) return this.voiceDeliveries.delete(deliveryId);
-        this.retry(accountSid, request, deliveryId, attempt, duplicate, failureClass(answer.status, null));
+        if (answer.status >= 200 && answer.status < 300) return this.voiceDeliveries.delete(delivery.deliveryId);
+        this.retry(delivery, attempt, failureClass(answer.status, null));
       },
-      (error: unknown) => {
-        this.record({ deliveryId, request, attempt, duplicate, status: null, error: String(error) });
-        this.retry(accountSid, request, deliveryId, attempt, duplicate, failureClass(null, error));
-      },
+      (error: unknown) => this.retry(delivery, attempt, failureClass(null, error)),
     );
     this.track(promise);
   }
 
-  private retry(
-    accountSid: string,
-    request: WebhookRequest,
-    deliveryId: number,
-    attempt: number,
-    duplicate: boolean,
-    failure: FailureClass | null,
-  ): void {
+  private retry(delivery: Delivery, attempt: number, failure: FailureClass | null): void {
+    const { request, deliveryId } = delivery;
     if (request.retry === "voice") {
       // Connection overrides: retried at once, while the class is in `rp`, `rc` allows and `tt` is not spent.
       const voice = this.voiceDeliveries.get(deliveryId);
@@ -343,45 +299,51 @@ export class WebhookDispatcher {
         this.voiceDeliveries.delete(deliveryId);
         return;
       }
-      return this.attempt(accountSid, request, deliveryId, attempt + 1, duplicate);
+      return this.attempt(delivery, attempt + 1);
     }
     if (request.retry !== "at-least-once" || attempt >= this.maxAttempts) return;
     const timer = this.clock.setTimer(this.retryBaseMs * 2 ** (attempt - 1), () => {
       this.retryTimers.delete(timer);
-      this.attempt(accountSid, request, deliveryId, attempt + 1, duplicate);
+      this.attempt(delivery, attempt + 1);
     });
     this.retryTimers.add(timer);
   }
 
-  private record(entry: Omit<WebhookAttempt, "at" | "purpose" | "url" | "body"> & { request: WebhookRequest }): void {
-    const { request, ...rest } = entry;
-    this.log.push({ ...rest, purpose: request.purpose, url: request.url, body: request.body, at: this.clock.now() });
+  /** One signed attempt, sent and logged with its answer or error. */
+  private request(delivery: Delivery, attempt: number, timeoutMs = this.timeoutMs): Promise<WebhookAnswer> {
+    const { accountSid, request, deliveryId, duplicate } = delivery;
+    const { purpose, url, body } = request;
+    const record = (status: number | null, error: string | null) =>
+      this.log.push({ deliveryId, attempt, duplicate, status, error, purpose, url, body, at: this.clock.now() });
+    const signed = signWebhook(this.authTokenFor(accountSid), request);
+    const promise = this.httpRequest(request.method ?? "POST", signed, timeoutMs).then(
+      (answer) => {
+        record(answer.status, null);
+        return answer;
+      },
+      (error: unknown) => {
+        record(null, String(error));
+        throw error;
+      },
+    );
+    this.track(promise);
+    return promise;
   }
 
   private track(promise: Promise<unknown>): void {
-    const settled = promise.then(
-      () => undefined,
-      () => undefined,
-    );
+    const settled = promise.catch(() => undefined);
     this.inFlight.add(settled);
     void settled.then(() => this.inFlight.delete(settled));
   }
 
-  private httpRequest(
-    method: string,
-    url: string,
-    headers: Record<string, string>,
-    payload: string | null,
-    timeoutMs = this.timeoutMs,
-  ): Promise<WebhookAnswer> {
-    if (this.concurrency === null && this.waitingToSend.length === 0)
-      return this.transmit(method, url, headers, payload, timeoutMs);
+  private httpRequest(method: string, signed: SignedWebhook, timeoutMs: number): Promise<WebhookAnswer> {
+    if (this.concurrency === null && this.waitingToSend.length === 0) return this.transmit(method, signed, timeoutMs);
     const slot =
       this.sending < (this.concurrency ?? Infinity)
         ? (this.sending++, Promise.resolve())
         : new Promise<void>((resolve) => this.waitingToSend.push(resolve));
     return slot.then(() =>
-      this.transmit(method, url, headers, payload, timeoutMs).finally(() => {
+      this.transmit(method, signed, timeoutMs).finally(() => {
         const next = this.waitingToSend.shift();
         // The slot passes straight to the next waiting request.
         if (next) next();
@@ -392,15 +354,15 @@ export class WebhookDispatcher {
 
   private transmit(
     method: string,
-    url: string,
-    headers: Record<string, string>,
-    payload: string | null,
+    { url, headers, payload }: SignedWebhook,
     timeoutMs: number,
   ): Promise<WebhookAnswer> {
-    const resolved = this.resolve(url);
+    // Where the signed URL is actually sent (`routeHost`).
+    const original = new URL(url);
+    const base = this.routes.get(original.host.toLowerCase());
+    const resolved = base ? `${base}${original.pathname}${original.search}` : url;
     if (resolved !== url) {
       // Tell the receiver the public URL it was addressed as (what the signature covers).
-      const original = new URL(url);
       headers = {
         ...headers,
         "x-forwarded-host": original.host,
