@@ -316,6 +316,8 @@ export class WebhookDispatcher {
     const record = (status: number | null, error: string | null) =>
       this.log.push({ deliveryId, attempt, duplicate, status, error, purpose, url, body, at: this.clock.now() });
     const signed = signWebhook(this.authTokenFor(accountSid), request);
+    // One token per delivery, the same on every retry: what receivers dedupe retries by.
+    signed.headers["i-twilio-idempotency-token"] = `twin-${deliveryId}`;
     const promise = this.httpRequest(request.method ?? "POST", signed, timeoutMs).then(
       (answer) => {
         record(answer.status, null);
@@ -375,7 +377,6 @@ export class WebhookDispatcher {
       const allHeaders: Record<string, string | number> = {
         ...headers,
         "user-agent": "TwilioProxy/1.1",
-        "i-twilio-idempotency-token": `twin-${this.nextDeliveryId}`,
         connection: "close",
       };
       if (payload !== null) allHeaders["content-length"] = Buffer.byteLength(payload);

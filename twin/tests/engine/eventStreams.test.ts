@@ -172,6 +172,33 @@ describe("Event Streams delivery", () => {
     expect(receiver.requests).toHaveLength(3);
   });
 
+  it("sends one idempotency token for every attempt of a delivery and another for the next delivery", async () => {
+    let calls = 0;
+    receiver.answer(() => ({ status: ++calls === 1 ? 500 : 200 }));
+    const body = { kind: "form" as const, params: { A: "1" } };
+    const send = (path: string) =>
+      dispatcher.send(ACCOUNT, {
+        url: `${receiver.baseUrl}${path}`,
+        purpose: "event-sink",
+        retry: "at-least-once",
+        body,
+      });
+    send("/first");
+    await dispatcher.idle();
+    // Another delivery starts before the first one's retry.
+    send("/second");
+    await dispatcher.idle();
+    clock.advance(1000);
+    await dispatcher.idle();
+    // Receivers drop a retry they already handled by this header.
+    const tokens = (path: string) =>
+      receiver.requests.filter((r) => r.path === path).map((r) => r.headers["i-twilio-idempotency-token"]);
+    expect(tokens("/first")).toHaveLength(2);
+    expect(new Set(tokens("/first")).size).toBe(1);
+    expect(tokens("/second")).toHaveLength(1);
+    expect(tokens("/second")[0]).not.toBe(tokens("/first")[0]);
+  });
+
   it("retries a voice callback once on a connection failure by default (rc=1, rp=ct,rt), never on an HTTP error", async () => {
     receiver.answer({ status: 500 });
     const body = { kind: "form" as const, params: { A: "1" } };
