@@ -6,7 +6,7 @@
 import { ControlError } from "./control/api";
 import type { WebhookFaultPolicy } from "./events/webhooks";
 import type { RequestMiddleware } from "./hooks";
-import { toErrorBody, TwilioError } from "./http/errors";
+import { errorAnswer, TwilioError } from "./http/errors";
 import { parseBasicAuth } from "./server";
 import type { Twin } from "./twin";
 
@@ -203,8 +203,7 @@ export function faultMiddleware(twin: Twin, faults: FaultInjector): RequestMiddl
       const delay = faults.latencyMs();
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       const error = faults.nextError();
-      if (error)
-        return { status: error.status, body: toErrorBody(new TwilioError(error.status, error.code, error.message)) };
+      if (error) return errorAnswer(new TwilioError(error.status, error.code, error.message));
     }
     if (request.host !== "sync.twilio.com") return next();
     // The account the Basic credentials name (middleware runs before authentication).

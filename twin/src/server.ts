@@ -7,6 +7,7 @@ import { fromTwinPath, TWIN_CORRELATION_HEADER } from "./url";
 import { CONTROL_PREFIX, ControlError } from "./control/api";
 import {
   AuthenticationError,
+  errorAnswer,
   MethodNotAllowedError,
   NotFoundError,
   toErrorBody,
@@ -59,12 +60,6 @@ export function parseBasicAuth(header: string | undefined): { username: string; 
 function headerValue(req: IncomingMessage, name: string): string | null {
   const value = req.headers[name];
   return (Array.isArray(value) ? value[0] : value) ?? null;
-}
-
-/** Twilio's error answer for anything thrown. */
-function errorAnswer(error: unknown): TwinResponse {
-  const body = toErrorBody(error);
-  return { status: body.status, body };
 }
 
 /** 204 and empty answers carry no body; everything else is JSON unless a handler set its own type. */

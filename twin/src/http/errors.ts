@@ -1,5 +1,6 @@
 // Twilio's error body and the typed errors every product's `errors.ts` builds on. Backends throw
 // these; `toErrorBody` in one place turns any thrown value into Twilio's JSON shape.
+import type { TwinResponse } from "./router";
 
 /** Twilio's REST error body (every product, every version). */
 export interface TwilioErrorBody {
@@ -67,6 +68,12 @@ export class TooManyRequestsError extends TwilioError {
 
 export function moreInfo(code: number): string {
   return `https://www.twilio.com/docs/errors/${code}`;
+}
+
+/** Twilio's error answer (status and body) for anything thrown. */
+export function errorAnswer(error: unknown): TwinResponse {
+  const body = toErrorBody(error);
+  return { status: body.status, body };
 }
 
 /** The one place that turns a thrown value into Twilio's error body. Unknown errors become 500 / 20500. */

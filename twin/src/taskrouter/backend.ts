@@ -532,9 +532,7 @@ export class TaskRouterBackend {
   /** By WC SID, or by the task channel's SID or unique name (Twilio accepts both). */
   fetchWorkerChannel(workspaceSid: string, workerSid: string, sid: string): WorkerChannel {
     const channels = this.listWorkerChannel(workspaceSid, workerSid);
-    const taskChannel = [...this.ws(workspaceSid).taskChannels.values()].find(
-      (c) => c.sid === sid || c.uniqueName === sid,
-    );
+    const taskChannel = bySidOrName(this.ws(workspaceSid).taskChannels, sid, (c) => c.uniqueName);
     const channel = channels.find((wc) => wc.sid === sid || wc.taskChannelSid === taskChannel?.sid);
     return found(channel, `/Workspaces/${workspaceSid}/Workers/${workerSid}/Channels/${sid}`);
   }

@@ -13,7 +13,7 @@
 import type { Clock } from "../clock";
 import type { WebhookDispatcher } from "../events/webhooks";
 import { VOICE_CHANNEL } from "../flexFacts";
-import { NotFoundError, TwilioError } from "../http/errors";
+import { found, TwilioError } from "../http/errors";
 import type { AccountStore } from "../store";
 import { maybe } from "../util";
 import { isEnded, type Call, type CallStatus, type Conference, type Participant, type VoiceBackend } from "./backend";
@@ -563,9 +563,7 @@ export class VoiceEngine {
   }
 
   private store(accountSid: string): AccountStore {
-    const store = this.options.accounts(accountSid);
-    if (!store) throw new NotFoundError(`/2010-04-01/Accounts/${accountSid}.json`);
-    return store;
+    return found(this.options.accounts(accountSid), `/2010-04-01/Accounts/${accountSid}.json`);
   }
 
   private backend(accountSid: string): VoiceBackend {

@@ -182,8 +182,11 @@ export function eligibleWorkers<W extends RoutingWorker>(
     if (knownSid !== undefined && worker.sid !== knownSid) return false;
     if (knownName !== undefined && worker.friendlyName !== knownName) return false;
     if (!workerInQueue(queue, worker)) return false;
-    const scopes = { task: taskAttributes, worker: worker.attributes };
-    return !target.expression || evaluateExpression(target.expression, worker.attributes, scopes);
+    if (!target.expression) return true;
+    return evaluateExpression(target.expression, worker.attributes, {
+      task: taskAttributes,
+      worker: worker.attributes,
+    });
   });
 }
 
